@@ -1,0 +1,458 @@
+/**
+ * The pure core of `inferguard analyze`: loaded artifacts in, a complete report out.
+ * No file system, clock or environment access happens here.
+ * @module
+ */
+import type { LoadedArtifact } from "../parsers/mod.ts";
+import type { CampaignManifest, ExpectedCell } from "../parsers/manifest.ts";
+import { foldGroups } from "./fold.ts";
+import { groupKeys, runDirOf } from "./grouping.ts";
+import { attachTimelines, type TimelineInput } from "./timeline.ts";
+import { runRules } from "./detect.ts";
+import type { BaselineMatch } from "./baseline.ts";
+import type { Curve, Frontier } from "./curves.ts";
+import {
+  type ArtifactIssue,
+  type ArtifactKind,
+  type Cell,
+  type CellRecord,
+  type Finding,
+  type Severity,
+  SEVERITY_RANK,
+} from "./types.ts";
+
+/** Version of the analyzer, written into every report. */
+export const VERSION = "0.1.0";
+
+/** One entry of the discovered-artifact manifest. */
+export interface DiscoveredEntry {
+  path: string;
+  kind: ArtifactKind;
+  size: number;
+  cell: string | null;
+  parsed: boolean;
+  issue: string | null;
+}
+
+/** One written report file. */
+export interface WrittenEntry {
+  path: string;
+  size: number | null;
+  sha256: string | null;
+}
+
+/** The `report.json` document (key order is the schema's). */
+export interface Report {
+  schema_version: "inferguard-analyze/v1";
+  generated_at: string;
+  input_root: string;
+  analyzer: {
+    name: "inferguard";
+    version: string;
+    capabilities: { diagnosis: "on"; actuation: "off"; replay: "off"; recall: "off"; llm: "off" };
+    thresholds: Record<string, Record<string, number>>;
+  };
+  run_summary: {
+    cells_total: number;
+    cells_by_status: Record<"complete" | "partial" | "failed" | "unknown", number>;
+    cells_by_source_format: Record<string, number>;
+    findings_total: number;
+    findings_by_severity: Record<Severity, number>;
+    findings_by_code: Record<string, number>;
+    artifacts_discovered: number;
+    artifacts_parsed: number;
+    artifacts_unreadable: number;
+    missing_artifacts: { cell_id: string | null; what: string }[];
+    expected_cells: number | null;
+    timeline_expected: boolean;
+  };
+  cells: Cell[];
+  cross_run: {
+    curves: Curve[];
+    pareto_frontier: Frontier[];
+    baseline:
+      | { source: string; matched: number; unmatched: string[]; matches: BaselineMatch[] }
+      | null;
+    timelines: RunTimeline[];
+  };
+  findings: Finding[];
+  artifact_manifest: {
+    discovered: DiscoveredEntry[];
+    skipped: ArtifactIssue[];
+    written: WrittenEntry[];
+  };
+}
+
+/** A timeline file and the cell it was attached to (or none). */
+export interface RunTimeline {
+  path: string;
+  cell_id: string | null;
+  sample_count: number;
+  bad_lines: number;
+  first_observed_at: string | null;
+  last_observed_at: string | null;
+}
+
+/** Inputs of {@link analyze}. */
+export interface AnalyzeInput {
+  inputRoot: string;
+  generatedAt: string;
+  loaded: readonly LoadedArtifact[];
+  walkIssues: readonly ArtifactIssue[];
+  timelines: readonly TimelineInput[];
+  thresholds: Record<string, Record<string, number>>;
+  baseline?: { source: string; cells: readonly Cell[] } | null;
+}
+
+function finding(
+  code: string,
+  severity: Severity,
+  cellId: string | null,
+  message: string,
+  evidence: Record<string, unknown>,
+): Finding {
+  return { code, severity, cell_id: cellId, message, evidence, source: "analyzer" };
+}
+
+/** Sort findings: severity (critical first), code, cell, message. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) =>
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    cmp(a.code, b.code) || cmp(a.cell_id ?? "", b.cell_id ?? "") || cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const SECTION_SOURCES: ReadonlySet<ArtifactKind> = new Set([
+  "server_metrics_csv",
+  "aiperf_server_metrics",
+]);
+
+/**
+ * Build the report from loaded artifacts.
+ *
+ * @example
+ * ```ts
+ * const report = analyze({ inputRoot: "results", generatedAt: "2026-01-01T00:00:00Z", loaded,
+ *   walkIssues: [], timelines: [], thresholds: defaultThresholds() });
+ * ```
+ */
+export function analyze(input: AnalyzeInput): Report {
+  const refs = input.loaded.map((l) => l.ref);
+  const keys = groupKeys(refs);
+  const records: CellRecord[] = [];
+  const findings: Finding[] = [];
+  let manifest: CampaignManifest | null = null;
+  let manifestPath: string | null = null;
+
+  input.loaded.forEach((l, i) => {
+    if (l.manifest && manifest === null) {
+      manifest = l.manifest;
+      manifestPath = l.ref.path;
+    }
+    const r = l.result;
+    if (!r) return;
+    const key = keys[i];
+    for (const d of r.drafts) {
+      let groupKey = key;
+      if (groupKey === null || d.sub_key !== undefined) {
+        groupKey = d.sub_key !== undefined
+          ? `row:${l.ref.path}#${d.sub_key}`
+          : `eval:${runDirOf(l.ref.path)}`;
+      }
+      records.push({
+        group_key: groupKey,
+        artifact: l.ref.path,
+        kind: l.ref.kind,
+        source_format: d.source_format,
+        priority: d.priority,
+        identity: d.identity,
+        metrics: d.metrics,
+        extra_percentiles: d.extra_percentiles,
+        eval: d.eval,
+        notes: d.notes,
+        primary: d.primary,
+      });
+    }
+  });
+
+  const primaryKeys = new Set(records.filter((r) => r.primary).map((r) => r.group_key));
+  const names = new Map<string, string[]>();
+  for (const r of records) {
+    if (r.group_key.startsWith("run:")) names.set(r.group_key, [r.group_key.slice(4)]);
+    else if (r.group_key.startsWith("dir:")) {
+      const dir = r.group_key.slice(4);
+      names.set(r.group_key, [dir.slice(dir.lastIndexOf("/") + 1)]);
+    }
+  }
+  // Eval-only groups attach to the nearest benchmark cell; the rest become cells of their own.
+  const evalRecords = records.filter((r) => r.group_key.startsWith("eval:"));
+  const cellRecords = records.filter((r) => !r.group_key.startsWith("eval:"));
+  const dirsByKey = new Map<string, Set<string>>();
+  for (const r of cellRecords) {
+    if (!primaryKeys.has(r.group_key)) continue;
+    const set = dirsByKey.get(r.group_key) ?? new Set<string>();
+    set.add(runDirOf(r.artifact));
+    dirsByKey.set(r.group_key, set);
+  }
+  const keysByDir = new Map<string, string[]>();
+  for (const [key, dirs] of dirsByKey) {
+    for (const d of dirs) keysByDir.set(d, [...(keysByDir.get(d) ?? []), key]);
+  }
+  const nearestKey = (path: string): string | null => {
+    let dir = runDirOf(path);
+    for (;;) {
+      const ks = keysByDir.get(dir);
+      if (ks && ks.length === 1) return ks[0];
+      if (ks && ks.length > 1) return null;
+      if (dir === "") return null;
+      const i = dir.lastIndexOf("/");
+      dir = i < 0 ? "" : dir.slice(0, i);
+    }
+  };
+  for (const r of evalRecords) {
+    const target = nearestKey(r.artifact);
+    cellRecords.push(target ? { ...r, group_key: target, primary: false } : r);
+  }
+
+  const cellByKey = foldGroups(cellRecords, { names });
+  const cells = [...cellByKey.values()];
+
+  // Missing primary records and unavailable sections.
+  for (const [key, cell] of cellByKey) {
+    const hasPrimary = primaryKeys.has(key) || cell.source_format === "eval";
+    if (!hasPrimary) {
+      findings.push(finding(
+        "missing_required_artifact",
+        "critical",
+        cell.cell_id,
+        `Cell ${cell.cell_id} has no usable primary record (no agg, raw result or per-request data)`,
+        {
+          group: key,
+          artifacts: cell.artifacts,
+          required:
+            "agg_*.json, raw result, detailed_results.csv, profile_export*.json[l] or an AgentX aggregate",
+        },
+      ));
+    }
+    if (cell.scenario_type === "agentic-coding" && hasPrimary) {
+      const hasServer = Object.keys(cell.artifacts).some((k) =>
+        SECTION_SOURCES.has(k as ArtifactKind)
+      ) ||
+        cell.metrics.server_gpu_cache_hit_rate !== null;
+      if (!hasServer) {
+        findings.push(finding(
+          "metrics_unavailable",
+          "warning",
+          cell.cell_id,
+          `Cell ${cell.cell_id} has no server metrics, so server cache hit rates and KV usage are unknown`,
+          {
+            section: "cache and KV",
+            looked_for: [
+              "metrics_server_metrics.csv",
+              "server_metrics_export.csv",
+              "server_metrics in the aggregate",
+            ],
+            artifacts: cell.artifacts,
+          },
+        ));
+      }
+    }
+  }
+
+  // Artifacts that could not be read, or had bad lines.
+  const discovered: DiscoveredEntry[] = input.loaded.map((l, i) => {
+    const r = l.result;
+    const key = keys[i];
+    const cell = key !== null ? cellByKey.get(key)?.cell_id ?? null : null;
+    let issue: string | null = null;
+    if (r && (r.unreadable || r.issues.length > 0)) {
+      const first = r.issues[0];
+      issue = first
+        ? (first.line !== null ? `line ${first.line}: ${first.message}` : first.message)
+        : "unreadable";
+      const lines = r.issues.filter((x) => x.line !== null).slice(0, 20).map((x) => ({
+        line: x.line,
+        reason: x.message,
+      }));
+      findings.push(finding(
+        "artifact_unreadable",
+        "warning",
+        cell,
+        r.unreadable
+          ? `Cannot parse "${l.ref.path}": ${issue}`
+          : `${r.issues.length} problem${
+            r.issues.length === 1 ? "" : "s"
+          } in "${l.ref.path}"; first: ${issue}`,
+        {
+          path: l.ref.path,
+          kind: l.ref.kind,
+          unreadable: r.unreadable,
+          issue_count: r.issues.length,
+          issues: lines.length
+            ? lines
+            : r.issues.slice(0, 20).map((x) => ({ line: x.line, reason: x.message })),
+        },
+      ));
+    }
+    return {
+      path: l.ref.path,
+      kind: l.ref.kind,
+      size: l.ref.size,
+      cell,
+      parsed: r !== null && !r.unreadable,
+      issue,
+    };
+  });
+  for (const w of input.walkIssues) {
+    findings.push(finding(
+      "artifact_unreadable",
+      "warning",
+      null,
+      `Cannot read "${w.path}": ${w.message}`,
+      { path: w.path, reason: w.message },
+    ));
+  }
+
+  // Campaign manifest expectations.
+  const missing: { cell_id: string | null; what: string }[] = [];
+  const m = manifest as CampaignManifest | null;
+  if (m !== null) {
+    for (const exp of m.expected_cells) {
+      if (!cells.some((c) => satisfies(c, exp))) {
+        const what = describeExpected(exp);
+        missing.push({ cell_id: null, what });
+        findings.push(finding(
+          "missing_required_artifact",
+          "critical",
+          null,
+          `Cell expected by "${manifestPath}" is missing: ${what}`,
+          {
+            manifest: manifestPath,
+            expected_index: exp.index,
+            expected: { path: exp.path, ...exp.match },
+          },
+        ));
+      }
+    }
+    if (m.timeline_expected && input.timelines.length === 0) {
+      findings.push(finding(
+        "metrics_unavailable",
+        "warning",
+        null,
+        `"${manifestPath}" expects a live timeline but no timeline file was found`,
+        { manifest: manifestPath, section: "live timeline" },
+      ));
+    }
+  }
+  for (const f of findings) {
+    if (f.code === "missing_required_artifact" && f.cell_id !== null) {
+      missing.push({ cell_id: f.cell_id, what: "primary record" });
+    }
+  }
+
+  // Live timelines, then the detectors.
+  const tl = attachTimelines(cells, input.timelines, (path) => {
+    const k = nearestKey(path);
+    return k ? cellByKey.get(k)?.cell_id ?? null : null;
+  });
+  const detected = runRules(tl.cells, {
+    thresholds: input.thresholds,
+    baselineCells: input.baseline?.cells ?? null,
+  });
+  const withLead = tl.applyLeadTimes(detected.findings);
+  const allFindings = sortFindings([...findings, ...tl.findings, ...detected.findings]);
+  const finalCells = withLead.map((c) => ({
+    ...c,
+    findings: allFindings.filter((f) => f.cell_id === c.cell_id),
+  }));
+
+  const byStatus = { complete: 0, partial: 0, failed: 0, unknown: 0 };
+  const byFormat: Record<string, number> = {};
+  for (const c of finalCells) {
+    byStatus[c.status]++;
+    byFormat[c.source_format] = (byFormat[c.source_format] ?? 0) + 1;
+  }
+  const bySeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  const byCode: Record<string, number> = {};
+  for (const f of allFindings) {
+    bySeverity[f.severity]++;
+    byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+  }
+  const matches = detected.baseline;
+  return {
+    schema_version: "inferguard-analyze/v1",
+    generated_at: input.generatedAt,
+    input_root: input.inputRoot,
+    analyzer: {
+      name: "inferguard",
+      version: VERSION,
+      capabilities: { diagnosis: "on", actuation: "off", replay: "off", recall: "off", llm: "off" },
+      thresholds: input.thresholds,
+    },
+    run_summary: {
+      cells_total: finalCells.length,
+      cells_by_status: byStatus,
+      cells_by_source_format: sortRecord(byFormat),
+      findings_total: allFindings.length,
+      findings_by_severity: bySeverity,
+      findings_by_code: sortRecord(byCode),
+      artifacts_discovered: discovered.length,
+      artifacts_parsed: discovered.filter((d) => d.parsed).length,
+      artifacts_unreadable: discovered.filter((d) => d.issue !== null && !d.parsed).length +
+        input.walkIssues.length,
+      missing_artifacts: missing,
+      expected_cells: m ? m.expected_cells.length : null,
+      timeline_expected: m ? m.timeline_expected : false,
+    },
+    cells: finalCells,
+    cross_run: {
+      curves: detected.curves,
+      pareto_frontier: detected.frontier,
+      baseline: input.baseline && matches
+        ? {
+          source: input.baseline.source,
+          matched: matches.length,
+          unmatched: finalCells.map((c) => c.cell_id).filter((id) =>
+            !matches.some((x) => x.cell_id === id)
+          ),
+          matches,
+        }
+        : null,
+      timelines: tl.runTimelines,
+    },
+    findings: allFindings,
+    artifact_manifest: { discovered, skipped: [...input.walkIssues], written: [] },
+  };
+}
+
+function sortRecord<T>(o: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
+}
+
+function satisfies(cell: Cell, exp: ExpectedCell): boolean {
+  if (exp.path !== null) {
+    const prefix = exp.path;
+    const paths = Object.values(cell.artifacts).flat() as string[];
+    if (!paths.some((p) => p === prefix || p.startsWith(prefix + "/"))) return false;
+  }
+  for (const [k, v] of Object.entries(exp.match)) {
+    const actual = (cell as unknown as Record<string, unknown>)[k];
+    if (actual === null || actual === undefined) return false;
+    if (typeof v === "string" && typeof actual === "string") {
+      if (v.toLowerCase() !== actual.toLowerCase()) return false;
+    } else if (actual !== v) return false;
+  }
+  return true;
+}
+
+function describeExpected(exp: ExpectedCell): string {
+  const parts = Object.entries(exp.match).map(([k, v]) => `${k}=${v}`);
+  if (exp.path !== null) parts.unshift(`path=${exp.path}`);
+  return parts.join(", ");
+}

@@ -1,0 +1,365 @@
+/**
+ * The `inferguard analyze` command: arguments, discovery, loading, analysis, atomic writes and the
+ * exit-code contract (0/1/2 after writing, 3 for no report).
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { analyze, type Report, VERSION } from "../analyze.ts";
+import { defaultThresholds, parseThresholds } from "../thresholds.ts";
+import { globMatcher, isParsedKind } from "../sniff.ts";
+import type { TimelineInput } from "../timeline.ts";
+import { type Cell, type Severity, SEVERITY_RANK } from "../types.ts";
+import { parseTimeline } from "../../parsers/timeline.ts";
+import { renderJson } from "../../render/json.ts";
+import { renderMarkdown } from "../../render/markdown.ts";
+import { DEFAULT_LIMITS, loadAll } from "./load.ts";
+import { readText, textLines } from "./read.ts";
+import { errText, walkResults } from "./walk.ts";
+import { writeAtomic } from "./write.ts";
+
+/** Usage text of `inferguard analyze`. */
+export const ANALYZE_USAGE = `Usage: inferguard analyze <results_dir> [OPTIONS]
+
+Read a tree of InferenceX / AgentX / eval results and write report.json and report.md.
+
+Options:
+  --output-dir PATH              Where reports go (default: <results_dir>/inferguard_report)
+  --format json|md|both          Which reports to write (default: both)
+  --fail-on never|warning|critical
+                                 Exit non-zero when a finding at or above this severity exists
+                                 (default: critical)
+  --strict | --best-effort       Strict: a missing or unreadable required artifact is fatal
+                                 (exit 3, no report). Default: --best-effort
+  --timeline-glob GLOB           Live-overlay timelines, relative to <results_dir>
+                                 (default: **/inferguard_timeline.jsonl)
+  --baseline PATH                A previous results dir or report.json to compare against
+  --thresholds PATH              JSON file overriding detector thresholds
+  --json                         Also print report.json to stdout
+  --generated-at ISO8601         Pin generated_at (default: now, or SOURCE_DATE_EPOCH)
+  --quiet                        No summary on stderr
+  -h, --help                     This help
+
+Exit codes: 0 report written, nothing at or above --fail-on; 1 highest finding is a warning and
+--fail-on is warning; 2 a critical finding and --fail-on is warning or critical; 3 no report.`;
+
+/** A usage error: exit 3 with this message. */
+class UsageError extends Error {}
+
+/** Output channels and environment, injectable for tests. */
+export interface AnalyzeIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env(name: string): string | undefined;
+  now(): Date;
+  isTty: boolean;
+}
+
+function defaultIo(): AnalyzeIo {
+  const enc = new TextEncoder();
+  return {
+    stdout: (t) => void Deno.stdout.writeSync(enc.encode(t)),
+    stderr: (t) => void Deno.stderr.writeSync(enc.encode(t)),
+    env: (n) => {
+      try {
+        return Deno.env.get(n);
+      } catch {
+        return undefined;
+      }
+    },
+    now: () => new Date(),
+    isTty: Deno.stderr.isTerminal(),
+  };
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `Invalid value "${value}" for --${flag}; allowed values: ${allowed.join(", ")}`,
+    );
+  }
+  return value as T;
+}
+
+function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
+  if (flag !== undefined) {
+    const t = Date.parse(flag);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(flag) || Number.isNaN(t)) {
+      throw new UsageError(
+        `Invalid value "${flag}" for --generated-at; expected an ISO 8601 time such as 2026-01-01T00:00:00Z`,
+      );
+    }
+    return new Date(t).toISOString().replace(".000Z", "Z");
+  }
+  const epoch = io.env("SOURCE_DATE_EPOCH");
+  if (epoch !== undefined && epoch !== "") {
+    if (!/^\d+$/.test(epoch)) {
+      throw new UsageError(
+        `Invalid SOURCE_DATE_EPOCH "${epoch}"; expected whole seconds since 1970`,
+      );
+    }
+    return new Date(Number(epoch) * 1000).toISOString().replace(".000Z", "Z");
+  }
+  return io.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+function stripSlash(p: string): string {
+  return p.length > 1 ? p.replace(/\/+$/, "") : p;
+}
+
+/** Load a baseline: a previous `report.json`, or a results directory analyzed the same way. */
+async function loadBaseline(
+  path: string,
+  thresholds: Record<string, Record<string, number>>,
+): Promise<{ source: string; cells: Cell[] }> {
+  if (await isDirectory(path)) {
+    const report = await buildReport(path, {
+      outputDir: null,
+      timelineGlob: "**/inferguard_timeline.jsonl",
+      thresholds,
+      generatedAt: "1970-01-01T00:00:00Z",
+      baseline: null,
+    });
+    if (report === null) {
+      throw new UsageError(`No supported artifacts in --baseline directory "${path}"`);
+    }
+    return { source: path, cells: report.cells };
+  }
+  const text = await readText(path, DEFAULT_LIMITS.maxJsonBytes);
+  if (!text.ok) throw new UsageError(`Cannot read --baseline "${path}": ${text.message}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text.text);
+  } catch (e) {
+    throw new UsageError(`Cannot parse --baseline "${path}": ${errText(e)}`);
+  }
+  const v = value as Partial<Report>;
+  if (v?.schema_version !== "inferguard-analyze/v1" || !Array.isArray(v.cells)) {
+    throw new UsageError(
+      `--baseline "${path}" is neither a results directory nor an inferguard report.json`,
+    );
+  }
+  return { source: path, cells: v.cells as Cell[] };
+}
+
+interface BuildOptions {
+  outputDir: string | null;
+  timelineGlob: string;
+  thresholds: Record<string, Record<string, number>>;
+  generatedAt: string;
+  baseline: { source: string; cells: Cell[] } | null;
+  inputLabel?: string;
+  progress?: (text: string) => void;
+}
+
+/** Walk, load and analyze a results tree; `null` when it holds no supported artifact. */
+async function buildReport(root: string, opts: BuildOptions): Promise<Report | null> {
+  const isTimeline = globMatcher(opts.timelineGlob);
+  const walked = await walkResults(root, { excludeDir: opts.outputDir, isTimeline });
+  opts.progress?.(`discovered ${walked.artifacts.length} files`);
+  const timelineRefs = walked.artifacts.filter((a) => a.kind === "timeline");
+  const others = walked.artifacts.filter((a) => a.kind !== "timeline");
+  const loaded = await loadAll(root, others);
+  opts.progress?.(`parsed ${loaded.length} files`);
+  const timelines: TimelineInput[] = [];
+  for (const ref of timelineRefs) {
+    const lines = (async function* () {
+      for await (const l of textLines(`${root}/${ref.path}`, DEFAULT_LIMITS.maxLineBytes)) {
+        yield l ?? "\u0000line too long";
+      }
+    })();
+    try {
+      const parsed = await parseTimeline(lines);
+      timelines.push({ path: ref.path, samples: parsed.samples, bad_lines: parsed.issues.length });
+      if (parsed.issues.length) {
+        loaded.push({
+          ref,
+          result: { drafts: [], issues: parsed.issues, unreadable: parsed.samples.length === 0 },
+        });
+      } else loaded.push({ ref, result: { drafts: [], issues: [], unreadable: false } });
+    } catch (e) {
+      loaded.push({
+        ref,
+        result: { drafts: [], issues: [{ line: null, message: errText(e) }], unreadable: true },
+      });
+    }
+  }
+  loaded.sort((a, b) => (a.ref.path < b.ref.path ? -1 : a.ref.path > b.ref.path ? 1 : 0));
+  const supported = loaded.some((l) =>
+    l.result !== null && (l.ref.kind !== "json_other" || l.result.unreadable) &&
+    isParsedKind(l.ref.kind)
+  );
+  if (!supported) return null;
+  return analyze({
+    inputRoot: opts.inputLabel ?? root,
+    generatedAt: opts.generatedAt,
+    loaded,
+    walkIssues: walked.issues,
+    timelines,
+    thresholds: opts.thresholds,
+    baseline: opts.baseline,
+  });
+}
+
+function exitCodeFor(findings: readonly { severity: Severity }[], failOn: string): number {
+  if (failOn === "never") return 0;
+  const worst = findings.reduce((m, f) => Math.max(m, SEVERITY_RANK[f.severity]), -1);
+  if (worst >= SEVERITY_RANK.critical) return 2;
+  if (worst >= SEVERITY_RANK.warning && failOn === "warning") return 1;
+  return 0;
+}
+
+/**
+ * Run `inferguard analyze` with the arguments after `analyze`; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await runAnalyze(["testdata/sample", "--format", "md"]);
+ * ```
+ */
+export async function runAnalyze(args: string[], io: AnalyzeIo = defaultIo()): Promise<number> {
+  try {
+    return await analyzeCommand(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`inferguard analyze: ${e.message}\n`);
+      return 3;
+    }
+    io.stderr(`inferguard analyze: internal error: ${errText(e)}\n`);
+    return 3;
+  }
+}
+
+async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        "output-dir": { type: "string" },
+        format: { type: "string", default: "both" },
+        "fail-on": { type: "string", default: "critical" },
+        strict: { type: "boolean", default: false },
+        "best-effort": { type: "boolean", default: false },
+        "timeline-glob": { type: "string", default: "**/inferguard_timeline.jsonl" },
+        json: { type: "boolean", default: false },
+        baseline: { type: "string" },
+        thresholds: { type: "string" },
+        "generated-at": { type: "string" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${errText(e)}\n${ANALYZE_USAGE}`);
+  }
+  const o = parsed.values;
+  if (o.help) {
+    io.stderr(ANALYZE_USAGE + "\n");
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) {
+    throw new UsageError(
+      parsed.positionals.length === 0
+        ? "Missing <results_dir>; see inferguard analyze --help"
+        : `Expected one <results_dir>, got ${parsed.positionals.length}: ${
+          parsed.positionals.join(" ")
+        }`,
+    );
+  }
+  if (o.strict && o["best-effort"]) {
+    throw new UsageError("--strict and --best-effort exclude each other");
+  }
+  const format = oneOf("format", o.format!, ["json", "md", "both"] as const);
+  const failOn = oneOf("fail-on", o["fail-on"]!, ["never", "warning", "critical"] as const);
+  const generatedAt = resolveGeneratedAt(o["generated-at"], io);
+  let thresholds = defaultThresholds();
+  if (o.thresholds !== undefined) {
+    const text = await readText(o.thresholds, DEFAULT_LIMITS.maxTextBytes);
+    if (!text.ok) {
+      throw new UsageError(`Cannot read --thresholds "${o.thresholds}": ${text.message}`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text.text);
+    } catch (e) {
+      throw new UsageError(`Cannot parse --thresholds "${o.thresholds}": ${errText(e)}`);
+    }
+    const t = parseThresholds(value);
+    if (!t.ok) throw new UsageError(`--thresholds "${o.thresholds}": ${t.message}`);
+    thresholds = t.thresholds;
+  }
+  const root = stripSlash(parsed.positionals[0]);
+  if (!(await isDirectory(root))) {
+    throw new UsageError(`Results directory "${root}" does not exist or is not a directory`);
+  }
+  const outputDir = stripSlash(o["output-dir"] ?? `${root}/inferguard_report`);
+  const baseline = o.baseline !== undefined ? await loadBaseline(o.baseline, thresholds) : null;
+  const progress = io.isTty && !o.quiet
+    ? (t: string) => io.stderr(`inferguard: ${t}\n`)
+    : undefined;
+
+  const report = await buildReport(root, {
+    outputDir,
+    timelineGlob: o["timeline-glob"]!,
+    thresholds,
+    generatedAt,
+    baseline,
+    progress,
+  });
+  if (report === null) {
+    io.stderr(`inferguard analyze: no supported benchmark artifacts found under "${root}"\n`);
+    return 3;
+  }
+  if (o.strict) {
+    const fatal = report.findings.filter((f) =>
+      (f.code === "missing_required_artifact") ||
+      (f.code === "artifact_unreadable" && f.evidence.unreadable === true)
+    );
+    if (fatal.length) {
+      io.stderr(
+        `inferguard analyze: strict mode: ${fatal.length} missing or unreadable required artifact(s); first: ${
+          fatal[0].message
+        }\n`,
+      );
+      return 3;
+    }
+  }
+
+  const written: string[] = [];
+  try {
+    if (format !== "json") {
+      const md = await writeAtomic(outputDir, "report.md", renderMarkdown(report));
+      report.artifact_manifest.written.push(md);
+      written.push(`${outputDir}/report.md`);
+    }
+    if (format !== "md") {
+      report.artifact_manifest.written.push({ path: "report.json", size: null, sha256: null });
+      await writeAtomic(outputDir, "report.json", renderJson(report));
+      written.unshift(`${outputDir}/report.json`);
+    }
+  } catch (e) {
+    io.stderr(`inferguard analyze: cannot write reports to "${outputDir}": ${errText(e)}\n`);
+    return 3;
+  }
+  if (o.json) io.stdout(renderJson(report));
+  const code = exitCodeFor(report.findings, failOn);
+  if (!o.quiet) {
+    const s = report.run_summary;
+    io.stderr(
+      `inferguard ${VERSION}: ${s.cells_total} cells, ${s.findings_by_severity.critical} critical / ${s.findings_by_severity.warning} warning / ${s.findings_by_severity.info} info findings\n` +
+        written.map((w) => `wrote ${w}\n`).join("") +
+        `exit ${code} (--fail-on ${failOn})\n`,
+    );
+  }
+  return code;
+}

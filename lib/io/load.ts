@@ -1,0 +1,109 @@
+/**
+ * Reading and parsing every discovered artifact, with bounded parallelism. Each file is read
+ * once; JSON is parsed once and then recognised by its shape; big CSV/JSONL files are streamed.
+ * @module
+ */
+import { kindFromJson } from "../sniff.ts";
+import type { ArtifactKind, ArtifactRef, ParseResult } from "../types.ts";
+import { type LoadedArtifact, PARSERS } from "../../parsers/mod.ts";
+import { byteChunks, readText, textLines } from "./read.ts";
+import { errText } from "./walk.ts";
+
+/** Limits that keep one hostile file from exhausting memory. */
+export interface LoadLimits {
+  /** Largest JSON document read whole, in bytes. */
+  maxJsonBytes: number;
+  /** Longest line in a JSONL file, in bytes. */
+  maxLineBytes: number;
+  /** Largest small text file (status, command) read whole, in bytes. */
+  maxTextBytes: number;
+  /** Files read at once. */
+  parallel: number;
+}
+
+/** Default limits (documented in the README). */
+export const DEFAULT_LIMITS: LoadLimits = {
+  maxJsonBytes: 256 * 1024 * 1024,
+  maxLineBytes: 64 * 1024 * 1024,
+  maxTextBytes: 1024 * 1024,
+  parallel: 8,
+};
+
+function unreadable(message: string): ParseResult {
+  return { drafts: [], issues: [{ line: null, message }], unreadable: true };
+}
+
+/** Read and parse one artifact. Never throws: failures come back as an unreadable result. */
+export async function loadArtifact(
+  root: string,
+  ref: ArtifactRef,
+  limits: LoadLimits,
+): Promise<LoadedArtifact> {
+  const abs = `${root}/${ref.path}`;
+  try {
+    if (ref.kind === "json_other" || ref.kind === "eval_meta" || ref.kind === "aiperf_profile") {
+      const text = await readText(abs, limits.maxJsonBytes);
+      if (!text.ok) return { ref, result: unreadable(`Cannot read: ${text.message}`) };
+      let value: unknown;
+      try {
+        value = JSON.parse(text.text);
+      } catch (e) {
+        return { ref, result: unreadable(`Invalid JSON: ${errText(e)}`) };
+      }
+      const kind: ArtifactKind = ref.kind === "json_other"
+        ? kindFromJson(ref.path, value)
+        : ref.kind;
+      const parser = PARSERS[kind];
+      const refined = { ...ref, kind };
+      if (!parser || parser.input !== "json") return { ref: refined, result: null };
+      return { ...(await parser.parse(value, ref.path)), ref: refined };
+    }
+    const parser = PARSERS[ref.kind];
+    if (!parser) return { ref, result: null };
+    if (parser.input === "bytes") {
+      return { ...(await parser.parse(byteChunks(abs), ref.path)), ref };
+    }
+    if (parser.input === "lines") {
+      return { ...(await parser.parse(jsonLines(abs, limits.maxLineBytes), ref.path)), ref };
+    }
+    if (parser.input === "text") {
+      const limit = ref.kind === "aiperf_server_metrics"
+        ? limits.maxJsonBytes
+        : limits.maxTextBytes;
+      const text = await readText(abs, limit);
+      if (!text.ok) return { ref, result: unreadable(`Cannot read: ${text.message}`) };
+      return { ...(await parser.parse(text.text, ref.path)), ref };
+    }
+    return { ref, result: null };
+  } catch (e) {
+    return { ref, result: unreadable(`Cannot read: ${errText(e)}`) };
+  }
+}
+
+/** Lines of a text file; a line over the limit becomes a marker the parser reports. */
+async function* jsonLines(abs: string, maxLineBytes: number): AsyncGenerator<string> {
+  for await (const line of textLines(abs, maxLineBytes)) {
+    yield line ?? `\u0000line longer than ${maxLineBytes} bytes`;
+  }
+}
+
+/**
+ * Load every artifact with at most `limits.parallel` files open at once; the result is in the
+ * same order as `refs`.
+ */
+export async function loadAll(
+  root: string,
+  refs: readonly ArtifactRef[],
+  limits: LoadLimits = DEFAULT_LIMITS,
+): Promise<LoadedArtifact[]> {
+  const out = new Array<LoadedArtifact>(refs.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < refs.length) {
+      const i = next++;
+      out[i] = await loadArtifact(root, refs[i], limits);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limits.parallel, refs.length) }, worker));
+  return out;
+}

@@ -1,0 +1,104 @@
+/**
+ * Reading one artifact as text, byte chunks or lines, read-only and bounded.
+ * @module
+ */
+import { errText } from "./walk.ts";
+
+/** Text of a file, or why it could not be read as text. */
+export type TextResult = { ok: true; text: string } | { ok: false; message: string };
+
+/**
+ * Decode bytes as text: a UTF-8 BOM is dropped, UTF-16 (with BOM) is decoded, and anything that
+ * is not valid UTF-8 is an error rather than replacement characters in numbers.
+ */
+export function decodeText(bytes: Uint8Array): TextResult {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return { ok: true, text: new TextDecoder("utf-16le").decode(bytes.subarray(2)) };
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    return { ok: true, text: new TextDecoder("utf-16be").decode(bytes.subarray(2)) };
+  }
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+    ? 3
+    : 0;
+  try {
+    return {
+      ok: true,
+      text: new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start)),
+    };
+  } catch {
+    return { ok: false, message: "not valid UTF-8 text" };
+  }
+}
+
+/** Read a whole (small) file as text, refusing files over `maxBytes`. */
+export async function readText(absPath: string, maxBytes: number): Promise<TextResult> {
+  try {
+    const st = await Deno.stat(absPath);
+    if (st.size > maxBytes) {
+      return {
+        ok: false,
+        message: `file is ${st.size} bytes, over the ${maxBytes}-byte limit for this kind`,
+      };
+    }
+    return decodeText(await Deno.readFile(absPath));
+  } catch (e) {
+    return { ok: false, message: errText(e) };
+  }
+}
+
+/** Byte chunks of a file, streamed (the file is opened read-only and always closed). */
+export async function* byteChunks(absPath: string): AsyncGenerator<Uint8Array> {
+  using file = await Deno.open(absPath, { read: true });
+  for await (const chunk of file.readable) yield chunk;
+}
+
+/**
+ * Lines of a file as text, streamed: `\n`, `\r\n` and lone `\r` end a line, a BOM is dropped, and a
+ * line longer than `maxLineBytes` is cut and yielded as `null` so the caller can count it.
+ */
+export async function* textLines(
+  absPath: string,
+  maxLineBytes: number,
+): AsyncGenerator<string | null> {
+  const decoder = new TextDecoder("utf-8");
+  let carry = "";
+  let overflow = false;
+  let first = true;
+  let skipLf = false;
+  for await (const chunk of byteChunks(absPath)) {
+    let text = decoder.decode(chunk, { stream: true });
+    if (first) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    if (skipLf && text.charCodeAt(0) === 10) text = text.slice(1);
+    skipLf = false;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      const piece = text.slice(start, i);
+      if (overflow) {
+        yield null;
+      } else {
+        yield carry + piece;
+      }
+      carry = "";
+      overflow = false;
+      if (c === 13 && i + 1 === text.length) skipLf = true;
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+    if (!overflow) {
+      carry += text.slice(start);
+      if (carry.length > maxLineBytes) {
+        overflow = true;
+        carry = "";
+      }
+    }
+  }
+  const tail = carry + decoder.decode();
+  if (overflow) yield null;
+  else if (tail.length > 0) yield tail;
+}

@@ -1,0 +1,189 @@
+/**
+ * Identity parsed from InferenceX / AgentX file and directory names.
+ *
+ * Names fill gaps only: every agg carries its identity in its fields, and names in the wild are
+ * sometimes wrong. A name that says nothing yields an empty result, never a guess.
+ * @module
+ */
+import type { Identity, Metrics } from "./types.ts";
+
+/** What a name says: identity fields and topology numbers. */
+export interface NameInfo {
+  identity: Partial<Identity>;
+  metrics: Partial<Metrics>;
+}
+
+const SINGLE_NODE = new RegExp(
+  "_tp(\\d+)(?:-pp(\\d+))?(?:-dcp(\\d+))?(?:-pcp(\\d+))?-ep(\\d+)-dpa(true|false)" +
+    "_disagg-(true|false)_spec-([^_]+)_conc(\\d+)_(.+)$",
+);
+const SINGLE_NODE_OLD = /_tp(\d+)_ep(\d+)_dpa_(true|false)_conc(\d+)_specdecode_([^_]+)_(.+)$/;
+const MULTI_NODE = new RegExp(
+  "_prefill-tp(\\d+)(?:-pp(\\d+))?(?:-dcp(\\d+))?(?:-pcp(\\d+))?-ep(\\d+)-dp(true|false)-nw(\\d+)" +
+    "_decode-tp(\\d+)(?:-pp(\\d+))?(?:-dcp(\\d+))?(?:-pcp(\\d+))?-ep(\\d+)-dp(true|false)-nw(\\d+)" +
+    "_disagg-(true|false)_spec-([^_]+)_conc([\\dx]+)_(.+)$",
+);
+const SEQ = /(?:^|_)(\d+)k(\d+)k(?:_|$)/;
+const RECIPE_SUFFIX = /_recipe-[0-9a-f]{16}$/;
+
+/** Strip a directory prefix and a `.json`/`.jsonl`/`.csv` extension from a path. */
+export function stemOf(path: string): string {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  return base.replace(/\.(jsonl|json|csv)$/i, "");
+}
+
+/**
+ * Normalize a hardware label: strip `cluster:`, site suffixes after the first `-` that name
+ * a role (`-multinode`, `-disagg`, `-trt`), and lower-case it.
+ *
+ * @example
+ * ```ts
+ * normalizeHardware("cluster:mi355x-amds"); // "mi355x"
+ * normalizeHardware("B200-TRT"); // "b200"
+ * ```
+ */
+export function normalizeHardware(hw: string): string {
+  let h = hw.trim().toLowerCase();
+  if (h.startsWith("cluster:")) h = h.slice("cluster:".length);
+  h = h.replace(/-(multinode|disagg|trt)$/, "");
+  // `cluster:<hw>-<site>` forms: keep the hardware part only.
+  if (hw.trim().toLowerCase().startsWith("cluster:")) h = h.split("-")[0];
+  return h;
+}
+
+function int(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Model prefix and ISL/OSL from an `EXP_NAME` such as `kimik2.5_8k1k`. */
+function parseExpName(exp: string, info: NameInfo): void {
+  const seq = exp.match(SEQ);
+  if (seq) {
+    info.identity.isl = Number(seq[1]) * 1024;
+    info.identity.osl = Number(seq[2]) * 1024;
+    const model = exp.slice(0, seq.index);
+    if (model) info.identity.model = model;
+    return;
+  }
+  const agentic = exp.match(
+    /^(.+?)_tp(\d+)_(?:bs|users|conc)(\d+)_(offload(on|off)|kv([a-z0-9-]+))/,
+  );
+  if (agentic) {
+    info.identity.model = agentic[1];
+    info.identity.scenario_type = "agentic-coding";
+    info.identity.concurrency = Number(agentic[3]);
+    info.identity.offload_mode = agentic[5]
+      ? (agentic[5] === "on" ? "on" : "none")
+      : normalizeOffload(agentic[6]);
+  }
+}
+
+function normalizeOffload(mode: string): string {
+  return mode === "none" || mode === "off" ? "none" : mode;
+}
+
+/** Per-point multi-node suffixes: GPU split and concurrency. */
+function parsePointSuffix(name: string, info: NameInfo): void {
+  const gpus = name.match(/_?gpus_(\d+)/);
+  const ctx = name.match(/_ctx_(\d+)/);
+  const gen = name.match(/_gen_(\d+)/);
+  if (gpus) {
+    info.identity.is_multinode = true;
+    const g = Number(gpus[1]);
+    if (ctx && gen) {
+      info.metrics.num_prefill_gpu = Number(ctx[1]);
+      info.metrics.num_decode_gpu = Number(gen[1]);
+      info.identity.disagg = Number(gen[1]) > 0;
+    } else {
+      info.metrics.num_prefill_gpu = g;
+      info.metrics.num_decode_gpu = 0;
+    }
+    info.metrics.num_gpus = g;
+  }
+  const conc = name.match(/(?:^|_)concurrency_(\d+)(?:_|$)/) ?? name.match(/_conc(\d+)(?:_|$)/);
+  if (conc) info.identity.concurrency = Number(conc[1]);
+}
+
+/**
+ * Parse identity from a result file or directory name (any era of InferenceX naming).
+ *
+ * @example
+ * ```ts
+ * parseResultName("agg_gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_h200-nebius_0.json");
+ * // identity: {model: "gptoss", isl: 1024, osl: 1024, precision: "fp4", framework: "vllm", concurrency: 4, ...}
+ * ```
+ */
+export function parseResultName(path: string): NameInfo {
+  const info: NameInfo = { identity: {}, metrics: {} };
+  const name = stemOf(path)
+    .replace(/^(agg_|power_validation_|bmk_agentic_|agentic_|bmk_|server_logs_|eval_)/, "")
+    .replace(RECIPE_SUFFIX, "");
+
+  const multi = name.match(MULTI_NODE);
+  if (multi && multi.index !== undefined) {
+    const head = name.slice(0, multi.index);
+    parseHead(head, info);
+    info.identity.is_multinode = true;
+    info.metrics.prefill_tp = int(multi[1]);
+    info.metrics.prefill_ep = int(multi[5]);
+    info.identity.prefill_dp_attention = multi[6] === "true";
+    info.metrics.prefill_num_workers = int(multi[7]);
+    info.metrics.decode_tp = int(multi[8]);
+    info.metrics.decode_ep = int(multi[12]);
+    info.identity.decode_dp_attention = multi[13] === "true";
+    info.metrics.decode_num_workers = int(multi[14]);
+    info.identity.disagg = multi[15] === "true";
+    info.identity.spec_decoding = multi[16];
+    const rest = multi[18];
+    // Runner, then an optional per-point suffix appended by the launcher.
+    const point = rest.search(/_(concurrency_\d+|conc\d+_gpus|isl_\d+|[a-z0-9-]+_conc\d+_gpus)/);
+    info.identity.runner = point >= 0 ? rest.slice(0, point) : rest;
+    if (point >= 0) parsePointSuffix(rest.slice(point), info);
+    return info;
+  }
+
+  const single = name.match(SINGLE_NODE);
+  if (single && single.index !== undefined) {
+    parseHead(name.slice(0, single.index), info);
+    info.identity.is_multinode = false;
+    info.metrics.tp = int(single[1]);
+    info.metrics.pp = int(single[2]);
+    info.metrics.dcp = int(single[3]);
+    info.metrics.pcp = int(single[4]);
+    info.metrics.ep = int(single[5]);
+    info.identity.dp_attention = single[6] === "true";
+    info.identity.disagg = single[7] === "true";
+    info.identity.spec_decoding = single[8];
+    info.identity.concurrency = Number(single[9]);
+    info.identity.runner = single[10];
+    return info;
+  }
+
+  const old = name.match(SINGLE_NODE_OLD);
+  if (old && old.index !== undefined) {
+    parseHead(name.slice(0, old.index), info);
+    info.metrics.tp = int(old[1]);
+    info.metrics.ep = int(old[2]);
+    info.identity.dp_attention = old[3] === "true";
+    info.identity.concurrency = Number(old[4]);
+    info.identity.spec_decoding = old[5];
+    info.identity.runner = old[6];
+    return info;
+  }
+
+  // Names carrying no configuration block: concurrency and GPU split only.
+  parsePointSuffix(name, info);
+  parseExpName(name, info);
+  return info;
+}
+
+/** `EXP_NAME_PRECISION_FRAMEWORK` before the parallelism block. */
+function parseHead(head: string, info: NameInfo): void {
+  const parts = head.split("_");
+  if (parts.length < 3) return;
+  info.identity.framework = parts[parts.length - 1];
+  info.identity.precision = parts[parts.length - 2];
+  parseExpName(parts.slice(0, -2).join("_"), info);
+}

@@ -1,0 +1,99 @@
+/**
+ * Recognising artifacts: by name first, then by a cheap look at the content.
+ * @module
+ */
+import { isRecord } from "./coerce.ts";
+import type { ArtifactKind } from "./types.ts";
+
+/**
+ * Compile a glob (relative to the results root) into a matcher. `**` spans directories
+ * (also none), `*` and `?` stay within one path segment.
+ *
+ * @example
+ * ```ts
+ * globMatcher("**\/inferguard_timeline.jsonl")("a/b/inferguard_timeline.jsonl"); // true
+ * ```
+ */
+export function globMatcher(glob: string): (relPath: string) => boolean {
+  let re = "^";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*" && glob[i + 1] === "*") {
+      if (glob[i + 2] === "/") {
+        re += "(?:.*/)?";
+        i += 2;
+      } else {
+        re += ".*";
+        i += 1;
+      }
+    } else if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  const rx = new RegExp(re + "$");
+  return (p) => rx.test(p);
+}
+
+/**
+ * Kind of a file from its relative path alone. JSON files that need a look at their content
+ * come back as `json_other` and are settled by {@link kindFromJson}.
+ */
+export function kindFromName(relPath: string, isTimeline: (p: string) => boolean): ArtifactKind {
+  const base = relPath.slice(relPath.lastIndexOf("/") + 1);
+  const lower = base.toLowerCase();
+  if (isTimeline(relPath) || lower === "inferguard_timeline.jsonl") return "timeline";
+  if (lower === "detailed_results.csv") return "detailed_results";
+  if (lower === "metrics_server_metrics.csv") return "server_metrics_csv";
+  if (lower === "server_metrics_export.csv") return "aiperf_server_metrics";
+  if (lower === "profile_export.jsonl") return "aiperf_profile_jsonl";
+  if (lower === "profile_export_aiperf.json") return "aiperf_profile";
+  if (lower === "meta_env.json") return "eval_meta";
+  if (/^samples?_.*\.jsonl$/.test(lower)) return "eval_samples";
+  if (lower.endsWith(".json")) return "json_other";
+  if (lower === "summary.csv" || lower.endsWith("_summary.csv")) return "summary_csv";
+  if (lower.endsWith("_command.txt")) return "command";
+  if (lower === "status.txt") return "status";
+  if (/config.*\.ya?ml$/.test(lower)) return "config";
+  if (/\.(log|out|err)$/.test(lower)) return "log";
+  if (/\.(tar\.gz|tgz|tar|zip|gz)$/.test(lower)) return "archive";
+  if (/\.(png|jpe?g|svg|html|pdf)$/.test(lower)) return "plot";
+  return "other";
+}
+
+/**
+ * Kind of a parsed JSON file from its top-level shape (the formats reference's sniffing rules),
+ * with the file name as a tie-breaker.
+ */
+export function kindFromJson(relPath: string, value: unknown): ArtifactKind {
+  const base = relPath.slice(relPath.lastIndexOf("/") + 1).toLowerCase();
+  if (Array.isArray(value)) {
+    const first = value.find(isRecord);
+    if (first === undefined) return base.includes("eval") ? "eval_collection" : "agg_collection";
+    if ("task" in first && ("score" in first || "em_strict" in first)) return "eval_collection";
+    return "agg_collection";
+  }
+  if (!isRecord(value)) return "json_other";
+  if (base === "meta_env.json") return "eval_meta";
+  if (value.scenario_type === "agentic-coding") return "agentx_agg";
+  if ("integration_method" in value && "power_valid" in value) return "power_validation";
+  if ("tput_per_gpu" in value && ("infmax_model_prefix" in value || "hw" in value)) return "agg";
+  if ("max_concurrency" in value && ("total_token_throughput" in value || "completed" in value)) {
+    return "raw_result";
+  }
+  if ("schema_version" in value && "aiperf_version" in value) return "aiperf_profile";
+  if ("results" in value && ("lm_eval_version" in value || "configs" in value)) {
+    return "eval_results";
+  }
+  if (
+    Array.isArray(value.expected_cells) || Array.isArray(value.cells) ||
+    "timeline_expected" in value
+  ) return "manifest";
+  if ("tput_per_gpu" in value || "median_tpot" in value) return "agg";
+  return "json_other";
+}
+
+/** Whether an artifact kind carries records the pipeline parses (as opposed to listing only). */
+export function isParsedKind(kind: ArtifactKind): boolean {
+  return !["summary_csv", "command", "status", "config", "log", "archive", "plot", "other"]
+    .includes(kind);
+}

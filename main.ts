@@ -1,0 +1,74 @@
+/**
+ * inferguard: read LLM-inference benchmark results and live P/D deployments, and report what
+ * matters with exact evidence.
+ *
+ * @example
+ * ```sh
+ * deno run --allow-read --allow-write main.ts analyze testdata/sample
+ * ```
+ * @module
+ */
+import { VERSION } from "./lib/analyze.ts";
+import { runAnalyze } from "./lib/io/analyze_main.ts";
+import { runDisagg } from "./lib/io/disagg_main.ts";
+import { reportJsonSchema } from "./lib/schema.ts";
+
+const USAGE = `inferguard ${VERSION}
+
+Usage:
+  inferguard analyze <results_dir> [OPTIONS]     write report.json and report.md for a results tree
+  inferguard disagg status --prefill URL --decode URL [OPTIONS]
+                                                 live status of a prefill/decode deployment
+  inferguard schema                              print the JSON Schema of report.json
+  inferguard --version | --help
+
+Run "inferguard analyze --help" or "inferguard disagg status --help" for the options.`;
+
+/** Dispatch a command line; returns the process exit code. */
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  const err = (t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t));
+  switch (command) {
+    case "analyze":
+      return await runAnalyze(rest);
+    case "disagg":
+      return await runDisagg(rest);
+    case "schema":
+      Deno.stdout.writeSync(
+        new TextEncoder().encode(JSON.stringify(reportJsonSchema(), null, 2) + "\n"),
+      );
+      return 0;
+    case "--version":
+    case "version":
+      Deno.stdout.writeSync(
+        new TextEncoder().encode(
+          `inferguard ${VERSION} (deno ${Deno.version.deno}, ${Deno.build.target})\n`,
+        ),
+      );
+      return 0;
+    case "-h":
+    case "--help":
+    case "help":
+      err(USAGE + "\n");
+      return 0;
+    case undefined:
+      err(USAGE + "\n");
+      return 3;
+    default:
+      err(
+        `inferguard: unknown command "${command}"; allowed: analyze, disagg, schema, --version, --help\n`,
+      );
+      return 3;
+  }
+}
+
+if (import.meta.main) {
+  let code = 3;
+  try {
+    code = await main(Deno.args);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    Deno.stderr.writeSync(new TextEncoder().encode(`inferguard: internal error: ${msg}\n`));
+  }
+  Deno.exit(code);
+}

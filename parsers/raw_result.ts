@@ -1,0 +1,86 @@
+/**
+ * Raw `benchmark_serving` result JSON (InferenceX, srt-slurm and AMD multi-node flavours).
+ * Latencies arrive in milliseconds and leave in seconds; every percentile key is kept.
+ * @module
+ */
+import { isRecord, num, str } from "../lib/coerce.ts";
+import type { Metrics, ParseResult } from "../lib/types.ts";
+import { flatLatency } from "./_latency.ts";
+
+/**
+ * Draft a cell record from one raw result object.
+ *
+ * @example
+ * ```ts
+ * const r = parseRawResult({ max_concurrency: 4, num_prompts: 40, completed: 40, p99_ttft_ms: 987.5 });
+ * r.drafts[0].metrics.p99_ttft; // 0.9875
+ * ```
+ */
+export function parseRawResult(value: unknown): ParseResult {
+  if (!isRecord(value)) {
+    return {
+      drafts: [],
+      issues: [{ line: null, message: "Expected a JSON object" }],
+      unreadable: true,
+    };
+  }
+  const r = value;
+  const issues: ParseResult["issues"] = [];
+  const completed = num(r.completed);
+  const planned = num(r.num_prompts);
+  const total = num(r.total_token_throughput);
+  const output = num(r.output_throughput);
+  const anySuccess = completed === null || completed > 0;
+  const lat = anySuccess ? flatLatency(r) : { metrics: {}, extra: {} };
+  const metrics: Partial<Metrics> = {
+    ...lat.metrics,
+    num_requests_total: planned,
+    num_requests_successful: completed,
+    success_rate: completed !== null && planned !== null && planned > 0
+      ? completed / planned
+      : null,
+    duration_s: num(r.duration),
+    request_throughput: anySuccess ? num(r.request_throughput) : null,
+    total_tput_tps: anySuccess ? total : null,
+    output_tput_tps: anySuccess ? output : null,
+    input_tput_tps: anySuccess && total !== null && output !== null ? total - output : null,
+  };
+  const p50Tpot = lat.metrics.p50_tpot ?? lat.metrics.mean_tpot;
+  if (p50Tpot) metrics.intvty = 1 / p50Tpot;
+  if (completed !== null && planned !== null && completed > planned) {
+    issues.push({
+      line: null,
+      message: `Completed requests (${completed}) exceed planned requests (${planned})`,
+    });
+  }
+  const srtSlurm = "request_goodput" in r || "peak_output_tokens_per_s" in r ||
+    str(r.backend) === "dynamo";
+  const notes: Record<string, unknown> = {};
+  for (const k of ["date", "backend", "request_rate"]) {
+    const s = str(r[k]);
+    if (s !== null) notes[k] = s;
+  }
+  const inTokens = num(r.total_input_tokens) ?? num(r.total_input);
+  const outTokens = num(r.total_output_tokens);
+  const startS = num(r.benchmark_start_time_unix);
+  if (startS !== null) notes.benchmark_start_time_unix = startS;
+  if (inTokens !== null) notes.total_input_tokens = inTokens;
+  if (outTokens !== null) notes.total_output_tokens = outTokens;
+  return {
+    drafts: [{
+      source_format: srtSlurm ? "inferencex-srt-slurm" : "inferencex-static",
+      priority: 20,
+      primary: true,
+      identity: {
+        model_path: str(r.model_id),
+        concurrency: num(r.max_concurrency),
+        scenario_type: "fixed-seq",
+      },
+      metrics,
+      extra_percentiles: lat.extra,
+      notes,
+    }],
+    issues,
+    unreadable: false,
+  };
+}

@@ -1,0 +1,535 @@
+/**
+ * `report.md`: the human-readable report, generated only from the report's evidence.
+ * @module
+ */
+import type { Report } from "../lib/analyze.ts";
+import type { Curve } from "../lib/curves.ts";
+import type { Cell, Finding } from "../lib/types.ts";
+import { codeSpan, escapeMd } from "./escape.ts";
+
+/** How many artifact rows section 8 lists before pointing to `report.json`. */
+const MANIFEST_ROWS = 400;
+/** How many cell rows section 4 lists before pointing to `report.json`. */
+const CELL_ROWS = 500;
+
+/** Format a number for display: `—` for null, up to 4 significant digits otherwise. */
+export function fmt(n: number | null | undefined, digits = 4): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  if (n === 0) return "0";
+  const abs = Math.abs(n);
+  if (abs >= 10 ** digits) return Math.round(n).toString();
+  return Number(n.toPrecision(digits)).toString();
+}
+
+function pct(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? "—" : `${fmt(n * 100, 3)} %`;
+}
+
+function ms(n: number | null | undefined): string {
+  return n === null || n === undefined ? "—" : `${fmt(n * 1000)} ms`;
+}
+
+function secs(n: number | null | undefined): string {
+  return n === null || n === undefined ? "—" : `${fmt(n)} s`;
+}
+
+function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "—";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${fmt(v, 3)} ${units[u]}`;
+}
+
+function table(header: readonly string[], rows: readonly string[][]): string {
+  const lines = [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
+  return lines.join("\n");
+}
+
+function curveLabel(c: Curve): string {
+  const k = c.key;
+  const parts: string[] = [];
+  for (const f of ["model", "hardware", "framework", "precision"]) {
+    if (k[f] !== null && k[f] !== undefined) parts.push(String(k[f]));
+  }
+  if (k.isl !== null && k.osl !== null && k.isl !== undefined) parts.push(`${k.isl}/${k.osl}`);
+  if (k.scenario_type === "agentic-coding") parts.push("agentic");
+  if (k.is_multinode) {
+    parts.push(`P${k.num_prefill_gpu ?? "?"}+D${k.num_decode_gpu ?? "?"} GPUs`);
+  } else if (k.tp !== null && k.tp !== undefined) parts.push(`tp${k.tp}`);
+  if (k.spec_decoding && k.spec_decoding !== "none") parts.push(`spec ${k.spec_decoding}`);
+  if (k.offload_mode && k.offload_mode !== "none") parts.push(`offload ${k.offload_mode}`);
+  return parts.length ? parts.join(" · ") : "unknown configuration";
+}
+
+function cellLabel(c: Cell): string {
+  return codeSpan(c.cell_id);
+}
+
+function findingLine(f: Finding): string {
+  const where = f.cell_id ? ` (${codeSpan(f.cell_id)})` : "";
+  const seen = f.source === "timeline" && f.count
+    ? ` — seen in ${f.count} sample${f.count === 1 ? "" : "s"}, ${escapeMd(f.first_seen_at)} → ${
+      escapeMd(f.last_seen_at)
+    }`
+    : "";
+  return `- **${f.severity}** ${codeSpan(f.code)}${where}: ${escapeMd(f.message)}${seen}`;
+}
+
+function section1(r: Report): string {
+  const s = r.run_summary;
+  const worst = s.findings_by_severity.critical > 0
+    ? "critical"
+    : s.findings_by_severity.warning > 0
+    ? "warning"
+    : s.findings_by_severity.info > 0
+    ? "info"
+    : "clean";
+  const verdict = {
+    critical: "**Verdict: critical findings.** At least one result cannot be trusted as published.",
+    warning: "**Verdict: warnings.** The results are usable, with the caveats listed below.",
+    info: "**Verdict: informational findings only.**",
+    clean: "**Verdict: no findings.**",
+  }[worst];
+  const out = [
+    "## 1. Executive summary",
+    "",
+    verdict,
+    "",
+    `- Input: ${codeSpan(r.input_root)}, analyzed by inferguard ${
+      escapeMd(r.analyzer.version)
+    } at ${escapeMd(r.generated_at)}`,
+    `- Cells: ${s.cells_total} (complete ${s.cells_by_status.complete}, partial ${s.cells_by_status.partial}, failed ${s.cells_by_status.failed}, completion unknown ${s.cells_by_status.unknown})`,
+    `- Findings: ${s.findings_by_severity.critical} critical, ${s.findings_by_severity.warning} warning, ${s.findings_by_severity.info} info`,
+    `- Artifacts: ${s.artifacts_discovered} discovered, ${s.artifacts_parsed} parsed, ${s.artifacts_unreadable} unreadable`,
+    `- Curves: ${r.cross_run.curves.length}; Pareto frontiers: ${r.cross_run.pareto_frontier.length}`,
+  ];
+  const top = r.findings.filter((f) => f.severity !== "info").slice(0, 10);
+  if (top.length) {
+    out.push("", "Most important findings:", "", ...top.map(findingLine));
+    const more = r.findings.length - top.length;
+    if (more > 0) {
+      out.push(
+        "",
+        `${more} more finding${more === 1 ? "" : "s"} in section 6 and in \`report.json\`.`,
+      );
+    }
+  }
+  return out.join("\n");
+}
+
+function section2(r: Report): string {
+  const out = ["## 2. Benchmark matrix", ""];
+  if (r.cross_run.curves.length === 0) {
+    out.push("No cell has a known concurrency, so no curve could be formed.");
+  } else {
+    out.push(
+      "Each row is a curve: cells that share every identity, shape and topology field except concurrency.",
+      "",
+      table(
+        ["Curve", "Configuration", "Concurrencies", "Complete", "Partial", "Failed", "Unknown"],
+        r.cross_run.curves.map((c) => {
+          const count = (st: string) => c.points.filter((p) => p.status === st).length;
+          const concs = c.points.map((p) => String(p.concurrency));
+          return [
+            codeSpan(c.curve_id),
+            escapeMd(curveLabel(c)),
+            concs.join(", ") +
+            (c.duplicates.length ? ` (repeated: ${c.duplicates.join(", ")})` : ""),
+            String(count("complete")),
+            String(count("partial")),
+            String(count("failed")),
+            String(count("unknown")),
+          ];
+        }),
+      ),
+    );
+  }
+  const loose = r.cells.filter((c) => c.concurrency === null);
+  if (loose.length) {
+    out.push(
+      "",
+      `Cells outside any curve (concurrency unknown): ${loose.map(cellLabel).join(", ")}.`,
+    );
+  }
+  return out.join("\n");
+}
+
+function section3(r: Report): string {
+  const out = ["## 3. Artifact completeness", ""];
+  const kinds = new Map<string, { n: number; parsed: number; issues: number }>();
+  for (const d of r.artifact_manifest.discovered) {
+    const k = kinds.get(d.kind) ?? { n: 0, parsed: 0, issues: 0 };
+    k.n++;
+    if (d.parsed) k.parsed++;
+    if (d.issue !== null) k.issues++;
+    kinds.set(d.kind, k);
+  }
+  if (kinds.size === 0) out.push("No artifact was discovered.");
+  else {
+    out.push(table(
+      ["Kind", "Files", "Parsed", "With issues"],
+      [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [
+        codeSpan(k),
+        String(v.n),
+        String(v.parsed),
+        String(v.issues),
+      ]),
+    ));
+  }
+  const problems = r.findings.filter((f) =>
+    f.code === "artifact_unreadable" || f.code === "missing_required_artifact" ||
+    f.code === "metrics_unavailable"
+  );
+  out.push("");
+  if (problems.length) {
+    out.push("Missing, unreadable or incomplete inputs:", "", ...problems.map(findingLine));
+  } else {
+    out.push("Every recognised artifact was read, and no required input is missing.");
+  }
+  if (r.run_summary.expected_cells !== null) {
+    out.push(
+      "",
+      `The campaign manifest expects ${r.run_summary.expected_cells} cell(s); ${
+        r.run_summary.missing_artifacts.filter((m) => m.cell_id === null).length
+      } of them are missing.`,
+    );
+  }
+  return out.join("\n");
+}
+
+function section4(r: Report): string {
+  const out = ["## 4. Per-cell results", ""];
+  if (r.cells.length === 0) {
+    out.push("No cell could be formed from the inputs.");
+    return out.join("\n");
+  }
+  out.push(
+    "Latencies are p99 unless noted; throughput is tokens/s; interactivity is tokens/s/user (1/median TPOT).",
+    "",
+  );
+  const rows = r.cells.slice(0, CELL_ROWS).map((c) => {
+    const m = c.metrics;
+    const n = m.num_requests_successful !== null && m.num_requests_total !== null
+      ? `${m.num_requests_successful}/${m.num_requests_total}`
+      : m.num_requests_successful !== null
+      ? String(m.num_requests_successful)
+      : "—";
+    return [
+      cellLabel(c),
+      c.concurrency === null ? "—" : String(c.concurrency),
+      c.status,
+      n,
+      secs(m.p99_ttft),
+      ms(m.p99_tpot),
+      secs(m.p99_e2el),
+      fmt(m.total_tput_tps),
+      fmt(m.tput_per_gpu),
+      fmt(m.intvty),
+      `${pct(m.server_gpu_cache_hit_rate)} / ${pct(m.theoretical_cache_hit_rate)}`,
+      `${bytes(m.kv_offload_bytes_gpu_to_cpu)} / ${bytes(m.kv_offload_bytes_cpu_to_gpu)}`,
+      String(c.findings.length),
+    ];
+  });
+  out.push(table(
+    [
+      "Cell",
+      "Conc",
+      "Status",
+      "Success",
+      "TTFT p99",
+      "TPOT p99",
+      "E2E p99",
+      "Total tput",
+      "Tput/GPU",
+      "Intvty",
+      "Cache hit server / theoretical",
+      "Offload GPU→CPU / CPU→GPU",
+      "Findings",
+    ],
+    rows,
+  ));
+  if (r.cells.length > CELL_ROWS) {
+    out.push("", `${r.cells.length - CELL_ROWS} more cells are in \`report.json\`.`);
+  }
+  const evalCells = r.cells.filter((c) => c.eval !== null);
+  if (evalCells.length) {
+    out.push("", "Eval results:", "");
+    const rows2: string[][] = [];
+    for (const c of evalCells) {
+      for (const [task, metrics] of Object.entries(c.eval ?? {})) {
+        for (const [metric, v] of Object.entries(metrics)) {
+          rows2.push([
+            cellLabel(c),
+            escapeMd(task),
+            escapeMd(metric),
+            fmt(v.value),
+            v.stderr === null ? "—" : fmt(v.stderr),
+          ]);
+        }
+      }
+    }
+    out.push(table(["Cell", "Task", "Metric", "Value", "Stderr"], rows2));
+  }
+  return out.join("\n");
+}
+
+function section5(r: Report): string {
+  const out = ["## 5. Live InferGuard timeline", ""];
+  const tls = r.cross_run.timelines;
+  if (tls.length === 0) {
+    out.push(
+      "No live timeline (`inferguard_timeline.jsonl` from `inferguard disagg status --timeline`) was found under the results root.",
+    );
+    return out.join("\n");
+  }
+  out.push(table(
+    ["Timeline", "Attached to", "Samples", "Bad lines", "First observed", "Last observed"],
+    tls.map((t) => [
+      codeSpan(t.path),
+      t.cell_id ? codeSpan(t.cell_id) : "the whole run",
+      String(t.sample_count),
+      String(t.bad_lines),
+      escapeMd(t.first_observed_at ?? "—"),
+      escapeMd(t.last_observed_at ?? "—"),
+    ]),
+  ));
+  const live = r.findings.filter((f) => f.source === "timeline");
+  out.push("");
+  if (live.length) {
+    out.push("Live findings (deduplicated per code and cell):", "", ...live.map(findingLine));
+  } else out.push("The live samples carried no findings.");
+  const leads = r.cells.filter((c) => c.timeline?.lead_time_to_ttft_cliff_s != null);
+  for (const c of leads) {
+    out.push(
+      "",
+      `The first live finding preceded the TTFT cliff at ${cellLabel(c)} by ${
+        fmt(c.timeline!.lead_time_to_ttft_cliff_s)
+      } s.`,
+    );
+  }
+  return out.join("\n");
+}
+
+function section6(r: Report): string {
+  const out = ["## 6. Bottleneck analysis", ""];
+  const cellById = new Map(r.cells.map((c) => [c.cell_id, c]));
+  let wrote = false;
+  for (const curve of r.cross_run.curves) {
+    const pts = curve.points.filter((p) => p.total_tput_tps !== null || p.tput_per_gpu !== null);
+    if (pts.length < 2) continue;
+    const tput = (p: typeof pts[number]) => p.tput_per_gpu ?? p.total_tput_tps ?? 0;
+    const best = pts.reduce((a, b) => (tput(b) > tput(a) ? b : a));
+    const first = pts[0];
+    const last = pts[pts.length - 1];
+    const lines = [
+      `**${escapeMd(curveLabel(curve))}** (${
+        codeSpan(curve.curve_id)
+      }), concurrency ${first.concurrency}–${last.concurrency}:`,
+      `- Throughput per GPU peaks at ${
+        fmt(tput(best))
+      } tok/s/GPU at concurrency ${best.concurrency} (${
+        fmt(tput(best) / (tput(first) || NaN), 3)
+      }× the concurrency-${first.concurrency} value).`,
+    ];
+    if (first.p99_ttft !== null && last.p99_ttft !== null) {
+      lines.push(
+        `- p99 TTFT goes from ${secs(first.p99_ttft)} to ${secs(last.p99_ttft)} (${
+          fmt(last.p99_ttft / first.p99_ttft, 3)
+        }×); p99 TPOT from ${ms(first.p99_tpot)} to ${ms(last.p99_tpot)}.`,
+      );
+    }
+    if (first.p99_ttft !== null && last.p99_ttft !== null && first.p99_tpot && last.p99_tpot) {
+      const ttftGrowth = last.p99_ttft / first.p99_ttft;
+      const tpotGrowth = last.p99_tpot / first.p99_tpot;
+      lines.push(
+        ttftGrowth > 2 * tpotGrowth
+          ? `- TTFT grows much faster than TPOT (${fmt(ttftGrowth, 3)}× vs ${
+            fmt(tpotGrowth, 3)
+          }×): queueing before the first token — a prefill-side or admission signal.`
+          : tpotGrowth > 2 * ttftGrowth
+          ? `- TPOT grows much faster than TTFT (${fmt(tpotGrowth, 3)}× vs ${
+            fmt(ttftGrowth, 3)
+          }×): a decode-side signal (per-token step time rising with batch size).`
+          : `- TTFT and TPOT grow at similar rates (${fmt(ttftGrowth, 3)}× and ${
+            fmt(tpotGrowth, 3)
+          }×).`,
+      );
+    }
+    const kv = curve.points.map((p) => cellById.get(p.cell_id)).filter((c): c is Cell =>
+      c !== undefined &&
+      (c.metrics.gpu_kv_usage_p95 !== null || c.metrics.server_gpu_cache_hit_rate !== null)
+    );
+    if (kv.length) {
+      lines.push(
+        `- KV and cache evidence: ${
+          kv.map((c) =>
+            `c${c.concurrency}: KV p95 ${pct(c.metrics.gpu_kv_usage_p95)}, server hit ${
+              pct(c.metrics.server_gpu_cache_hit_rate)
+            }`
+          ).join("; ")
+        }.`,
+      );
+    }
+    const related = r.findings.filter((f) =>
+      curve.points.some((p) => p.cell_id === f.cell_id) &&
+      [
+        "ttft_cliff",
+        "tpot_degradation",
+        "throughput_plateau",
+        "kv_pressure",
+        "kv_offload_thrash",
+        "prefix_cache_regression",
+      ].includes(f.code)
+    );
+    for (const f of related) lines.push(`- ${codeSpan(f.code)}: ${escapeMd(f.message)}`);
+    out.push(...lines, "");
+    wrote = true;
+  }
+  if (!wrote) {
+    out.push(
+      "No curve has two or more points with throughput, so saturation cannot be located.",
+      "",
+    );
+  }
+  const rest = r.findings.filter((f) => f.code === "eval_regression" || f.source === "timeline");
+  if (rest.length) out.push("Other signals:", "", ...rest.map(findingLine), "");
+  return out.join("\n").trimEnd();
+}
+
+function section7(r: Report): string {
+  const out = ["## 7. Evidence-based next measurements", ""];
+  const items: string[] = [];
+  for (const c of r.cells) {
+    if (c.status === "failed") {
+      items.push(
+        `Re-run ${cellLabel(c)} (concurrency ${c.concurrency ?? "unknown"}): no request succeeded.`,
+      );
+    } else if (c.status === "partial" && c.metrics.success_rate !== null) {
+      items.push(
+        `Re-run ${cellLabel(c)}: only ${
+          pct(c.metrics.success_rate)
+        } of requests succeeded, so its latency tail is biased.`,
+      );
+    }
+  }
+  const cellById = new Map(r.cells.map((c) => [c.cell_id, c]));
+  for (const f of r.findings) {
+    if (
+      f.code === "ttft_cliff" || f.code === "throughput_plateau" || f.code === "tpot_degradation"
+    ) {
+      const from = f.evidence.from_concurrency ?? f.evidence.prev_concurrency;
+      const to = f.evidence.to_concurrency ?? cellById.get(f.cell_id ?? "")?.concurrency;
+      if (typeof from === "number" && typeof to === "number" && to - from > 1) {
+        const mid = Math.round(Math.sqrt(from * to));
+        items.push(
+          `Densify concurrency between ${from} and ${to} (for example ${mid}) around the ${
+            codeSpan(f.code)
+          } at ${f.cell_id ? codeSpan(f.cell_id) : "the run"} to locate where it starts.`,
+        );
+      }
+    }
+    if (f.code === "metrics_unavailable") {
+      items.push(
+        `Collect what ${f.cell_id ? codeSpan(f.cell_id) : "the run"} lacks: ${
+          escapeMd(f.message)
+        }.`,
+      );
+    }
+    if (f.code === "missing_required_artifact") {
+      items.push(`Recover or re-run: ${escapeMd(f.message)}.`);
+    }
+    if (f.code === "kv_pressure" || f.code === "kv_offload_thrash") {
+      items.push(
+        `For ${
+          f.cell_id ? codeSpan(f.cell_id) : "the run"
+        }, record KV usage, preemptions and offload bytes over time (server metrics at 1 s) to see when pressure begins.`,
+      );
+    }
+  }
+  for (const curve of r.cross_run.curves) {
+    if (curve.points.length < 3) {
+      items.push(
+        `Curve ${codeSpan(curve.curve_id)} (${
+          escapeMd(curveLabel(curve))
+        }) has ${curve.points.length} point(s); add concurrencies to see its shape.`,
+      );
+    }
+    if (curve.duplicates.length) {
+      items.push(
+        `Curve ${codeSpan(curve.curve_id)} has repeated concurrencies (${
+          curve.duplicates.join(", ")
+        }); compare the re-runs before publishing one of them.`,
+      );
+    }
+  }
+  const unique = [...new Set(items)];
+  if (unique.length === 0) out.push("Nothing in the evidence calls for another measurement.");
+  else out.push(...unique.map((i) => `- ${i}`));
+  return out.join("\n");
+}
+
+function section8(r: Report): string {
+  const out = ["## 8. Co-publish artifact manifest", ""];
+  const d = r.artifact_manifest.discovered;
+  if (d.length === 0) out.push("No artifact was discovered.");
+  else {
+    out.push(
+      "Publish these inputs with the report; paths are relative to the input root.",
+      "",
+      table(
+        ["Path", "Kind", "Bytes", "Cell", "Status"],
+        d.slice(0, MANIFEST_ROWS).map((a) => [
+          codeSpan(a.path),
+          a.kind,
+          String(a.size),
+          a.cell ? codeSpan(a.cell) : "—",
+          a.issue ? `issue: ${escapeMd(a.issue)}` : a.parsed ? "parsed" : "listed",
+        ]),
+      ),
+    );
+    if (d.length > MANIFEST_ROWS) {
+      out.push("", `${d.length - MANIFEST_ROWS} more artifacts are listed in \`report.json\`.`);
+    }
+  }
+  const w = r.artifact_manifest.written.filter((x) => x.sha256 !== null);
+  if (w.length) {
+    out.push(
+      "",
+      "Written with this report:",
+      "",
+      ...w.map((x) => `- ${codeSpan(x.path)}: ${x.size} bytes, sha256 ${x.sha256}`),
+    );
+  }
+  return out.join("\n");
+}
+
+/**
+ * Render the Markdown report: eight sections, every value from the inputs escaped.
+ *
+ * @example
+ * ```ts
+ * const md = renderMarkdown(report);
+ * ```
+ */
+export function renderMarkdown(report: Report): string {
+  return [
+    "# inferguard report",
+    section1(report),
+    section2(report),
+    section3(report),
+    section4(report),
+    section5(report),
+    section6(report),
+    section7(report),
+    section8(report),
+  ].join("\n\n") + "\n";
+}
