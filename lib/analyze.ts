@@ -5,6 +5,7 @@
  */
 import type { LoadedArtifact } from "../parsers/mod.ts";
 import type { CampaignManifest, ExpectedCell } from "../parsers/manifest.ts";
+import { crossCheckAggregates } from "./crosscheck.ts";
 import { foldGroups } from "./fold.ts";
 import { groupKeys, runDirOf } from "./grouping.ts";
 import { attachTimelines, type TimelineInput } from "./timeline.ts";
@@ -220,6 +221,7 @@ export function analyze(input: AnalyzeInput): Report {
 
   const cellByKey = foldGroups(cellRecords, { names });
   const cells = [...cellByKey.values()];
+  findings.push(...crossCheckAggregates(cellRecords, cellByKey));
 
   // Missing primary records and unavailable sections.
   for (const [key, cell] of cellByKey) {

@@ -22,7 +22,7 @@ export function positive(x: unknown): number | null {
 
 /** A non-empty string; numbers are stringified; otherwise `null`. */
 export function str(x: unknown): string | null {
-  if (typeof x === "string") return x.trim() === "" ? null : x;
+  if (typeof x === "string") return x.trim() === "" ? null : x.trim();
   if (typeof x === "number" && Number.isFinite(x)) return String(x);
   return null;
 }
@@ -30,8 +30,13 @@ export function str(x: unknown): string | null {
 /** A boolean from a boolean, `"true"`/`"false"`, or 0/1; otherwise `null`. */
 export function boolish(x: unknown): boolean | null {
   if (typeof x === "boolean") return x;
-  if (x === "true" || x === "True" || x === 1 || x === "1") return true;
-  if (x === "false" || x === "False" || x === 0 || x === "0") return false;
+  if (x === 1) return true;
+  if (x === 0) return false;
+  if (typeof x === "string") {
+    const t = x.trim().toLowerCase();
+    if (t === "true" || t === "1") return true;
+    if (t === "false" || t === "0") return false;
+  }
   return null;
 }
 

@@ -32,9 +32,11 @@ export function stemOf(path: string): string {
   return base.replace(/\.(jsonl|json|csv)$/i, "");
 }
 
+const HW_SUFFIXES = ["-multinode", "-disagg", "-trt"] as const;
+
 /**
- * Normalize a hardware label: strip `cluster:`, site suffixes after the first `-` that name
- * a role (`-multinode`, `-disagg`, `-trt`), and lower-case it.
+ * Normalize a hardware label: lower case, `cluster:` prefix and its `-<site>` part removed,
+ * `-multinode`/`-disagg`/`-trt` suffixes removed (also stacked); `null` when nothing is left.
  *
  * @example
  * ```ts
@@ -42,13 +44,22 @@ export function stemOf(path: string): string {
  * normalizeHardware("B200-TRT"); // "b200"
  * ```
  */
-export function normalizeHardware(hw: string): string {
-  let h = hw.trim().toLowerCase();
-  if (h.startsWith("cluster:")) h = h.slice("cluster:".length);
-  h = h.replace(/-(multinode|disagg|trt)$/, "");
-  // `cluster:<hw>-<site>` forms: keep the hardware part only.
-  if (hw.trim().toLowerCase().startsWith("cluster:")) h = h.split("-")[0];
-  return h;
+export function normalizeHardware(hw: string): string | null {
+  let s = hw.trim().toLowerCase();
+  const cluster = s.startsWith("cluster:");
+  if (cluster) s = s.slice("cluster:".length);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const suffix of HW_SUFFIXES) {
+      if (s.endsWith(suffix) && s.length > suffix.length) {
+        s = s.slice(0, -suffix.length);
+        changed = true;
+      }
+    }
+  }
+  // `cluster:<hw>-<site>`: the site is not part of the hardware.
+  if (cluster && s.includes("-")) s = s.slice(0, s.indexOf("-"));
+  return s === "" ? null : s;
 }
 
 function int(s: string | undefined): number | null {

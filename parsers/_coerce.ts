@@ -1,0 +1,201 @@
+/**
+ * Private helpers for the AgentX, aiperf and eval parsers: valibot schemas that coerce loose
+ * JSON scalars, and a field reader that turns a bad value into an issue instead of a throw.
+ * @module
+ */
+import * as v from "valibot";
+import type { ParseResult } from "../lib/types.ts";
+import { boolish, num, str } from "../lib/coerce.ts";
+
+export { boolish, num, str };
+
+/** One problem found while parsing (line is 1-based, `null` for JSON documents). */
+export type Issue = ParseResult["issues"][number];
+
+/** A finite number, or a string holding one (`"8192"`, `" 0.5 "`); `"NaN"` and `""` fail. */
+export const NumericSchema = v.union([
+  v.pipe(v.number(), v.finite()),
+  v.pipe(v.string(), v.trim(), v.nonEmpty(), v.transform(Number), v.finite()),
+]);
+
+/** A non-empty string (trimmed), or a finite number written as a string. */
+export const TextSchema = v.union([
+  v.pipe(v.string(), v.trim(), v.nonEmpty()),
+  v.pipe(v.number(), v.finite(), v.transform(String)),
+]);
+
+/** A boolean, `"true"`/`"false"` in any case, or `0`/`1`. */
+export const FlagSchema = v.union([
+  v.boolean(),
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.toLowerCase(),
+    v.picklist(["true", "false"]),
+    v.transform((s) => s === "true"),
+  ),
+  v.pipe(v.picklist([0, 1]), v.transform((n) => n === 1)),
+]);
+
+/** A plain JSON object (not an array, not null); `v.record` would accept and copy an array. */
+export const ObjectSchema = v.custom<Record<string, unknown>>(
+  (x) => typeof x === "object" && x !== null && !Array.isArray(x),
+  "Expected an object",
+);
+
+/** A loose JSON object. */
+export type JsonObject = Record<string, unknown>;
+
+/** The value as a plain object, or `null` when it is not one. */
+export function asObject(x: unknown): JsonObject | null {
+  return v.is(ObjectSchema, x) ? x : null;
+}
+
+/** Short, safe rendering of a bad value for an issue message. */
+export function preview(x: unknown): string {
+  if (typeof x === "number") return String(x);
+  if (Array.isArray(x)) return "an array";
+  if (x === null) return "null";
+  if (typeof x === "object") return "an object";
+  const s = typeof x === "string" ? JSON.stringify(x) : String(x);
+  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
+}
+
+/** Options of a field reader. */
+export interface FieldReaderOptions {
+  /** Where issues go. */
+  issues: Issue[];
+  /** Dotted path of this object inside the document, for messages (`request_metrics.latency`). */
+  path?: string;
+  /** Line number to attach to issues (`null` for whole JSON documents). */
+  line?: number | null;
+}
+
+/**
+ * Reads typed fields from one loose JSON object. A missing key, `null` or `""` gives `null` quietly;
+ * a present value of the wrong type gives `null` and an issue naming the field.
+ */
+export class FieldReader {
+  readonly value: JsonObject;
+  readonly #issues: Issue[];
+  readonly #path: string;
+  readonly #line: number | null;
+
+  /** Wraps one object. */
+  constructor(value: JsonObject, options: FieldReaderOptions) {
+    this.value = value;
+    this.#issues = options.issues;
+    this.#path = options.path ?? "";
+    this.#line = options.line ?? null;
+  }
+
+  /** Whether the key is present with a non-null value. */
+  has(key: string): boolean {
+    return this.value[key] !== undefined && this.value[key] !== null;
+  }
+
+  /** Number (numeric strings coerced). */
+  num(key: string): number | null {
+    return this.#read(key, num, "a number");
+  }
+
+  /** Non-empty string. */
+  str(key: string): string | null {
+    return this.#read(key, str, "a string");
+  }
+
+  /** Boolean (`"true"`/`"false"` strings coerced). */
+  bool(key: string): boolean | null {
+    return this.#read(key, boolish, "a boolean");
+  }
+
+  /** Nested object reader, or `null` when absent or not an object (the latter with an issue). */
+  obj(key: string): FieldReader | null {
+    const raw = this.value[key];
+    if (raw === undefined || raw === null) return null;
+    const o = asObject(raw);
+    if (o === null) {
+      this.#bad(key, raw, "an object");
+      return null;
+    }
+    return new FieldReader(o, {
+      issues: this.#issues,
+      path: this.#name(key),
+      line: this.#line,
+    });
+  }
+
+  /** Raw value. */
+  raw(key: string): unknown {
+    return this.value[key];
+  }
+
+  #read<T>(key: string, coerce: (x: unknown) => T | null, expected: string): T | null {
+    const raw = this.value[key];
+    // Missing, null and blank strings mean "unknown", not "wrong".
+    if (raw === undefined || raw === null) return null;
+    if (typeof raw === "string" && raw.trim() === "") return null;
+    const out = coerce(raw);
+    if (out === null) this.#bad(key, raw, expected);
+    return out;
+  }
+
+  #name(key: string): string {
+    return this.#path ? `${this.#path}.${key}` : key;
+  }
+
+  #bad(key: string, raw: unknown, expected: string): void {
+    this.#issues.push({
+      line: this.#line,
+      message: `Field "${this.#name(key)}" is not ${expected}: ${preview(raw)}`,
+    });
+  }
+}
+
+/** Copies only the non-null numbers of `values` (unknown stays omitted, never 0). */
+export function compact<K extends string>(
+  values: Partial<Record<K, number | null | undefined>>,
+): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const [k, x] of Object.entries(values) as [K, number | null | undefined][]) {
+    if (typeof x === "number" && Number.isFinite(x)) out[k] = x;
+  }
+  return out;
+}
+
+/** Copies only the finite numbers of a string-keyed map (extra percentiles). */
+export function compactExtras(values: Record<string, number | null>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, x] of Object.entries(values)) {
+    if (typeof x === "number" && Number.isFinite(x)) out[k] = x;
+  }
+  return out;
+}
+
+/** Copies only the non-null values of an object. */
+export function dropNulls<T extends object>(values: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, x] of Object.entries(values)) {
+    if (x !== null && x !== undefined) (out as Record<string, unknown>)[k] = x;
+  }
+  return out;
+}
+
+/** `a / b`, or `null` when either is unknown or `b` is not positive. */
+export function ratio(a: number | null, b: number | null): number | null {
+  if (a === null || b === null || !(b > 0)) return null;
+  return a / b;
+}
+
+/** A 0–1 ratio from a value that may be a percent (values above 1.5 are divided by 100). */
+export function unitRatio(x: number | null): number | null {
+  if (x === null) return null;
+  return x > 1.5 ? x / 100 : x;
+}
+
+/** Strips a UTF-8 byte-order mark and a trailing carriage return from one line. */
+export function cleanLine(line: string, first: boolean): string {
+  let s = first && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+  if (s.endsWith("\r")) s = s.slice(0, -1);
+  return s;
+}
