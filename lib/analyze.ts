@@ -9,7 +9,7 @@ import { crossCheckAggregates } from "./crosscheck.ts";
 import { foldGroups } from "./fold.ts";
 import { groupKeys, runDirOf } from "./grouping.ts";
 import { attachTimelines, type TimelineInput } from "./timeline.ts";
-import { runRules } from "./detect.ts";
+import { compareFindings, runRules } from "./detect.ts";
 import type { BaselineMatch } from "./baseline.ts";
 import type { Curve, Frontier } from "./curves.ts";
 import {
@@ -19,7 +19,6 @@ import {
   type CellRecord,
   type Finding,
   type Severity,
-  SEVERITY_RANK,
 } from "./types.ts";
 
 /** Version of the analyzer, written into every report. */
@@ -115,16 +114,9 @@ function finding(
   return { code, severity, cell_id: cellId, message, evidence, source: "analyzer" };
 }
 
-/** Sort findings: severity (critical first), code, cell, message. */
+/** Sort findings: severity (critical first), code, cell, message, evidence. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) =>
-    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    cmp(a.code, b.code) || cmp(a.cell_id ?? "", b.cell_id ?? "") || cmp(a.message, b.message)
-  );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...findings].sort(compareFindings);
 }
 
 const SECTION_SOURCES: ReadonlySet<ArtifactKind> = new Set([

@@ -1,0 +1,79 @@
+import { deepStrictEqual } from "node:assert/strict";
+import { BASELINE_METRICS, matchBaseline } from "./baseline.ts";
+import { makeCell } from "./cell.ts";
+import type { Cell } from "./types.ts";
+
+function cell(id: string, conc: number, metrics = {}, over: Partial<Cell> = {}): Cell {
+  return makeCell(id, {
+    hardware: "b200",
+    model: "dsr1",
+    framework: "sglang",
+    precision: "fp4",
+    isl: 1024,
+    osl: 8192,
+    is_multinode: false,
+    concurrency: conc,
+    status: "complete",
+    ...over,
+    metrics: { tp: 4, ep: 4, ...metrics },
+  });
+}
+
+Deno.test("matchBaseline: matches by identity and concurrency, never by id or path", () => {
+  const current = [
+    cell("run2/c128", 128, { p99_ttft: 2, total_tput_tps: 90, success_rate: 1 }),
+    cell("run2/c64", 64),
+    cell("run2/tp8", 128, { tp: 8 }),
+  ];
+  const base = [
+    cell("zzz", 128, { p99_ttft: 1, total_tput_tps: 100, success_rate: 1 }, {
+      artifacts: { agg: ["x/agg.json"] },
+    }),
+    cell("aaa-dup", 128, { p99_ttft: 1.5 }),
+    cell("run2/c64", 32),
+  ];
+  const m = matchBaseline(current, base);
+  deepStrictEqual(m.map((x) => [x.cell_id, x.baseline_cell_id, x.baseline_candidates]), [
+    ["run2/c128", "aaa-dup", 2],
+  ]);
+  deepStrictEqual(Object.keys(m[0].deltas), [...BASELINE_METRICS]);
+  deepStrictEqual(m[0].deltas.p99_ttft, { current: 2, baseline: 1.5, ratio: 2 / 1.5, delta: 0.5 });
+  deepStrictEqual(m[0].deltas.p99_tpot, {
+    current: null,
+    baseline: null,
+    ratio: null,
+    delta: null,
+  });
+  deepStrictEqual(m[0].deltas.total_tput_tps, {
+    current: 90,
+    baseline: null,
+    ratio: null,
+    delta: null,
+  });
+});
+
+Deno.test("matchBaseline: ratio is null for a zero baseline; eval deltas on shared metrics", () => {
+  const em = "exact_match,strict-match";
+  const current = [cell("a", 64, { success_rate: 0.5 }, {
+    eval: { gsm8k: { [em]: { value: 0.9, stderr: 0.008 }, other: { value: 1, stderr: null } } },
+  })];
+  const base = [
+    cell("b", 64, { success_rate: 0 }, {
+      eval: { gsm8k: { [em]: { value: 0.95, stderr: null } } },
+    }),
+  ];
+  const [m] = matchBaseline(current, base);
+  deepStrictEqual(m.deltas.success_rate, { current: 0.5, baseline: 0, ratio: null, delta: 0.5 });
+  deepStrictEqual(m.eval_deltas, {
+    gsm8k: {
+      [em]: {
+        current: 0.9,
+        baseline: 0.95,
+        ratio: 0.9 / 0.95,
+        delta: 0.9 - 0.95,
+        current_stderr: 0.008,
+        baseline_stderr: null,
+      },
+    },
+  });
+});

@@ -1,0 +1,110 @@
+import { deepStrictEqual, ok } from "node:assert/strict";
+import { makeCell } from "./cell.ts";
+import { buildCurves, paretoFrontier } from "./curves.ts";
+import type { Cell } from "./types.ts";
+
+function cell(id: string, conc: number | null, over: Partial<Cell> = {}, metrics = {}): Cell {
+  return makeCell(id, {
+    hardware: "h200",
+    model: "gptoss",
+    framework: "vllm",
+    isl: 1024,
+    osl: 1024,
+    is_multinode: false,
+    concurrency: conc,
+    status: "complete",
+    ...over,
+    metrics: { tp: 8, ...metrics },
+  });
+}
+
+Deno.test("buildCurves: groups by key, sorts numerically, records duplicates", () => {
+  const cells = [
+    cell("c16", 16),
+    cell("c4", 4),
+    cell("c64-b", 64),
+    cell("c64-a", 64),
+    cell("tp4-c8", 8, {}, { tp: 4 }),
+    cell("off-c8", 8, { offload_mode: "on" }),
+    cell("no-conc", null),
+  ];
+  const curves = buildCurves(cells);
+  deepStrictEqual(curves.length, 3);
+  const tp8 = curves.find((c) => c.points.length === 4)!;
+  deepStrictEqual(tp8.points.map((p) => p.cell_id), ["c4", "c16", "c64-a", "c64-b"]);
+  deepStrictEqual(tp8.duplicates, [64]);
+  deepStrictEqual(tp8.key.tp, 8);
+  deepStrictEqual(tp8.key.offload_mode, null);
+  ok(!("prefill_tp" in tp8.key), "single-node keys leave out the prefill/decode block");
+  ok(!curves.some((c) => c.points.some((p) => p.cell_id === "no-conc")));
+  deepStrictEqual(curves.map((c) => c.curve_id), [...curves.map((c) => c.curve_id)].sort());
+});
+
+Deno.test("buildCurves: numeric order ('4' < '16' < '128') and id independent of order", () => {
+  const cells = [128, 16, 4, 32].map((c) => cell(`c${c}`, c));
+  const a = buildCurves(cells);
+  const b = buildCurves([...cells].reverse());
+  deepStrictEqual(a[0].points.map((p) => p.concurrency), [4, 16, 32, 128]);
+  deepStrictEqual(a, b);
+  ok(/^gptoss-h200-vllm-na-1024-1024-[0-9a-f]{14}$/.test(a[0].curve_id), a[0].curve_id);
+});
+
+Deno.test("buildCurves: multi-node topology is part of the key", () => {
+  const mn = (id: string, conc: number, prefillGpus: number) =>
+    makeCell(id, {
+      hardware: "gb200",
+      is_multinode: true,
+      concurrency: conc,
+      metrics: { num_prefill_gpu: prefillGpus, num_decode_gpu: 8 },
+    });
+  const curves = buildCurves([mn("a", 4, 8), mn("b", 8, 8), mn("c", 4, 16)]);
+  deepStrictEqual(curves.map((c) => c.points.map((p) => p.cell_id)).sort(), [["a", "b"], ["c"]]);
+  deepStrictEqual(curves[0].key.num_decode_gpu, 8);
+});
+
+Deno.test("paretoFrontier: keeps non-dominated points per hardware/model/shape", () => {
+  const m = (tput: number | null, intvty: number | null) => ({ tput_per_gpu: tput, intvty });
+  const cells = [
+    cell("a", 4, {}, m(100, 50)),
+    cell("b", 8, {}, m(200, 40)),
+    cell("c", 16, {}, m(150, 30)), // dominated by b
+    cell("d", 32, {}, m(200, 35)), // same tput as b, lower intvty: dominated
+    cell("e", 64, {}, m(300, 10)),
+    cell("f", 64, { model: "other" }, m(1, 1)),
+    cell("g", 128, {}, m(null, 99)), // lacks tput: skipped
+    cell("h", 256, { status: "failed" }, m(999, 999)), // failed: skipped
+    cell("i", 4, {}, m(100, 50)), // exact tie with a: both kept
+  ];
+  const fr = paretoFrontier(cells);
+  deepStrictEqual(fr.length, 2);
+  const main = fr.find((f) => f.key.model === "gptoss")!;
+  deepStrictEqual(main.points.map((p) => p.cell_id), ["a", "i", "b", "e"]);
+  deepStrictEqual(
+    main.points[0].curve_id,
+    buildCurves(cells).find((c) => c.key.model === "gptoss")!.curve_id,
+  );
+  deepStrictEqual(paretoFrontier([...cells].reverse()), fr);
+});
+
+Deno.test("paretoFrontier and buildCurves: linear-ish on 50,000 cells", () => {
+  const cells: Cell[] = [];
+  for (let i = 0; i < 50_000; i++) {
+    cells.push(
+      cell(`c${i}`, (i % 64) + 1, { model: `m${i % 500}` }, {
+        tput_per_gpu: i % 997,
+        intvty: (i * 7) % 991,
+      }),
+    );
+  }
+  const curves = buildCurves(cells);
+  deepStrictEqual(curves.length, 500);
+  deepStrictEqual(curves.reduce((n, c) => n + c.points.length, 0), 50_000);
+  const fr = paretoFrontier(cells);
+  deepStrictEqual(fr.length, 500);
+  for (const f of fr) {
+    for (let k = 1; k < f.points.length; k++) {
+      ok(f.points[k].tput_per_gpu > f.points[k - 1].tput_per_gpu);
+      ok(f.points[k].intvty < f.points[k - 1].intvty);
+    }
+  }
+});

@@ -1,0 +1,73 @@
+/**
+ * The detection entry point: curves, frontiers, baseline matches and every rule's findings.
+ * @module
+ */
+import { RULES } from "../rules/mod.ts";
+import { type BaselineMatch, matchBaseline } from "./baseline.ts";
+import { buildCurves, compareText, type Curve, type Frontier, paretoFrontier } from "./curves.ts";
+import type { RuleContext } from "./rule.ts";
+import { type Cell, type Finding, SEVERITY_RANK } from "./types.ts";
+
+/** What detection produces for the report. */
+export interface Detection {
+  findings: Finding[];
+  curves: Curve[];
+  frontier: Frontier[];
+  /** `null` when no baseline was given. */
+  baseline: BaselineMatch[] | null;
+}
+
+/** Total order of findings: severity (critical first), code, cell (run-level first), message. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    compareText(a.code, b.code) ||
+    compareText(a.cell_id ?? "", b.cell_id ?? "") ||
+    compareText(a.message, b.message) ||
+    compareText(JSON.stringify(a.evidence), JSON.stringify(b.evidence));
+}
+
+function byCellId(cells: readonly Cell[]): Cell[] {
+  return [...cells].sort((a, b) => compareText(a.cell_id, b.cell_id));
+}
+
+/**
+ * Run every rule over the cells. Thresholds are by code; a code or key left out uses the
+ * rule's default. The result does not depend on the order of `cells`.
+ *
+ * @example
+ * ```ts
+ * const { findings, curves, frontier } = runRules(cells, { thresholds: defaultThresholds() });
+ * ```
+ */
+export function runRules(
+  cells: readonly Cell[],
+  opts: {
+    thresholds: Record<string, Record<string, number>>;
+    baselineCells?: readonly Cell[] | null;
+  },
+): Detection {
+  const sorted = byCellId(cells);
+  const curves = buildCurves(sorted);
+  const frontier = paretoFrontier(sorted);
+  const baseline = opts.baselineCells ? matchBaseline(sorted, byCellId(opts.baselineCells)) : null;
+  const ctx: RuleContext = { cells: sorted, curves, baseline };
+  const findings: Finding[] = [];
+  const notChecked = new Map<string, { code: string; reason: string }[]>();
+  for (const rule of RULES) {
+    const thresholds = { ...rule.defaults, ...(opts.thresholds[rule.code] ?? {}) };
+    for (const f of rule.check(ctx, thresholds)) {
+      // "Too few points" is a fact about the curve, not a finding about a cell: it is written
+      // into the curve's evidence (SPEC §5), so it neither inflates counts nor the exit code.
+      if (f.evidence.reason === "too_few_points" && typeof f.evidence.curve_id === "string") {
+        const list = notChecked.get(f.evidence.curve_id) ?? [];
+        list.push({ code: f.code, reason: f.message });
+        notChecked.set(f.evidence.curve_id, list);
+      } else findings.push(f);
+    }
+  }
+  const annotated = curves.map((c) => {
+    const list = notChecked.get(c.curve_id);
+    return list ? { ...c, not_checked: list.sort((a, b) => compareText(a.code, b.code)) } : c;
+  });
+  return { findings: findings.sort(compareFindings), curves: annotated, frontier, baseline };
+}

@@ -1,0 +1,89 @@
+import { deepStrictEqual, ok } from "node:assert/strict";
+import {
+  amdDisaggCells,
+  glmGaudi3Cells,
+  h200Tp8Cells,
+  kvtesterCells,
+} from "../rules/_real_fixtures.ts";
+import { makeCell } from "./cell.ts";
+import { runRules } from "./detect.ts";
+import { defaultThresholds } from "./thresholds.ts";
+import { type Cell, SEVERITY_RANK } from "./types.ts";
+
+function all(): Cell[] {
+  return [
+    ...amdDisaggCells(),
+    ...glmGaudi3Cells(),
+    ...h200Tp8Cells(),
+    ...kvtesterCells(),
+    makeCell("failed", {
+      concurrency: 64,
+      status: "failed",
+      metrics: { num_requests_total: 640, num_requests_successful: 0 },
+    }),
+  ];
+}
+
+/** Deterministic shuffle (LCG), so the test is reproducible. */
+function shuffle<T>(xs: T[], seed: number): T[] {
+  const out = [...xs];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+Deno.test("runRules: shuffled cells give the same result", () => {
+  const cells = all();
+  const opts = { thresholds: defaultThresholds(), baselineCells: glmGaudi3Cells() };
+  const first = runRules(cells, opts);
+  for (const seed of [1, 7, 42]) {
+    deepStrictEqual(
+      runRules(shuffle(cells, seed), { ...opts, baselineCells: shuffle(glmGaudi3Cells(), seed) }),
+      first,
+    );
+  }
+  ok(first.findings.length > 20);
+});
+
+Deno.test("runRules: findings sorted by severity desc, code, cell, message", () => {
+  const { findings } = runRules(all(), { thresholds: defaultThresholds() });
+  for (let i = 1; i < findings.length; i++) {
+    const a = findings[i - 1];
+    const b = findings[i];
+    const key = (f: typeof a) =>
+      [-SEVERITY_RANK[f.severity], f.code, f.cell_id ?? "", f.message] as const;
+    const [ka, kb] = [key(a), key(b)];
+    const cmp = ka[0] - kb[0] || (ka[1] < kb[1] ? -1 : ka[1] > kb[1] ? 1 : 0) ||
+      (ka[2] < kb[2] ? -1 : ka[2] > kb[2] ? 1 : 0) || (ka[3] <= kb[3] ? -1 : 1);
+    ok(cmp <= 0, `${a.code} ${a.cell_id} before ${b.code} ${b.cell_id}`);
+  }
+  deepStrictEqual(findings[0].severity, "critical");
+  deepStrictEqual(
+    findings.filter((f) => f.code === "invalid_run_no_successful_requests").map((f) => f.cell_id),
+    ["failed"],
+  );
+});
+
+Deno.test("runRules: thresholds by code override defaults; baseline null without baseline", () => {
+  const base = runRules(glmGaudi3Cells(), { thresholds: {} });
+  deepStrictEqual(base.baseline, null);
+  deepStrictEqual(base.findings.map((f) => f.code), ["tpot_degradation"]);
+  const strict = runRules(glmGaudi3Cells(), { thresholds: { tpot_degradation: { ratio: 3 } } });
+  deepStrictEqual(strict.findings, []);
+  deepStrictEqual(base.curves.length, 1);
+  deepStrictEqual(base.frontier.length, 1);
+});
+
+Deno.test("runRules: a baseline comparison says baseline in evidence", () => {
+  const slower = glmGaudi3Cells().map((c) => ({
+    ...c,
+    metrics: { ...c.metrics, p99_tpot: (c.metrics.p99_tpot as number) * 2 },
+  }));
+  const r = runRules(slower, { thresholds: defaultThresholds(), baselineCells: glmGaudi3Cells() });
+  deepStrictEqual(r.baseline?.length, 8);
+  deepStrictEqual(r.findings.filter((f) => f.evidence.comparison === "baseline").length, 8);
+});

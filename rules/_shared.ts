@@ -1,0 +1,163 @@
+/**
+ * Helpers shared by the detectors: tolerant comparisons, number formatting, curve steps.
+ * @module
+ */
+import type { Curve, CurvePoint } from "../lib/curves.ts";
+import type { Cell, Finding, Severity } from "../lib/types.ts";
+
+/**
+ * Relative tolerance for threshold comparisons, so that a value exactly at a threshold in
+ * decimal (0.9 − 0.8 vs 0.1) compares as equal despite binary rounding.
+ */
+const EPS = 1e-9;
+
+/** `value ≥ threshold`, tolerant of binary rounding. */
+export function atLeast(value: number, threshold: number): boolean {
+  return value >= threshold - EPS * Math.max(1, Math.abs(threshold));
+}
+
+/** `value < threshold`, tolerant of binary rounding (a value at the threshold is not below). */
+export function below(value: number, threshold: number): boolean {
+  return value < threshold - EPS * Math.max(1, Math.abs(threshold));
+}
+
+/** A finite number, or `null`. */
+export function num(x: unknown): number | null {
+  return typeof x === "number" && Number.isFinite(x) ? x : null;
+}
+
+/** A finite number above 0, or `null` (a 0 latency or throughput is a placeholder, not data). */
+export function positive(x: unknown): number | null {
+  const n = num(x);
+  return n !== null && n > 0 ? n : null;
+}
+
+/** Round a derived number (ratio, gain) for evidence. */
+export function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+/** A number for a message: 3–4 significant digits, no exponent for ordinary values. */
+export function fmt(x: number): string {
+  const a = Math.abs(x);
+  const s = a >= 100
+    ? x.toFixed(0)
+    : a >= 10
+    ? x.toFixed(1)
+    : a >= 1
+    ? x.toFixed(2)
+    : x.toPrecision(3);
+  return String(Number(s));
+}
+
+/** A duration in seconds for a message (`ms` below one second). */
+export function fmtSeconds(s: number): string {
+  return Math.abs(s) >= 1 ? `${fmt(s)} s` : `${fmt(s * 1000)} ms`;
+}
+
+/** A ratio for a message, e.g. `2.17×`. */
+export function fmtRatio(r: number): string {
+  return `${r.toFixed(2)}×`;
+}
+
+/** A signed fraction as percent for a message, e.g. `+5.0 %`, `-32.6 %`. */
+export function fmtGain(g: number): string {
+  const p = g * 100;
+  return `${p >= 0 ? "+" : ""}${p.toFixed(1)} %`;
+}
+
+/** An analyzer finding. */
+export function finding(
+  code: string,
+  severity: Severity,
+  cellId: string | null,
+  message: string,
+  evidence: Record<string, unknown>,
+): Finding {
+  return { code, severity, cell_id: cellId, message, evidence, source: "analyzer" };
+}
+
+/** Cells by id. */
+export function cellIndex(cells: readonly Cell[]): Map<string, Cell> {
+  return new Map(cells.map((c) => [c.cell_id, c]));
+}
+
+/** Two points compared along a curve: `from` at the next lower concurrency than `to`. */
+export interface Step {
+  from: CurvePoint;
+  to: CurvePoint;
+}
+
+/**
+ * Points of a curve usable by a rule (not failed, passing `usable`) and the steps between
+ * consecutive distinct concurrency levels. Duplicated levels (re-runs) give one step per pair.
+ */
+export function curveSteps(
+  curve: Curve,
+  usable: (p: CurvePoint) => boolean,
+): { points: CurvePoint[]; levels: number; steps: Step[] } {
+  const points = curve.points.filter((p) => p.status !== "failed" && usable(p));
+  const levels: CurvePoint[][] = [];
+  for (const p of points) {
+    const last = levels[levels.length - 1];
+    if (last && last[0].concurrency === p.concurrency) last.push(p);
+    else levels.push([p]);
+  }
+  const steps: Step[] = [];
+  for (let i = 1; i < levels.length; i++) {
+    for (const from of levels[i - 1]) for (const to of levels[i]) steps.push({ from, to });
+  }
+  return { points, levels: levels.length, steps };
+}
+
+/** Throughput change of a step: total throughput when both points have it, else per GPU. */
+export function throughputGain(
+  from: { total_tput_tps: number | null; tput_per_gpu: number | null },
+  to: { total_tput_tps: number | null; tput_per_gpu: number | null },
+): { metric: "total_tput_tps" | "tput_per_gpu"; from: number; to: number; gain: number } | null {
+  for (const metric of ["total_tput_tps", "tput_per_gpu"] as const) {
+    const a = positive(from[metric]);
+    const b = num(to[metric]);
+    if (a !== null && b !== null) return { metric, from: a, to: b, gain: b / a - 1 };
+  }
+  return null;
+}
+
+/** Whether a point has some throughput to compare. */
+export function hasThroughput(p: { total_tput_tps: number | null; tput_per_gpu: number | null }) {
+  return positive(p.total_tput_tps) !== null || positive(p.tput_per_gpu) !== null;
+}
+
+/** Human name of a throughput metric for messages. */
+export function throughputLabel(metric: "total_tput_tps" | "tput_per_gpu"): string {
+  return metric === "total_tput_tps" ? "total throughput" : "throughput per GPU";
+}
+
+/**
+ * The info finding a curve rule emits when a curve has usable points but fewer than two
+ * concurrency levels to compare; attached to the highest-concurrency usable point.
+ */
+export function tooFewPoints(
+  code: string,
+  curve: Curve,
+  usable: CurvePoint[],
+  needs: string,
+): Finding {
+  const last = usable[usable.length - 1];
+  const levels = new Set(usable.map((p) => p.concurrency)).size;
+  return finding(
+    code,
+    "info",
+    last.cell_id,
+    `Curve ${curve.curve_id} has ${levels} concurrency level with ${needs}, so ${code} ` +
+      `cannot compare adjacent points (needs at least 2)`,
+    {
+      reason: "too_few_points",
+      curve_id: curve.curve_id,
+      concurrency_levels: levels,
+      min_levels: 2,
+      cell_ids: usable.map((p) => p.cell_id),
+      concurrencies: usable.map((p) => p.concurrency),
+    },
+  );
+}
