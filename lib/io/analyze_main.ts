@@ -12,10 +12,10 @@ import { type Cell, type Severity, SEVERITY_RANK } from "../types.ts";
 import { parseTimeline } from "../../parsers/timeline.ts";
 import { renderJson } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
-import { DEFAULT_LIMITS, loadAll } from "./load.ts";
+import { DEFAULT_LIMITS, loadAll, type LoadLimits } from "./load.ts";
 import { readText, textLines } from "./read.ts";
 import { errText, walkResults } from "./walk.ts";
-import { writeAtomic } from "./write.ts";
+import { removePendingWrites, writeAtomic } from "./write.ts";
 
 /** Usage text of `inferguard analyze`. */
 export const ANALYZE_USAGE = `Usage: inferguard analyze <results_dir> [OPTIONS]
@@ -36,6 +36,8 @@ Options:
   --thresholds PATH              JSON file overriding detector thresholds
   --json                         Also print report.json to stdout
   --generated-at ISO8601         Pin generated_at (default: now, or SOURCE_DATE_EPOCH)
+  --max-file-mb N                Largest JSON document read whole (default: 256)
+  --max-line-mb N                Longest JSONL line (default: 64)
   --quiet                        No summary on stderr
   -h, --help                     This help
 
@@ -52,6 +54,8 @@ export interface AnalyzeIo {
   env(name: string): string | undefined;
   now(): Date;
   isTty: boolean;
+  /** Whether to install SIGINT/SIGTERM handlers (the real process does; in-process tests do not). */
+  handleSignals?: boolean;
 }
 
 function defaultIo(): AnalyzeIo {
@@ -68,7 +72,19 @@ function defaultIo(): AnalyzeIo {
     },
     now: () => new Date(),
     isTty: Deno.stderr.isTerminal(),
+    handleSignals: true,
   };
+}
+
+function megabytes(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) {
+    throw new UsageError(
+      `Invalid value "${value}" for --${flag}; expected a positive number of MiB`,
+    );
+  }
+  return Math.round(n * 1024 * 1024);
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -157,6 +173,7 @@ interface BuildOptions {
   baseline: { source: string; cells: Cell[] } | null;
   inputLabel?: string;
   progress?: (text: string) => void;
+  limits?: LoadLimits;
 }
 
 /** Walk, load and analyze a results tree; `null` when it holds no supported artifact. */
@@ -166,12 +183,13 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
   opts.progress?.(`discovered ${walked.artifacts.length} files`);
   const timelineRefs = walked.artifacts.filter((a) => a.kind === "timeline");
   const others = walked.artifacts.filter((a) => a.kind !== "timeline");
-  const loaded = await loadAll(root, others);
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const loaded = await loadAll(root, others, limits);
   opts.progress?.(`parsed ${loaded.length} files`);
   const timelines: TimelineInput[] = [];
   for (const ref of timelineRefs) {
     const lines = (async function* () {
-      for await (const l of textLines(`${root}/${ref.path}`, DEFAULT_LIMITS.maxLineBytes)) {
+      for await (const l of textLines(`${root}/${ref.path}`, limits.maxLineBytes)) {
         yield l ?? "\u0000line too long";
       }
     })();
@@ -225,6 +243,7 @@ function exitCodeFor(findings: readonly { severity: Severity }[], failOn: string
  * ```
  */
 export async function runAnalyze(args: string[], io: AnalyzeIo = defaultIo()): Promise<number> {
+  const signals = io.handleSignals ? installSignalHandlers(io) : () => {};
   try {
     return await analyzeCommand(args, io);
   } catch (e) {
@@ -234,7 +253,40 @@ export async function runAnalyze(args: string[], io: AnalyzeIo = defaultIo()): P
     }
     io.stderr(`inferguard analyze: internal error: ${errText(e)}\n`);
     return 3;
+  } finally {
+    signals();
   }
+}
+
+/**
+ * On SIGINT/SIGTERM: remove half-written temporary files (the previous reports stay intact, since
+ * reports are only ever renamed into place), say so on one line, and exit 130/143.
+ */
+function installSignalHandlers(io: AnalyzeIo): () => void {
+  const handlers: [Deno.Signal, () => void][] = (["SIGINT", "SIGTERM"] as const).map((sig) => [
+    sig,
+    () => {
+      removePendingWrites();
+      io.stderr(`inferguard analyze: interrupted by ${sig}; no report written by this run\n`);
+      Deno.exit(sig === "SIGINT" ? 130 : 143);
+    },
+  ]);
+  for (const [sig, h] of handlers) {
+    try {
+      Deno.addSignalListener(sig, h);
+    } catch {
+      // Signals are not available on this platform.
+    }
+  }
+  return () => {
+    for (const [sig, h] of handlers) {
+      try {
+        Deno.removeSignalListener(sig, h);
+      } catch {
+        // Not installed.
+      }
+    }
+  };
 }
 
 async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
@@ -256,6 +308,8 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
         thresholds: { type: "string" },
         "generated-at": { type: "string" },
         quiet: { type: "boolean", default: false },
+        "max-file-mb": { type: "string" },
+        "max-line-mb": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -302,6 +356,11 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   if (!(await isDirectory(root))) {
     throw new UsageError(`Results directory "${root}" does not exist or is not a directory`);
   }
+  const limits = {
+    ...DEFAULT_LIMITS,
+    maxJsonBytes: megabytes("max-file-mb", o["max-file-mb"], DEFAULT_LIMITS.maxJsonBytes),
+    maxLineBytes: megabytes("max-line-mb", o["max-line-mb"], DEFAULT_LIMITS.maxLineBytes),
+  };
   const outputDir = stripSlash(o["output-dir"] ?? `${root}/inferguard_report`);
   const baseline = o.baseline !== undefined ? await loadBaseline(o.baseline, thresholds) : null;
   const progress = io.isTty && !o.quiet
@@ -315,6 +374,7 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     generatedAt,
     baseline,
     progress,
+    limits,
   });
   if (report === null) {
     io.stderr(`inferguard analyze: no supported benchmark artifacts found under "${root}"\n`);

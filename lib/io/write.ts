@@ -12,6 +12,21 @@ export interface WrittenFile {
   sha256: string;
 }
 
+/** Temporary files being written right now, removed by {@link removePendingWrites} on a signal. */
+const pending = new Set<string>();
+
+/** Remove temporary files of writes still in progress (synchronous: safe in a signal handler). */
+export function removePendingWrites(): void {
+  for (const tmp of pending) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // Already renamed or removed.
+    }
+  }
+  pending.clear();
+}
+
 /** SHA-256 of bytes as lower-case hex. */
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -34,6 +49,7 @@ export async function writeAtomic(
   const bytes = new TextEncoder().encode(content);
   const target = `${dir}/${name}`;
   const tmp = `${dir}/.${name}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  pending.add(tmp);
   try {
     using file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o644 });
     let off = 0;
@@ -48,6 +64,8 @@ export async function writeAtomic(
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw e;
+  } finally {
+    pending.delete(tmp);
   }
   return { path: name, size: bytes.length, sha256: sha256Hex(bytes) };
 }
