@@ -1,0 +1,571 @@
+/**
+ * The `disagg status` shell: flags, the scrape/sample loop, output, timeline appends, signals and
+ * the exit code. All network, clock, file and console access of the live overlay lives here.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type Finding, SEVERITY_RANK } from "../types.ts";
+import { type EngineOverride, identifyPage, type Probes } from "../../live/identify.ts";
+import { parsePrometheusText } from "../../live/prometheus_text.ts";
+import { runLiveRules } from "../../live/rules/mod.ts";
+import { buildSnapshot, type EndpointSnapshot } from "../../live/snapshot.ts";
+import {
+  computeEndpointSample,
+  computeTransfer,
+  type EndpointSample,
+  failedEndpointSample,
+  type PairSample,
+  type ScrapeStatus,
+} from "../../live/window.ts";
+import {
+  type FetchOptions,
+  type MetricsScrape,
+  type MetricsTarget,
+  probeEndpoint,
+  resolveMetricsTarget,
+  scrapeMetrics,
+} from "./http.ts";
+
+/** Schema version of one status record. */
+export const DISAGG_STATUS_SCHEMA = "disagg-status/v1";
+/** Schema version of one timeline line. */
+export const TIMELINE_SCHEMA = "inferguard-timeline/v1";
+
+const ENGINES = ["auto", "vllm", "sglang", "dynamo", "trtllm"] as const;
+const FAIL_ON = ["never", "warning", "critical"] as const;
+
+const USAGE = `Usage: inferguard disagg status --prefill URL --decode URL [OPTIONS]
+
+Scrape the Prometheus metrics of a prefill/decode disaggregated deployment and report findings.
+
+Options:
+  --prefill URL, --decode URL   Base URL (http://host:port) or an explicit metrics URL (required)
+  --engine auto|vllm|sglang|dynamo|trtllm   Force the engine adapter (default auto)
+  --json                        Print one disagg-status/v1 JSON object per sample
+  --window SECONDS              Gap between the two scrapes of a sample (default 5; 0 = gauges only)
+  --timeout SECONDS             Per-request timeout (default 5)
+  --watch                       Keep sampling until interrupted
+  --interval SECONDS            Time between samples in watch mode (default 15)
+  --count N                     Stop after N samples (implies --watch)
+  --duration SECONDS            Stop after this long (implies --watch)
+  --timeline PATH               Append one inferguard-timeline/v1 line per sample
+  --fail-on never|warning|critical   Exit non-zero from the worst finding (default critical)
+  -h, --help                    Show this help
+
+Exit codes: 0 no finding at or above --fail-on, 1 warning, 2 critical, 3 bad usage.`;
+
+/** Parsed and validated flags. */
+export interface DisaggOptions {
+  prefill: MetricsTarget;
+  decode: MetricsTarget;
+  engine: EngineOverride;
+  json: boolean;
+  windowS: number;
+  timeoutS: number;
+  watch: boolean;
+  intervalS: number;
+  count: number | null;
+  durationS: number | null;
+  timeline: string | null;
+  failOn: typeof FAIL_ON[number];
+}
+
+class UsageError extends Error {}
+
+function num(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  opts: { min: number; allowZero: boolean },
+): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  const ok = raw.trim() !== "" && Number.isFinite(v) &&
+    (opts.allowZero ? v >= opts.min : v > opts.min);
+  if (!ok) {
+    throw new UsageError(
+      `Invalid value for ${flag}: "${raw}" (expected a number ${
+        opts.allowZero ? ">= 0" : "> 0"
+      } of seconds)`,
+    );
+  }
+  return v;
+}
+
+/** Parse `disagg` arguments (after the word `disagg`); throws a usage error with the flag named. */
+export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        prefill: { type: "string" },
+        decode: { type: "string" },
+        engine: { type: "string" },
+        json: { type: "boolean" },
+        window: { type: "string" },
+        timeout: { type: "string" },
+        watch: { type: "boolean" },
+        interval: { type: "string" },
+        count: { type: "string" },
+        duration: { type: "string" },
+        timeline: { type: "string" },
+        "fail-on": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message.replace(/\.$/, "") : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  if (positionals.length === 0) {
+    throw new UsageError('Missing subcommand: expected "disagg status"');
+  }
+  if (positionals[0] !== "status") {
+    throw new UsageError(`Unknown disagg subcommand "${positionals[0]}" (allowed: status)`);
+  }
+  if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}"`);
+  const target = (flag: string, raw: string | undefined): MetricsTarget => {
+    if (raw === undefined) throw new UsageError(`Missing required flag ${flag} URL`);
+    const t = resolveMetricsTarget(raw);
+    if (!t) {
+      throw new UsageError(
+        `Invalid value for ${flag}: "${raw}" (expected an http:// or https:// URL)`,
+      );
+    }
+    return t;
+  };
+  const prefill = target("--prefill", values.prefill);
+  const decode = target("--decode", values.decode);
+  const engine = (values.engine ?? "auto") as EngineOverride;
+  if (!ENGINES.includes(engine)) {
+    throw new UsageError(
+      `Invalid value for --engine: "${values.engine}" (allowed: ${ENGINES.join(", ")})`,
+    );
+  }
+  const failOn = (values["fail-on"] ?? "critical") as DisaggOptions["failOn"];
+  if (!FAIL_ON.includes(failOn)) {
+    throw new UsageError(
+      `Invalid value for --fail-on: "${values["fail-on"]}" (allowed: ${FAIL_ON.join(", ")})`,
+    );
+  }
+  let count: number | null = null;
+  if (values.count !== undefined) {
+    const c = Number(values.count);
+    if (!Number.isInteger(c) || c < 1 || values.count.trim() === "") {
+      throw new UsageError(
+        `Invalid value for --count: "${values.count}" (expected a positive integer)`,
+      );
+    }
+    count = c;
+  }
+  const durationS = values.duration === undefined
+    ? null
+    : num("--duration", values.duration, 0, { min: 0, allowZero: false });
+  if (values.timeline !== undefined && values.timeline.trim() === "") {
+    throw new UsageError("Invalid value for --timeline: expected a file path");
+  }
+  return {
+    prefill,
+    decode,
+    engine,
+    json: values.json ?? false,
+    windowS: num("--window", values.window, 5, { min: 0, allowZero: true }),
+    timeoutS: num("--timeout", values.timeout, 5, { min: 0, allowZero: false }),
+    watch: (values.watch ?? false) || count !== null || durationS !== null,
+    intervalS: num("--interval", values.interval, 15, { min: 0, allowZero: false }),
+    count,
+    durationS,
+    timeline: values.timeline ?? null,
+    failOn,
+  };
+}
+
+/** Optional hooks for embedding and tests. */
+export interface RunDisaggHooks {
+  /** Receives each stdout line (default `console.log`). */
+  stdout?: (line: string) => void;
+  /** Receives each stderr line (default `console.error`). */
+  stderr?: (line: string) => void;
+  /** Aborting it stops the watch loop like SIGINT does. */
+  signal?: AbortSignal;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
+
+function toStatus(scrape: MetricsScrape): ScrapeStatus {
+  const o = scrape.outcome;
+  if (o.kind === "ok") {
+    if (scrape.jsonAtMetrics && !scrape.fallbackUsed) {
+      return {
+        ok: false,
+        outcome: "json_body",
+        url: scrape.target.metrics,
+        http_status: o.status,
+        message: "JSON body at the metrics path; /prometheus/metrics had no Prometheus text",
+      };
+    }
+    const notes = [
+      scrape.fallbackUsed
+        ? "JSON at /metrics; Prometheus text read from /prometheus/metrics"
+        : null,
+      o.replacedInvalidUtf8 ? "invalid UTF-8 replaced with U+FFFD" : null,
+    ].filter((x) => x !== null);
+    return {
+      ok: true,
+      outcome: "ok",
+      url: o.url,
+      http_status: o.status,
+      message: notes.length ? notes.join("; ") : null,
+    };
+  }
+  const url = o.url;
+  switch (o.kind) {
+    case "http_status":
+      return { ok: false, outcome: o.kind, url, http_status: o.status, message: null };
+    case "empty_body":
+      return { ok: false, outcome: o.kind, url, http_status: o.status, message: "empty body" };
+    case "timeout":
+      return {
+        ok: false,
+        outcome: o.kind,
+        url,
+        http_status: null,
+        message: `no complete answer within ${o.timeoutMs / 1000} s`,
+      };
+    case "body_too_large":
+      return {
+        ok: false,
+        outcome: o.kind,
+        url,
+        http_status: null,
+        message: `body exceeded ${o.limitBytes} bytes; cut off`,
+      };
+    case "too_many_redirects":
+      return {
+        ok: false,
+        outcome: o.kind,
+        url,
+        http_status: null,
+        message: `more than ${o.maxRedirects} redirects`,
+      };
+    case "redirect_refused":
+      return {
+        ok: false,
+        outcome: o.kind,
+        url,
+        http_status: null,
+        message: `${o.message}: ${o.location}`,
+      };
+    default:
+      return { ok: false, outcome: o.kind, url, http_status: null, message: o.message };
+  }
+}
+
+interface Side {
+  name: "prefill" | "decode";
+  target: MetricsTarget;
+  probes: Probes | null;
+}
+
+interface Reading {
+  status: ScrapeStatus;
+  snapshot: EndpointSnapshot | null;
+  at: number;
+}
+
+async function read(side: Side, opts: DisaggOptions, fetchOpts: FetchOptions): Promise<Reading> {
+  const scrape = await scrapeMetrics(side.target, fetchOpts);
+  const at = performance.now();
+  const status = toStatus(scrape);
+  const reachable = status.ok || status.outcome === "http_status" && status.http_status === 404 ||
+    status.outcome === "json_body";
+  if (side.probes === null && reachable) {
+    side.probes = await probeEndpoint(side.target.base, fetchOpts);
+  }
+  if (!status.ok || scrape.outcome.kind !== "ok") return { status, snapshot: null, at };
+  const page = parsePrometheusText(scrape.outcome.body);
+  const identity = identifyPage(page, { probes: side.probes, engine: opts.engine });
+  return { status, snapshot: buildSnapshot(page, identity), at };
+}
+
+function endpointSample(a: Reading | null, b: Reading, scrapedAt: string): EndpointSample {
+  if (!b.snapshot) return failedEndpointSample(b.status, { scrapedAt });
+  if (a === null) {
+    return computeEndpointSample(null, b.snapshot, { windowS: 0, scrape: b.status, scrapedAt });
+  }
+  if (!a.snapshot) {
+    return computeEndpointSample(null, b.snapshot, {
+      windowS: 0,
+      scrape: b.status,
+      scrapedAt,
+      singleReason: `first scrape failed (${a.status.outcome})`,
+    });
+  }
+  const dt = Math.max((b.at - a.at) / 1000, 1e-3);
+  return computeEndpointSample(a.snapshot, b.snapshot, {
+    windowS: round(dt, 3),
+    scrape: b.status,
+    scrapedAt,
+  });
+}
+
+function round(x: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(x * k) / k;
+}
+
+async function takeSample(
+  sides: [Side, Side],
+  opts: DisaggOptions,
+  stop: AbortSignal,
+): Promise<PairSample> {
+  const fetchOpts: FetchOptions = { timeoutMs: opts.timeoutS * 1000 };
+  let first: [Reading, Reading] | null = null;
+  if (opts.windowS > 0) {
+    first = await Promise.all([read(sides[0], opts, fetchOpts), read(sides[1], opts, fetchOpts)]);
+    await sleep(opts.windowS * 1000, stop);
+  }
+  const second = await Promise.all([
+    read(sides[0], opts, fetchOpts),
+    read(sides[1], opts, fetchOpts),
+  ]);
+  const observedAt = new Date().toISOString();
+  const windowS = first ? round((second[0].at - first[0].at) / 1000, 3) : 0;
+  const prefill = endpointSample(first?.[0] ?? null, second[0], observedAt);
+  const decode = endpointSample(first?.[1] ?? null, second[1], observedAt);
+  return {
+    observed_at: observedAt,
+    window_s: windowS,
+    prefill,
+    decode,
+    transfer: computeTransfer(prefill, decode, { windowS }),
+  };
+}
+
+/** The `disagg-status/v1` record of one sample. */
+export function statusRecord(sample: PairSample, findings: Finding[]): Record<string, unknown> {
+  return {
+    schema_version: DISAGG_STATUS_SCHEMA,
+    observed_at: sample.observed_at,
+    window_s: sample.window_s,
+    prefill: sample.prefill,
+    decode: sample.decode,
+    transfer: sample.transfer,
+    findings,
+  };
+}
+
+/** The `inferguard-timeline/v1` wrapper line of one sample. */
+export function timelineRecord(
+  sample: PairSample,
+  options: { sequence: number; findings: Finding[] },
+): Record<string, unknown> {
+  const worst = worstSeverity(options.findings);
+  return {
+    schema_version: TIMELINE_SCHEMA,
+    observed_at: sample.observed_at,
+    sequence: options.sequence,
+    status: worst === null ? "ok" : worst,
+    proof_level: "live",
+    capabilities: { diagnosis: "on", actuation: "off", replay: "off", recall: "off", llm: "off" },
+    disagg_status: statusRecord(sample, options.findings),
+  };
+}
+
+function worstSeverity(findings: Finding[]): Finding["severity"] | null {
+  let worst: Finding["severity"] | null = null;
+  for (const f of findings) {
+    if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
+  }
+  return worst;
+}
+
+function fmt(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined) return "-";
+  return Number.isInteger(x) ? String(x) : x.toFixed(digits);
+}
+
+function quant(x: number | string | null | undefined): string {
+  return typeof x === "number" ? `${(x * 1000).toFixed(1)}ms` : x ?? "-";
+}
+
+/** Compact human-readable table of one sample. */
+export function renderTable(sample: PairSample, findings: Finding[]): string {
+  const rows = [[
+    "side",
+    "engine",
+    "role",
+    "run/wait",
+    "xfer-wait",
+    "kv",
+    "prompt/s",
+    "gen/s",
+    "req/s",
+    "ttft p90",
+  ]];
+  for (const [name, ep] of [["prefill", sample.prefill], ["decode", sample.decode]] as const) {
+    const engine = ep.engine
+      ? `${ep.wrapper ? `${ep.wrapper}/` : ""}${ep.engine}`
+      : ep.scrape.ok
+      ? (ep.kind ?? "unknown")
+      : ep.scrape.outcome;
+    rows.push([
+      name,
+      engine,
+      ep.role,
+      `${fmt(ep.gauges.running)}/${fmt(ep.gauges.waiting)}`,
+      fmt(ep.gauges.waiting_on_transfer),
+      fmt(ep.gauges.kv_usage),
+      fmt(ep.rates?.prompt_tokens, 1),
+      fmt(ep.rates?.generation_tokens, 1),
+      fmt(ep.rates?.requests_completed, 2),
+      ep.latency?.ttft?.status === "insufficient_samples"
+        ? `n=${ep.latency.ttft.count}`
+        : quant(ep.latency?.ttft?.p90),
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = [
+    `inferguard disagg status  ${sample.observed_at}  ${
+      sample.window_s > 0 ? `window ${sample.window_s} s` : "single scrape (gauges only)"
+    }`,
+    ...rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()),
+  ];
+  const t = sample.transfer;
+  lines.push(
+    `transfer: ${t.transfers === null ? "not exported" : `${t.transfers} transfers`}, ` +
+      `${t.bytes_per_s === null ? "-" : `${fmt(t.bytes_per_s / 1e6)} MB/s`}, failures ${
+        fmt(t.failures.total)
+      }`,
+  );
+  if (findings.length === 0) lines.push("findings: none");
+  else {
+    lines.push("findings:");
+    for (const f of findings) {
+      lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.code}: ${f.message}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+async function writeLine(file: Deno.FsFile, line: string): Promise<void> {
+  const bytes = new TextEncoder().encode(line + "\n");
+  let off = 0;
+  while (off < bytes.length) off += await file.write(bytes.subarray(off));
+}
+
+function exitCode(worst: Finding["severity"] | null, failOn: DisaggOptions["failOn"]): number {
+  if (failOn === "never" || worst === null) return 0;
+  if (worst === "critical") return 2;
+  if (worst === "warning" && failOn === "warning") return 1;
+  return 0;
+}
+
+/**
+ * Run `inferguard disagg …` with the arguments after `disagg`; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await runDisagg(["status", "--prefill", "http://p:8000", "--decode", "http://d:8000"]);
+ * ```
+ */
+export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Promise<number> {
+  const out = hooks.stdout ?? ((line: string) => console.log(line));
+  const err = hooks.stderr ?? ((line: string) => console.error(line));
+  let opts: DisaggOptions;
+  try {
+    const parsed = parseDisaggArgs(args);
+    if (parsed === "help") {
+      out(USAGE);
+      return 0;
+    }
+    opts = parsed;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`inferguard disagg: ${e.message}`);
+      err('Run "inferguard disagg status --help" for usage');
+      return 3;
+    }
+    throw e;
+  }
+
+  let timeline: Deno.FsFile | null = null;
+  if (opts.timeline !== null) {
+    try {
+      timeline = await Deno.open(opts.timeline, { append: true, create: true });
+    } catch (e) {
+      err(
+        `inferguard disagg: Cannot open --timeline "${opts.timeline}": ${
+          e instanceof Error ? e.message : e
+        }`,
+      );
+      return 3;
+    }
+  }
+
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  const listening: Deno.Signal[] = [];
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(sig, onSignal);
+      listening.push(sig);
+    } catch {
+      // SIGTERM is not available on every platform.
+    }
+  }
+  hooks.signal?.addEventListener("abort", onSignal);
+  if (hooks.signal?.aborted) stop.abort();
+
+  const sides: [Side, Side] = [
+    { name: "prefill", target: opts.prefill, probes: null },
+    { name: "decode", target: opts.decode, probes: null },
+  ];
+  let worst: Finding["severity"] | null = null;
+  const startedAt = performance.now();
+  try {
+    for (let sequence = 1;; sequence++) {
+      const began = performance.now();
+      const sample = await takeSample(sides, opts, stop.signal);
+      const findings = runLiveRules(sample);
+      const w = worstSeverity(findings);
+      if (w !== null && (worst === null || SEVERITY_RANK[w] > SEVERITY_RANK[worst])) worst = w;
+      if (opts.json) out(JSON.stringify(statusRecord(sample, findings)));
+      else out(renderTable(sample, findings));
+      if (timeline) {
+        await writeLine(timeline, JSON.stringify(timelineRecord(sample, { sequence, findings })));
+      }
+      if (!opts.watch || stop.signal.aborted) break;
+      if (opts.count !== null && sequence >= opts.count) break;
+      const elapsed = (performance.now() - startedAt) / 1000;
+      if (opts.durationS !== null && elapsed >= opts.durationS) break;
+      let waitMs = opts.intervalS * 1000 - (performance.now() - began);
+      if (opts.durationS !== null) waitMs = Math.min(waitMs, (opts.durationS - elapsed) * 1000);
+      await sleep(waitMs, stop.signal);
+      if (stop.signal.aborted) break;
+      if (opts.durationS !== null && (performance.now() - startedAt) / 1000 >= opts.durationS) {
+        break;
+      }
+    }
+  } finally {
+    for (const sig of listening) Deno.removeSignalListener(sig, onSignal);
+    hooks.signal?.removeEventListener("abort", onSignal);
+    timeline?.close();
+  }
+  return exitCode(worst, opts.failOn);
+}

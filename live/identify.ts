@@ -1,0 +1,234 @@
+/**
+ * Identify engine, wrapper, page kind, role and KV connectors of one `/metrics` page.
+ *
+ * Decides from the whole page (family prefixes counted over every sample name), never from the
+ * first line, then cross-checks with the cheap probes the IO layer ran (`/v1/models` `owned_by`,
+ * `/version`, SGLang `/get_server_info`).
+ * @module
+ */
+import type { PromPage } from "./prometheus_text.ts";
+
+/** Serving engine behind an endpoint. */
+export type Engine = "vllm" | "sglang" | "trtllm";
+
+/** What kind of page an endpoint serves. */
+export type PageKind = "engine" | "frontend" | "kvbm" | "lmcache-server" | "router" | "unknown";
+
+/** Role of an endpoint in a P/D deployment. */
+export type Role = "prefill" | "decode" | "both" | "unknown";
+
+/** `--engine` values. */
+export type EngineOverride = "auto" | "vllm" | "sglang" | "dynamo" | "trtllm";
+
+/** Results of the cheap side probes (all optional; `null` when not answered). */
+export interface Probes {
+  /** `owned_by` of the first model in `/v1/models`. */
+  modelsOwnedBy: string | null;
+  /** First model id in `/v1/models`. */
+  modelId: string | null;
+  /** `version` field of `/version` (or of `/get_server_info`). */
+  version: string | null;
+  /** SGLang `/get_server_info` body. */
+  serverInfo: Record<string, unknown> | null;
+}
+
+/** What the page (and probes) say about an endpoint. */
+export interface Identification {
+  engine: Engine | null;
+  wrapper: "dynamo" | null;
+  kind: PageKind;
+  role: Role;
+  /** Why the role was decided (series or probe), or why it is unknown. */
+  role_evidence: string;
+  /** KV connectors with positive evidence, sorted (`lmcache`, `mooncake`, `nixl`, `cpu-offload`). */
+  connectors: string[];
+  model: string | null;
+  version: string | null;
+  /** Sample counts per recognised family prefix (`_created` excluded). */
+  prefix_counts: Record<string, number>;
+  /** Most frequent unrecognised prefixes, for `engine_unidentified` evidence. */
+  other_prefixes: string[];
+  /** How the engine was decided. */
+  decided_by: "page" | "probe" | "override" | "none";
+  /** Probe answers that contradict the page. */
+  conflicts: string[];
+}
+
+const PREFIXES: [string, string][] = [
+  ["vllm:", "vllm"],
+  ["sglang:", "sglang"],
+  ["trtllm_", "trtllm"],
+  ["trtllm:", "trtllm"],
+  ["nv_trt_llm_", "trtllm"],
+  ["dynamo_frontend_", "dynamo_frontend"],
+  ["dynamo_component_", "dynamo_component"],
+  ["kvbm_", "kvbm"],
+  ["lmcache:", "lmcache"],
+  ["lmcache_mp_", "lmcache_mp"],
+  ["inference_pool_", "llm_d"],
+  ["inference_objective_", "llm_d"],
+  ["inference_extension_", "llm_d"],
+  ["llm_d_", "llm_d"],
+];
+
+const IGNORED = ["python_", "process_", "http_", "target_info", "go_", "promhttp_"];
+
+const OWNED_BY: Record<string, Engine> = {
+  vllm: "vllm",
+  sglang: "sglang",
+  tensorrt_llm: "trtllm",
+  trtllm: "trtllm",
+};
+
+function prefixOf(name: string): string | null {
+  for (const [prefix, key] of PREFIXES) if (name.startsWith(prefix)) return key;
+  return null;
+}
+
+function firstValue(page: PromPage, name: string): number | null {
+  const s = page.samples.get(name);
+  return s && s.length ? s[0].value : null;
+}
+
+function anyPositive(page: PromPage, names: string[]): string | null {
+  for (const n of names) {
+    for (const s of page.samples.get(n) ?? []) if (s.value > 0) return n;
+  }
+  return null;
+}
+
+/** Identify one page; `options.engine` forces the engine (or the Dynamo wrapper). */
+export function identifyPage(
+  page: PromPage,
+  options: { probes?: Probes | null; engine?: EngineOverride } = {},
+): Identification {
+  const probes = options.probes ?? null;
+  const counts: Record<string, number> = {};
+  const others: Record<string, number> = {};
+  for (const [name, list] of page.samples) {
+    const key = prefixOf(name);
+    if (key) counts[key] = (counts[key] ?? 0) + list.length;
+    else if (!IGNORED.some((p) => name.startsWith(p))) {
+      const m = /^[a-zA-Z0-9]+[_:]/.exec(name);
+      const p = m ? m[0] : name;
+      others[p] = (others[p] ?? 0) + list.length;
+    }
+  }
+  const conflicts: string[] = [];
+  const pageEngines = (["vllm", "sglang", "trtllm"] as Engine[]).filter((e) =>
+    (counts[e] ?? 0) > 0
+  );
+  // The engine with most samples wins when several appear (never the first line).
+  pageEngines.sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0));
+  let engine: Engine | null = pageEngines[0] ?? null;
+  let decidedBy: Identification["decided_by"] = engine ? "page" : "none";
+  const probeEngine = probes?.modelsOwnedBy ? OWNED_BY[probes.modelsOwnedBy] ?? null : null;
+  if (engine && probeEngine && probeEngine !== engine) {
+    conflicts.push(
+      `/v1/models owned_by "${probes?.modelsOwnedBy}" but the page has ${engine} families`,
+    );
+  }
+  if (!engine && probeEngine && page.samples.size > 0 && !counts.dynamo_frontend) {
+    engine = probeEngine;
+    decidedBy = "probe";
+  }
+  let wrapper: "dynamo" | null = (counts.dynamo_component ?? 0) > 0 ? "dynamo" : null;
+  const override = options.engine ?? "auto";
+  if (override === "dynamo") wrapper = "dynamo";
+  else if (override !== "auto") {
+    engine = override;
+    decidedBy = "override";
+  }
+
+  let kind: PageKind = "unknown";
+  if (engine) kind = "engine";
+  else if (counts.dynamo_frontend) kind = "frontend";
+  else if (counts.kvbm) kind = "kvbm";
+  else if (counts.lmcache_mp) kind = "lmcache-server";
+  else if (counts.llm_d) kind = "router";
+
+  const connectors = new Set<string>();
+  for (const name of page.samples.keys()) {
+    if (name.startsWith("vllm:nixl_")) connectors.add("nixl");
+    else if (name.startsWith("vllm:mooncake_")) connectors.add("mooncake");
+    else if (name.startsWith("lmcache:") || name.startsWith("vllm:lmcache_mp_")) {
+      connectors.add("lmcache");
+    } else if (name.startsWith("vllm:kv_offload_") || name.startsWith("vllm:simple_cpu_offload_")) {
+      connectors.add("cpu-offload");
+    }
+  }
+  for (const s of page.samples.get("vllm:cache_config_info") ?? []) {
+    const backend = s.labels.kv_offloading_backend;
+    if (backend && backend !== "None" && backend !== "") connectors.add("cpu-offload");
+  }
+  const backend = probes?.serverInfo?.disaggregation_transfer_backend;
+  if (typeof backend === "string" && backend !== "" && probes?.serverInfo?.disaggregation_mode) {
+    const mode = probes.serverInfo.disaggregation_mode;
+    if (mode === "prefill" || mode === "decode") connectors.add(backend.toLowerCase());
+  }
+
+  const { role, evidence } = decideRole(page, engine, probes);
+  let model: string | null = null;
+  for (const list of page.samples.values()) {
+    const labels = list[0].labels;
+    model = labels.model_name ?? labels.model ?? null;
+    if (model) break;
+  }
+  model ??= probes?.modelId ?? null;
+  const versionFromInfo = probes?.serverInfo?.version;
+  return {
+    engine,
+    wrapper,
+    kind,
+    role,
+    role_evidence: evidence,
+    connectors: [...connectors].sort(),
+    model,
+    version: probes?.version ?? (typeof versionFromInfo === "string" ? versionFromInfo : null),
+    prefix_counts: Object.fromEntries(
+      Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)),
+    ),
+    other_prefixes: Object.entries(others)
+      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+      .slice(0, 5)
+      .map(([p]) => p),
+    decided_by: decidedBy,
+    conflicts,
+  };
+}
+
+function decideRole(
+  page: PromPage,
+  engine: Engine | null,
+  probes: Probes | null,
+): { role: Role; evidence: string } {
+  const mode = probes?.serverInfo ? probes.serverInfo.disaggregation_mode : undefined;
+  if (mode === "prefill" || mode === "decode") {
+    return { role: mode, evidence: `/get_server_info disaggregation_mode "${mode}"` };
+  }
+  if (engine === "sglang") {
+    const p = anyPositive(page, [
+      "sglang:num_prefill_prealloc_queue_reqs",
+      "sglang:num_prefill_bootstrap_queue_reqs",
+      "sglang:num_prefill_inflight_queue_reqs",
+    ]);
+    if (p) return { role: "prefill", evidence: `${p} > 0` };
+    const d = anyPositive(page, [
+      "sglang:num_decode_prealloc_queue_reqs",
+      "sglang:num_decode_transfer_queue_reqs",
+    ]);
+    if (d) return { role: "decode", evidence: `${d} > 0` };
+    if (firstValue(page, "sglang:utilization") === -1) {
+      return { role: "prefill", evidence: "sglang:utilization = -1" };
+    }
+    if (probes?.serverInfo && (mode === null || mode === "null")) {
+      return { role: "both", evidence: "/get_server_info disaggregation_mode null (aggregated)" };
+    }
+  }
+  for (const s of page.samples.get("dynamo_component_requests_total") ?? []) {
+    const c = s.labels.dynamo_component ?? "";
+    if (/prefill/i.test(c)) return { role: "prefill", evidence: `dynamo_component="${c}"` };
+    if (/decode/i.test(c)) return { role: "decode", evidence: `dynamo_component="${c}"` };
+  }
+  return { role: "unknown", evidence: "no role marker on the page" };
+}

@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import {
+  histogramSeries,
+  labelKey,
+  parsePrometheusText,
+  parsePromNumber,
+} from "./prometheus_text.ts";
+
+const page = (name: string) =>
+  Deno.readTextFile(new URL(`../testdata/metrics/${name}`, import.meta.url));
+
+Deno.test("real pages: sample, _created and TYPE counts match engine-metrics.md §8", async () => {
+  // Counts from the reference (§8.1–8.5), obtained there with an independent parser.
+  const cases: [string, number, number][] = [
+    ["Ahasannn_hardware-aware-router__vllm_metrics.txt", 379, 24],
+    ["ai-dynamo_dynamo__vllm.log", 474, 28],
+    ["ai-dynamo_dynamo__fe.log", 89, 0],
+    ["ai-dynamo_dynamo__trtllm.log", 124, 5],
+    ["sgl-project_sglang__production_metrics_md_40ef116f.prom", 91, 0],
+  ];
+  for (const [name, samples, created] of cases) {
+    const p = parsePrometheusText(await page(name));
+    assert.deepEqual([name, p.sampleCount, p.createdCount, p.issues], [name, samples, created, []]);
+    for (const key of p.samples.keys()) assert.ok(!key.endsWith("_created"), `${name}: ${key}`);
+  }
+});
+
+Deno.test("trap 1: _created is kept apart from the counter and histogram it belongs to", () => {
+  const text = [
+    "# HELP vllm:prompt_tokens_total Number of prefill tokens processed.",
+    "# TYPE vllm:prompt_tokens_total counter",
+    'vllm:prompt_tokens_total{engine="0"} 66.0',
+    "# HELP vllm:prompt_tokens_created Number of prefill tokens processed.",
+    "# TYPE vllm:prompt_tokens_created gauge",
+    'vllm:prompt_tokens_created{engine="0"} 1.7624384230434499e+09',
+    "# TYPE x histogram",
+    'x_bucket{le="1"} 1',
+    'x_bucket{le="+Inf"} 2',
+    "x_count 2",
+    "x_sum 3",
+    "x_created 1.7e9",
+  ].join("\n");
+  const p = parsePrometheusText(text);
+  assert.deepEqual(p.samples.get("vllm:prompt_tokens_total")?.map((s) => s.value), [66]);
+  assert.deepEqual(p.samples.has("vllm:prompt_tokens_created"), false);
+  assert.deepEqual(
+    p.families.get("vllm:prompt_tokens_total")?.created[0].value,
+    1762438423.0434499,
+  );
+  assert.deepEqual(p.families.has("vllm:prompt_tokens_created"), false);
+  assert.deepEqual(p.families.get("x")?.created.length, 1);
+  assert.deepEqual(histogramSeries(p, "x")[0].count, 2);
+  assert.deepEqual(p.createdCount, 2);
+});
+
+Deno.test("trap 2: number formats, special values and timestamps", () => {
+  assert.deepEqual(parsePromNumber("8.128902e+06"), 8128902);
+  assert.deepEqual(parsePromNumber("1.883227378129959e-05"), 1.883227378129959e-05);
+  assert.deepEqual(parsePromNumber("+Inf"), Infinity);
+  assert.deepEqual(parsePromNumber("-Inf"), -Infinity);
+  assert.ok(Number.isNaN(parsePromNumber("NaN")));
+  assert.deepEqual(parsePromNumber("1"), 1);
+  assert.deepEqual(parsePromNumber("abc"), null);
+  const p = parsePrometheusText("a 1 1700000000000\nb 2.5 1700000000.5\nc NaN\nd -Inf\n");
+  assert.deepEqual(p.samples.get("a")?.[0], {
+    name: "a",
+    labels: {},
+    value: 1,
+    timestampMs: 1700000000000,
+  });
+  assert.deepEqual(p.samples.get("b")?.[0].timestampMs, 1700000000500);
+  assert.ok(Number.isNaN(p.samples.get("c")![0].value));
+  assert.deepEqual(p.samples.get("d")?.[0].value, -Infinity);
+});
+
+Deno.test("trap 3/4: le parsed numerically and sorted whatever the line and label order", () => {
+  const text = [
+    "# TYPE h histogram",
+    'h_sum{model="m"} 0.6',
+    'h_bucket{le="+Inf",model="m"} 299',
+    'h_bucket{model="m",le="0.0035"} 298',
+    'h_bucket{model="m",le="1e-05"} 0',
+    'h_bucket{model="m",le="0"} 0',
+    'h_bucket{le="0.0019",model="m"} 21',
+    'h_count{model="m"} 299',
+    'h_bucket{model="n",le="0.07500000000000001"} 4',
+    'h_bucket{model="n",le="+Inf"} 4',
+  ].join("\n");
+  const series = histogramSeries(parsePrometheusText(text), "h");
+  assert.deepEqual(series.length, 2);
+  assert.deepEqual(series[0].labels, { model: "m" });
+  assert.deepEqual(series[0].buckets.map((b) => b.le), [0, 1e-05, 0.0019, 0.0035, Infinity]);
+  assert.deepEqual(series[0].buckets.map((b) => b.count), [0, 0, 21, 298, 299]);
+  assert.deepEqual([series[0].sum, series[0].count], [0.6, 299]);
+  assert.deepEqual(series[1].buckets[0].le, 0.07500000000000001);
+  assert.deepEqual(series[1].count, null);
+});
+
+Deno.test("trap 5: families without samples are declared but have no values", async () => {
+  const p = parsePrometheusText(await page("Ahasannn_hardware-aware-router__vllm_metrics.txt"));
+  const empty = [...p.families.values()].filter((f) => f.samples.length === 0).map((f) => f.name);
+  assert.deepEqual(empty.sort(), [
+    "http_request_duration_seconds",
+    "http_request_size_bytes",
+    "http_requests_total",
+    "http_response_size_bytes",
+  ]);
+  assert.deepEqual(p.families.get("http_requests_total")?.type, "counter");
+  const dyn = parsePrometheusText(await page("ai-dynamo_dynamo__vllm.log"));
+  const lm = [...dyn.families.values()].filter((f) =>
+    f.name.startsWith("lmcache:") && !f.samples.length
+  );
+  assert.deepEqual(lm.length, 21);
+});
+
+Deno.test("trap 6: escaped label values and unexpected labels are kept", () => {
+  const text = 'm{a="x\\"y",b="back\\\\slash",c="two\\nlines",pid="12",d=""} 1\n';
+  const s = parsePrometheusText(text).samples.get("m")![0];
+  assert.deepEqual(s.labels, { a: 'x"y', b: "back\\slash", c: "two\nlines", pid: "12", d: "" });
+  assert.deepEqual(labelKey(s.labels, ["pid"]), 'a="x\\"y",b="back\\\\slash",c="two\\nlines",d=""');
+});
+
+Deno.test("types and help are kept; OpenMetrics counters, exemplars and # EOF", () => {
+  const text = [
+    "# HELP c A counter with \\n newline",
+    "# TYPE c counter",
+    'c_total{x="1"} 3 # {trace_id="abc"} 1 1700000000',
+    "c_created 1700000000",
+    "# TYPE g gauge",
+    "g 2",
+    "# EOF",
+    "late 1",
+  ].join("\n");
+  const p = parsePrometheusText(text);
+  assert.deepEqual(p.families.get("c")?.type, "counter");
+  assert.deepEqual(p.families.get("c")?.help, "A counter with \n newline");
+  assert.deepEqual(p.families.get("c")?.samples.map((s) => s.value), [3]);
+  assert.deepEqual(p.families.get("c")?.created.length, 1);
+  assert.deepEqual(p.families.get("g")?.type, "gauge");
+  assert.deepEqual(p.eof, true);
+  assert.deepEqual(p.samples.has("late"), false);
+  assert.deepEqual(p.issues, [{ line: 8, message: "Content after # EOF" }]);
+});
+
+Deno.test("trap 12: bad lines, HTML, CRLF and BOM never throw and never abort the page", () => {
+  const p = parsePrometheusText(
+    '\ufeff# TYPE a gauge\r\na 1\r\n<html>oops</html>\r\nb{x="unterminated} 2\r\nc 3\r\n',
+  );
+  assert.deepEqual(p.samples.get("a")?.[0].value, 1);
+  assert.deepEqual(p.samples.get("c")?.[0].value, 3);
+  assert.deepEqual(p.issues.map((i) => i.line), [3, 4]);
+  const html = parsePrometheusText("<!doctype html><html><body>Not found</body></html>");
+  assert.deepEqual([html.sampleCount, html.issues.length], [0, 1]);
+  assert.deepEqual(parsePrometheusText("").sampleCount, 0);
+});

@@ -1,0 +1,525 @@
+/**
+ * Normalized reading of one scrape of one endpoint: gauges as aggregated numbers, counters and
+ * histograms as per-series readings (so a window can take reset-aware deltas per series), and a
+ * single `unavailable` map saying why a field the engine does not export is missing.
+ *
+ * Aggregation: series are summed over data-parallel labels (vLLM `engine`, SGLang `dp_rank`, and
+ * any other label such as `finished_reason`) but not over tensor/pipeline replicas (`tp_rank`,
+ * `pp_rank`, `moe_ep_rank`, `pid`): those report the same number and the maximum is taken.
+ * @module
+ */
+import type { Engine, Identification } from "./identify.ts";
+import {
+  type HistogramSeries,
+  histogramSeries,
+  labelKey,
+  labelsMatch,
+  type PromPage,
+} from "./prometheus_text.ts";
+
+/** Gauge fields of a snapshot. */
+export const GAUGE_FIELDS = [
+  "running",
+  "waiting",
+  "waiting_on_transfer",
+  "kv_usage",
+  "capacity_tokens",
+  "inflight_requests",
+] as const;
+/** A gauge field name. */
+export type GaugeField = typeof GAUGE_FIELDS[number];
+
+/** Counter fields of a snapshot. */
+export const COUNTER_FIELDS = [
+  "prompt_tokens",
+  "generation_tokens",
+  "requests_completed",
+  "request_errors",
+  "preemptions",
+  "prefix_cache_queries",
+  "prefix_cache_hits",
+  "external_kv_tokens",
+  "kv_transfer_failures",
+  "offload_bytes_gpu_to_cpu",
+  "offload_bytes_cpu_to_gpu",
+] as const;
+/** A counter field name. */
+export type CounterField = typeof COUNTER_FIELDS[number];
+
+/** Histogram fields of a snapshot (seconds, except `kv_transfer_size` in bytes). */
+export const HISTOGRAM_FIELDS = [
+  "ttft",
+  "itl",
+  "e2e",
+  "queue_time",
+  "kv_transfer_time",
+  "kv_transfer_size",
+] as const;
+/** A histogram field name. */
+export type HistogramField = typeof HISTOGRAM_FIELDS[number];
+
+/** Labels that mark tensor/pipeline replicas (never summed). */
+export const REPLICA_LABELS: readonly string[] = ["tp_rank", "pp_rank", "moe_ep_rank", "pid"];
+
+/** One counter series as read. */
+export interface SeriesReading {
+  metric: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** A counter field: the series it was read from and their aggregated total. */
+export interface CounterReading {
+  sources: string[];
+  series: SeriesReading[];
+  total: number;
+}
+
+/** A histogram field: source metric, unit scale applied, and its series. */
+export interface HistogramReading {
+  source: string;
+  series: HistogramSeries[];
+}
+
+/** Normalized reading of one scrape. */
+export interface EndpointSnapshot {
+  identity: Identification;
+  gauges: Partial<Record<GaugeField, number>>;
+  gauge_sources: Partial<Record<GaugeField, string>>;
+  counters: Partial<Record<CounterField, CounterReading>>;
+  histograms: Partial<Record<HistogramField, HistogramReading>>;
+  /** Field -> reason it is `null`. */
+  unavailable: Record<string, string>;
+  /** `process_start_time_seconds` or Dynamo uptime-derived marker, for reset detection. */
+  process_start_s: number | null;
+}
+
+type Filter = Record<string, string | readonly string[]>;
+interface Source {
+  metric: string;
+  filter?: Filter;
+  /** Multiply values (and `le` bounds for histograms) by this. */
+  scale?: number;
+}
+interface Spec {
+  sources: Source[];
+  /** `first`: the first present source only (never add old and new names); `sum`: add all. */
+  mode?: "first" | "sum";
+  /** Reason when none is present; `connector` uses the connector wording. */
+  connector?: boolean;
+}
+
+type Table = {
+  gauges: Partial<Record<GaugeField, Spec>>;
+  counters: Partial<Record<CounterField, Spec>>;
+  histograms: Partial<Record<HistogramField, Spec>>;
+};
+
+const m = (metric: string, filter?: Filter, scale?: number): Source => ({ metric, filter, scale });
+
+const VLLM: Table = {
+  gauges: {
+    running: { sources: [m("vllm:num_requests_running")] },
+    waiting: { sources: [m("vllm:num_requests_waiting")] },
+    waiting_on_transfer: {
+      sources: [m("vllm:num_requests_waiting_by_reason", { reason: "deferred" })],
+    },
+    kv_usage: { sources: [m("vllm:kv_cache_usage_perc"), m("vllm:gpu_cache_usage_perc")] },
+  },
+  counters: {
+    prompt_tokens: { sources: [m("vllm:prompt_tokens_total")] },
+    generation_tokens: { sources: [m("vllm:generation_tokens_total")] },
+    requests_completed: { sources: [m("vllm:request_success_total")] },
+    request_errors: {
+      sources: [m("vllm:request_success_total", { finished_reason: "error" })],
+    },
+    preemptions: { sources: [m("vllm:num_preemptions_total")] },
+    prefix_cache_queries: { sources: [m("vllm:prefix_cache_queries_total")] },
+    prefix_cache_hits: { sources: [m("vllm:prefix_cache_hits_total")] },
+    external_kv_tokens: {
+      sources: [m("vllm:prompt_tokens_by_source_total", { source: "external_kv_transfer" })],
+    },
+    kv_transfer_failures: {
+      mode: "sum",
+      connector: true,
+      sources: [
+        m("vllm:nixl_num_failed_transfers_total"),
+        m("vllm:nixl_num_failed_notifications_total"),
+        m("vllm:nixl_num_kv_expired_reqs_total"),
+        m("vllm:mooncake_num_failed_transfers_total"),
+        m("vllm:mooncake_num_failed_recvs_total"),
+        m("vllm:mooncake_num_kv_expired_reqs_total"),
+      ],
+    },
+    offload_bytes_gpu_to_cpu: {
+      connector: true,
+      sources: [
+        m("vllm:kv_offload_store_bytes_total"),
+        m("vllm:kv_offload_total_bytes_total", { transfer_type: "GPU_to_CPU" }),
+      ],
+    },
+    offload_bytes_cpu_to_gpu: {
+      connector: true,
+      sources: [
+        m("vllm:kv_offload_load_bytes_total"),
+        m("vllm:kv_offload_total_bytes_total", { transfer_type: "CPU_to_GPU" }),
+      ],
+    },
+  },
+  histograms: {
+    ttft: { sources: [m("vllm:time_to_first_token_seconds")] },
+    itl: {
+      sources: [m("vllm:inter_token_latency_seconds"), m("vllm:time_per_output_token_seconds")],
+    },
+    e2e: { sources: [m("vllm:e2e_request_latency_seconds")] },
+    queue_time: { sources: [m("vllm:request_queue_time_seconds")] },
+    kv_transfer_time: {
+      connector: true,
+      sources: [m("vllm:nixl_xfer_time_seconds"), m("vllm:mooncake_xfer_time_seconds")],
+    },
+    kv_transfer_size: {
+      connector: true,
+      sources: [m("vllm:nixl_bytes_transferred"), m("vllm:mooncake_bytes_transferred")],
+    },
+  },
+};
+
+const SGLANG: Table = {
+  gauges: {
+    running: { sources: [m("sglang:num_running_reqs"), m("sglang:num_requests_running")] },
+    waiting: {
+      sources: [
+        m("sglang:num_queue_reqs"),
+        m("sglang:num_requests_waiting"),
+        m("sglang:queue_req"),
+      ],
+    },
+    waiting_on_transfer: {
+      mode: "sum",
+      sources: [
+        m("sglang:num_prefill_inflight_queue_reqs"),
+        m("sglang:num_prefill_prealloc_queue_reqs"),
+        m("sglang:num_prefill_bootstrap_queue_reqs"),
+        m("sglang:num_decode_transfer_queue_reqs"),
+        m("sglang:num_decode_prealloc_queue_reqs"),
+      ],
+    },
+    kv_usage: { sources: [m("sglang:token_usage")] },
+    capacity_tokens: { sources: [m("sglang:max_total_num_tokens")] },
+  },
+  counters: {
+    prompt_tokens: { sources: [m("sglang:prompt_tokens_total")] },
+    generation_tokens: { sources: [m("sglang:generation_tokens_total")] },
+    requests_completed: { sources: [m("sglang:num_requests_total")] },
+    request_errors: { sources: [m("sglang:num_aborted_requests_total")] },
+    preemptions: { sources: [m("sglang:num_retracted_requests_total")] },
+    prefix_cache_queries: { sources: [m("sglang:prompt_tokens_total")] },
+    prefix_cache_hits: { sources: [m("sglang:cached_tokens_total")] },
+    kv_transfer_failures: {
+      mode: "sum",
+      sources: [
+        m("sglang:num_transfer_failed_reqs_total"),
+        m("sglang:num_bootstrap_failed_reqs_total"),
+        m("sglang:kv_transfer_timeouts_total"),
+      ],
+    },
+    offload_bytes_cpu_to_gpu: { sources: [m("sglang:load_back_bytes_total")] },
+  },
+  histograms: {
+    ttft: { sources: [m("sglang:time_to_first_token_seconds")] },
+    itl: {
+      sources: [
+        m("sglang:inter_token_latency_seconds"),
+        m("sglang:time_per_output_token_seconds"),
+      ],
+    },
+    e2e: { sources: [m("sglang:e2e_request_latency_seconds")] },
+    queue_time: { sources: [m("sglang:queue_time_seconds")] },
+    kv_transfer_time: { sources: [m("sglang:kv_transfer_latency_ms", undefined, 1e-3)] },
+    kv_transfer_size: { sources: [m("sglang:kv_transfer_total_mb", undefined, 1024 * 1024)] },
+  },
+};
+
+function trtllmTable(prefix: string): Table {
+  const t = (name: string, filter?: Filter): Source => m(`${prefix}${name}`, filter);
+  return {
+    gauges: {
+      running: { sources: [t("num_requests_running")] },
+      waiting: { sources: [t("num_requests_waiting")] },
+      kv_usage: { sources: [t("kv_cache_utilization")] },
+    },
+    counters: {
+      prompt_tokens: { sources: [t("prompt_tokens_total")] },
+      generation_tokens: { sources: [t("generation_tokens_total")] },
+      requests_completed: { sources: [t("request_success_total")] },
+      request_errors: { sources: [t("request_error_total")] },
+      offload_bytes_gpu_to_cpu: { sources: [t("kv_cache_offload_bytes_total")] },
+      offload_bytes_cpu_to_gpu: { sources: [t("kv_cache_onboard_bytes_total")] },
+    },
+    histograms: {
+      ttft: { sources: [t("time_to_first_token_seconds")] },
+      itl: { sources: [t("time_per_output_token_seconds")] },
+      e2e: { sources: [t("e2e_request_latency_seconds")] },
+      queue_time: { sources: [t("request_queue_time_seconds")] },
+    },
+  };
+}
+
+const FRONTEND: Table = {
+  gauges: {
+    running: { sources: [m("dynamo_frontend_inflight_requests")] },
+    waiting: { sources: [m("dynamo_frontend_queued_requests")] },
+  },
+  counters: {
+    generation_tokens: { sources: [m("dynamo_frontend_output_tokens_total")] },
+    requests_completed: { sources: [m("dynamo_frontend_requests_total")] },
+    request_errors: { sources: [m("dynamo_frontend_requests_total", { status: "error" })] },
+  },
+  histograms: {
+    ttft: { sources: [m("dynamo_frontend_time_to_first_token_seconds")] },
+    itl: { sources: [m("dynamo_frontend_inter_token_latency_seconds")] },
+    e2e: { sources: [m("dynamo_frontend_request_duration_seconds")] },
+  },
+};
+
+/** Sum over data-parallel and other labels, max over replica labels. */
+export function aggregateSeries(
+  series: readonly { labels: Record<string, string>; value: number }[],
+): number {
+  const groups = new Map<string, number>();
+  for (const s of series) {
+    const key = labelKey(s.labels, REPLICA_LABELS);
+    const prev = groups.get(key);
+    groups.set(key, prev === undefined ? s.value : Math.max(prev, s.value));
+  }
+  let total = 0;
+  for (const v of groups.values()) total += v;
+  return total;
+}
+
+function readSeries(page: PromPage, src: Source): SeriesReading[] {
+  const out: SeriesReading[] = [];
+  for (const s of page.samples.get(src.metric) ?? []) {
+    if (!labelsMatch(s.labels, src.filter)) continue;
+    out.push({ metric: src.metric, labels: s.labels, value: s.value * (src.scale ?? 1) });
+  }
+  return out;
+}
+
+function engineLabel(engine: Engine | null): string {
+  return engine === "trtllm" ? "TensorRT-LLM" : engine === "sglang" ? "SGLang" : "vLLM";
+}
+
+function missingReason(spec: Spec, identity: Identification): string {
+  if (spec.connector) {
+    const seen = identity.connectors.length
+      ? ` (connectors seen: ${identity.connectors.join(", ")})`
+      : "";
+    return `no KV connector metrics on this page${seen}`;
+  }
+  const first = spec.sources[0];
+  if (!first) return `not exported by ${engineLabel(identity.engine)}`;
+  const filter = first.filter
+    ? `{${Object.entries(first.filter).map(([k, v]) => `${k}="${v}"`).join(",")}}`
+    : "";
+  return `not exported by this ${
+    engineLabel(identity.engine)
+  } build (${first.metric}${filter} absent)`;
+}
+
+function tableFor(identity: Identification, page: PromPage): Table | null {
+  if (identity.kind === "frontend") return FRONTEND;
+  if (identity.kind !== "engine") return null;
+  if (identity.engine === "vllm") return VLLM;
+  if (identity.engine === "sglang") return SGLANG;
+  if (identity.engine === "trtllm") {
+    for (const prefix of ["trtllm_", "trtllm:"]) {
+      for (const name of page.samples.keys()) {
+        if (name.startsWith(prefix)) return trtllmTable(prefix);
+      }
+    }
+    return trtllmTable("trtllm_");
+  }
+  return null;
+}
+
+/** Build the normalized snapshot of one parsed page. */
+export function buildSnapshot(page: PromPage, identity: Identification): EndpointSnapshot {
+  const snap: EndpointSnapshot = {
+    identity,
+    gauges: {},
+    gauge_sources: {},
+    counters: {},
+    histograms: {},
+    unavailable: {},
+    process_start_s: page.samples.get("process_start_time_seconds")?.[0]?.value ?? null,
+  };
+  const table = tableFor(identity, page);
+  if (!table) {
+    const why = identity.kind === "unknown"
+      ? "no engine metrics recognised on this page"
+      : `page is a ${identity.kind} page, not an engine`;
+    for (const f of [...GAUGE_FIELDS, ...COUNTER_FIELDS, ...HISTOGRAM_FIELDS]) {
+      snap.unavailable[f] = why;
+    }
+    return snap;
+  }
+  for (const field of GAUGE_FIELDS) {
+    const spec = table.gauges[field];
+    if (!spec) continue;
+    const used: string[] = [];
+    let total: number | null = null;
+    for (const src of spec.sources) {
+      const series = readSeries(page, src);
+      if (series.length === 0) continue;
+      used.push(src.metric);
+      total = (total ?? 0) + aggregateSeries(series);
+      if ((spec.mode ?? "first") === "first") break;
+    }
+    if (total === null) snap.unavailable[field] = missingReason(spec, identity);
+    else if (Number.isNaN(total)) snap.unavailable[field] = "NaN";
+    else {
+      snap.gauges[field] = total;
+      snap.gauge_sources[field] = used.join(" + ");
+    }
+  }
+  for (const field of COUNTER_FIELDS) {
+    const spec = table.counters[field];
+    if (!spec) continue;
+    const series: SeriesReading[] = [];
+    const used: string[] = [];
+    for (const src of spec.sources) {
+      const got = readSeries(page, src);
+      if (got.length === 0) continue;
+      used.push(src.metric);
+      series.push(...got);
+      if ((spec.mode ?? "first") === "first") break;
+    }
+    if (series.length === 0) snap.unavailable[field] = missingReason(spec, identity);
+    else snap.counters[field] = { sources: used, series, total: aggregateSeries(series) };
+  }
+  for (const field of HISTOGRAM_FIELDS) {
+    const spec = table.histograms[field];
+    if (!spec) continue;
+    let reading: HistogramReading | null = null;
+    for (const src of spec.sources) {
+      const series = histogramSeries(page, src.metric, { filter: src.filter }).filter((s) =>
+        s.buckets.length > 0
+      );
+      if (series.length === 0) continue;
+      const k = src.scale ?? 1;
+      reading = {
+        source: src.metric,
+        series: series.map((s) => ({
+          labels: s.labels,
+          buckets: s.buckets.map((b) => ({ le: b.le * k, count: b.count })),
+          sum: s.sum === null ? null : s.sum * k,
+          count: s.count,
+        })),
+      };
+      break;
+    }
+    if (reading) snap.histograms[field] = reading;
+    else snap.unavailable[field] = missingReason(spec, identity);
+  }
+  fillEngineSpecific(snap, page, identity, table);
+  // Fields the table does not list at all.
+  for (const f of GAUGE_FIELDS) {
+    if (snap.gauges[f] === undefined && !(f in snap.unavailable)) {
+      snap.unavailable[f] = f === "inflight_requests"
+        ? "not a Dynamo worker page"
+        : `not exported by ${engineLabel(identity.engine)}`;
+    }
+  }
+  for (const f of [...COUNTER_FIELDS, ...HISTOGRAM_FIELDS] as const) {
+    const have = f in snap.counters || f in snap.histograms;
+    if (!have && !(f in snap.unavailable)) {
+      snap.unavailable[f] = identity.kind === "frontend"
+        ? "not exported by a Dynamo frontend page"
+        : `not exported by ${engineLabel(identity.engine)}`;
+    }
+  }
+  return snap;
+}
+
+function gaugeValue(page: PromPage, metric: string, filter?: Filter): number | null {
+  const series = readSeries(page, { metric, filter });
+  return series.length ? aggregateSeries(series) : null;
+}
+
+function fillEngineSpecific(
+  snap: EndpointSnapshot,
+  page: PromPage,
+  identity: Identification,
+  table: Table,
+): void {
+  const set = (field: GaugeField, value: number, source: string) => {
+    snap.gauges[field] = value;
+    snap.gauge_sources[field] = source;
+    delete snap.unavailable[field];
+  };
+  // Capacity in tokens from the engine's own cache config (summed over DP engines).
+  if (identity.engine === "vllm" && snap.gauges.capacity_tokens === undefined) {
+    let tokens = 0;
+    let found = false;
+    for (const s of page.samples.get("vllm:cache_config_info") ?? []) {
+      const blocks = Number(s.labels.num_gpu_blocks);
+      const size = Number(s.labels.block_size);
+      if (Number.isFinite(blocks) && Number.isFinite(size) && s.labels.num_gpu_blocks !== "None") {
+        tokens += blocks * size;
+        found = true;
+      }
+    }
+    if (found) set("capacity_tokens", tokens, "vllm:cache_config_info num_gpu_blocks × block_size");
+    else snap.unavailable.capacity_tokens = "vllm:cache_config_info has no num_gpu_blocks";
+  }
+  if (identity.engine === "sglang" && snap.gauges.capacity_tokens === undefined) {
+    const info = page.samples.get("sglang:cache_config_info")?.[0];
+    const pages = Number(info?.labels.num_pages);
+    const size = Number(info?.labels.page_size);
+    if (info && Number.isFinite(pages) && Number.isFinite(size)) {
+      set("capacity_tokens", pages * size, "sglang:cache_config_info num_pages × page_size");
+    }
+  }
+  if (identity.engine === "trtllm" && snap.gauges.capacity_tokens === undefined) {
+    const blocks = gaugeValue(page, "trtllm_kv_cache_max_blocks");
+    const per = gaugeValue(page, "trtllm_kv_cache_tokens_per_block");
+    if (blocks !== null && per !== null) {
+      set("capacity_tokens", blocks * per, "trtllm_kv_cache_max_blocks × tokens_per_block");
+    } else snap.unavailable.capacity_tokens = "not exported by this TensorRT-LLM build";
+  }
+  if (identity.wrapper === "dynamo") {
+    const inflight = gaugeValue(page, "dynamo_component_inflight_requests", {
+      dynamo_endpoint: "generate",
+    });
+    if (inflight !== null) {
+      set(
+        "inflight_requests",
+        inflight,
+        'dynamo_component_inflight_requests{dynamo_endpoint="generate"}',
+      );
+    }
+    const totalBlocks = gaugeValue(page, "dynamo_component_kvstats_total_blocks");
+    if (snap.gauges.kv_usage === undefined) {
+      const usage = gaugeValue(page, "dynamo_component_kvstats_gpu_cache_usage_percent");
+      if (usage !== null && totalBlocks !== null && totalBlocks > 0) {
+        set("kv_usage", usage, "dynamo_component_kvstats_gpu_cache_usage_percent");
+      } else if (usage !== null) {
+        snap.unavailable.kv_usage = `${
+          table.gauges.kv_usage?.sources[0]?.metric ?? "engine KV usage"
+        } absent and dynamo_component_kvstats_total_blocks is 0 (kvstats not wired)`;
+      }
+    }
+    if (snap.gauges.running === undefined && inflight !== null) {
+      snap.unavailable.running +=
+        `; dynamo_component_inflight_requests{dynamo_endpoint="generate"} = ${inflight}`;
+    }
+  }
+  if (identity.engine === "trtllm") {
+    snap.unavailable.kv_transfer_failures ??= "TensorRT-LLM exports no KV transfer failure counter";
+    snap.unavailable.kv_transfer_time ??=
+      "TensorRT-LLM reports KV transfer timing only in /perf_metrics";
+    snap.unavailable.kv_transfer_size ??=
+      "TensorRT-LLM reports KV transfer sizes only in /perf_metrics";
+  }
+}

@@ -1,0 +1,189 @@
+import assert from "node:assert/strict";
+import { identifyPage } from "./identify.ts";
+import { parsePrometheusText } from "./prometheus_text.ts";
+import { aggregateSeries, buildSnapshot } from "./snapshot.ts";
+
+const snap = async (name: string) => {
+  const page = parsePrometheusText(
+    await Deno.readTextFile(new URL(`../testdata/metrics/${name}`, import.meta.url)),
+  );
+  return buildSnapshot(page, identifyPage(page));
+};
+const fromText = (text: string) => {
+  const page = parsePrometheusText(text);
+  return buildSnapshot(page, identifyPage(page));
+};
+
+Deno.test("stand-alone vLLM page: §8.1 values; measured zeros are zeros, connector fields null", async () => {
+  const s = await snap("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  assert.deepEqual(s.gauges, { running: 0, waiting: 0, kv_usage: 0, capacity_tokens: 2452 * 16 });
+  assert.equal(s.counters.prefix_cache_queries?.total, 0);
+  assert.equal(s.counters.prefix_cache_hits?.total, 0);
+  assert.equal(s.counters.prompt_tokens?.total, 0);
+  assert.equal(s.counters.generation_tokens?.total, 0);
+  assert.equal(s.counters.requests_completed?.total, 0);
+  assert.deepEqual(
+    s.counters.requests_completed?.series.map((x) => x.labels.finished_reason).sort(),
+    ["abort", "length", "stop"],
+  );
+  assert.equal(s.counters.preemptions?.total, 0);
+  assert.equal(s.histograms.ttft?.series[0].count, 0);
+  assert.equal(
+    s.histograms.ttft?.series[0].buckets.filter((b) => Number.isFinite(b.le)).length,
+    22,
+  );
+  assert.equal(s.histograms.itl?.series[0].count, 0);
+  assert.equal(s.process_start_s, 1.76243836732e9);
+  for (
+    const f of [
+      "kv_transfer_failures",
+      "kv_transfer_time",
+      "kv_transfer_size",
+      "offload_bytes_gpu_to_cpu",
+    ]
+  ) {
+    assert.equal(s.unavailable[f], "no KV connector metrics on this page", f);
+  }
+});
+
+Deno.test("Dynamo vLLM worker page: §8.2 values; requests counted once", async () => {
+  const s = await snap("ai-dynamo_dynamo__vllm.log");
+  assert.deepEqual(s.gauges, {
+    running: 0,
+    waiting: 0,
+    kv_usage: 0,
+    capacity_tokens: 95088,
+    inflight_requests: 0,
+  });
+  assert.equal(s.counters.prompt_tokens?.total, 66);
+  assert.equal(s.counters.generation_tokens?.total, 600);
+  assert.equal(s.counters.requests_completed?.total, 2);
+  assert.equal(s.counters.request_errors?.total, 0);
+  assert.equal(s.counters.prefix_cache_queries?.total, 0);
+  assert.equal(s.counters.preemptions?.total, 0);
+  const ttft = s.histograms.ttft!.series[0];
+  assert.deepEqual([ttft.count, ttft.sum], [2, 0.4143967628479004]);
+  assert.equal(ttft.buckets.find((b) => b.le === 0.02)?.count, 1);
+  assert.equal(ttft.buckets.find((b) => b.le === 0.25)?.count, 1);
+  assert.equal(ttft.buckets.find((b) => b.le === 0.5)?.count, 2);
+  const itl = s.histograms.itl!.series[0];
+  assert.deepEqual([itl.count, itl.sum, itl.buckets[0].count], [598, 3.1598554495722055, 597]);
+  assert.deepEqual([s.histograms.e2e?.series[0].count, s.histograms.e2e?.series[0].sum], [
+    2,
+    3.5736520290374756,
+  ]);
+  assert.deepEqual(
+    [s.histograms.queue_time?.series[0].sum, s.histograms.queue_time?.series[0].buckets[0].le],
+    [1.883227378129959e-05, 0.3],
+  );
+  assert.match(
+    s.unavailable.kv_transfer_failures,
+    /no KV connector metrics on this page \(connectors seen: lmcache\)/,
+  );
+});
+
+Deno.test("Dynamo TRT-LLM worker page: §8.4 values and reasons", async () => {
+  const s = await snap("ai-dynamo_dynamo__trtllm.log");
+  assert.deepEqual(s.gauges, { inflight_requests: 0 });
+  assert.match(
+    s.unavailable.running,
+    /trtllm_num_requests_running absent.*inflight_requests.* = 0/,
+  );
+  assert.match(s.unavailable.kv_usage, /kvstats_total_blocks is 0/);
+  assert.equal(s.counters.requests_completed?.total, 2);
+  assert.deepEqual(s.counters.requests_completed?.series.map((x) => x.labels.finished_reason), [
+    "length",
+  ]);
+  const t = s.histograms.ttft!.series[0];
+  assert.deepEqual([t.count, t.sum], [2, 0.06795299984514713]);
+  assert.deepEqual(
+    t.buckets.filter((b) => b.le === 0.02 || b.le === 0.04 || b.le === 0.06).map((b) => b.count),
+    [0, 1, 2],
+  );
+  assert.deepEqual([s.histograms.e2e?.series[0].count, s.histograms.e2e?.series[0].sum], [
+    2,
+    1.7300310004502535,
+  ]);
+  assert.equal(s.histograms.itl?.series[0].sum, 0.005558789299682629);
+  assert.equal(s.histograms.queue_time?.series[0].sum, 0.01181500032544136);
+  for (
+    const f of [
+      "prompt_tokens",
+      "generation_tokens",
+      "prefix_cache_hits",
+      "kv_transfer_failures",
+      "offload_bytes_gpu_to_cpu",
+    ]
+  ) {
+    assert.ok(s.unavailable[f], f);
+    assert.equal(s.counters[f as "prompt_tokens"], undefined);
+  }
+});
+
+Deno.test("SGLang page: §8.5 values", async () => {
+  const s = await snap("sgl-project_sglang__production_metrics_md_40ef116f.prom");
+  assert.deepEqual([s.gauges.running, s.gauges.waiting, s.gauges.kv_usage], [162, 2826, 0.28]);
+  assert.equal(s.counters.prompt_tokens?.total, 8128902);
+  assert.equal(s.counters.generation_tokens?.total, 7557572);
+  const ttft = s.histograms.ttft!.series[0];
+  assert.deepEqual([ttft.count, ttft.sum, ttft.buckets.find((b) => b.le === 30)?.count], [
+    11008,
+    2351897.9474117756,
+    2513,
+  ]);
+  assert.equal(s.histograms.e2e?.series[0].count, 11228);
+  assert.equal(s.histograms.itl?.series[0].count, 7400757);
+});
+
+Deno.test("Dynamo frontend page: frontend fields only, engine fields explain why", async () => {
+  const s = await snap("ai-dynamo_dynamo__fe.log");
+  assert.deepEqual([s.gauges.running, s.gauges.waiting], [0, 0]);
+  assert.equal(s.counters.requests_completed?.total, 1);
+  assert.equal(s.counters.generation_tokens?.total, 300);
+  assert.deepEqual([s.histograms.itl?.series[0].count, s.histograms.itl?.series[0].sum], [
+    299,
+    0.6126917290000005,
+  ]);
+  assert.equal(s.unavailable.kv_usage, "not exported by vLLM");
+});
+
+Deno.test("data-parallel series are summed, TP replicas are not", () => {
+  const v = fromText(
+    'vllm:num_requests_running{engine="0"} 3\nvllm:num_requests_running{engine="1"} 7\n',
+  );
+  assert.equal(v.gauges.running, 10);
+  const s = fromText([
+    'sglang:num_running_reqs{dp_rank="0",tp_rank="0"} 5',
+    'sglang:num_running_reqs{dp_rank="0",tp_rank="1"} 5',
+    'sglang:num_running_reqs{dp_rank="1",tp_rank="0"} 2',
+    'sglang:num_running_reqs{dp_rank="1",tp_rank="1"} 2',
+  ].join("\n"));
+  assert.equal(s.gauges.running, 7);
+  assert.equal(
+    aggregateSeries([{ labels: { tp_rank: "0" }, value: 4 }, {
+      labels: { tp_rank: "1" },
+      value: 5,
+    }]),
+    5,
+  );
+});
+
+Deno.test("new and legacy offload names are never added; NaN gauges are null with reason", () => {
+  const s = fromText([
+    "vllm:num_requests_running NaN",
+    "vllm:kv_offload_store_bytes_total 100",
+    'vllm:kv_offload_total_bytes_total{transfer_type="GPU_to_CPU"} 100',
+    'vllm:kv_offload_total_bytes_total{transfer_type="CPU_to_GPU"} 40',
+  ].join("\n"));
+  assert.equal(s.counters.offload_bytes_gpu_to_cpu?.total, 100);
+  assert.equal(s.counters.offload_bytes_cpu_to_gpu?.total, 40);
+  assert.equal(s.gauges.running, undefined);
+  assert.equal(s.unavailable.running, "NaN");
+  assert.ok(s.identity.connectors.includes("cpu-offload"));
+});
+
+Deno.test("a page with no engine has every field unavailable with one reason", () => {
+  const s = fromText("node_load1 0.5\n");
+  assert.deepEqual(s.gauges, {});
+  assert.equal(s.unavailable.running, "no engine metrics recognised on this page");
+});

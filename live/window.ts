@@ -1,0 +1,389 @@
+/**
+ * Window maths: two snapshots `--window` seconds apart -> one endpoint sample (gauges from the
+ * second scrape, counters as reset-aware deltas and rates, histogram quantiles from bucket deltas),
+ * and a prefill/decode pair sample with a transfer summary.
+ * @module
+ */
+import type { Identification } from "./identify.ts";
+import { labelKey } from "./prometheus_text.ts";
+import {
+  aggregateSeries,
+  COUNTER_FIELDS,
+  type CounterField,
+  type CounterReading,
+  type EndpointSnapshot,
+  GAUGE_FIELDS,
+  type GaugeField,
+  type HistogramField,
+  type HistogramReading,
+} from "./snapshot.ts";
+
+/** Windowed quantiles of one histogram. Values are numbers, `"> <bound>"` or `"<= <bound>"`. */
+export interface Quantiles {
+  /** Observations in the window. */
+  count: number;
+  /** Windowed mean (Δsum / Δcount), `null` when no observation. */
+  mean: number | null;
+  p50: number | string | null;
+  p90: number | string | null;
+  p99: number | string | null;
+  /** `insufficient_samples` when `count` is below the minimum. */
+  status?: "insufficient_samples";
+  /** Share of observations beyond the last finite bucket, when any. */
+  share_above_last_bucket?: number;
+}
+
+/** How a scrape went, as the IO layer reports it (pure data). */
+export interface ScrapeStatus {
+  ok: boolean;
+  /** `ok`, `refused`, `timeout`, `network_error`, `http_status`, `empty_body`, `json_body`, … */
+  outcome: string;
+  url: string;
+  http_status: number | null;
+  message: string | null;
+}
+
+/** Latency histogram fields reported as quantiles. */
+export const LATENCY_FIELDS = ["ttft", "itl", "e2e", "queue_time", "kv_transfer_time"] as const;
+/** A latency field. */
+export type LatencyField = typeof LATENCY_FIELDS[number];
+
+/** One endpoint over one window. */
+export interface EndpointSample {
+  url: string;
+  scraped_at: string | null;
+  scrape: ScrapeStatus;
+  engine: Identification["engine"];
+  wrapper: Identification["wrapper"];
+  kind: Identification["kind"] | null;
+  role: Identification["role"];
+  role_evidence: string | null;
+  model: string | null;
+  version: string | null;
+  connectors: string[];
+  /** How the engine was decided (`page`, `probe`, `override`, `none`). */
+  engine_decided_by: Identification["decided_by"] | null;
+  /** Probe answers that contradict the page. */
+  conflicts: string[];
+  /** Unrecognised prefixes seen (for `engine_unidentified`). */
+  other_prefixes: string[];
+  gauges: Record<GaugeField, number | null>;
+  /** Change of queue gauges between the two scrapes (B − A). */
+  growth: { waiting: number | null; waiting_on_transfer: number | null } | null;
+  /** Counter deltas over the window (only available fields). */
+  deltas: Partial<Record<CounterField, number>> | null;
+  /** Counter rates per second over the window (only available fields). */
+  rates: Partial<Record<CounterField, number>> | null;
+  /** KV transfers completed and bytes moved in the window (from the transfer-size histogram). */
+  transfers: { count: number; bytes: number | null } | null;
+  latency: Partial<Record<LatencyField, Quantiles>> | null;
+  /** Lifetime totals of the second scrape, for context only. */
+  lifetime: Partial<Record<CounterField, number>>;
+  /** Fields with a counter reset in the window. */
+  counter_resets: string[];
+  /** Field -> why it is `null`/absent. */
+  unavailable: Record<string, string>;
+}
+
+/** Minimum observations in a window before a quantile is reported (reference §6.2). */
+export const MIN_QUANTILE_COUNT = 20;
+
+/**
+ * Quantiles from cumulative bucket counts (ascending `le`, last `+Inf`), linear interpolation
+ * inside a bucket; beyond the last finite bucket the value is the string `"> <bound>"`.
+ *
+ * @example
+ * ```ts
+ * histogramQuantiles([{ le: 1, count: 5 }, { le: Infinity, count: 10 }], { minCount: 1 }).p90; // "> 1"
+ * ```
+ */
+export function histogramQuantiles(
+  buckets: readonly { le: number; count: number }[],
+  options: { minCount?: number; sum?: number | null } = {},
+): Quantiles {
+  const sorted = [...buckets].sort((a, b) => a.le - b.le);
+  const inf = sorted.find((b) => b.le === Infinity);
+  const n = inf ? inf.count : (sorted.length ? sorted[sorted.length - 1].count : 0);
+  const mean = n > 0 && options.sum !== null && options.sum !== undefined ? options.sum / n : null;
+  const q: Quantiles = { count: n, mean, p50: null, p90: null, p99: null };
+  if (n < (options.minCount ?? MIN_QUANTILE_COUNT) || n <= 0) {
+    q.status = "insufficient_samples";
+    return q;
+  }
+  const finite = sorted.filter((b) => Number.isFinite(b.le));
+  const lastFinite = finite[finite.length - 1];
+  if (lastFinite && lastFinite.count < n) q.share_above_last_bucket = 1 - lastFinite.count / n;
+  const allInFirst = finite.length > 0 && finite[0].count >= n && finite[0].le > 0;
+  const at = (quantile: number): number | string | null => {
+    if (allInFirst) return `<= ${finite[0].le}`;
+    const rank = quantile * n;
+    let prevLe = 0;
+    let prevCount = 0;
+    for (let i = 0; i < finite.length; i++) {
+      const b = finite[i];
+      if (b.count >= rank) {
+        if (i === 0 && b.le <= 0) return b.le;
+        const lower = i === 0 ? 0 : prevLe;
+        const span = b.count - prevCount;
+        return span <= 0 ? b.le : lower + (b.le - lower) * (rank - prevCount) / span;
+      }
+      prevLe = b.le;
+      prevCount = b.count;
+    }
+    return lastFinite ? `> ${lastFinite.le}` : null;
+  };
+  q.p50 = at(0.5);
+  q.p90 = at(0.9);
+  q.p99 = at(0.99);
+  return q;
+}
+
+/** Reset-aware delta of a counter field, summed over DP series (max over replicas). */
+export function counterDelta(
+  a: CounterReading | undefined,
+  b: CounterReading,
+): { delta: number; reset: boolean } {
+  const before = new Map<string, number>();
+  for (const s of a?.series ?? []) before.set(`${s.metric}|${labelKey(s.labels)}`, s.value);
+  let reset = false;
+  const deltas = b.series.map((s) => {
+    const prev = before.get(`${s.metric}|${labelKey(s.labels)}`) ?? 0;
+    let d = s.value - prev;
+    if (d < 0) {
+      reset = true;
+      d = s.value;
+    }
+    return { labels: s.labels, value: d };
+  });
+  return { delta: aggregateSeries(deltas), reset };
+}
+
+/** Reset-aware bucket deltas of a histogram field, summed per `le` across series. */
+export function histogramDelta(
+  a: HistogramReading | undefined,
+  b: HistogramReading,
+): { buckets: { le: number; count: number }[]; sum: number | null; reset: boolean } {
+  const before = new Map<string, HistogramReading["series"][number]>();
+  for (const s of a?.series ?? []) before.set(labelKey(s.labels), s);
+  const perLe = new Map<number, number>();
+  let sum: number | null = 0;
+  let reset = false;
+  for (const s of b.series) {
+    const prev = before.get(labelKey(s.labels));
+    const prevCount = prev ? (prev.count ?? prev.buckets.at(-1)?.count ?? 0) : 0;
+    const count = s.count ?? s.buckets.at(-1)?.count ?? 0;
+    const restarted = prev !== undefined && count < prevCount;
+    if (restarted) reset = true;
+    const prevBuckets = new Map<number, number>();
+    if (prev && !restarted) { for (const pb of prev.buckets) prevBuckets.set(pb.le, pb.count); }
+    for (const bk of s.buckets) {
+      const d = Math.max(0, bk.count - (prevBuckets.get(bk.le) ?? 0));
+      perLe.set(bk.le, (perLe.get(bk.le) ?? 0) + d);
+    }
+    if (s.sum === null || sum === null) sum = null;
+    else sum += s.sum - (prev && !restarted ? (prev.sum ?? 0) : 0);
+  }
+  const buckets = [...perLe.entries()].map(([le, count]) => ({ le, count })).sort((x, y) =>
+    x.le - y.le
+  );
+  return { buckets, sum, reset };
+}
+
+function identityFields(id: Identification | null) {
+  return {
+    engine: id?.engine ?? null,
+    wrapper: id?.wrapper ?? null,
+    kind: id?.kind ?? null,
+    role: id?.role ?? "unknown" as const,
+    role_evidence: id?.role_evidence ?? null,
+    model: id?.model ?? null,
+    version: id?.version ?? null,
+    connectors: id?.connectors ?? [],
+    engine_decided_by: id?.decided_by ?? null,
+    conflicts: id?.conflicts ?? [],
+    other_prefixes: id?.other_prefixes ?? [],
+  };
+}
+
+function nullGauges(): Record<GaugeField, number | null> {
+  return Object.fromEntries(GAUGE_FIELDS.map((f) => [f, null])) as Record<
+    GaugeField,
+    number | null
+  >;
+}
+
+/** Sample of an endpoint whose second scrape failed: everything unavailable, one reason. */
+export function failedEndpointSample(
+  scrape: ScrapeStatus,
+  options: { scrapedAt: string | null; identity?: Identification | null },
+): EndpointSample {
+  return {
+    url: scrape.url,
+    scraped_at: options.scrapedAt,
+    scrape,
+    ...identityFields(options.identity ?? null),
+    gauges: nullGauges(),
+    growth: null,
+    deltas: null,
+    rates: null,
+    transfers: null,
+    latency: null,
+    lifetime: {},
+    counter_resets: [],
+    unavailable: {
+      all: `scrape failed (${scrape.outcome}${scrape.message ? `: ${scrape.message}` : ""})`,
+    },
+  };
+}
+
+/**
+ * One endpoint over a window. `a` is the first snapshot (`null` for a single scrape or when the
+ * first scrape failed); `b` the second. `windowS` is the measured gap between the scrapes.
+ */
+export function computeEndpointSample(
+  a: EndpointSnapshot | null,
+  b: EndpointSnapshot,
+  options: {
+    windowS: number;
+    scrape: ScrapeStatus;
+    scrapedAt: string | null;
+    singleReason?: string;
+  },
+): EndpointSample {
+  const unavailable: Record<string, string> = { ...b.unavailable };
+  const gauges = nullGauges();
+  for (const f of GAUGE_FIELDS) gauges[f] = b.gauges[f] ?? null;
+  const lifetime: Partial<Record<CounterField, number>> = {};
+  for (const f of COUNTER_FIELDS) {
+    const c = b.counters[f];
+    if (c) lifetime[f] = c.total;
+  }
+  const sample: EndpointSample = {
+    url: options.scrape.url,
+    scraped_at: options.scrapedAt,
+    scrape: options.scrape,
+    ...identityFields(b.identity),
+    gauges,
+    growth: null,
+    deltas: null,
+    rates: null,
+    transfers: null,
+    latency: null,
+    lifetime,
+    counter_resets: [],
+    unavailable,
+  };
+  if (a === null || options.windowS <= 0) {
+    unavailable.rates = options.singleReason ?? "single scrape";
+    return sample;
+  }
+  const dt = options.windowS;
+  const grow = (f: GaugeField): number | null => {
+    const x = a.gauges[f];
+    const y = b.gauges[f];
+    return x === undefined || y === undefined ? null : y - x;
+  };
+  sample.growth = { waiting: grow("waiting"), waiting_on_transfer: grow("waiting_on_transfer") };
+  const restartedProcess = a.process_start_s !== null && b.process_start_s !== null &&
+    a.process_start_s !== b.process_start_s;
+  const deltas: Partial<Record<CounterField, number>> = {};
+  const rates: Partial<Record<CounterField, number>> = {};
+  for (const f of COUNTER_FIELDS) {
+    const cb = b.counters[f];
+    if (!cb) continue;
+    const { delta, reset } = counterDelta(restartedProcess ? undefined : a.counters[f], cb);
+    if (reset || restartedProcess) sample.counter_resets.push(f);
+    deltas[f] = delta;
+    rates[f] = delta / dt;
+  }
+  sample.deltas = deltas;
+  sample.rates = rates;
+  if (sample.role === "unknown" && b.identity.engine === "vllm") inferVllmRole(sample, deltas);
+  const latency: Partial<Record<LatencyField, Quantiles>> = {};
+  for (const f of LATENCY_FIELDS) {
+    const hb = b.histograms[f as HistogramField];
+    if (!hb) continue;
+    const d = histogramDelta(restartedProcess ? undefined : a.histograms[f as HistogramField], hb);
+    if (d.reset || restartedProcess) sample.counter_resets.push(f);
+    latency[f] = histogramQuantiles(d.buckets, { sum: d.sum });
+  }
+  sample.latency = latency;
+  const size = b.histograms.kv_transfer_size;
+  if (size) {
+    const d = histogramDelta(restartedProcess ? undefined : a.histograms.kv_transfer_size, size);
+    const inf = d.buckets.find((x) => x.le === Infinity);
+    sample.transfers = { count: inf?.count ?? 0, bytes: d.sum };
+  }
+  return sample;
+}
+
+/**
+ * vLLM has no role metric, but a window betrays it (reference §2.3): decode receives KV through
+ * the connector (external-transfer prompt tokens grow); a P/D prefill emits about one token per
+ * request.
+ */
+function inferVllmRole(sample: EndpointSample, d: Partial<Record<CounterField, number>>): void {
+  const external = d.external_kv_tokens;
+  const gen = d.generation_tokens;
+  const req = d.requests_completed;
+  if (external !== undefined && external > 0) {
+    sample.role = "decode";
+    sample.role_evidence =
+      `Δprompt_tokens_by_source{source="external_kv_transfer"} = ${external} in the window`;
+  } else if (gen !== undefined && req !== undefined && req >= 5 && gen <= req * 1.1) {
+    sample.role = "prefill";
+    sample.role_evidence =
+      `Δgeneration_tokens (${gen}) ≈ Δrequests (${req}): about one token per request`;
+  }
+}
+
+/** Prefill↔decode transfer summary of a pair sample. */
+export interface TransferSummary {
+  connectors: { prefill: string[]; decode: string[] };
+  /** Failures in the window per side (`null` when the side exports no failure counter). */
+  failures: { prefill: number | null; decode: number | null; total: number | null };
+  /** Transfers completed in the window (issuing side, decode first), `null` when not exported. */
+  transfers: number | null;
+  bytes: number | null;
+  bytes_per_s: number | null;
+  transfers_per_s: number | null;
+  /** Tokens the decode side received through the KV connector in the window. */
+  external_kv_tokens: number | null;
+  transfer_time: Quantiles | null;
+}
+
+/** Everything the live rules see for one sample. */
+export interface PairSample {
+  observed_at: string;
+  window_s: number;
+  prefill: EndpointSample;
+  decode: EndpointSample;
+  transfer: TransferSummary;
+}
+
+/** Build the transfer summary from the two endpoint samples. */
+export function computeTransfer(
+  prefill: EndpointSample,
+  decode: EndpointSample,
+  options: { windowS: number },
+): TransferSummary {
+  const windowS = options.windowS;
+  const pf = prefill.deltas?.kv_transfer_failures ?? null;
+  const df = decode.deltas?.kv_transfer_failures ?? null;
+  const side = decode.transfers ? decode : prefill.transfers ? prefill : null;
+  const t = side?.transfers ?? null;
+  return {
+    connectors: { prefill: prefill.connectors, decode: decode.connectors },
+    failures: {
+      prefill: pf,
+      decode: df,
+      total: pf === null && df === null ? null : (pf ?? 0) + (df ?? 0),
+    },
+    transfers: t ? t.count : null,
+    bytes: t ? t.bytes : null,
+    bytes_per_s: t && t.bytes !== null && windowS > 0 ? t.bytes / windowS : null,
+    transfers_per_s: t && windowS > 0 ? t.count / windowS : null,
+    external_kv_tokens: decode.deltas?.external_kv_tokens ?? null,
+    transfer_time: side?.latency?.kv_transfer_time ?? null,
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * `inferguard_timeline.jsonl`: live findings written by `inferguard disagg status --timeline`.
+ *
+ * Each line is either a wrapper record (`schema_version: "inferguard-timeline/v1"` with the status
+ * under `disagg_status`) or a raw `disagg-status/v1` record. When `observed_at` is absent the
+ * record's scrape time (`prefill.scraped_at`, then `decode.scraped_at`) is used. Bad lines are
+ * counted as issues with their 1-based line number; parsing never throws.
+ * @module
+ */
+import * as v from "valibot";
+
+/** One finding as read back from a timeline line. */
+export interface TimelineFinding {
+  code: string;
+  severity: "info" | "warning" | "critical";
+  message: string;
+  evidence: Record<string, unknown>;
+}
+
+/** One sample of the live timeline. */
+export interface TimelineSample {
+  observed_at: string;
+  sequence: number | null;
+  findings: TimelineFinding[];
+}
+
+const IsoTime = v.pipe(
+  v.string(),
+  v.check((s) => !Number.isNaN(Date.parse(s)), "observed_at is not a valid timestamp"),
+);
+
+const FindingSchema = v.object({
+  code: v.pipe(v.string(), v.minLength(1)),
+  severity: v.picklist(["info", "warning", "critical"]),
+  message: v.optional(v.string(), ""),
+  evidence: v.optional(v.record(v.string(), v.unknown()), {}),
+});
+
+const SideSchema = v.object({ scraped_at: v.optional(v.nullable(IsoTime)) });
+
+const StatusSchema = v.object({
+  schema_version: v.literal("disagg-status/v1"),
+  observed_at: v.optional(IsoTime),
+  prefill: v.optional(v.nullable(SideSchema)),
+  decode: v.optional(v.nullable(SideSchema)),
+  findings: v.optional(v.array(FindingSchema), []),
+});
+
+const SequenceSchema = v.optional(
+  v.nullable(
+    v.pipe(
+      v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]),
+      v.number(),
+      v.integer(),
+    ),
+  ),
+  null,
+);
+
+const WrapperSchema = v.object({
+  schema_version: v.literal("inferguard-timeline/v1"),
+  observed_at: v.optional(IsoTime),
+  sequence: SequenceSchema,
+  disagg_status: StatusSchema,
+});
+
+function issueText(issues: v.BaseIssue<unknown>[]): string {
+  const first = issues[0];
+  const path = first.path?.map((p) => String(p.key)).join(".") ?? "";
+  return path ? `${path}: ${first.message}` : first.message;
+}
+
+function toSample(
+  observedAt: string | undefined,
+  sequence: number | null,
+  status: v.InferOutput<typeof StatusSchema>,
+): TimelineSample | string {
+  const at = observedAt ?? status.observed_at ?? status.prefill?.scraped_at ??
+    status.decode?.scraped_at ?? null;
+  if (!at) return "Missing observed_at (and no scrape time in the record)";
+  return {
+    observed_at: at,
+    sequence,
+    findings: status.findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
+      evidence: f.evidence,
+    })),
+  };
+}
+
+/** Parse one timeline line into a sample, or an error message. */
+export function parseTimelineLine(line: string): TimelineSample | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    return `Invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return "Expected a JSON object";
+  }
+  const schema = (value as Record<string, unknown>).schema_version;
+  if (schema === "inferguard-timeline/v1") {
+    const r = v.safeParse(WrapperSchema, value);
+    if (!r.success) return `Invalid inferguard-timeline/v1 record: ${issueText(r.issues)}`;
+    return toSample(r.output.observed_at, r.output.sequence, r.output.disagg_status);
+  }
+  if (schema === "disagg-status/v1") {
+    const r = v.safeParse(StatusSchema, value);
+    if (!r.success) return `Invalid disagg-status/v1 record: ${issueText(r.issues)}`;
+    return toSample(undefined, null, r.output);
+  }
+  return `Unknown schema_version ${JSON.stringify(schema ?? null)}`;
+}
+
+/**
+ * Read a timeline from its lines (one JSON record per line; blank lines skipped).
+ *
+ * @example
+ * ```ts
+ * const { samples, issues } = await parseTimeline(lines);
+ * ```
+ */
+export async function parseTimeline(
+  lines: AsyncIterable<string>,
+): Promise<{ samples: TimelineSample[]; issues: { line: number; message: string }[] }> {
+  const samples: TimelineSample[] = [];
+  const issues: { line: number; message: string }[] = [];
+  let n = 0;
+  for await (const raw of lines) {
+    n++;
+    let line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (n === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+    if (line.trim() === "") continue;
+    const parsed = parseTimelineLine(line);
+    if (typeof parsed === "string") issues.push({ line: n, message: parsed });
+    else samples.push(parsed);
+  }
+  return { samples, issues };
+}

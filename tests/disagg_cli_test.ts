@@ -1,0 +1,685 @@
+/**
+ * Process-level tests of `inferguard disagg status` against loopback fake engines (127.0.0.1 only)
+ * serving the real captures in `testdata/metrics/` and evolving synthetic pages.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { runDisagg } from "../lib/io/disagg_main.ts";
+import { parseTimeline } from "../parsers/timeline.ts";
+
+const MAIN_TS = fileURLToPath(new URL("../main.ts", import.meta.url));
+const PAGES = new URL("../testdata/metrics/", import.meta.url);
+const readPage = (name: string) => Deno.readTextFile(new URL(name, PAGES));
+
+/** Serves `page(n)` on `/metrics` (n = 1-based scrape count); other paths answer `other(path)` or 404. */
+interface FakeEngine extends AsyncDisposable {
+  base: string;
+  scrapes: () => number;
+}
+
+function fakeEngine(
+  page: (n: number, req: Request) => Response | Promise<Response>,
+  other?: (path: string) => Response | null,
+): FakeEngine {
+  let n = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/metrics") return page(++n, req);
+    return other?.(path) ?? new Response("not found", { status: 404 });
+  });
+  return {
+    base: `http://127.0.0.1:${server.addr.port}`,
+    scrapes: () => n,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+const text = (body: string) => new Response(body, { headers: { "content-type": "text/plain" } });
+
+interface Run {
+  code: number;
+  stdout: string[];
+  stderr: string[];
+}
+
+async function run(args: string[]): Promise<Run> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runDisagg(args, {
+    stdout: (l) => stdout.push(l),
+    stderr: (l) => stderr.push(l),
+  });
+  return { code, stdout, stderr };
+}
+
+async function* asyncLines(lines: string[]): AsyncIterable<string> {
+  for (const l of lines) yield l;
+}
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+async function status(
+  prefill: string,
+  decode: string,
+  extra: string[] = [],
+): Promise<{ code: number; rec: Json }> {
+  const r = await run(["status", "--prefill", prefill, "--decode", decode, "--json", ...extra]);
+  assert.equal(r.stdout.length, 1, r.stderr.join("\n"));
+  return { code: r.code, rec: JSON.parse(r.stdout[0]) };
+}
+
+const codes = (rec: Json) => rec.findings.map((f: Json) => f.code);
+
+// ---------------------------------------------------------------------------------------------
+// Real captures (values from engine-metrics.md §8, computed there independently of this code).
+
+Deno.test("real vLLM page: identification and §8.1 values over HTTP", async () => {
+  const body = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(
+    () => text(body),
+    (path) =>
+      path === "/v1/models"
+        ? Response.json({ data: [{ id: "Qwen/Qwen1.5-0.5B-Chat", owned_by: "vllm" }] })
+        : null,
+  );
+  const { code, rec } = await status(p.base, p.base, ["--window", "0"]);
+  assert.equal(code, 0);
+  assert.equal(rec.schema_version, "disagg-status/v1");
+  const ep = rec.prefill;
+  assert.deepEqual([ep.engine, ep.wrapper, ep.kind, ep.connectors], ["vllm", null, "engine", []]);
+  assert.deepEqual(ep.gauges, {
+    running: 0,
+    waiting: 0,
+    waiting_on_transfer: null,
+    kv_usage: 0,
+    capacity_tokens: 39232,
+    inflight_requests: null,
+  });
+  assert.deepEqual(ep.lifetime, {
+    prompt_tokens: 0,
+    generation_tokens: 0,
+    requests_completed: 0,
+    preemptions: 0,
+    prefix_cache_queries: 0,
+    prefix_cache_hits: 0,
+  });
+  assert.equal(ep.unavailable.kv_transfer_failures, "no KV connector metrics on this page");
+  assert.equal(
+    ep.unavailable.request_errors,
+    'not exported by this vLLM build (vllm:request_success_total{finished_reason="error"} absent)',
+  );
+  assert.equal(ep.unavailable.rates, "single scrape");
+  assert.deepEqual([ep.rates, ep.deltas, ep.latency], [null, null, null]);
+  assert.deepEqual(rec.findings, []);
+});
+
+Deno.test("real Dynamo vLLM and TRT-LLM worker pages: engines filled, never a silent empty sample", async () => {
+  const vllm = await readPage("ai-dynamo_dynamo__vllm.log");
+  const trt = await readPage("ai-dynamo_dynamo__trtllm.log");
+  await using p = fakeEngine(() => text(vllm));
+  await using d = fakeEngine(() => text(trt));
+  const { rec } = await status(p.base, d.base, ["--window", "0"]);
+  const [pe, de] = [rec.prefill, rec.decode];
+  assert.deepEqual([pe.engine, pe.wrapper, pe.kind, pe.connectors], ["vllm", "dynamo", "engine", [
+    "lmcache",
+  ]]);
+  assert.deepEqual(
+    [pe.gauges.running, pe.gauges.waiting, pe.gauges.kv_usage, pe.gauges.capacity_tokens],
+    [0, 0, 0, 95088],
+  );
+  assert.deepEqual(
+    [pe.lifetime.prompt_tokens, pe.lifetime.generation_tokens, pe.lifetime.requests_completed],
+    [66, 600, 2],
+  );
+  assert.deepEqual([de.engine, de.wrapper, de.kind], ["trtllm", "dynamo", "engine"]);
+  assert.deepEqual([de.gauges.running, de.gauges.kv_usage, de.gauges.inflight_requests], [
+    null,
+    null,
+    0,
+  ]);
+  assert.match(de.unavailable.running, /trtllm_num_requests_running absent/);
+  assert.match(de.unavailable.kv_usage, /kvstats_total_blocks is 0/);
+  assert.equal(de.lifetime.requests_completed, 2);
+  assert.match(de.unavailable.prompt_tokens, /not exported/);
+});
+
+Deno.test("real SGLang page as prefill with an idle decode: no imbalance from running counts", async () => {
+  const sg = await readPage("sgl-project_sglang__production_metrics_md_40ef116f.prom");
+  const idle = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(() => text(sg));
+  await using d = fakeEngine(() => text(idle));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0.2"]);
+  assert.equal(code, 0);
+  assert.deepEqual([rec.prefill.engine, rec.prefill.gauges.running, rec.prefill.gauges.waiting], [
+    "sglang",
+    162,
+    2826,
+  ]);
+  assert.equal(rec.prefill.gauges.kv_usage, 0.28);
+  assert.deepEqual(rec.prefill.growth, { waiting: 0, waiting_on_transfer: null });
+  assert.equal(rec.prefill.latency.ttft.status, "insufficient_samples");
+  assert.deepEqual(rec.findings, []);
+  // Reversed roles: still nothing from running counts alone.
+  const rev = await status(d.base, p.base, ["--window", "0.2"]);
+  assert.deepEqual(rev.rec.findings, []);
+});
+
+Deno.test("real Dynamo frontend page as decode: explicit engine_unidentified finding", async () => {
+  const fe = await readPage("ai-dynamo_dynamo__fe.log");
+  const vllm = await readPage("ai-dynamo_dynamo__vllm.log");
+  await using p = fakeEngine(() => text(vllm));
+  await using d = fakeEngine(() => text(fe));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0", "--fail-on", "warning"]);
+  assert.equal(code, 1);
+  assert.deepEqual(codes(rec), ["engine_unidentified"]);
+  assert.equal(
+    rec.findings[0].message,
+    `Decode endpoint ${d.base}/metrics is a Dynamo frontend page, not a prefill/decode engine`,
+  );
+  assert.deepEqual([rec.decode.kind, rec.decode.gauges.running], ["frontend", 0]);
+});
+
+Deno.test("a node-exporter-like page fires engine_unidentified on a real scrape", async () => {
+  const node = "# TYPE node_load1 gauge\nnode_load1 0.5\n# TYPE node_cpu_seconds_total counter\n" +
+    'node_cpu_seconds_total{cpu="0",mode="idle"} 123.4\ngo_goroutines 9\n';
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(() => text(node));
+  await using d = fakeEngine(() => text(vllm));
+  const { rec } = await status(p.base, d.base, ["--window", "0"]);
+  assert.deepEqual(codes(rec), ["engine_unidentified"]);
+  assert.deepEqual(rec.findings[0].evidence, {
+    side: "prefill",
+    url: `${p.base}/metrics`,
+    kind: "unknown",
+    top_prefixes: ["node_"],
+  });
+});
+
+Deno.test("TensorRT-LLM JSON at /metrics: Prometheus text read from /prometheus/metrics", async () => {
+  const trt = await readPage("ai-dynamo_dynamo__trtllm.log");
+  await using p = fakeEngine(
+    () => Response.json([{ numActiveRequests: 0 }]),
+    (path) => path === "/prometheus/metrics" ? text(trt) : null,
+  );
+  await using d = fakeEngine(() => Response.json({ iteration: 1 }));
+  const { rec } = await status(p.base, d.base, ["--window", "0"]);
+  assert.equal(rec.prefill.engine, "trtllm");
+  assert.match(rec.prefill.scrape.message, /prometheus\/metrics/);
+  assert.deepEqual(codes(rec), ["metrics_disabled"]);
+  assert.equal(rec.findings[0].evidence.side, "decode");
+});
+
+// ---------------------------------------------------------------------------------------------
+// Failures of the endpoint itself.
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+Deno.test("unreachable port: endpoint_unreachable, exit 2, within timeout + slack", async () => {
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using d = fakeEngine(() => text(vllm));
+  const port = freePort();
+  const t0 = performance.now();
+  const { code, rec } = await status(`http://127.0.0.1:${port}`, d.base, [
+    "--window",
+    "0",
+    "--timeout",
+    "1",
+  ]);
+  assert.ok(performance.now() - t0 < (1 + 1) * 1000 + 5000, "finished within timeout + slack");
+  assert.equal(code, 2);
+  assert.deepEqual(codes(rec), ["endpoint_unreachable"]);
+  assert.equal(rec.findings[0].severity, "critical");
+  assert.equal(rec.findings[0].evidence.outcome, "refused");
+  assert.match(rec.prefill.unavailable.all, /^scrape failed \(refused/);
+});
+
+Deno.test("a server that never answers is abandoned at the timeout", async () => {
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  // Never answers; the handler only ends when the client gives up (so shutdown can finish).
+  await using hang = fakeEngine((_n, req) =>
+    new Promise<Response>((resolve) =>
+      req.signal.addEventListener("abort", () => resolve(text("")))
+    )
+  );
+  await using d = fakeEngine(() => text(vllm));
+  const t0 = performance.now();
+  const { code, rec } = await status(hang.base, d.base, ["--window", "0", "--timeout", "0.5"]);
+  assert.ok(performance.now() - t0 < 500 + 6000, "finished within timeout + slack");
+  assert.equal(code, 2);
+  assert.equal(rec.findings[0].evidence.outcome, "timeout");
+});
+
+Deno.test("a 50 MB body is cut off with a clear finding", async () => {
+  const chunk = new Uint8Array(1024 * 1024).fill(0x23); // '#' comment lines
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(() => {
+    let sent = 0;
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (sent++ >= 50) c.close();
+          else c.enqueue(chunk);
+        },
+      }),
+    );
+  });
+  await using d = fakeEngine(() => text(vllm));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0"]);
+  assert.equal(code, 2);
+  assert.deepEqual(codes(rec), ["endpoint_unreachable"]);
+  assert.equal(rec.findings[0].evidence.outcome, "body_too_large");
+  assert.match(rec.findings[0].message, /body too large \(body exceeded 16777216 bytes; cut off\)/);
+});
+
+Deno.test("404 on /metrics: metrics_disabled (warning), exit code follows --fail-on", async () => {
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(
+    () => new Response("Not Found", { status: 404 }),
+    (path) =>
+      path === "/get_server_info" ? Response.json({ disaggregation_mode: "prefill" }) : null,
+  );
+  await using d = fakeEngine(() => text(vllm));
+  const crit = await status(p.base, d.base, ["--window", "0"]);
+  assert.equal(crit.code, 0);
+  assert.deepEqual(codes(crit.rec), ["metrics_disabled"]);
+  assert.equal(crit.rec.findings[0].severity, "warning");
+  const warn = await status(p.base, d.base, ["--window", "0", "--fail-on", "warning"]);
+  assert.equal(warn.code, 1);
+  const never = await status(p.base, d.base, ["--window", "0", "--fail-on", "never"]);
+  assert.equal(never.code, 0);
+});
+
+Deno.test("vLLM with stats logging off (no vllm: families, owned_by vllm): metrics_disabled", async () => {
+  const page = "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds 1.7e+09\n" +
+    'python_info{implementation="CPython"} 1.0\n';
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(
+    () => text(page),
+    (path) =>
+      path === "/v1/models" ? Response.json({ data: [{ id: "m", owned_by: "vllm" }] }) : null,
+  );
+  await using d = fakeEngine(() => text(vllm));
+  const { rec } = await status(p.base, d.base, ["--window", "0"]);
+  assert.deepEqual(codes(rec), ["metrics_disabled"]);
+  assert.deepEqual([rec.prefill.engine, rec.prefill.engine_decided_by], ["vllm", "probe"]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Evolving synthetic vLLM P/D pages (NIXL connector) for window rules.
+
+interface Side {
+  running: number;
+  waiting: number;
+  deferred: number;
+  prompt: number;
+  gen: number;
+  success: number;
+  external: number;
+  failed: number;
+  transfers: number;
+  bytes: number;
+}
+
+function vllmPage(s: Side): string {
+  const l = 'engine="0",model_name="m"';
+  return [
+    "# TYPE vllm:num_requests_running gauge",
+    `vllm:num_requests_running{${l}} ${s.running}`,
+    `vllm:num_requests_waiting{${l}} ${s.waiting}`,
+    `vllm:num_requests_waiting_by_reason{${l},reason="deferred"} ${s.deferred}`,
+    `vllm:num_requests_waiting_by_reason{${l},reason="capacity"} 0`,
+    `vllm:kv_cache_usage_perc{${l}} 0.4`,
+    "# TYPE vllm:prompt_tokens_total counter",
+    `vllm:prompt_tokens_total{${l}} ${s.prompt}`,
+    `vllm:prompt_tokens_created{${l}} 1.7e+09`,
+    "# TYPE vllm:generation_tokens_total counter",
+    `vllm:generation_tokens_total{${l}} ${s.gen}`,
+    "# TYPE vllm:request_success_total counter",
+    `vllm:request_success_total{${l},finished_reason="stop"} ${s.success}`,
+    "# TYPE vllm:prompt_tokens_by_source_total counter",
+    `vllm:prompt_tokens_by_source_total{${l},source="external_kv_transfer"} ${s.external}`,
+    "# TYPE vllm:nixl_num_failed_transfers_total counter",
+    `vllm:nixl_num_failed_transfers_total{${l}} ${s.failed}`,
+    "# TYPE vllm:nixl_bytes_transferred histogram",
+    `vllm:nixl_bytes_transferred_bucket{${l},le="1e+06"} 0`,
+    `vllm:nixl_bytes_transferred_bucket{${l},le="+Inf"} ${s.transfers}`,
+    `vllm:nixl_bytes_transferred_count{${l}} ${s.transfers}`,
+    `vllm:nixl_bytes_transferred_sum{${l}} ${s.bytes}`,
+    "",
+  ].join("\n");
+}
+
+function evolving(step: (n: number) => Side): (n: number) => Response {
+  return (n) => text(vllmPage(step(n)));
+}
+
+const base: Side = {
+  running: 4,
+  waiting: 0,
+  deferred: 0,
+  prompt: 1000,
+  gen: 500,
+  success: 10,
+  external: 900,
+  failed: 0,
+  transfers: 10,
+  bytes: 2e7,
+};
+
+Deno.test("P/D pair whose decode-side transfer failures rise: kv_transfer_errors_present", async () => {
+  await using p = fakeEngine(
+    evolving((n) => ({ ...base, prompt: 1000 + 500 * n, success: 10 + 5 * n })),
+  );
+  await using d = fakeEngine(evolving((n) => ({
+    ...base,
+    prompt: 1000 + 500 * n,
+    gen: 500 + 100 * n,
+    success: 10 + 5 * n,
+    external: 900 + 450 * n,
+    transfers: 10 + 5 * n,
+    bytes: 2e7 + 1e7 * n,
+    failed: 3 * n, // 3 more failures per scrape, on top of a lifetime total
+  })));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0.3"]);
+  assert.deepEqual(codes(rec), ["kv_transfer_errors_present"]);
+  const f = rec.findings[0];
+  assert.equal(f.severity, "critical"); // 3 failures of 5 transfers
+  assert.deepEqual([f.evidence.failures_decode, f.evidence.transfers, f.evidence.failure_ratio], [
+    3,
+    5,
+    0.6,
+  ]);
+  assert.equal(f.evidence.lifetime_failures_decode, 6);
+  assert.equal(code, 2);
+  assert.deepEqual([rec.transfer.transfers, rec.transfer.bytes, rec.transfer.external_kv_tokens], [
+    5,
+    1e7,
+    450,
+  ]);
+});
+
+Deno.test("prefill completes requests while decode receives nothing: kv_transfer_stall", async () => {
+  await using p = fakeEngine(
+    evolving((n) => ({ ...base, prompt: 1000 + 500 * n, success: 10 + 5 * n })),
+  );
+  await using d = fakeEngine(evolving(() => ({ ...base, deferred: 2 })));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0.3", "--fail-on", "warning"]);
+  assert.deepEqual(codes(rec), ["kv_transfer_stall"]);
+  assert.equal(code, 1);
+  assert.deepEqual(rec.findings[0].evidence.decode_receipt, {
+    kv_transfers: 0,
+    external_kv_tokens: 0,
+  });
+  assert.deepEqual(
+    [
+      rec.findings[0].evidence.prefill_requests_completed,
+      rec.findings[0].evidence.decode_waiting_on_transfer,
+    ],
+    [5, 2],
+  );
+});
+
+Deno.test("a healthy busy pair: no finding, exit 0, rates and gauges present", async () => {
+  await using p = fakeEngine(
+    evolving((n) => ({ ...base, running: 8, prompt: 1000 + 500 * n, success: 10 + 5 * n })),
+  );
+  await using d = fakeEngine(evolving((n) => ({
+    ...base,
+    running: 40,
+    prompt: 1000 + 500 * n,
+    gen: 500 + 300 * n,
+    success: 10 + 5 * n,
+    external: 900 + 450 * n,
+    transfers: 10 + 5 * n,
+    bytes: 2e7 + 1e7 * n,
+  })));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0.3", "--fail-on", "warning"]);
+  assert.deepEqual(rec.findings, []);
+  assert.equal(code, 0);
+  assert.deepEqual([rec.decode.gauges.running, rec.decode.deltas.generation_tokens], [40, 300]);
+  assert.ok(rec.window_s > 0 && rec.decode.rates.generation_tokens > 0);
+});
+
+Deno.test("prefill queue grows while decode's does not: prefill_decode_imbalance", async () => {
+  await using p = fakeEngine(
+    evolving((n) => ({ ...base, waiting: 5 * n, prompt: 1000 + 500 * n, success: 10 + 5 * n })),
+  );
+  await using d = fakeEngine(evolving((n) => ({
+    ...base,
+    prompt: 1000 + 500 * n,
+    gen: 500 + 300 * n,
+    success: 10 + 5 * n,
+    external: 900 + 450 * n,
+    transfers: 10 + 5 * n,
+  })));
+  const { rec } = await status(p.base, d.base, ["--window", "0.3"]);
+  assert.deepEqual(codes(rec), ["prefill_decode_imbalance"]);
+  assert.deepEqual(rec.findings[0].evidence.prefill, {
+    waiting: 10,
+    waiting_growth: 5,
+    running: 4,
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Usage, loop, timeline, signals.
+
+Deno.test("bad usage: message names the flag and allowed values, exit 3", async () => {
+  const cases: [string[], RegExp][] = [
+    [["status", "--decode", "http://127.0.0.1:1"], /--prefill/],
+    [["status", "--prefill", "http://127.0.0.1:1", "--decode", "x"], /--decode.*http/],
+    [
+      ["status", "--prefill", "http://a:1", "--decode", "http://b:1", "--engine", "tgi"],
+      /--engine.*auto, vllm, sglang, dynamo, trtllm/,
+    ],
+    [
+      ["status", "--prefill", "http://a:1", "--decode", "http://b:1", "--fail-on", "info"],
+      /--fail-on.*never, warning, critical/,
+    ],
+    [["status", "--prefill", "http://a:1", "--decode", "http://b:1", "--window", "-1"], /--window/],
+    [
+      ["status", "--prefill", "http://a:1", "--decode", "http://b:1", "--timeout", "0"],
+      /--timeout/,
+    ],
+    [["status", "--prefill", "http://a:1", "--decode", "http://b:1", "--count", "1.5"], /--count/],
+    [["status", "--prefill", "http://a:1", "--decode", "http://b:1", "--bogus"], /bogus/],
+    [["stats"], /subcommand "stats".*status/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await run(args);
+    assert.equal(r.code, 3, args.join(" "));
+    assert.deepEqual(r.stdout, []);
+    assert.match(r.stderr[0], re);
+  }
+  const help = await run(["status", "--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout[0], /--fail-on never\|warning\|critical/);
+});
+
+Deno.test("human table output names engine, role, queues and findings", async () => {
+  const sg = await readPage("sgl-project_sglang__production_metrics_md_40ef116f.prom");
+  await using p = fakeEngine(() => text(sg));
+  const port = freePort();
+  const r = await run([
+    "status",
+    "--prefill",
+    p.base,
+    "--decode",
+    `http://127.0.0.1:${port}`,
+    "--window",
+    "0",
+  ]);
+  assert.equal(r.code, 2);
+  const out = r.stdout.join("\n");
+  assert.match(out, /single scrape \(gauges only\)/);
+  assert.match(out, /prefill\s+sglang\s+unknown\s+162\/2826/);
+  assert.match(out, /decode\s+refused/);
+  assert.match(out, /CRITICAL\s+endpoint_unreachable: Decode endpoint/);
+});
+
+Deno.test("--watch --count 3 --interval 1 --timeline writes exactly 3 valid lines (real main.ts)", async () => {
+  const vllm = await readPage("ai-dynamo_dynamo__vllm.log");
+  await using p = fakeEngine(() => text(vllm));
+  await using d = fakeEngine(() => text(vllm));
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/t.jsonl`;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        MAIN_TS,
+        "disagg",
+        "status",
+        "--prefill",
+        p.base,
+        "--decode",
+        d.base,
+        "--watch",
+        "--count",
+        "3",
+        "--interval",
+        "1",
+        "--window",
+        "0.2",
+        "--timeline",
+        path,
+        "--json",
+      ],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, stderr);
+    const stdoutLines = new TextDecoder().decode(out.stdout).trim().split("\n");
+    assert.equal(stdoutLines.length, 3);
+    const raw = await Deno.readTextFile(path);
+    assert.ok(raw.endsWith("\n"));
+    const lines = raw.trimEnd().split("\n");
+    assert.equal(lines.length, 3);
+    for (const [i, line] of lines.entries()) {
+      const rec = JSON.parse(line);
+      assert.equal(rec.schema_version, "inferguard-timeline/v1");
+      assert.equal(rec.sequence, i + 1);
+      assert.deepEqual([rec.status, rec.proof_level], ["ok", "live"]);
+      assert.equal(rec.disagg_status.schema_version, "disagg-status/v1");
+      assert.equal(rec.disagg_status.observed_at, rec.observed_at);
+      assert.deepEqual(Object.keys(rec.disagg_status).sort(), [
+        "decode",
+        "findings",
+        "observed_at",
+        "prefill",
+        "schema_version",
+        "transfer",
+        "window_s",
+      ]);
+    }
+    const parsed = await parseTimeline(asyncLines(lines));
+    assert.deepEqual(parsed.issues, []);
+    assert.deepEqual(parsed.samples.map((s) => s.sequence), [1, 2, 3]);
+    assert.equal(p.scrapes(), 6); // two scrapes per sample
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("stopping the watch loop (abort signal) finishes the current line and exits with the findings' code", async () => {
+  await using p = fakeEngine(() => new Response("", { status: 404 }));
+  const port = freePort();
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/t.jsonl`;
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const code = await runDisagg(
+      [
+        "status",
+        "--prefill",
+        p.base,
+        "--decode",
+        `http://127.0.0.1:${port}`,
+        "--watch",
+        "--interval",
+        "30",
+        "--window",
+        "0",
+        "--timeline",
+        path,
+        "--json",
+      ],
+      {
+        stdout: (l) => {
+          lines.push(l);
+          stop.abort(); // interrupt after the first sample, during the 30 s interval wait
+        },
+        stderr: () => {},
+        signal: stop.signal,
+      },
+    );
+    assert.equal(code, 2);
+    assert.equal(lines.length, 1);
+    const written = (await Deno.readTextFile(path)).split("\n");
+    assert.deepEqual([written.length, written[1]], [2, ""]);
+    assert.deepEqual(JSON.parse(written[0]).disagg_status.findings.map((f: Json) => f.code), [
+      "endpoint_unreachable",
+      "metrics_disabled",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SIGINT stops a real watch process cleanly with complete timeline lines", async () => {
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(() => text(vllm));
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/t.jsonl`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        MAIN_TS,
+        "disagg",
+        "status",
+        "--prefill",
+        p.base,
+        "--decode",
+        p.base,
+        "--watch",
+        "--interval",
+        "0.2",
+        "--window",
+        "0",
+        "--timeline",
+        path,
+      ],
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let size = 0;
+    for (let i = 0; i < 200 && size === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      size = await Deno.stat(path).then((s) => s.size, () => 0);
+    }
+    child.kill("SIGINT");
+    const status = await child.output();
+    assert.equal(status.code, 0, new TextDecoder().decode(status.stderr));
+    const raw = await Deno.readTextFile(path);
+    assert.ok(raw.endsWith("\n"));
+    for (const line of raw.trimEnd().split("\n")) {
+      assert.equal(JSON.parse(line).schema_version, "inferguard-timeline/v1");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
