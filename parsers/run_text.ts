@@ -44,6 +44,8 @@ export function parseCommandText(name: string, text: string): ParseResult {
     notes.command_kv_offload =
       /--kv[_-]offloading[_-]backend|--kv[_-]transfer[_-]config|lmcache|--enable-hierarchical-cache/i
         .test(command);
+    // A server command without any offload flag is the ground truth that offload was off.
+    if (notes.command_kv_offload === false) identity.offload_mode = "none";
   }
   return {
     drafts: [{
