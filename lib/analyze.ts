@@ -3,8 +3,6 @@
  * No file system, clock or environment access happens here.
  * @module
  */
-import type { LoadedArtifact } from "../parsers/mod.ts";
-import type { CampaignManifest, ExpectedCell } from "../parsers/manifest.ts";
 import { crossCheckAggregates } from "./crosscheck.ts";
 import { foldGroups } from "./fold.ts";
 import { groupKeys, runDirOf } from "./grouping.ts";
@@ -15,9 +13,12 @@ import type { Curve, Frontier } from "./curves.ts";
 import {
   type ArtifactIssue,
   type ArtifactKind,
+  type CampaignManifest,
   type Cell,
   type CellRecord,
+  type ExpectedCell,
   type Finding,
+  type LoadedArtifact,
   type Severity,
 } from "./types.ts";
 

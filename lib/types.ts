@@ -280,3 +280,25 @@ export interface ParseResult {
   /** True when nothing usable could be read (the artifact is unreadable). */
   unreadable: boolean;
 }
+
+/** One expected cell: a path prefix and/or identity values. */
+export interface ExpectedCell {
+  /** Index in the manifest's list, for evidence. */
+  index: number;
+  path: string | null;
+  match: Record<string, string | number | boolean>;
+}
+
+/** A campaign manifest. */
+export interface CampaignManifest {
+  expected_cells: ExpectedCell[];
+  timeline_expected: boolean;
+}
+
+/** One artifact after reading: its (refined) reference and what its parser made of it. */
+export interface LoadedArtifact {
+  ref: ArtifactRef;
+  /** `null` for kinds that are listed but not parsed. */
+  result: ParseResult | null;
+  manifest?: CampaignManifest | null;
+}

@@ -9,20 +9,9 @@
  * @module
  */
 import { boolish, isRecord, num, str } from "../lib/coerce.ts";
+import type { CampaignManifest, ExpectedCell } from "../lib/types.ts";
 
-/** One expected cell: a path prefix and/or identity values. */
-export interface ExpectedCell {
-  /** Index in the manifest's list, for evidence. */
-  index: number;
-  path: string | null;
-  match: Record<string, string | number | boolean>;
-}
-
-/** A campaign manifest. */
-export interface CampaignManifest {
-  expected_cells: ExpectedCell[];
-  timeline_expected: boolean;
-}
+export type { CampaignManifest, ExpectedCell };
 
 const MATCH_KEYS = [
   "hardware",

@@ -3,7 +3,9 @@
  * (a parsed JSON value, streamed byte chunks, streamed lines, or a small text).
  * @module
  */
-import type { ArtifactKind, ArtifactRef, ParseResult } from "../lib/types.ts";
+import type { ArtifactKind, LoadedArtifact, ParseResult } from "../lib/types.ts";
+
+export type { LoadedArtifact };
 import { parseAgentxAgg } from "./agentx_agg.ts";
 import { parseAggCollection } from "./agg_collection.ts";
 import { parseAiperfProfile } from "./aiperf_profile.ts";
@@ -16,18 +18,10 @@ import { parseEvalResults } from "./eval_results.ts";
 import { countEvalSamples } from "./eval_samples.ts";
 import { parseServerMetricsCsv } from "./server_metrics_csv.ts";
 import { parseFixedSeqAgg } from "./fixed_seq_agg.ts";
-import { type CampaignManifest, parseManifest } from "./manifest.ts";
+import { parseManifest } from "./manifest.ts";
 import { parsePowerValidation } from "./power_validation.ts";
 import { parseRawResult } from "./raw_result.ts";
 import { parseCommandText, parseStatusText } from "./run_text.ts";
-
-/** One artifact after reading: its (refined) reference and what its parser made of it. */
-export interface LoadedArtifact {
-  ref: ArtifactRef;
-  /** `null` for kinds that are listed but not parsed. */
-  result: ParseResult | null;
-  manifest?: CampaignManifest | null;
-}
 
 /** A parser's output for one artifact, before the reference is attached. */
 export type ParserOutput = Omit<LoadedArtifact, "ref">;
