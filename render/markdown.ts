@@ -408,35 +408,48 @@ function section6(r: Report): string {
 function section7(r: Report): string {
   const out = ["## 7. Evidence-based next measurements", ""];
   const items: string[] = [];
+  const cellsById = new Map(r.cells.map((c) => [c.cell_id, c]));
   for (const c of r.cells) {
     if (c.status === "failed") {
       items.push(
         `Re-run ${cellLabel(c)} (concurrency ${c.concurrency ?? "unknown"}): no request succeeded.`,
       );
-    } else if (c.status === "partial" && c.metrics.success_rate !== null) {
+    }
+  }
+  for (const f of r.findings) {
+    const c = f.cell_id ? cellsById.get(f.cell_id) : undefined;
+    if (f.code === "partial_run" && c) {
       items.push(
         `Re-run ${cellLabel(c)}: only ${
           pct(c.metrics.success_rate)
-        } of requests succeeded, so its latency tail is biased.`,
+        } of requests succeeded, so its latency tail describes a biased subset.`,
       );
     }
   }
-  const cellById = new Map(r.cells.map((c) => [c.cell_id, c]));
+  // One densify item per curve step, naming every curve finding of that step.
+  const steps = new Map<
+    string,
+    { from: number; to: number; cell: string | null; codes: Set<string> }
+  >();
   for (const f of r.findings) {
-    if (
-      f.code === "ttft_cliff" || f.code === "throughput_plateau" || f.code === "tpot_degradation"
-    ) {
-      const from = f.evidence.from_concurrency ?? f.evidence.prev_concurrency;
-      const to = f.evidence.to_concurrency ?? cellById.get(f.cell_id ?? "")?.concurrency;
-      if (typeof from === "number" && typeof to === "number" && to - from > 1) {
-        const mid = Math.round(Math.sqrt(from * to));
-        items.push(
-          `Densify concurrency between ${from} and ${to} (for example ${mid}) around the ${
-            codeSpan(f.code)
-          } at ${f.cell_id ? codeSpan(f.cell_id) : "the run"} to locate where it starts.`,
-        );
-      }
-    }
+    if (!["ttft_cliff", "throughput_plateau", "tpot_degradation"].includes(f.code)) continue;
+    const from = (f.evidence.from as { concurrency?: unknown } | undefined)?.concurrency;
+    const to = (f.evidence.to as { concurrency?: unknown } | undefined)?.concurrency;
+    if (typeof from !== "number" || typeof to !== "number" || to - from <= 1) continue;
+    const key = `${f.evidence.curve_id}\u0000${from}\u0000${to}`;
+    const step = steps.get(key) ?? { from, to, cell: f.cell_id, codes: new Set<string>() };
+    step.codes.add(f.code);
+    steps.set(key, step);
+  }
+  for (const step of [...steps.values()].sort((a, b) => a.from - b.from || a.to - b.to)) {
+    const mid = Math.round(Math.sqrt(step.from * step.to));
+    items.push(
+      `Densify concurrency between ${step.from} and ${step.to} (for example ${mid}) to locate where the ${
+        [...step.codes].sort().map(codeSpan).join(", ")
+      } at ${step.cell ? codeSpan(step.cell) : "the run"} starts.`,
+    );
+  }
+  for (const f of r.findings) {
     if (f.code === "metrics_unavailable") {
       items.push(
         `Collect what ${f.cell_id ? codeSpan(f.cell_id) : "the run"} lacks: ${
