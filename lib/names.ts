@@ -149,7 +149,9 @@ export function parseResultName(path: string): NameInfo {
     info.identity.spec_decoding = multi[16];
     const rest = multi[18];
     // Runner, then an optional per-point suffix appended by the launcher.
-    const point = rest.search(/_(concurrency_\d+|conc\d+_gpus|isl_\d+|[a-z0-9-]+_conc\d+_gpus)/);
+    const point = rest.search(
+      /_(concurrency_\d+|conc\d+_gpus|[a-z][a-z0-9-]*_isl_\d+_osl_\d+_|isl_\d+|[a-z0-9-]+_conc\d+_gpus)/,
+    );
     info.identity.runner = point >= 0 ? rest.slice(0, point) : rest;
     if (point >= 0) parsePointSuffix(rest.slice(point), info);
     return info;

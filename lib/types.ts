@@ -238,7 +238,11 @@ export interface CellRecord {
   artifact: string;
   kind: ArtifactKind;
   source_format: SourceFormat;
-  /** Higher wins when two records set the same field (measured raw data beats aggregates). */
+  /**
+   * Higher wins when two records set the same field: AgentX per-request data (30) beats AgentX
+   * aggregates (20); a fixed-sequence agg (25) beats its raw result (20), whose numbers it is
+   * derived from exactly, and the raw file fills what the agg lacks (counts, percentiles).
+   */
   priority: number;
   identity: Partial<Identity>;
   metrics: Partial<Metrics>;
@@ -261,7 +265,7 @@ export interface RecordDraft {
   /** Distinguishes several records of one artifact (rows of an array); omitted for one record. */
   sub_key?: string;
   source_format: SourceFormat;
-  /** Higher wins when two records set the same field (measured raw data beats aggregates). */
+  /** Higher wins when two records set the same field (see {@link CellRecord.priority}). */
   priority: number;
   identity: Partial<Identity>;
   metrics: Partial<Metrics>;

@@ -319,6 +319,27 @@ function section5(r: Report): string {
   return out.join("\n");
 }
 
+/** Which side the latency growth from the first to the last point of a curve points at. */
+function growthLine(ttft: number, tpot: number): string {
+  const r = (x: number) => `${fmt(x, 3)}×`;
+  if (ttft <= 1.1 && tpot <= 1.1) {
+    return `- Neither TTFT (${r(ttft)}) nor TPOT (${r(tpot)}) grows materially across the curve.`;
+  }
+  if (ttft > 2 * tpot && ttft > 1.1) {
+    return `- TTFT grows much faster than TPOT (${r(ttft)} vs ${
+      r(tpot)
+    }): queueing before the first token — a prefill-side or admission signal.`;
+  }
+  if (tpot > 2 * ttft && tpot > 1.1) {
+    return `- TPOT grows much faster than TTFT (${r(tpot)} vs ${
+      r(ttft)
+    }): a decode-side signal (per-token step time rising with batch size).`;
+  }
+  return `- TTFT changes ${r(ttft)} and TPOT ${
+    r(tpot)
+  } from the first to the last point; neither side dominates.`;
+}
+
 function section6(r: Report): string {
   const out = ["## 6. Bottleneck analysis", ""];
   const cellById = new Map(r.cells.map((c) => [c.cell_id, c]));
@@ -350,19 +371,7 @@ function section6(r: Report): string {
     if (first.p99_ttft !== null && last.p99_ttft !== null && first.p99_tpot && last.p99_tpot) {
       const ttftGrowth = last.p99_ttft / first.p99_ttft;
       const tpotGrowth = last.p99_tpot / first.p99_tpot;
-      lines.push(
-        ttftGrowth > 2 * tpotGrowth
-          ? `- TTFT grows much faster than TPOT (${fmt(ttftGrowth, 3)}× vs ${
-            fmt(tpotGrowth, 3)
-          }×): queueing before the first token — a prefill-side or admission signal.`
-          : tpotGrowth > 2 * ttftGrowth
-          ? `- TPOT grows much faster than TTFT (${fmt(tpotGrowth, 3)}× vs ${
-            fmt(ttftGrowth, 3)
-          }×): a decode-side signal (per-token step time rising with batch size).`
-          : `- TTFT and TPOT grow at similar rates (${fmt(ttftGrowth, 3)}× and ${
-            fmt(tpotGrowth, 3)
-          }×).`,
-      );
+      lines.push(growthLine(ttftGrowth, tpotGrowth));
     }
     const kv = curve.points.map((p) => cellById.get(p.cell_id)).filter((c): c is Cell =>
       c !== undefined &&

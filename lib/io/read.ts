@@ -79,7 +79,7 @@ export async function* textLines(
       const c = text.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
       const piece = text.slice(start, i);
-      if (overflow) {
+      if (overflow || carry.length + piece.length > maxLineBytes) {
         yield null;
       } else {
         yield carry + piece;
@@ -99,6 +99,6 @@ export async function* textLines(
     }
   }
   const tail = carry + decoder.decode();
-  if (overflow) yield null;
+  if (overflow || tail.length > maxLineBytes) yield null;
   else if (tail.length > 0) yield tail;
 }

@@ -1,0 +1,228 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { foldCells, foldGroups } from "./fold.ts";
+import type { CellRecord, Identity, Metrics } from "./types.ts";
+
+function rec(
+  over: Partial<Omit<CellRecord, "identity" | "metrics">> & {
+    identity?: Partial<Identity>;
+    metrics?: Partial<Metrics>;
+  },
+): CellRecord {
+  return {
+    group_key: "g",
+    artifact: "a.json",
+    kind: "raw_result",
+    source_format: "inferencex-static",
+    priority: 20,
+    primary: true,
+    identity: {},
+    metrics: {},
+    ...over,
+  };
+}
+
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === "object" && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
+function only(records: CellRecord[]) {
+  const cells = foldCells(records);
+  assert.equal(cells.length, 1);
+  return cells[0];
+}
+
+Deno.test("fold: raw + agg are one cell; the higher priority (agg) wins, the raw fills gaps", () => {
+  const raw = rec({
+    artifact: "x.json",
+    kind: "raw_result",
+    priority: 20,
+    identity: { concurrency: 4, model_path: "org/m" },
+    metrics: { p99_ttft: 0.5, total_tput_tps: 800, output_tput_tps: 400, num_requests_total: 40 },
+  });
+  const agg = rec({
+    artifact: "agg_x.json",
+    kind: "agg",
+    priority: 25,
+    identity: { concurrency: 4, model: "m", hardware: "h200", is_multinode: false },
+    metrics: { p99_ttft: 0.49, tput_per_gpu: 99, tp: 8 },
+  });
+  for (const order of [[raw, agg], [agg, raw]]) {
+    const c = only(order);
+    assert.equal(c.metrics.p99_ttft, 0.49);
+    assert.equal(c.metrics.tput_per_gpu, 99, "the agg's own per-GPU number is kept");
+    assert.equal(c.metrics.total_tput_tps, 800);
+    assert.equal(c.metrics.num_requests_total, 40);
+    assert.equal(c.model, "m");
+    assert.equal(c.model_path, "org/m");
+    assert.deepEqual(c.artifacts, { agg: ["agg_x.json"], raw_result: ["x.json"] });
+    assert.equal(c.source_format, "inferencex-static");
+  }
+});
+
+Deno.test("fold: every identity and metric field is present; unknown is null, never 0", () => {
+  const c = only([rec({ metrics: { p99_ttft: 1 } })]);
+  for (const [k, v] of Object.entries(c.metrics)) {
+    if (k !== "p99_ttft") assert.equal(v, null, k);
+  }
+  assert.equal(c.hardware, null);
+  assert.ok(!("tput_per_gpu" in c), "metrics live under metrics");
+  assert.equal(c.status, "unknown");
+});
+
+Deno.test("fold: single-node per-GPU throughput divides by tp × pp × pcp (not dcp, not ep)", () => {
+  const c = only([rec({
+    identity: { is_multinode: false },
+    metrics: { tp: 2, pp: 2, pcp: 2, dcp: 4, ep: 8, total_tput_tps: 1600, output_tput_tps: 400 },
+  })]);
+  assert.equal(c.metrics.num_gpus, 8);
+  assert.equal(c.metrics.input_tput_tps, 1200);
+  assert.equal(c.metrics.tput_per_gpu, 200);
+  assert.equal(c.metrics.output_tput_per_gpu, 50);
+  assert.equal(c.metrics.input_tput_per_gpu, 150);
+});
+
+Deno.test("fold: disaggregated multi-node: total ÷ (P+D), output ÷ D, input ÷ P", () => {
+  const c = only([rec({
+    identity: { is_multinode: true },
+    metrics: { num_prefill_gpu: 4, num_decode_gpu: 12, total_tput_tps: 1600, output_tput_tps: 600 },
+  })]);
+  assert.equal(c.metrics.num_gpus, 16);
+  assert.equal(c.metrics.tput_per_gpu, 100);
+  assert.equal(c.metrics.output_tput_per_gpu, 50);
+  assert.equal(c.metrics.input_tput_per_gpu, 250);
+  assert.notEqual(
+    c.metrics.tput_per_gpu,
+    c.metrics.output_tput_per_gpu! + c.metrics.input_tput_per_gpu!,
+  );
+});
+
+Deno.test("fold: aggregated multi-node (D = 0): output ÷ P", () => {
+  const c = only([rec({
+    identity: { is_multinode: true },
+    metrics: { num_prefill_gpu: 8, num_decode_gpu: 0, total_tput_tps: 800, output_tput_tps: 200 },
+  })]);
+  assert.equal(c.metrics.tput_per_gpu, 100);
+  assert.equal(c.metrics.output_tput_per_gpu, 25);
+  assert.equal(c.metrics.input_tput_per_gpu, 75);
+});
+
+Deno.test("fold: the GPU split in a per-point file name fills a raw-only multi-node cell", () => {
+  const c = only([rec({
+    artifact: "mn/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json",
+    identity: { concurrency: 64 },
+    metrics: { total_tput_tps: 10005.210669, output_tput_tps: 5002.605335 },
+  })]);
+  assert.equal(c.is_multinode, true);
+  assert.equal(c.metrics.num_prefill_gpu, 8);
+  assert.equal(c.metrics.num_decode_gpu, 8);
+  // §4.3 check: T/16 = O/8 = I/8 = 625.325667.
+  for (const k of ["tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu"] as const) {
+    assert.ok(Math.abs(c.metrics[k]! - 625.325667) < 1e-5, k);
+  }
+  assert.equal(c.hardware, null, "no hardware in the name: unknown, not guessed");
+});
+
+Deno.test("fold: no GPU count → no per-GPU throughput", () => {
+  const c = only([rec({ metrics: { total_tput_tps: 800, output_tput_tps: 400 } })]);
+  assert.equal(c.metrics.tput_per_gpu, null);
+  assert.equal(c.metrics.output_tput_per_gpu, null);
+});
+
+Deno.test("fold: status complete / partial / failed / unknown", () => {
+  const status = (m: Partial<Metrics>) => only([rec({ metrics: m })]).status;
+  assert.equal(status({ num_requests_total: 40, num_requests_successful: 40 }), "complete");
+  assert.equal(status({ num_requests_total: 40, num_requests_successful: 36 }), "partial");
+  assert.equal(status({ num_requests_total: 640, num_requests_successful: 0 }), "failed");
+  assert.equal(status({}), "unknown");
+  const partial = only([rec({ metrics: { num_requests_total: 40, num_requests_successful: 36 } })]);
+  assert.equal(partial.metrics.success_rate, 0.9);
+});
+
+Deno.test("fold: two groups with the same identity get distinct, stable cell ids", () => {
+  const a = rec({ group_key: "file:a/x", artifact: "a/x.json", identity: { concurrency: 4 } });
+  const b = rec({ group_key: "file:b/x", artifact: "b/x.json", identity: { concurrency: 4 } });
+  const ids1 = foldCells([a, b]).map((c) => c.cell_id);
+  const ids2 = foldCells([b, a]).map((c) => c.cell_id);
+  assert.equal(new Set(ids1).size, 2);
+  assert.deepEqual(ids1, ids2);
+  assert.deepEqual([...foldGroups([b, a]).keys()], ["file:a/x", "file:b/x"]);
+});
+
+const metricArb = fc.record({
+  p99_ttft: fc.option(fc.double({ min: 0.001, max: 100, noNaN: true }), { nil: undefined }),
+  total_tput_tps: fc.option(fc.double({ min: 1, max: 1e5, noNaN: true }), { nil: undefined }),
+  output_tput_tps: fc.option(fc.double({ min: 1, max: 1e5, noNaN: true }), { nil: undefined }),
+  tp: fc.option(fc.constantFrom(1, 2, 4, 8), { nil: undefined }),
+  num_requests_total: fc.option(fc.constantFrom(10, 40, 640), { nil: undefined }),
+  num_requests_successful: fc.option(fc.constantFrom(0, 9, 40), { nil: undefined }),
+}, { requiredKeys: [] });
+
+const recordsArb = fc.uniqueArray(
+  fc.record({
+    group: fc.constantFrom("file:a", "file:b", "run:c"),
+    artifact: fc.stringMatching(/^[a-z]{1,6}\.json$/),
+    priority: fc.constantFrom(5, 20, 25),
+    primary: fc.boolean(),
+    concurrency: fc.option(fc.constantFrom(4, 8, 64), { nil: undefined }),
+    model: fc.option(fc.constantFrom("gptoss", "dsr1"), { nil: undefined }),
+    metrics: metricArb,
+  }),
+  { selector: (r) => r.artifact, minLength: 1, maxLength: 8 },
+).map((rows) =>
+  rows.map((r) => {
+    const metrics: Partial<Metrics> = {};
+    for (const [k, v] of Object.entries(r.metrics)) {
+      if (v !== undefined) metrics[k as keyof Metrics] = v;
+    }
+    const identity: Partial<Identity> = {};
+    if (r.concurrency !== undefined) identity.concurrency = r.concurrency;
+    if (r.model !== undefined) identity.model = r.model;
+    return rec({
+      group_key: r.group,
+      artifact: r.artifact,
+      priority: r.priority,
+      primary: r.primary,
+      identity,
+      metrics,
+    });
+  })
+);
+
+Deno.test("fold (property): shuffled records give identical cells", () => {
+  fc.assert(
+    fc.property(
+      recordsArb.chain((rs) =>
+        fc.tuple(fc.constant(rs), fc.shuffledSubarray(rs, { minLength: rs.length }))
+      ),
+      ([records, shuffled]) => {
+        assert.deepEqual(foldCells(shuffled), foldCells(records));
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("fold (property): deep-frozen input is not mutated and folds the same", () => {
+  fc.assert(
+    fc.property(recordsArb, (records) => {
+      const before = JSON.stringify(records);
+      const expected = foldCells(structuredClone(records));
+      const frozen = deepFreeze(structuredClone(records));
+      assert.deepEqual(foldCells(frozen), expected);
+      assert.equal(JSON.stringify(frozen), before);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("fold: output cells do not share objects with the input records", () => {
+  const r = rec({ metrics: { p99_ttft: 1 }, notes: { power_reasons: ["x"] } });
+  const c = only([r]);
+  c.metrics.p99_ttft = 2;
+  assert.equal(r.metrics.p99_ttft, 1);
+});

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { byteChunks, decodeText, readText, textLines } from "./read.ts";
+
+const enc = new TextEncoder();
+
+async function withFile(
+  content: string | Uint8Array,
+  fn: (path: string) => Promise<void>,
+): Promise<void> {
+  const path = await Deno.makeTempFile({ prefix: "inferguard_read_" });
+  try {
+    await Deno.writeFile(path, typeof content === "string" ? enc.encode(content) : content);
+    await fn(path);
+  } finally {
+    await Deno.remove(path);
+  }
+}
+
+async function lines(path: string, max = 1 << 20): Promise<(string | null)[]> {
+  return await Array.fromAsync(textLines(path, max));
+}
+
+function utf16(text: string, bigEndian: boolean): Uint8Array {
+  const out = new Uint8Array(2 + text.length * 2);
+  out.set(bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[2 + 2 * i + (bigEndian ? 0 : 1)] = c >> 8;
+    out[2 + 2 * i + (bigEndian ? 1 : 0)] = c & 0xff;
+  }
+  return out;
+}
+
+Deno.test("decodeText: plain UTF-8, UTF-8 BOM dropped, non-ASCII kept", () => {
+  assert.deepEqual(decodeText(enc.encode('{"a": 1}')), { ok: true, text: '{"a": 1}' });
+  assert.deepEqual(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode("ü|x")])), {
+    ok: true,
+    text: "ü|x",
+  });
+  assert.deepEqual(decodeText(new Uint8Array()), { ok: true, text: "" });
+});
+
+Deno.test("decodeText: UTF-16 LE and BE with BOM", () => {
+  const text = '{"model": "Kimi-K2.5 é"}';
+  assert.deepEqual(decodeText(utf16(text, false)), { ok: true, text });
+  assert.deepEqual(decodeText(utf16(text, true)), { ok: true, text });
+});
+
+Deno.test("decodeText: invalid UTF-8 is an error, never replacement characters", () => {
+  for (const bad of [[0xc3, 0x28], [0x31, 0x80, 0x32], [0xed, 0xa0, 0x80], [0xf8, 0x88]]) {
+    const r = decodeText(new Uint8Array(bad));
+    assert.equal(r.ok, false, JSON.stringify(bad));
+    if (!r.ok) assert.match(r.message, /UTF-8/);
+  }
+});
+
+Deno.test("readText: over the size limit or missing gives a message, not a throw", async () => {
+  await withFile("0123456789", async (path) => {
+    assert.deepEqual(await readText(path, 100), { ok: true, text: "0123456789" });
+    const big = await readText(path, 5);
+    assert.equal(big.ok, false);
+    if (!big.ok) assert.match(big.message, /10 bytes/);
+  });
+  const missing = await readText("/nonexistent/inferguard/x.json", 100);
+  assert.deepEqual(missing, { ok: false, message: "not found" });
+});
+
+Deno.test("textLines: LF, CRLF, lone CR, empty lines, BOM, no final newline", async () => {
+  await withFile("\ufeffa\r\nb\rc\n\nd\r\n\re", async (path) => {
+    assert.deepEqual(await lines(path), ["a", "b", "c", "", "d", "", "e"]);
+  });
+  await withFile("x\ny\n", async (path) => assert.deepEqual(await lines(path), ["x", "y"]));
+  await withFile("only", async (path) => assert.deepEqual(await lines(path), ["only"]));
+  await withFile("", async (path) => assert.deepEqual(await lines(path), []));
+});
+
+/** Size of the first chunk byteChunks yields for a big file (the reader's chunk size). */
+async function chunkSize(): Promise<number> {
+  let size = 0;
+  await withFile(new Uint8Array(1 << 20), async (path) => {
+    for await (const c of byteChunks(path)) {
+      size = c.length;
+      break;
+    }
+  });
+  return size;
+}
+
+Deno.test("textLines: CRLF and a multi-byte character split across chunk boundaries", async () => {
+  const n = await chunkSize();
+  assert.ok(n > 16, `chunk size ${n}`);
+  // Chunk 1 ends with "\r", chunk 2 starts with "\n"; "é" (2 bytes) straddles the next boundary;
+  // a lone "\r" ends chunk 3 followed by a normal character.
+  const first = "a".repeat(n - 1) + "\r";
+  const second = "\n" + "b".repeat(n - 2);
+  const third = "é" + "c".repeat(n - 3) + "\r";
+  const tail = "d\r\nlast";
+  const bytes = enc.encode(first + second + third + tail);
+  assert.equal(enc.encode(first).length, n);
+  assert.equal(enc.encode(first + second).length, 2 * n - 1);
+  await withFile(bytes, async (path) => {
+    assert.deepEqual(await lines(path, 4 * n), [
+      "a".repeat(n - 1),
+      "b".repeat(n - 2) + "é" + "c".repeat(n - 3),
+      "d",
+      "last",
+    ]);
+  });
+});
+
+Deno.test("textLines: many short CRLF lines across many chunks come back exactly", async () => {
+  const want = Array.from({ length: 40000 }, (_, i) => `line ${i} ${"x".repeat(i % 13)}`);
+  await withFile(want.join("\r\n") + "\r\n", async (path) => {
+    assert.deepEqual(await lines(path), want);
+  });
+});
+
+Deno.test("textLines: a line spanning chunks and over the limit yields null, the rest continues", async () => {
+  const n = await chunkSize();
+  const long = "z".repeat(2 * n + 5);
+  await withFile(`ok\n${long}\nafter\n`, async (path) => {
+    assert.deepEqual(await lines(path, n), ["ok", null, "after"]);
+  });
+  // Unterminated over-limit final line.
+  await withFile(`ok\n${long}`, async (path) => {
+    assert.deepEqual(await lines(path, n), ["ok", null]);
+  });
+});
+
+Deno.test("textLines yields null for an over-limit line that ends inside one chunk", async () => {
+  const path = await Deno.makeTempFile({ prefix: "inferguard_bug_" });
+  try {
+    await Deno.writeTextFile(path, `short\n${"x".repeat(100)}\nend\n`);
+    const got = await Array.fromAsync(textLines(path, 10));
+    assert.deepEqual(got, ["short", null, "end"]);
+  } finally {
+    await Deno.remove(path);
+  }
+});

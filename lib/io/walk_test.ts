@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { walkResults } from "./walk.ts";
+
+const noTimeline = () => false;
+
+async function withTree(fn: (root: string, outside: string) => Promise<void>): Promise<void> {
+  const base = await Deno.makeTempDir({ prefix: "inferguard_walk_" });
+  try {
+    await Deno.mkdir(`${base}/root`);
+    await Deno.mkdir(`${base}/outside`);
+    await fn(`${base}/root`, `${base}/outside`);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+}
+
+async function write(path: string, text = "{}"): Promise<void> {
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await Deno.writeTextFile(path, text);
+}
+
+Deno.test("walk: depth-first, entries sorted by code unit, sizes and kinds", async () => {
+  await withTree(async (root) => {
+    for (const p of ["b.json", "a.json", "C.json", "dir/z.json", "dir/a.log", "a0/x.txt"]) {
+      await write(`${root}/${p}`, "12345");
+    }
+    const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(issues, []);
+    assert.deepEqual(artifacts.map((a) => a.path), [
+      "C.json",
+      "a.json",
+      "a0/x.txt",
+      "b.json",
+      "dir/a.log",
+      "dir/z.json",
+    ]);
+    assert.ok(artifacts.every((a) => a.size === 5));
+    assert.equal(artifacts.find((a) => a.path === "dir/a.log")?.kind, "log");
+    assert.equal(artifacts.find((a) => a.path === "b.json")?.kind, "json_other");
+  });
+});
+
+Deno.test("walk: the output dir is skipped (by path and through a link)", async () => {
+  await withTree(async (root) => {
+    await write(`${root}/in.json`);
+    await write(`${root}/inferguard_report/report.json`);
+    await write(`${root}/inferguard_report/report.md`, "# r");
+    const { artifacts } = await walkResults(root, {
+      isTimeline: noTimeline,
+      excludeDir: `${root}/inferguard_report`,
+    });
+    assert.deepEqual(artifacts.map((a) => a.path), ["in.json"]);
+    await Deno.symlink(`${root}/inferguard_report`, `${root}/zz_link_to_out`);
+    const again = await walkResults(root, {
+      isTimeline: noTimeline,
+      excludeDir: `${root}/inferguard_report`,
+    });
+    assert.deepEqual(again.artifacts.map((a) => a.path), ["in.json"]);
+  });
+});
+
+Deno.test("walk: a symlink loop is detected and reported, not followed forever", async () => {
+  await withTree(async (root) => {
+    await write(`${root}/a/f.json`);
+    await Deno.symlink(root, `${root}/a/loop`);
+    await Deno.symlink(`${root}/a`, `${root}/a/self`);
+    const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(artifacts.map((a) => a.path), ["a/f.json"]);
+    assert.deepEqual(issues.map((i) => i.path).sort(), ["a/loop", "a/self"]);
+    for (const i of issues) assert.match(i.message, /loop|already visited/i);
+  });
+});
+
+Deno.test("walk: links leaving the root are reported and not followed", async () => {
+  await withTree(async (root, outside) => {
+    await write(`${outside}/secret.json`, '{"max_concurrency": 1}');
+    await write(`${outside}/d/secret2.json`);
+    await write(`${root}/ok.json`);
+    await Deno.symlink(`${outside}/secret.json`, `${root}/file_link.json`);
+    await Deno.symlink(`${outside}/d`, `${root}/dir_link`);
+    await Deno.symlink("../outside", `${root}/relative_link`);
+    const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(artifacts.map((a) => a.path), ["ok.json"]);
+    assert.deepEqual(issues.map((i) => i.path), ["dir_link", "file_link.json", "relative_link"]);
+    for (const i of issues) assert.match(i.message, /leaves the results root/);
+  });
+});
+
+Deno.test("walk: a link inside the root is followed once", async () => {
+  await withTree(async (root) => {
+    await write(`${root}/real/x.json`);
+    await Deno.symlink(`${root}/real/x.json`, `${root}/alias.json`);
+    const { artifacts } = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(artifacts.map((a) => a.path), ["alias.json", "real/x.json"]);
+  });
+});
+
+Deno.test("walk: a broken link is reported with its path", async () => {
+  await withTree(async (root) => {
+    await write(`${root}/ok.json`);
+    await Deno.symlink(`${root}/nowhere.json`, `${root}/broken.json`);
+    const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(artifacts.map((a) => a.path), ["ok.json"]);
+    assert.deepEqual(issues, [{
+      path: "broken.json",
+      line: null,
+      message: "Broken symbolic link",
+    }]);
+  });
+});
+
+Deno.test("walk: names with spaces, newlines, '|' and non-ASCII come back verbatim", async () => {
+  await withTree(async (root) => {
+    const names = [
+      "with space.json",
+      "new\nline.json",
+      "pi|pe.json",
+      "ünï 模型.json",
+      "dir é/x.json",
+    ];
+    for (const n of names) await write(`${root}/${n}`);
+    const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(issues, []);
+    assert.deepEqual(
+      artifacts.map((a) => a.path),
+      [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+  });
+});
+
+Deno.test("walk: the timeline matcher sees relative paths", async () => {
+  await withTree(async (root) => {
+    await write(`${root}/cell/live.jsonl`, "");
+    await write(`${root}/cell/other.jsonl`, "");
+    const seen: string[] = [];
+    const { artifacts } = await walkResults(root, {
+      isTimeline: (p) => {
+        seen.push(p);
+        return p === "cell/live.jsonl";
+      },
+    });
+    assert.equal(artifacts.find((a) => a.path === "cell/live.jsonl")?.kind, "timeline");
+    assert.notEqual(artifacts.find((a) => a.path === "cell/other.jsonl")?.kind, "timeline");
+    assert.ok(seen.every((p) => !p.startsWith("/")));
+  });
+});

@@ -1,0 +1,268 @@
+import assert from "node:assert/strict";
+import { normalizeHardware as normalizeAgentxHardware } from "../parsers/agentx_agg.ts";
+import { normalizeHardware, parseResultName, stemOf } from "./names.ts";
+
+type Expect = { identity?: Record<string, unknown>; metrics?: Record<string, unknown> };
+
+/** Assert every expected key; keys not listed are not checked. */
+function check(name: string, expected: Expect): void {
+  const got = parseResultName(name);
+  for (const [k, v] of Object.entries(expected.identity ?? {})) {
+    assert.deepEqual((got.identity as Record<string, unknown>)[k], v, `${name}: identity.${k}`);
+  }
+  for (const [k, v] of Object.entries(expected.metrics ?? {})) {
+    assert.deepEqual((got.metrics as Record<string, unknown>)[k], v, `${name}: metrics.${k}`);
+  }
+}
+
+Deno.test("stemOf drops directories and the extension", () => {
+  assert.equal(stemOf("a/b/agg_x_conc4.json"), "agg_x_conc4");
+  assert.equal(stemOf("x.jsonl"), "x");
+  assert.equal(stemOf("dir/y.CSV"), "y");
+  assert.equal(stemOf("no_ext"), "no_ext");
+});
+
+Deno.test("names: 2026-08 era (tp-pp-dcp-pcp-ep-dpa) with agg_ prefix", () => {
+  check(
+    "bmk/agg_gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_h200-nebius_0.json",
+    {
+      identity: {
+        model: "gptoss",
+        isl: 1024,
+        osl: 1024,
+        precision: "fp4",
+        framework: "vllm",
+        dp_attention: false,
+        disagg: false,
+        spec_decoding: "none",
+        concurrency: 4,
+        runner: "h200-nebius_0",
+        is_multinode: false,
+      },
+      metrics: { tp: 8, pp: 1, dcp: 1, pcp: 1, ep: 1 },
+    },
+  );
+});
+
+Deno.test("names: 2026-02 era (no pp/dcp/pcp) with a runner full of dashes", () => {
+  check(
+    "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc32_MI355-gbt350-odcdh5-wbb3.json",
+    {
+      identity: {
+        model: "kimik2.5",
+        isl: 8192,
+        osl: 1024,
+        precision: "int4",
+        framework: "vllm",
+        spec_decoding: "mtp",
+        concurrency: 32,
+        runner: "MI355-gbt350-odcdh5-wbb3",
+      },
+      metrics: { tp: 8, ep: 1, pp: null, dcp: null, pcp: null },
+    },
+  );
+});
+
+Deno.test("names: 2026-07 era (dcp/pcp, no pp), AgentX v1.0 directory", () => {
+  check(
+    "agentic_kimik2.7_tp4_conc1_kvnone_fp4_vllm_tp4-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc1_mi355x-amds_01",
+    {
+      identity: {
+        model: "kimik2.7",
+        scenario_type: "agentic-coding",
+        offload_mode: "none",
+        precision: "fp4",
+        framework: "vllm",
+        concurrency: 1,
+        runner: "mi355x-amds_01",
+      },
+      metrics: { tp: 4, pp: null, dcp: 1, pcp: 1, ep: 1 },
+    },
+  );
+});
+
+Deno.test("names: ≤ 2026-01 era (underscores, spec at the end)", () => {
+  check("dsr1_1k8k_fp4_sglang_tp4_ep4_dpa_true_conc128_specdecode_mtp_b200-nv_1", {
+    identity: {
+      model: "dsr1",
+      isl: 1024,
+      osl: 8192,
+      precision: "fp4",
+      framework: "sglang",
+      dp_attention: true,
+      concurrency: 128,
+      spec_decoding: "mtp",
+      runner: "b200-nv_1",
+    },
+    metrics: { tp: 4, ep: 4 },
+  });
+});
+
+Deno.test("names: frameworks containing '-' stay whole", () => {
+  for (const fw of ["huawei-mindie", "dynamo-trt", "sglang-disagg"]) {
+    check(
+      `dsv4_8k1k_fp4_${fw}_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_950dt-mock_00.json`,
+      { identity: { framework: fw, precision: "fp4", model: "dsv4", runner: "950dt-mock_00" } },
+    );
+  }
+});
+
+Deno.test("names: an EXP_NAME without <prefix>_<seq> gives no model and no ISL/OSL (no guessing)", () => {
+  const got = parseResultName(
+    "agg_dsv4-fp4-950dt-huawei-mindie_fp4_huawei-mindie_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_950dt-mock_00.json",
+  );
+  assert.equal(got.identity.model, undefined);
+  assert.equal(got.identity.isl, undefined);
+  assert.equal(got.identity.framework, "huawei-mindie");
+  assert.equal(got.identity.concurrency, 4);
+});
+
+Deno.test("names: recipe fingerprint suffix is not part of the runner", () => {
+  check(
+    "gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_h200-nebius_0_recipe-0123456789abcdef.json",
+    { identity: { runner: "h200-nebius_0", concurrency: 4 } },
+  );
+});
+
+Deno.test("names: multi-node AMD agg with the per-point suffix", () => {
+  check(
+    "agg_gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8x16x32x64x128x256x512_mi355x-amds_0_concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json",
+    {
+      identity: {
+        model: "gptoss",
+        isl: 1024,
+        osl: 1024,
+        framework: "vllm-disagg",
+        precision: "fp4",
+        is_multinode: true,
+        disagg: true,
+        prefill_dp_attention: false,
+        decode_dp_attention: false,
+        concurrency: 64,
+        runner: "mi355x-amds_0",
+      },
+      metrics: {
+        prefill_tp: 8,
+        prefill_ep: 1,
+        prefill_num_workers: 1,
+        decode_tp: 8,
+        decode_ep: 1,
+        decode_num_workers: 1,
+        num_prefill_gpu: 8,
+        num_decode_gpu: 8,
+        num_gpus: 16,
+      },
+    },
+  );
+});
+
+Deno.test("names: multi-node legacy NVIDIA per-point suffix (isl/osl/concurrency/req_rate)", () => {
+  check(
+    "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-pp1-dcp1-pcp1-ep4-dptrue-nw2_decode-tp8-pp1-dcp1-pcp1-ep8-dptrue-nw1_disagg-true_spec-none_conc512x1024_gb200_3_isl_8192_osl_1024_concurrency_512_req_rate_inf_gpus_24_ctx_8_gen_16.json",
+    {
+      identity: { framework: "dynamo-trt", concurrency: 512, runner: "gb200_3", disagg: true },
+      metrics: { num_prefill_gpu: 8, num_decode_gpu: 16, num_gpus: 24, prefill_num_workers: 2 },
+    },
+  );
+});
+
+Deno.test("names: bare AMD per-point file carries only concurrency and the GPU split", () => {
+  const got = parseResultName("multinode/x/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json");
+  assert.equal(got.identity.concurrency, 64);
+  assert.equal(got.identity.is_multinode, true);
+  assert.equal(got.metrics.num_prefill_gpu, 8);
+  assert.equal(got.metrics.num_decode_gpu, 8);
+  assert.equal(got.metrics.num_gpus, 16);
+  assert.equal(got.identity.hardware, undefined);
+  assert.equal(got.identity.framework, undefined);
+  assert.equal(got.identity.model, undefined);
+});
+
+Deno.test("names: srt-slurm results_concurrency files, disaggregated and aggregated", () => {
+  check("results_concurrency_64_gpus_16_ctx_4_gen_12.json", {
+    identity: { concurrency: 64, is_multinode: true },
+    metrics: { num_prefill_gpu: 4, num_decode_gpu: 12, num_gpus: 16 },
+  });
+  // Aggregated multi-node: no _ctx_/_gen_ → prefill GPUs = gpus, decode GPUs = 0.
+  check("results_concurrency_32_gpus_8.json", {
+    identity: { concurrency: 32, is_multinode: true },
+    metrics: { num_prefill_gpu: 8, num_decode_gpu: 0, num_gpus: 8 },
+  });
+});
+
+Deno.test("names: a name with only a concurrency gives no hardware, framework or GPU count", () => {
+  const got = parseResultName("glm47_conc1.json");
+  assert.deepEqual(got, { identity: { concurrency: 1 }, metrics: {} });
+  assert.deepEqual(parseResultName("notes.json"), { identity: {}, metrics: {} });
+});
+
+Deno.test("names: AgentX pre-MVP directory (bs) and agg (users) agree; kvdram-lmcache mode", () => {
+  const dir = parseResultName(
+    "agentic_dsr1_tp4_bs8_offloadoff_fp4_vllm_tp4-ep4-dpafalse_disagg-false_spec-none_conc8_b200-dgxc-slurm_8",
+  );
+  const agg = parseResultName(
+    "agg_dsr1_tp4_users8_offloadoff_fp4_vllm_tp4-ep4-dpafalse_disagg-false_spec-none_conc8_b200-dgxc-slurm_8.json",
+  );
+  for (const got of [dir, agg]) {
+    assert.equal(got.identity.model, "dsr1");
+    assert.equal(got.identity.concurrency, 8);
+    assert.equal(got.identity.offload_mode, "none");
+    assert.equal(got.identity.scenario_type, "agentic-coding");
+  }
+  check(
+    "kimik2.7_tp8_conc16_kvdram-lmcache_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc16_mi355x-amds_01.json",
+    { identity: { model: "kimik2.7", offload_mode: "dram-lmcache", concurrency: 16 } },
+  );
+  check(
+    "agentic_dsr1_tp4_bs256_offloadon_fp4_vllm_tp4-ep4-dpafalse_disagg-false_spec-none_conc256_b200-nb_1",
+    { identity: { offload_mode: "on", concurrency: 256 } },
+  );
+});
+
+Deno.test("normalizeHardware: cluster: prefix, role suffixes, case", () => {
+  const cases: [string, string][] = [
+    ["cluster:mi355x-amds", "mi355x"],
+    ["B200-TRT", "b200"],
+    ["h100-multinode", "h100"],
+    ["mi355x-disagg", "mi355x"],
+    ["  H200 ", "h200"],
+    ["rtx6000pro", "rtx6000pro"],
+    ["950dt", "950dt"],
+    ["gb300", "gb300"],
+  ];
+  for (const [input, expected] of cases) assert.equal(normalizeHardware(input), expected, input);
+});
+
+Deno.test("normalizeHardware agrees with the AgentX parser's normalizer on real labels", () => {
+  // Cells from fixed-seq aggs and AgentX aggs must land on the same hardware key.
+  for (
+    const label of [
+      "cluster:mi355x-amds",
+      "B200-TRT",
+      "h100-multinode",
+      "mi300x-disagg",
+      "h200",
+      "MI355X",
+      "b200-multinode",
+      "cluster:b200-dgxc",
+    ]
+  ) {
+    assert.equal(normalizeHardware(label), normalizeAgentxHardware(label), label);
+  }
+});
+
+Deno.test("srt-slurm per-point CONFIG_NAME does not leak into the runner", () => {
+  // {RF}_{CONFIG_NAME}_conc{C}_gpus_{G}_ctx_{P}_gen_{D}.json with CONFIG_NAME sa-bench_isl_8192_osl_1024.
+  const disagg = parseResultName(
+    "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-pp1-dcp1-pcp1-ep4-dptrue-nw2_decode-tp8-pp1-dcp1-pcp1-ep8-dptrue-nw1_disagg-true_spec-none_conc512x1024_gb200_3_sa-bench_isl_8192_osl_1024_conc512_gpus_16_ctx_8_gen_8.json",
+  );
+  assert.equal(disagg.identity.runner, "gb200_3");
+  assert.equal(disagg.identity.concurrency, 512);
+  assert.equal(disagg.metrics.num_decode_gpu, 8);
+  const aggregated = parseResultName(
+    "dsr1_8k1k_fp8_sglang_prefill-tp8-pp1-dcp1-pcp1-ep8-dptrue-nw1_decode-tp0-pp1-dcp1-pcp1-ep0-dpfalse-nw0_disagg-false_spec-none_conc64x128_h200-multinode_1_sa-bench_isl_8192_osl_1024_conc64_gpus_16.json",
+  );
+  assert.equal(aggregated.identity.runner, "h200-multinode_1");
+  assert.equal(aggregated.metrics.num_prefill_gpu, 16);
+  assert.equal(aggregated.metrics.num_decode_gpu, 0);
+});

@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { draftFromAgg, parseFixedSeqAgg } from "./fixed_seq_agg.ts";
+
+function draft(value: Record<string, unknown>) {
+  const r = parseFixedSeqAgg(value);
+  assert.equal(r.unreadable, false);
+  assert.deepEqual(r.issues, []);
+  assert.equal(r.drafts.length, 1);
+  return r.drafts[0];
+}
+
+const LATENCY = { median_ttft: 0.2, p99_ttft: 0.5, median_tpot: 0.01, p99_tpot: 0.02 };
+
+Deno.test("agg 2025-08: hw, tp, conc, model, tput_per_gpu only", () => {
+  const d = draft({ hw: "h100", tp: 8, conc: 64, model: "org/m", tput_per_gpu: 500, ...LATENCY });
+  assert.equal(d.identity.hardware, "h100");
+  assert.equal(d.identity.concurrency, 64);
+  assert.equal(d.identity.model_path, "org/m");
+  assert.equal(d.identity.model, null, "no infmax_model_prefix: model key unknown");
+  assert.equal(d.identity.is_multinode, null);
+  assert.equal(d.metrics.tp, 8);
+  assert.equal(d.metrics.tput_per_gpu, 500);
+  assert.equal(d.metrics.output_tput_per_gpu, null);
+  assert.equal(d.metrics.p99_ttft, 0.5);
+  assert.equal(d.metrics.intvty, 100);
+  assert.equal(d.source_format, "inferencex-static");
+});
+
+Deno.test("agg 2025-09: ep, dp_attention string, framework, precision, mtp", () => {
+  const d = draft({
+    hw: "b200",
+    tp: 4,
+    ep: 4,
+    dp_attention: "true",
+    conc: 8,
+    framework: "sglang",
+    precision: "fp8",
+    mtp: "on",
+    tput_per_gpu: 100,
+  });
+  assert.equal(d.identity.dp_attention, true);
+  assert.equal(d.identity.framework, "sglang");
+  assert.equal(d.identity.precision, "fp8");
+  assert.equal(d.identity.spec_decoding, "on");
+  assert.equal(d.metrics.ep, 4);
+  assert.equal(
+    draft({ hw: "b200", dp_attention: "false", tput_per_gpu: 1 }).identity.dp_attention,
+    false,
+  );
+});
+
+Deno.test("agg 2025-10 to 2026-07: per-GPU split, identity block, pp/dcp/pcp", () => {
+  const d = draft({
+    hw: "h200",
+    conc: 4,
+    infmax_model_prefix: "gptoss",
+    spec_decoding: "none",
+    disagg: false,
+    is_multinode: false,
+    isl: 1024,
+    osl: 8192,
+    tp: 8,
+    pp: 2,
+    dcp_size: 1,
+    pcp_size: 2,
+    ep: 1,
+    dp_attention: "false",
+    tput_per_gpu: 80,
+    output_tput_per_gpu: 40,
+    input_tput_per_gpu: 40,
+  });
+  assert.equal(d.identity.model, "gptoss");
+  assert.equal(d.identity.isl, 1024);
+  assert.equal(d.identity.osl, 8192);
+  assert.equal(d.identity.is_multinode, false);
+  assert.equal(d.identity.disagg, false);
+  assert.deepEqual([d.metrics.tp, d.metrics.pp, d.metrics.dcp, d.metrics.pcp], [8, 2, 1, 2]);
+  assert.equal(d.metrics.output_tput_per_gpu, 40);
+  assert.equal(d.metrics.input_tput_per_gpu, 40);
+});
+
+Deno.test("agg 2026-08: power validity int 0/1, recipe fingerprint, router", () => {
+  const valid = draft({
+    hw: "h200",
+    tput_per_gpu: 1,
+    power_metric_schema_version: 2,
+    power_valid: 1,
+    avg_power_w: 183.568,
+    joules_per_output_token: 4.461755,
+    recipe_fingerprint: "0123456789abcdef",
+    router: { name: "r", version: "1" },
+  });
+  assert.equal(valid.notes?.power_valid, true);
+  assert.equal(valid.metrics.avg_power_w, 183.568);
+  assert.equal(valid.metrics.joules_per_output_token, 4.461755);
+  assert.equal(valid.notes?.recipe_fingerprint, "0123456789abcdef");
+  assert.deepEqual(valid.notes?.router, { name: "r", version: "1" });
+  const invalid = draft({
+    hw: "h200",
+    tput_per_gpu: 1,
+    power_metric_schema_version: 2,
+    power_valid: 0,
+  });
+  assert.equal(invalid.notes?.power_valid, false);
+  assert.equal(invalid.metrics.avg_power_w, null);
+  assert.equal(
+    draft({ hw: "h200", tput_per_gpu: 1, recipe_fingerprint: "" }).notes?.recipe_fingerprint,
+    undefined,
+  );
+});
+
+Deno.test("agg multi-node: prefill/decode block, GPU split, dp strings, cluster: hw", () => {
+  const d = draft({
+    hw: "cluster:mi355x-amds",
+    conc: 64,
+    infmax_model_prefix: "gptoss",
+    framework: "vllm-disagg",
+    is_multinode: true,
+    disagg: true,
+    prefill_tp: 8,
+    prefill_ep: 1,
+    prefill_dp_attention: "false",
+    prefill_num_workers: 1,
+    decode_tp: 8,
+    decode_ep: 1,
+    decode_dp_attention: "true",
+    decode_num_workers: 2,
+    num_prefill_gpu: 8,
+    num_decode_gpu: 16,
+    tput_per_gpu: 625.3,
+  });
+  assert.equal(d.identity.hardware, "mi355x");
+  assert.equal(d.notes?.hw_label, "cluster:mi355x-amds");
+  assert.equal(d.identity.is_multinode, true);
+  assert.equal(d.identity.prefill_dp_attention, false);
+  assert.equal(d.identity.decode_dp_attention, true);
+  assert.equal(d.identity.dp_attention, null);
+  assert.equal(d.metrics.num_prefill_gpu, 8);
+  assert.equal(d.metrics.num_decode_gpu, 16);
+  assert.equal(d.metrics.num_gpus, 24);
+  assert.equal(d.metrics.decode_num_workers, 2);
+  assert.equal(d.metrics.tp ?? null, null);
+  assert.equal(d.source_format, "inferencex-srt-slurm");
+});
+
+Deno.test("agg mock rows: zeros stand for unknown and become null", () => {
+  // Shape of ../shared/realdata/fixed-seq/mock-partial/…conc64….json.
+  const d = draft({
+    hw: "950dt",
+    conc: 64,
+    infmax_model_prefix: "dsv4",
+    is_multinode: false,
+    tp: 16,
+    ep: 16,
+    dp_attention: "true",
+    tput_per_gpu: 0,
+    output_tput_per_gpu: 210.16,
+    input_tput_per_gpu: 0.0,
+    median_ttft: 0.0,
+    median_tpot: 0.01903,
+    median_intvty: 52.54,
+    median_e2el: 0.0,
+  });
+  assert.equal(d.metrics.tput_per_gpu, null);
+  assert.equal(d.metrics.input_tput_per_gpu, null);
+  assert.equal(d.metrics.output_tput_per_gpu, 210.16);
+  assert.equal(d.metrics.p50_ttft ?? null, null);
+  assert.equal(d.metrics.p50_e2el ?? null, null);
+  assert.equal(d.metrics.p50_tpot, 0.01903);
+  assert.equal(d.metrics.intvty, 52.54);
+  assert.ok(!("median_ttft" in (d.extra_percentiles ?? {})));
+});
+
+Deno.test("agg: strings for numbers are coerced", () => {
+  const d = draft({
+    hw: "h200",
+    conc: "16",
+    tp: "8",
+    tput_per_gpu: "278.7",
+    p99_ttft: "3.24",
+    isl: "1024",
+  });
+  assert.equal(d.identity.concurrency, 16);
+  assert.equal(d.metrics.tp, 8);
+  assert.equal(d.metrics.tput_per_gpu, 278.7);
+  assert.equal(d.metrics.p99_ttft, 3.24);
+  assert.equal(d.identity.isl, 1024);
+});
+
+Deno.test("agg: the real kimik2.5 1k1k conc4 agg (2026-05 schema)", () => {
+  const a = JSON.parse(readFileSync(
+    new URL(
+      "../testdata/sample/fixed-seq/kimik2.5-mi355x/agg_kimik2.5_1k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc4_MI355-gbt350-odcdh5-wbb3.json",
+      import.meta.url,
+    ),
+    "utf8",
+  ));
+  const d = draftFromAgg(a);
+  assert.deepEqual(
+    [d.identity.hardware, d.identity.model, d.identity.framework, d.identity.precision],
+    ["mi355x", "kimik2.5", "vllm", "int4"],
+  );
+  assert.equal(d.identity.spec_decoding, "mtp");
+  assert.equal(d.identity.dp_attention, false);
+  assert.equal(d.metrics.tput_per_gpu, a.tput_per_gpu);
+  assert.equal(d.metrics.p99_ttft, a.p99_ttft);
+  assert.equal(d.metrics.p999_ttft, a["p99.9_ttft"]);
+  assert.equal(d.metrics.intvty, a.median_intvty);
+  // Agg latencies are seconds already: no second division by 1000.
+  assert.equal(d.extra_percentiles?.["p99.9_e2el"], a["p99.9_e2el"]);
+});
+
+Deno.test("agg: a non-object is unreadable", () => {
+  for (const v of [null, [1], "agg", 0]) assert.equal(parseFixedSeqAgg(v).unreadable, true);
+});

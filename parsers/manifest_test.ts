@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { isCampaignManifest, parseManifest } from "./manifest.ts";
+
+Deno.test("manifest: object entries, string entries, timeline_expected", () => {
+  const { manifest, issues } = parseManifest({
+    expected_cells: [
+      { path: "./rigs/h200/cell/", concurrency: 4, model: "gptoss", hw: "h200", isl: 1024 },
+      "rigs\\b200\\cell2",
+      { conc: 64 },
+    ],
+    timeline_expected: true,
+  });
+  assert.deepEqual(issues, []);
+  assert.deepEqual(manifest, {
+    expected_cells: [
+      {
+        index: 0,
+        path: "rigs/h200/cell",
+        match: { hardware: "h200", model: "gptoss", isl: 1024, concurrency: 4 },
+      },
+      { index: 1, path: "rigs/b200/cell2", match: {} },
+      { index: 2, path: null, match: { concurrency: 64 } },
+    ],
+    timeline_expected: true,
+  });
+});
+
+Deno.test("manifest: `cells` alias and timeline_expected as a string; default false", () => {
+  const a = parseManifest({ cells: ["x"], timeline_expected: "true" }).manifest!;
+  assert.equal(a.timeline_expected, true);
+  assert.equal(a.expected_cells.length, 1);
+  const b = parseManifest({ expected_cells: [] }).manifest!;
+  assert.equal(b.timeline_expected, false);
+  assert.deepEqual(b.expected_cells, []);
+});
+
+Deno.test("manifest: unusable entries become issues, the rest is kept", () => {
+  const { manifest, issues } = parseManifest({
+    expected_cells: [42, { note: "nothing useful" }, "ok/path", null],
+  });
+  assert.deepEqual(manifest!.expected_cells.map((e) => e.index), [2]);
+  assert.equal(issues.length, 3);
+  assert.match(issues[0].message, /0/);
+  assert.match(issues[1].message, /1 names no path and no identity/);
+});
+
+Deno.test("manifest: non-manifests are rejected (power manifest, arrays, scalars)", () => {
+  for (const v of [{ samples: "samples.csv", windows: [] }, [], null, "manifest", 1]) {
+    assert.equal(isCampaignManifest(v), false, JSON.stringify(v));
+    const r = parseManifest(v);
+    assert.equal(r.manifest, null);
+    assert.equal(r.issues.length, 1);
+  }
+  assert.equal(isCampaignManifest({ timeline_expected: false }), true);
+});

@@ -1,0 +1,312 @@
+/**
+ * Process-level tests of `inferguard analyze`: the real entry point is spawned and every exit code
+ * of SPEC §1.1 is asserted together with stdout/stderr, determinism and read-only inputs.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { runCli } from "./_cli.ts";
+
+const CASES = fileURLToPath(new URL("../testdata/cases/", import.meta.url));
+const SAMPLE = fileURLToPath(new URL("../testdata/sample/", import.meta.url));
+const PINNED = "2026-01-01T00:00:00Z";
+
+/** A fresh temp dir removed after `fn`. */
+async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "inferguard_cli_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A copy of `testdata/cases/<name>/input` inside `dir`. */
+function copyCase(name: string, dir: string): string {
+  const to = `${dir}/${name}`;
+  cpSync(`${CASES}${name}/input`, to, { recursive: true });
+  return to;
+}
+
+function analyzeArgs(input: string, out: string, ...extra: string[]): string[] {
+  return ["analyze", input, "--output-dir", out, "--generated-at", PINNED, ...extra];
+}
+
+/** path -> sha256, size and mtime of every file and directory under `root`. */
+function snapshot(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (dir: string, rel: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const abs = `${dir}/${name}`;
+      const r = rel ? `${rel}/${name}` : name;
+      const st = statSync(abs);
+      if (st.isDirectory()) {
+        out.set(r + "/", `dir mtime=${st.mtimeMs}`);
+        visit(abs, r);
+      } else {
+        const hash = createHash("sha256").update(readFileSync(abs)).digest("hex");
+        out.set(r, `${hash} size=${st.size} mtime=${st.mtimeMs} mode=${st.mode}`);
+      }
+    }
+  };
+  visit(root, "");
+  return out;
+}
+
+function report(out: string) {
+  return JSON.parse(readFileSync(`${out}/report.json`, "utf8"));
+}
+
+Deno.test("exit 0: clean input writes both reports, stdout stays empty", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const out = `${tmp}/out`;
+    const r = await runCli(analyzeArgs(input, out, "--fail-on", "warning"));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.ok(existsSync(`${out}/report.json`) && existsSync(`${out}/report.md`));
+    const rep = report(out);
+    assert.equal(rep.findings.filter((f: { severity: string }) => f.severity !== "info").length, 0);
+    assert.match(r.stderr, /exit 0 \(--fail-on warning\)/);
+  });
+});
+
+Deno.test("exit 1: highest finding is a warning and --fail-on warning", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("garbage_json", tmp);
+    const warn = await runCli(analyzeArgs(input, `${tmp}/o1`, "--fail-on", "warning"));
+    assert.equal(warn.code, 1, warn.stderr);
+    assert.equal(warn.stdout, "");
+    const rep = report(`${tmp}/o1`);
+    assert.equal(rep.run_summary.findings_by_severity.critical, 0);
+    assert.ok(rep.run_summary.findings_by_severity.warning > 0);
+    // The same input with the default --fail-on critical exits 0.
+    const crit = await runCli(analyzeArgs(input, `${tmp}/o2`));
+    assert.equal(crit.code, 0, crit.stderr);
+  });
+});
+
+Deno.test("exit 2: a critical finding; --fail-on never exits 0 with the same report", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("failed_run", tmp);
+    for (const failOn of ["critical", "warning"]) {
+      const r = await runCli(analyzeArgs(input, `${tmp}/o-${failOn}`, "--fail-on", failOn));
+      assert.equal(r.code, 2, `--fail-on ${failOn}: ${r.stderr}`);
+      assert.equal(r.stdout, "");
+    }
+    const never = await runCli(analyzeArgs(input, `${tmp}/o-never`, "--fail-on", "never"));
+    assert.equal(never.code, 0, never.stderr);
+    const rep = report(`${tmp}/o-never`);
+    assert.ok(
+      rep.findings.some((f: { code: string; severity: string }) =>
+        f.code === "invalid_run_no_successful_requests" && f.severity === "critical"
+      ),
+    );
+    assert.equal(
+      readFileSync(`${tmp}/o-never/report.json`, "utf8"),
+      readFileSync(`${tmp}/o-critical/report.json`, "utf8"),
+      "--fail-on changes only the exit code, not the report",
+    );
+  });
+});
+
+Deno.test("exit 3: empty directory gives a one-line message and no report", async () => {
+  await withTemp(async (tmp) => {
+    await Deno.mkdir(`${tmp}/empty`);
+    const r = await runCli(analyzeArgs(`${tmp}/empty`, `${tmp}/out`));
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /no supported benchmark artifacts/);
+    assert.ok(!existsSync(`${tmp}/out`), "no report directory may be created");
+  });
+});
+
+Deno.test("exit 3: missing results directory is named in the message", async () => {
+  await withTemp(async (tmp) => {
+    const r = await runCli(analyzeArgs(`${tmp}/does-not-exist`, `${tmp}/out`));
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, "");
+    assert.ok(r.stderr.includes(`${tmp}/does-not-exist`), r.stderr);
+    assert.ok(!existsSync(`${tmp}/out`));
+  });
+});
+
+Deno.test("exit 3: bad flag values name the flag and its allowed values", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const cases: [string[], RegExp[]][] = [
+      [["--format", "xml"], [/--format/, /json, md, both/, /"xml"/]],
+      [["--fail-on", "sometimes"], [/--fail-on/, /never, warning, critical/]],
+      [["--generated-at", "yesterday"], [/--generated-at/, /ISO 8601/]],
+      [["--generated-at", "2026-13-45T99:00:00Z"], [/--generated-at/]],
+      [["--bogus-flag"], [/--bogus-flag/]],
+    ];
+    for (const [extra, patterns] of cases) {
+      const out = `${tmp}/out`;
+      const args = extra[0] === "--generated-at"
+        ? ["analyze", input, "--output-dir", out, ...extra]
+        : analyzeArgs(input, out, ...extra);
+      const r = await runCli(args);
+      assert.equal(r.code, 3, `${extra.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stdout, "", extra.join(" "));
+      for (const p of patterns) assert.match(r.stderr, p, extra.join(" "));
+      assert.ok(!existsSync(out), `${extra.join(" ")}: no report on bad usage`);
+    }
+  });
+});
+
+Deno.test("exit 3: report writing fails when the output dir's parent is a regular file", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    writeFileSync(`${tmp}/not_a_dir`, "x");
+    const r = await runCli(analyzeArgs(input, `${tmp}/not_a_dir/out`));
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /cannot write reports/);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.equal(readFileSync(`${tmp}/not_a_dir`, "utf8"), "x");
+  });
+});
+
+Deno.test("exit 3: --strict with an unreadable required agg; best-effort reports it", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const agg = readdirSync(input).find((n) => n.startsWith("agg_"))!;
+    writeFileSync(`${input}/${agg}`, '{"hw": "mi355x", "conc": 4, "tput_per_gpu": 5');
+    const strict = await runCli(analyzeArgs(input, `${tmp}/strict`, "--strict"));
+    assert.equal(strict.code, 3, strict.stderr);
+    assert.equal(strict.stdout, "");
+    assert.match(strict.stderr, /strict mode/);
+    assert.ok(strict.stderr.includes(agg), strict.stderr);
+    assert.ok(!existsSync(`${tmp}/strict`), "strict failure writes no report");
+
+    const best = await runCli(analyzeArgs(input, `${tmp}/best`));
+    assert.equal(best.code, 0, best.stderr);
+    const hits = report(`${tmp}/best`).findings.filter((f: { code: string; message: string }) =>
+      f.code === "artifact_unreadable" && f.message.includes(agg)
+    );
+    assert.equal(hits.length, 1);
+  });
+});
+
+Deno.test("--json prints exactly report.json on stdout; --quiet silences stderr", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("failed_run", tmp);
+    const r = await runCli(analyzeArgs(input, `${tmp}/out`, "--json", "--quiet"));
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "");
+    const file = readFileSync(`${tmp}/out/report.json`, "utf8");
+    assert.equal(r.stdout, file);
+    const parsed = JSON.parse(r.stdout);
+    assert.equal(parsed.schema_version, "inferguard-analyze/v1");
+    assert.equal(parsed.generated_at, PINNED);
+    // Without --quiet the summary goes to stderr, never to stdout.
+    const loud = await runCli(analyzeArgs(input, `${tmp}/out2`));
+    assert.equal(loud.stdout, "");
+    assert.notEqual(loud.stderr, "");
+  });
+});
+
+Deno.test("--format json and md write only the chosen report", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const j = await runCli(analyzeArgs(input, `${tmp}/j`, "--format", "json", "--quiet"));
+    assert.equal(j.code, 0);
+    assert.deepEqual(readdirSync(`${tmp}/j`), ["report.json"]);
+    const m = await runCli(analyzeArgs(input, `${tmp}/m`, "--format", "md", "--quiet"));
+    assert.equal(m.code, 0);
+    assert.deepEqual(readdirSync(`${tmp}/m`), ["report.md"]);
+  });
+});
+
+Deno.test("determinism: same --generated-at or SOURCE_DATE_EPOCH gives byte-identical reports", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("multinode_raw_curve", tmp);
+    const a = await runCli(analyzeArgs(input, `${tmp}/a`, "--quiet"));
+    const b = await runCli(analyzeArgs(input, `${tmp}/b`, "--quiet"));
+    // 1767225600 s since 1970 = 2026-01-01T00:00:00Z.
+    const c = await runCli(["analyze", input, "--output-dir", `${tmp}/c`, "--quiet"], {
+      env: { SOURCE_DATE_EPOCH: "1767225600" },
+    });
+    assert.deepEqual([a.code, b.code, c.code], [0, 0, 0]);
+    for (const f of ["report.json", "report.md"]) {
+      const ref = readFileSync(`${tmp}/a/${f}`);
+      assert.deepEqual(readFileSync(`${tmp}/b/${f}`), ref, `${f}: run 2 differs`);
+      assert.deepEqual(readFileSync(`${tmp}/c/${f}`), ref, `${f}: SOURCE_DATE_EPOCH run differs`);
+    }
+    assert.equal(report(`${tmp}/c`).generated_at, PINNED);
+    // A different pin changes generated_at, proving the pin is what keeps the bytes equal.
+    const d = await runCli(
+      ["analyze", input, "--output-dir", `${tmp}/d`, "--generated-at", "2026-02-03T04:05:06Z"],
+    );
+    assert.equal(d.code, 0);
+    assert.equal(report(`${tmp}/d`).generated_at, "2026-02-03T04:05:06Z");
+  });
+});
+
+Deno.test("inputs are byte-for-byte untouched and nothing is created outside the output dir", async () => {
+  await withTemp(async (tmp) => {
+    const input = `${tmp}/results`;
+    cpSync(SAMPLE, input, { recursive: true });
+    const before = snapshot(input);
+    const siblingsBefore = readdirSync(tmp).sort();
+    const r = await runCli(analyzeArgs(input, `${tmp}/out`, "--quiet"));
+    assert.ok([0, 1, 2].includes(r.code), r.stderr);
+    assert.deepEqual(snapshot(input), before);
+    assert.deepEqual(readdirSync(tmp).sort(), [...siblingsBefore, "out"].sort());
+    assert.deepEqual(readdirSync(`${tmp}/out`).sort(), ["report.json", "report.md"]);
+  });
+});
+
+Deno.test("an output dir inside the results dir is never scanned as input", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    // Default output dir: <results_dir>/inferguard_report.
+    for (let run = 0; run < 2; run++) {
+      const r = await runCli(["analyze", input, "--generated-at", PINNED, "--quiet"]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const rep = report(`${input}/inferguard_report`);
+    const paths = rep.artifact_manifest.discovered.map((d: { path: string }) => d.path);
+    assert.equal(paths.length, 2, paths.join(", "));
+    assert.ok(paths.every((p: string) => !p.includes("inferguard_report") && !p.endsWith(".md")));
+    // An explicit nested --output-dir is skipped the same way.
+    for (let run = 0; run < 2; run++) {
+      await runCli(analyzeArgs(input, `${input}/nested/reports`, "--quiet"));
+    }
+    const nested = report(`${input}/nested/reports`).artifact_manifest.discovered
+      .map((d: { path: string }) => d.path);
+    assert.ok(nested.every((p: string) => !p.startsWith("nested/reports")), nested.join(", "));
+  });
+});
+
+Deno.test("truncated, binary and empty JSON files each give one artifact_unreadable", async () => {
+  await withTemp(async (tmp) => {
+    const input = `${tmp}/garbage`;
+    await Deno.mkdir(input);
+    const files: Record<string, Uint8Array | string> = {
+      "object.json": '{"a":',
+      "array.json": "[1,2",
+      "binary.json": new Uint8Array([0, 1, 2, 0x89, 0x50, 0x4e, 0x47, 0xc3, 0x28, 0xff, 0x00]),
+      "empty.json": "",
+      "raw_like.json": '{"max_concurrency": 4, "completed": "x"',
+    };
+    for (const [name, content] of Object.entries(files)) writeFileSync(`${input}/${name}`, content);
+    const r = await runCli(analyzeArgs(input, `${tmp}/out`, "--quiet"));
+    assert.equal(r.code, 0, r.stderr);
+    const rep = report(`${tmp}/out`);
+    for (const name of Object.keys(files)) {
+      const hits = rep.findings.filter((f: { code: string; message: string }) =>
+        f.code === "artifact_unreadable" && f.message.includes(`"${name}"`)
+      );
+      assert.equal(hits.length, 1, `${name}: ${JSON.stringify(rep.findings)}`);
+      assert.equal(hits[0].severity, "warning");
+      assert.equal(hits[0].evidence.path, name);
+    }
+    assert.equal(rep.cells.length, 0);
+    assert.ok(readFileSync(`${tmp}/out/report.md`, "utf8").includes("## 8. Co-publish"));
+  });
+});
