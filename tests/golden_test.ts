@@ -15,12 +15,33 @@ const PINNED = "2026-01-01T00:00:00Z";
 
 /** Exit code each case must produce with the default `--fail-on critical`. */
 const EXPECTED_EXIT: Record<string, number> = {
+  clean_curve: 0,
   escaping: 0,
+  eval_regression: 0,
   failed_run: 2,
   fixed_seq_pair: 0,
   garbage_json: 0,
+  kv_offload_thrash: 0,
   manifest_missing_cell: 2,
   multinode_raw_curve: 0,
+  prefix_cache_regression: 0,
+  throughput_plateau: 0,
+  timeline_dedup: 2,
+  ttft_cliff: 2,
+};
+
+/**
+ * Finding codes each detector case must contain (and, for `clean_curve`, the only codes allowed:
+ * none). The golden bytes pin the details; this states the intent of each case.
+ */
+const EXPECTED_CODES: Record<string, { has: string[]; only?: boolean }> = {
+  clean_curve: { has: [], only: true },
+  eval_regression: { has: ["eval_regression"] },
+  kv_offload_thrash: { has: ["kv_offload_thrash"] },
+  prefix_cache_regression: { has: ["prefix_cache_regression"] },
+  throughput_plateau: { has: ["throughput_plateau"] },
+  timeline_dedup: { has: ["kv_transfer_errors_present", "prefill_decode_imbalance"] },
+  ttft_cliff: { has: ["ttft_cliff"] },
 };
 
 const caseNames = readdirSync(CASES)
@@ -35,8 +56,11 @@ async function generate(name: string): Promise<{ code: number; json: string; md:
   const out = await Deno.makeTempDir({ prefix: `inferguard_golden_${name}_` });
   try {
     // Relative `input` from the case directory keeps absolute paths out of `input_root`.
+    // Optional extra arguments (e.g. `--baseline baseline`), relative to the case directory.
+    const argsFile = `${CASES}${name}/args.json`;
+    const extra: string[] = existsSync(argsFile) ? JSON.parse(readFileSync(argsFile, "utf8")) : [];
     const r = await runCli(
-      ["analyze", "input", "--output-dir", out, "--generated-at", PINNED, "--quiet"],
+      ["analyze", "input", "--output-dir", out, "--generated-at", PINNED, "--quiet", ...extra],
       { cwd: `${CASES}${name}` },
     );
     assert.equal(r.stdout, "", `${name}: stdout must be empty without --json`);
@@ -68,6 +92,14 @@ for (const name of caseNames) {
     assert.ok(!got.json.includes(CASES), `${name}: report.json holds an absolute path`);
     assert.ok(!got.md.includes(CASES), `${name}: report.md holds an absolute path`);
     assert.equal(JSON.parse(got.json).generated_at, PINNED);
+    const expect = EXPECTED_CODES[name];
+    if (expect) {
+      const codes = new Set<string>(
+        JSON.parse(got.json).findings.map((f: { code: string }) => f.code),
+      );
+      for (const c of expect.has) assert.ok(codes.has(c), `${name}: expected a ${c} finding`);
+      if (expect.only) assert.deepEqual([...codes].sort(), [...expect.has].sort(), name);
+    }
   });
 }
 
