@@ -306,3 +306,19 @@ export interface LoadedArtifact {
   result: ParseResult | null;
   manifest?: CampaignManifest | null;
 }
+
+/**
+ * Line readers hand an over-long line to line parsers as this mark followed by a message, so the
+ * parser can report the line ("Line longer than N bytes; skipped") without ever holding it.
+ */
+export const OVERLONG_LINE_MARK = "\u0000";
+
+/** The marker line for a line over `maxBytes`. */
+export function overlongLine(maxBytes: number): string {
+  return `${OVERLONG_LINE_MARK}Line longer than ${maxBytes} bytes; skipped`;
+}
+
+/** The message of a marker line, or `null` for an ordinary line. */
+export function overlongMessage(line: string): string | null {
+  return line.startsWith(OVERLONG_LINE_MARK) ? line.slice(OVERLONG_LINE_MARK.length) : null;
+}

@@ -6,6 +6,7 @@
 import { isRecord } from "../lib/coerce.ts";
 import type { ParseResult, RecordDraft } from "../lib/types.ts";
 import { parseAgentxAgg } from "./agentx_agg.ts";
+import { checkRecordValues, withoutRejected } from "./_check.ts";
 import { draftFromAgg } from "./fixed_seq_agg.ts";
 
 /**
@@ -39,7 +40,11 @@ export function parseAggCollection(value: unknown): ParseResult {
       }
       return;
     }
-    drafts.push({ ...draftFromAgg(row), sub_key: String(i) });
+    const checked = checkRecordValues(row);
+    for (const issue of checked.issues) {
+      issues.push({ line: null, message: `Row ${i}: ${issue.message}` });
+    }
+    drafts.push({ ...draftFromAgg(withoutRejected(row, checked.rejected)), sub_key: String(i) });
   });
   return { drafts, issues, unreadable: false };
 }

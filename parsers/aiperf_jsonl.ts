@@ -4,6 +4,7 @@
  * records and throughput over the profiled window.
  * @module
  */
+import { overlongMessage } from "../lib/types.ts";
 import * as v from "valibot";
 import { mean, percentileSorted } from "../lib/stats.ts";
 import type { MetricField, ParseResult, RecordDraft } from "../lib/types.ts";
@@ -86,6 +87,12 @@ export async function parseAiperfJsonl(lines: AsyncIterable<string>): Promise<Pa
 
   for await (const raw of lines) {
     lineNo++;
+    const overlong = overlongMessage(raw);
+    if (overlong !== null) {
+      badLines++;
+      report(lineNo, overlong);
+      continue;
+    }
     const text = cleanLine(raw, lineNo === 1);
     if (text.trim() === "") continue;
     let parsed: unknown;

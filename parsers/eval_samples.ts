@@ -3,6 +3,7 @@
  * per line with a `doc_id`.
  * @module
  */
+import { overlongMessage } from "../lib/types.ts";
 import { asObject, cleanLine } from "./_coerce.ts";
 
 /** A problem on one line of a samples file (1-based line number). */
@@ -39,6 +40,11 @@ export async function countEvalSamples(
   let count = 0;
   for await (const raw of lines) {
     lineNo++;
+    const overlong = overlongMessage(raw);
+    if (overlong !== null) {
+      report(lineNo, overlong);
+      continue;
+    }
     const text = cleanLine(raw, lineNo === 1);
     if (text.trim() === "") continue;
     let parsed: unknown;

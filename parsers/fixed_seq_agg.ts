@@ -6,6 +6,7 @@
 import { boolish, isRecord, num, positive, str } from "../lib/coerce.ts";
 import { normalizeHardware } from "../lib/names.ts";
 import type { Metrics, ParseResult, RecordDraft } from "../lib/types.ts";
+import { checkRecordValues, withoutRejected } from "./_check.ts";
 import { flatLatency } from "./_latency.ts";
 
 /**
@@ -25,7 +26,8 @@ export function parseFixedSeqAgg(value: unknown): ParseResult {
       unreadable: true,
     };
   }
-  return { drafts: [draftFromAgg(value)], issues: [], unreadable: false };
+  const { issues, rejected } = checkRecordValues(value);
+  return { drafts: [draftFromAgg(withoutRejected(value, rejected))], issues, unreadable: false };
 }
 
 /** One agg object (also a row of a collected array) to a record draft. */

@@ -5,6 +5,7 @@
  */
 import { isRecord, num, str } from "../lib/coerce.ts";
 import type { Metrics, ParseResult } from "../lib/types.ts";
+import { checkRecordValues, withoutRejected } from "./_check.ts";
 import { flatLatency } from "./_latency.ts";
 
 /**
@@ -24,8 +25,9 @@ export function parseRawResult(value: unknown): ParseResult {
       unreadable: true,
     };
   }
-  const r = value;
-  const issues: ParseResult["issues"] = [];
+  const checked = checkRecordValues(value);
+  const r = withoutRejected(value, checked.rejected);
+  const issues: ParseResult["issues"] = checked.issues;
   const completed = num(r.completed);
   const planned = num(r.num_prompts);
   const total = num(r.total_token_throughput);
@@ -47,12 +49,6 @@ export function parseRawResult(value: unknown): ParseResult {
   };
   const p50Tpot = lat.metrics.p50_tpot ?? lat.metrics.mean_tpot;
   if (p50Tpot) metrics.intvty = 1 / p50Tpot;
-  if (completed !== null && planned !== null && completed > planned) {
-    issues.push({
-      line: null,
-      message: `Completed requests (${completed}) exceed planned requests (${planned})`,
-    });
-  }
   const srtSlurm = "request_goodput" in r || "peak_output_tokens_per_s" in r ||
     str(r.backend) === "dynamo";
   const notes: Record<string, unknown> = {};

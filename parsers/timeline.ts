@@ -8,6 +8,7 @@
  * @module
  */
 import * as v from "valibot";
+import { overlongMessage } from "../lib/types.ts";
 
 /** One finding as read back from a timeline line. */
 export interface TimelineFinding {
@@ -131,6 +132,11 @@ export async function parseTimeline(
   let n = 0;
   for await (const raw of lines) {
     n++;
+    const overlong = overlongMessage(raw);
+    if (overlong !== null) {
+      issues.push({ line: n, message: overlong });
+      continue;
+    }
     let line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (n === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     if (line.trim() === "") continue;

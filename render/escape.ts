@@ -30,7 +30,10 @@ export function escapeMd(value: unknown): string {
 
 /** Escape text for use inside a Markdown code span (backticks become a safe look-alike). */
 export function codeSpan(value: unknown): string {
-  const text = escapeControl(String(value ?? "")).replace(/`/g, "ˋ").replace(/\|/g, "¦");
+  // Code spans cannot escape: replace the few characters that could break out of a span or a
+  // table, or read as HTML to a careless renderer, with look-alikes.
+  const text = escapeControl(String(value ?? "")).replace(/`/g, "ˋ").replace(/\|/g, "¦")
+    .replace(/</g, "‹").replace(/>/g, "›");
   return "`" + text + "`";
 }
 

@@ -8,7 +8,7 @@ import { analyze, type Report, VERSION } from "../analyze.ts";
 import { defaultThresholds, parseThresholds } from "../thresholds.ts";
 import { globMatcher, isParsedKind } from "../sniff.ts";
 import type { TimelineInput } from "../timeline.ts";
-import { type Cell, type Severity, SEVERITY_RANK } from "../types.ts";
+import { type Cell, overlongLine, type Severity, SEVERITY_RANK } from "../types.ts";
 import { parseTimeline } from "../../parsers/timeline.ts";
 import { renderJson } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
@@ -190,13 +190,22 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
   for (const ref of timelineRefs) {
     const lines = (async function* () {
       for await (const l of textLines(`${root}/${ref.path}`, limits.maxLineBytes)) {
-        yield l ?? "\u0000line too long";
+        yield l ?? overlongLine(limits.maxLineBytes);
       }
     })();
     try {
       const parsed = await parseTimeline(lines);
       timelines.push({ path: ref.path, samples: parsed.samples, bad_lines: parsed.issues.length });
-      if (parsed.issues.length) {
+      if (parsed.samples.length === 0 && parsed.issues.length === 0) {
+        loaded.push({
+          ref,
+          result: {
+            drafts: [],
+            issues: [{ line: null, message: "Timeline holds no samples" }],
+            unreadable: true,
+          },
+        });
+      } else if (parsed.issues.length) {
         loaded.push({
           ref,
           result: { drafts: [], issues: parsed.issues, unreadable: parsed.samples.length === 0 },

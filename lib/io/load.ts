@@ -4,7 +4,7 @@
  * @module
  */
 import { kindFromJson } from "../sniff.ts";
-import type { ArtifactKind, ArtifactRef, ParseResult } from "../types.ts";
+import { type ArtifactKind, type ArtifactRef, overlongLine, type ParseResult } from "../types.ts";
 import { type LoadedArtifact, PARSERS } from "../../parsers/mod.ts";
 import { byteChunks, readText, textLines } from "./read.ts";
 import { errText } from "./walk.ts";
@@ -53,8 +53,15 @@ export async function loadArtifact(
       const kind: ArtifactKind = ref.kind === "json_other"
         ? kindFromJson(ref.path, value)
         : ref.kind;
-      const parser = PARSERS[kind];
       const refined = { ...ref, kind };
+      const named = kindNamedBy(ref.path);
+      if (kind === "json_other" && named !== null) {
+        return {
+          ref: refined,
+          result: unreadable(`Named like ${named} but the content has none of its fields`),
+        };
+      }
+      const parser = PARSERS[kind];
       if (!parser || parser.input !== "json") return { ref: refined, result: null };
       return { ...(await parser.parse(value, ref.path)), ref: refined };
     }
@@ -80,10 +87,20 @@ export async function loadArtifact(
   }
 }
 
+/** The artifact a JSON file's name promises, for names that are never anything else. */
+function kindNamedBy(path: string): string | null {
+  const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
+  if (base.startsWith("agg_")) return "an agg record (agg_*.json)";
+  if (base.startsWith("power_validation")) return "a power validation sidecar";
+  if (/(^|_)concurrency_\d+_.*gpus_\d+/.test(base)) return "a multi-node raw result";
+  if (base.startsWith("results_concurrency_")) return "a raw benchmark result";
+  return null;
+}
+
 /** Lines of a text file; a line over the limit becomes a marker the parser reports. */
 async function* jsonLines(abs: string, maxLineBytes: number): AsyncGenerator<string> {
   for await (const line of textLines(abs, maxLineBytes)) {
-    yield line ?? `\u0000line longer than ${maxLineBytes} bytes`;
+    yield line ?? overlongLine(maxLineBytes);
   }
 }
 
