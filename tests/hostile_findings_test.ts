@@ -1,0 +1,121 @@
+/**
+ * Bad values and shapes that parse without error must still produce a finding naming the file
+ * (SPEC §8): absurd numbers, empty timelines, files whose name promises an artifact their content
+ * is not, over-long lines, hostile names, and line endings the CSV dialect does not accept.
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  analyzeInProcess,
+  assertContract,
+  copySeed,
+  findingsNaming,
+  HOSTILE_DIR,
+  HOSTILE_NAMES,
+  REAL_AGG,
+  withTemp,
+} from "./_hostile.ts";
+
+/** Analyze `files` (corpus paths) copied next to one real agg. */
+async function withCorpusFiles<T>(
+  files: readonly string[],
+  fn: (r: Awaited<ReturnType<typeof analyzeInProcess>>) => T,
+): Promise<T> {
+  return await withTemp("hostile_findings", async (dir) => {
+    for (const f of files) {
+      await Deno.mkdir(`${dir}/in/${f.slice(0, f.lastIndexOf("/"))}`, { recursive: true });
+      await Deno.copyFile(`${HOSTILE_DIR}${f}`, `${dir}/in/${f}`);
+    }
+    await copySeed(REAL_AGG, `${dir}/in/good/agg_good.json`);
+    const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
+    assertContract(r, files.join(", "));
+    return fn(r);
+  });
+}
+
+Deno.test("non-finite, negative, absurd and wrongly typed agg values each get a finding naming the file and field", async () => {
+  const files = [
+    "values/agg_1e999.json",
+    "values/agg_absurd.json",
+    "values/agg_duplicate_keys.json",
+    "values/agg_wrong_types.json",
+  ];
+  await withCorpusFiles(files, (r) => {
+    for (const f of files) {
+      const named = findingsNaming(r.report!, f);
+      assert.ok(named.length > 0, `no finding names ${f}`);
+      assert.ok(
+        named.some((x) => x.code === "artifact_unreadable" && /Field "[^"]+"/.test(x.message)),
+        `${f}: the finding names the offending field: ${named.map((x) => x.message).join(" | ")}`,
+      );
+    }
+  });
+});
+
+Deno.test("an empty inferguard_timeline.jsonl is reported as holding no samples", async () => {
+  await withCorpusFiles(["empty/inferguard_timeline.jsonl"], (r) => {
+    const named = findingsNaming(r.report!, "empty/inferguard_timeline.jsonl");
+    assert.ok(named.some((f) => /no samples/.test(f.message)), JSON.stringify(named));
+  });
+});
+
+Deno.test("agg_*.json holding JSON of no known shape is artifact_unreadable", async () => {
+  const files = ["values/agg_empty_object.json", "values/agg_null.json", "values/agg_scalar.json"];
+  await withCorpusFiles(files, (r) => {
+    for (const f of files) {
+      const named = findingsNaming(r.report!, f);
+      assert.ok(
+        named.some((x) =>
+          x.code === "artifact_unreadable" && /Named like an agg record/.test(x.message)
+        ),
+        `${f}: ${JSON.stringify(named.map((x) => x.message))}`,
+      );
+    }
+  });
+});
+
+Deno.test("an over-long JSONL line is reported with its line number and the limit", async () => {
+  await withTemp("hostile_line", async (dir) => {
+    await Deno.mkdir(`${dir}/in`);
+    await Deno.writeTextFile(
+      `${dir}/in/profile_export.jsonl`,
+      "[" + "1,".repeat(1_100_000) + "1]\n",
+    );
+    const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`, ["--max-line-mb", "1"]);
+    assertContract(r, "over-long line");
+    const msg = findingsNaming(r.report!, "profile_export.jsonl").map((f) => f.message).join(" ");
+    assert.match(msg, /line 1: Line longer than 1048576 bytes; skipped/);
+    assert.ok(!msg.includes("\u0000"));
+  });
+});
+
+Deno.test("lone-CR line endings in detailed_results.csv: merged rows are counted issues naming the file", async () => {
+  // The CSV dialect (pandas' output) ends records at \n or \r\n; a lone \r is data. A file that
+  // ends some rows with a lone \r therefore has rows that run together, and each such row is an
+  // issue with its line number rather than a silently wrong count.
+  await withTemp("hostile_cr", async (dir) => {
+    await Deno.mkdir(`${dir}/in`);
+    await Deno.copyFile(
+      `${HOSTILE_DIR}lineendings/detailed_results.csv`,
+      `${dir}/in/detailed_results.csv`,
+    );
+    const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
+    assertContract(r, "mixed line endings");
+    const named = findingsNaming(r.report!, "detailed_results.csv");
+    assert.ok(
+      named.some((f) => f.code === "artifact_unreadable" && (f.evidence.issue_count as number) > 0),
+    );
+    const total = r.report!.cells[0]?.metrics.num_requests_total ?? 0;
+    assert.ok(total > 0 && total < 15, `counted ${total}`);
+  });
+});
+
+Deno.test("<script> in a file name never appears raw in report.md", async () => {
+  await withTemp("hostile_script", async (dir) => {
+    const name = HOSTILE_NAMES.find((n) => n.includes("<script>"))!;
+    await copySeed(REAL_AGG, `${dir}/in/${name}`);
+    const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
+    assertContract(r, "script name");
+    assert.ok(!/<script/i.test(r.markdown!));
+  });
+});
