@@ -4,9 +4,10 @@
  * @module
  */
 import { crossCheckAggregates } from "./crosscheck.ts";
+import { finding } from "./finding.ts";
 import { foldGroups } from "./fold.ts";
 import { groupKeys, runDirOf } from "./grouping.ts";
-import { attachTimelines, type TimelineInput } from "./timeline.ts";
+import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
 import type { BaselineMatch } from "./baseline.ts";
 import type { Curve, Frontier } from "./curves.ts";
@@ -85,14 +86,7 @@ export interface Report {
 }
 
 /** A timeline file and the cell it was attached to (or none). */
-export interface RunTimeline {
-  path: string;
-  cell_id: string | null;
-  sample_count: number;
-  bad_lines: number;
-  first_observed_at: string | null;
-  last_observed_at: string | null;
-}
+export type RunTimeline = AttachedTimelines["runTimelines"][number];
 
 /** Inputs of {@link analyze}. */
 export interface AnalyzeInput {
@@ -103,16 +97,6 @@ export interface AnalyzeInput {
   timelines: readonly TimelineInput[];
   thresholds: Record<string, Record<string, number>>;
   baseline?: { source: string; cells: readonly Cell[] } | null;
-}
-
-function finding(
-  code: string,
-  severity: Severity,
-  cellId: string | null,
-  message: string,
-  evidence: Record<string, unknown>,
-): Finding {
-  return { code, severity, cell_id: cellId, message, evidence, source: "analyzer" };
 }
 
 /** Sort findings: severity (critical first), code, cell, message, evidence. */

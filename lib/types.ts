@@ -230,27 +230,13 @@ export interface Cell extends Identity {
   findings: Finding[];
 }
 
-/** Result of parsing one artifact, before folding into cells. */
-export interface CellRecord {
+/** A parser's record placed in its cell: the draft plus its group key and artifact. */
+export interface CellRecord extends Omit<RecordDraft, "sub_key"> {
   /** Cells are merged by this key (derived from paths and names, never from discovery order). */
   group_key: string;
   /** Relative path of the artifact this record came from. */
   artifact: string;
   kind: ArtifactKind;
-  source_format: SourceFormat;
-  /**
-   * Higher wins when two records set the same field: AgentX per-request data (30) beats AgentX
-   * aggregates (20); a fixed-sequence agg (25) beats its raw result (20), whose numbers it is
-   * derived from exactly, and the raw file fills what the agg lacks (counts, percentiles).
-   */
-  priority: number;
-  identity: Partial<Identity>;
-  metrics: Partial<Metrics>;
-  extra_percentiles?: Record<string, number>;
-  eval?: EvalResults;
-  notes?: Record<string, unknown>;
-  /** Whether this record can stand alone as a cell's primary record. */
-  primary: boolean;
 }
 
 /** A problem found while reading one artifact. */
@@ -265,7 +251,11 @@ export interface RecordDraft {
   /** Distinguishes several records of one artifact (rows of an array); omitted for one record. */
   sub_key?: string;
   source_format: SourceFormat;
-  /** Higher wins when two records set the same field (see {@link CellRecord.priority}). */
+  /**
+   * Higher wins when two records set the same field: AgentX per-request data (30) beats AgentX
+   * aggregates (20); a fixed-sequence agg (25) beats its raw result (20), whose numbers it is
+   * derived from exactly, and the raw file fills what the agg lacks (counts, percentiles).
+   */
   priority: number;
   identity: Partial<Identity>;
   metrics: Partial<Metrics>;

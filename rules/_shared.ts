@@ -2,8 +2,9 @@
  * Helpers shared by the detectors: tolerant comparisons, number formatting, curve steps.
  * @module
  */
+import { finding } from "../lib/finding.ts";
 import type { Curve, CurvePoint } from "../lib/curves.ts";
-import type { Cell, Finding, Severity } from "../lib/types.ts";
+import type { Cell, Finding } from "../lib/types.ts";
 
 /**
  * Relative tolerance for threshold comparisons, so that a value exactly at a threshold in
@@ -64,17 +65,6 @@ export function fmtRatio(r: number): string {
 export function fmtGain(g: number): string {
   const p = g * 100;
   return `${p >= 0 ? "+" : ""}${p.toFixed(1)} %`;
-}
-
-/** An analyzer finding. */
-export function finding(
-  code: string,
-  severity: Severity,
-  cellId: string | null,
-  message: string,
-  evidence: Record<string, unknown>,
-): Finding {
-  return { code, severity, cell_id: cellId, message, evidence, source: "analyzer" };
 }
 
 /** Cells by id. */
@@ -161,3 +151,5 @@ export function tooFewPoints(
     },
   );
 }
+
+export { finding };

@@ -14,6 +14,7 @@ import { renderJson } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { DEFAULT_LIMITS, loadAll, type LoadLimits } from "./load.ts";
 import { readText, textLines } from "./read.ts";
+import { oneOf, UsageError } from "./cli_args.ts";
 import { errText, walkResults } from "./walk.ts";
 import { removePendingWrites, writeAtomic } from "./write.ts";
 
@@ -43,9 +44,6 @@ Options:
 
 Exit codes: 0 report written, nothing at or above --fail-on; 1 highest finding is a warning and
 --fail-on is warning; 2 a critical finding and --fail-on is warning or critical; 3 no report.`;
-
-/** A usage error: exit 3 with this message. */
-class UsageError extends Error {}
 
 /** Output channels and environment, injectable for tests. */
 export interface AnalyzeIo {
@@ -85,15 +83,6 @@ function megabytes(flag: string, value: string | undefined, fallback: number): n
     );
   }
   return Math.round(n * 1024 * 1024);
-}
-
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(
-      `Invalid value "${value}" for --${flag}; allowed values: ${allowed.join(", ")}`,
-    );
-  }
-  return value as T;
 }
 
 function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
@@ -342,8 +331,8 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   if (o.strict && o["best-effort"]) {
     throw new UsageError("--strict and --best-effort exclude each other");
   }
-  const format = oneOf("format", o.format!, ["json", "md", "both"] as const);
-  const failOn = oneOf("fail-on", o["fail-on"]!, ["never", "warning", "critical"] as const);
+  const format = oneOf("--format", o.format!, ["json", "md", "both"] as const);
+  const failOn = oneOf("--fail-on", o["fail-on"]!, ["never", "warning", "critical"] as const);
   const generatedAt = resolveGeneratedAt(o["generated-at"], io);
   let thresholds = defaultThresholds();
   if (o.thresholds !== undefined) {

@@ -3,6 +3,7 @@
  * the exit code. All network, clock, file and console access of the live overlay lives here.
  * @module
  */
+import { oneOf, UsageError } from "./cli_args.ts";
 import { parseArgs } from "node:util";
 import { type Finding, SEVERITY_RANK } from "../types.ts";
 import { type EngineOverride, identifyPage, type Probes } from "../../live/identify.ts";
@@ -69,8 +70,6 @@ export interface DisaggOptions {
   timeline: string | null;
   failOn: typeof FAIL_ON[number];
 }
-
-class UsageError extends Error {}
 
 function num(
   flag: string,
@@ -140,18 +139,8 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
   };
   const prefill = target("--prefill", values.prefill);
   const decode = target("--decode", values.decode);
-  const engine = (values.engine ?? "auto") as EngineOverride;
-  if (!ENGINES.includes(engine)) {
-    throw new UsageError(
-      `Invalid value for --engine: "${values.engine}" (allowed: ${ENGINES.join(", ")})`,
-    );
-  }
-  const failOn = (values["fail-on"] ?? "critical") as DisaggOptions["failOn"];
-  if (!FAIL_ON.includes(failOn)) {
-    throw new UsageError(
-      `Invalid value for --fail-on: "${values["fail-on"]}" (allowed: ${FAIL_ON.join(", ")})`,
-    );
-  }
+  const engine: EngineOverride = oneOf("--engine", values.engine ?? "auto", ENGINES);
+  const failOn = oneOf("--fail-on", values["fail-on"] ?? "critical", FAIL_ON);
   let count: number | null = null;
   if (values.count !== undefined) {
     const c = Number(values.count);
