@@ -1,0 +1,557 @@
+/**
+ * The benchmark harness: generates synthetic campaigns (bench/generate.ts), runs the real CLI on
+ * them as a child process, and prints wall time, peak RSS, bytes parsed, MB/s and cells/s as a
+ * Markdown table, with the hardware it ran on. Timings are never asserted; this only measures.
+ *
+ * Peak RSS: when `/usr/bin/time` exists the child runs under `/usr/bin/time -v` and the
+ * "Maximum resident set size" it reports (the kernel's ru_maxrss of the child) is used; otherwise
+ * `/proc/<pid>/status` is polled every 20 ms while the child runs and the largest VmHWM/VmRSS
+ * seen is kept (it can miss a spike shorter than 20 ms). The table says which method was used.
+ *
+ * Generated data goes to `bench/out/data/` (git-ignored) and is reused when a tree with the same
+ * parameters already exists; `--fresh` regenerates it.
+ *
+ * @example
+ * ```sh
+ * deno task bench            # full run, median of 3 runs per scenario
+ * deno task bench --quick    # smaller scenarios, 1 run each
+ * ```
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import {
+  generateAgentx,
+  generateDetailedResults,
+  generateFixedSeq,
+  generateMixed,
+  type GenStats,
+} from "./generate.ts";
+
+const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+const MAIN_TS = `${REPO}/main.ts`;
+const TIME_BIN = "/usr/bin/time";
+/** A scenario whose first run takes longer than this is not repeated. */
+const SLOW_S = 30;
+
+/** How one scenario's input is produced. */
+interface Scenario {
+  name: string;
+  /** What the target in the issue says, if any (printed beside the result, never asserted). */
+  target?: string;
+  /** Cache key of the generated tree (parameters). */
+  key: string;
+  generate: (dir: string) => Promise<GenStats>;
+  /** Run the bundle instead of main.ts. */
+  viaBundle?: boolean;
+}
+
+/** One measured run. */
+interface Sample {
+  wallS: number;
+  rssKb: number | null;
+  code: number;
+}
+
+/** A row of the result table. */
+interface Row {
+  name: string;
+  cells: number | null;
+  files: number | null;
+  bytesParsed: number | null;
+  wallS: number;
+  wallMinS: number;
+  wallMaxS: number;
+  rssMb: number | null;
+  rssMaxMb: number | null;
+  runs: number;
+  target: string;
+  note: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Text of a /proc file. Deno wants `--allow-all` to read /proc directly, so without it the file is
+ * read through `cat` (the bench has `--allow-run`).
+ */
+async function readProc(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    const out = await new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
+      .output();
+    if (out.code !== 0) throw new Error(`Cannot read ${path}`);
+    return new TextDecoder().decode(out.stdout);
+  }
+}
+
+/** CPU model, logical cores and memory, from /proc (Linux) or Deno's APIs. */
+async function hardware(): Promise<string> {
+  let cpu = "unknown CPU";
+  let memMb = (Deno.systemMemoryInfo?.().total ?? 0) / 1024 / 1024;
+  try {
+    const info = await readProc("/proc/cpuinfo");
+    cpu = /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? cpu;
+    const mem = await readProc("/proc/meminfo");
+    memMb = Number(/^MemTotal:\s+(\d+)/m.exec(mem)?.[1] ?? 0) / 1024;
+  } catch {
+    // Not Linux: keep what Deno reported.
+  }
+  const cores = navigator.hardwareConcurrency;
+  return `${cpu}, ${cores} logical cores, ${
+    (memMb / 1024).toFixed(1)
+  } GiB RAM, ${Deno.build.target}, deno ${Deno.version.deno}`;
+}
+
+/** Largest VmHWM/VmRSS of a running process, polled every 20 ms until `done` resolves. */
+async function pollRss(pid: number, done: Promise<unknown>): Promise<number | null> {
+  let max: number | null = null;
+  let finished = false;
+  done.finally(() => (finished = true));
+  while (!finished) {
+    try {
+      const s = await readProc(`/proc/${pid}/status`);
+      for (const key of ["VmHWM", "VmRSS"]) {
+        const m = new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(s);
+        if (m) max = Math.max(max ?? 0, Number(m[1]));
+      }
+    } catch {
+      // The process is gone (or /proc is unavailable).
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return max;
+}
+
+/** Run `cmd args`, measuring wall time and peak RSS of the child. */
+async function measure(cmd: string, args: string[], useTime: boolean): Promise<Sample> {
+  if (useTime) {
+    const stats = await Deno.makeTempFile({ prefix: "ig_bench_time_" });
+    const t0 = performance.now();
+    const out = await new Deno.Command(TIME_BIN, {
+      args: ["-v", "-o", stats, cmd, ...args],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      cwd: REPO,
+    }).output();
+    const wallS = (performance.now() - t0) / 1000;
+    const text = await Deno.readTextFile(stats);
+    await Deno.remove(stats);
+    const rss = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(text);
+    const status = /Exit status:\s*(\d+)/.exec(text);
+    if (out.code !== 0 && !status) {
+      throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr).slice(0, 500)}`);
+    }
+    return {
+      wallS,
+      rssKb: rss ? Number(rss[1]) : null,
+      code: status ? Number(status[1]) : out.code,
+    };
+  }
+  const t0 = performance.now();
+  const child = new Deno.Command(cmd, {
+    args,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    cwd: REPO,
+  }).spawn();
+  const status = child.status;
+  const rssKb = await pollRss(child.pid, status);
+  const { code } = await status;
+  return { wallS: (performance.now() - t0) / 1000, rssKb, code };
+}
+
+/** Sum of the sizes of artifacts the report says were parsed, and the cell count. */
+async function reportTotals(
+  outDir: string,
+): Promise<{ bytes: number; cells: number; files: number }> {
+  const report = JSON.parse(await Deno.readTextFile(`${outDir}/report.json`));
+  let bytes = 0;
+  let files = 0;
+  for (const a of report.artifact_manifest?.discovered ?? []) {
+    files++;
+    if (a.parsed === true) bytes += a.size ?? 0;
+  }
+  return { bytes, cells: report.run_summary?.cells_total ?? report.cells?.length ?? 0, files };
+}
+
+/** Generate a scenario's tree unless an identical one is cached. */
+async function ensureData(dataRoot: string, s: Scenario, fresh: boolean): Promise<string> {
+  const dir = `${dataRoot}/${s.key}`;
+  const marker = `${dir}.done.json`;
+  if (!fresh && (await exists(marker))) return dir;
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  const t0 = performance.now();
+  const g = await s.generate(dir);
+  const secs = (performance.now() - t0) / 1000;
+  await Deno.writeTextFile(marker, JSON.stringify({ ...g, generateS: secs }) + "\n");
+  log(
+    `  generated ${s.key}: ${g.cells} cells, ${g.files} files, ${
+      (g.bytes / 1e6).toFixed(1)
+    } MB in ${secs.toFixed(1)} s`,
+  );
+  return dir;
+}
+
+function log(msg: string): void {
+  console.error(msg);
+}
+
+function fmt(n: number | null, digits = 2): string {
+  return n === null || !Number.isFinite(n) ? "–" : n.toFixed(digits);
+}
+
+function scenarios(quick: boolean): Scenario[] {
+  const mb = 1e6;
+  if (quick) {
+    return [
+      {
+        name: "fixed-seq 1k cells",
+        key: "fs-1000",
+        generate: (d) => generateFixedSeq(d, { cells: 1000 }),
+      },
+      {
+        name: "fixed-seq 5k cells",
+        key: "fs-5000",
+        generate: (d) => generateFixedSeq(d, { cells: 5000 }),
+      },
+      {
+        name: "detailed_results.csv 50 MB",
+        key: "dr-50",
+        generate: (d) => singleDetailed(d, 50 * mb),
+      },
+      {
+        name: "detailed_results.csv 200 MB",
+        target: "≥ 175 MB/s, RSS < 200 MB",
+        key: "dr-200",
+        generate: (d) => singleDetailed(d, 200 * mb),
+      },
+      {
+        name: "AgentX sweep 10 × 5 MB",
+        key: "ax-10x5",
+        generate: (d) => generateAgentx(d, { cells: 10, bytesPerCell: 5 * mb }),
+      },
+      {
+        name: "mixed (500 fixed-seq, 2 multi-node curves, 4 AgentX × 5 MB)",
+        key: "mixed-500-2-4x5",
+        generate: (d) =>
+          generateMixed(d, {
+            fixedSeqCells: 500,
+            multinodeCurves: 2,
+            agentxCells: 4,
+            agentxBytesPerCell: 5 * mb,
+          }),
+      },
+    ];
+  }
+  return [
+    {
+      name: "fixed-seq 1k cells",
+      key: "fs-1000",
+      generate: (d) => generateFixedSeq(d, { cells: 1000 }),
+    },
+    {
+      name: "fixed-seq 10k cells",
+      target: "< 1.5 s, < 200 MB",
+      key: "fs-10000",
+      generate: (d) => generateFixedSeq(d, { cells: 10000 }),
+    },
+    {
+      name: "fixed-seq 10k cells (bundle)",
+      target: "< 1.5 s, < 200 MB",
+      key: "fs-10000",
+      generate: (d) => generateFixedSeq(d, { cells: 10000 }),
+      viaBundle: true,
+    },
+    {
+      name: "fixed-seq 50k cells",
+      target: "< 7 s, < 500 MB",
+      key: "fs-50000",
+      generate: (d) => generateFixedSeq(d, { cells: 50000 }),
+    },
+    {
+      name: "detailed_results.csv 200 MB",
+      target: "≥ 175 MB/s, RSS < 200 MB",
+      key: "dr-200",
+      generate: (d) => singleDetailed(d, 200 * mb),
+    },
+    {
+      name: "detailed_results.csv 1 GB",
+      target: "≥ 175 MB/s, RSS < 200 MB (= 200 MB case)",
+      key: "dr-1000",
+      generate: (d) => singleDetailed(d, 1000 * mb),
+    },
+    {
+      name: "AgentX sweep 50 × 20 MB",
+      key: "ax-50x20",
+      generate: (d) => generateAgentx(d, { cells: 50, bytesPerCell: 20 * mb }),
+    },
+    {
+      name: "mixed (2k fixed-seq, 8 multi-node curves, 10 AgentX × 10 MB)",
+      key: "mixed-2000-8-10x10",
+      generate: (d) =>
+        generateMixed(d, {
+          fixedSeqCells: 2000,
+          multinodeCurves: 8,
+          agentxCells: 10,
+          agentxBytesPerCell: 10 * mb,
+        }),
+    },
+  ];
+}
+
+/** One AgentX cell holding only a `detailed_results.csv` of `bytes` bytes. */
+async function singleDetailed(dir: string, bytes: number): Promise<GenStats> {
+  const st = await generateDetailedResults(
+    `${dir}/agentic_dsr1_tp4_bs32_offloadoff_fp4_vllm_tp4-ep4-dpafalse_disagg-false_spec-none_conc32_b200-dgxc-slurm_7/trace_replay/detailed_results.csv`,
+    { targetBytes: bytes, users: 32, seed: 99 },
+  );
+  return { files: 1, bytes: st.bytes, cells: 1 };
+}
+
+/** Bundle main.ts into `dir`; returns the bundle path or null when bundling fails. */
+async function buildBundle(dir: string): Promise<string | null> {
+  const path = `${dir}/inferguard.bundle.js`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "deno", "-o", path, MAIN_TS],
+    cwd: REPO,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) {
+    log(`  deno bundle failed: ${new TextDecoder().decode(out.stderr).trim().slice(0, 300)}`);
+    return null;
+  }
+  return path;
+}
+
+function table(rows: Row[], rssMethod: string): string {
+  const lines = [
+    `| Scenario | Cells | Files | Parsed MB | Wall s (median) | min–max s | Peak RSS MB (median / max) | MB/s | cells/s | Runs | Target |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|`,
+  ];
+  for (const r of rows) {
+    const mbps = r.bytesParsed === null || r.wallS === 0 ? null : r.bytesParsed / 1e6 / r.wallS;
+    const cps = r.cells === null || r.cells === 0 ? null : r.cells / r.wallS;
+    lines.push(
+      `| ${r.name}${r.note ? ` (${r.note})` : ""} | ${r.cells ?? "–"} | ${r.files ?? "–"} | ${
+        r.bytesParsed === null ? "–" : fmt(r.bytesParsed / 1e6, 1)
+      } | ${fmt(r.wallS, 3)} | ${fmt(r.wallMinS, 3)}–${fmt(r.wallMaxS, 3)} | ${fmt(r.rssMb, 0)} / ${
+        fmt(r.rssMaxMb, 0)
+      } | ${fmt(mbps, 1)} | ${
+        fmt(cps, cps !== null && cps < 10 ? 2 : 0)
+      } | ${r.runs} | ${r.target} |`,
+    );
+  }
+  lines.push("", `Peak RSS measured with ${rssMethod}.`);
+  return lines.join("\n");
+}
+
+async function runScenario(
+  label: string,
+  target: string,
+  cmd: string,
+  args: string[],
+  runs: number,
+  useTime: boolean,
+  outDir: string | null,
+): Promise<Row> {
+  const samples: Sample[] = [];
+  let note = "";
+  for (let i = 0; i < runs; i++) {
+    if (outDir) await Deno.remove(outDir, { recursive: true }).catch(() => {});
+    const s = await measure(cmd, args, useTime);
+    if (s.code !== 0) throw new Error(`${label}: exit code ${s.code} (${cmd} ${args.join(" ")})`);
+    samples.push(s);
+    // Keep the whole bench under 10 minutes: a scenario this slow is measured once.
+    if (i === 0 && runs > 1 && s.wallS > SLOW_S) {
+      note = `1 run: first took > ${SLOW_S} s`;
+      log(`  ${label}: ${s.wallS.toFixed(1)} s, measuring once`);
+      break;
+    }
+    log(
+      `  ${label} run ${i + 1}/${runs}: ${s.wallS.toFixed(3)} s, ${
+        fmt(s.rssKb && s.rssKb / 1024, 0)
+      } MB`,
+    );
+  }
+  const totals = outDir ? await reportTotals(outDir) : null;
+  const walls = samples.map((s) => s.wallS);
+  const rss = samples.map((s) => s.rssKb).filter((x): x is number => x !== null);
+  return {
+    name: label,
+    cells: totals?.cells ?? null,
+    files: totals?.files ?? null,
+    bytesParsed: totals?.bytes ?? null,
+    wallS: median(walls),
+    wallMinS: Math.min(...walls),
+    wallMaxS: Math.max(...walls),
+    rssMb: rss.length ? median(rss) / 1024 : null,
+    rssMaxMb: rss.length ? Math.max(...rss) / 1024 : null,
+    runs: samples.length,
+    target,
+    note,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      quick: { type: "boolean" },
+      runs: { type: "string" },
+      data: { type: "string" },
+      only: { type: "string" },
+      fresh: { type: "boolean" },
+      "no-time": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(
+      "Usage: deno task bench [--quick] [--runs N] [--only SUBSTRING,...] [--data DIR] [--fresh] [--no-time]",
+    );
+    return;
+  }
+  const quick = values.quick ?? false;
+  const runs = Number(values.runs ?? (quick ? 1 : 3));
+  const dataRoot = values.data ?? `${REPO}/bench/out/data`;
+  const useTime = !values["no-time"] && (await exists(TIME_BIN));
+  const rssMethod = useTime
+    ? "`/usr/bin/time -v` (Maximum resident set size of the child)"
+    : "polling `/proc/<pid>/status` VmHWM/VmRSS every 20 ms";
+  const only = values.only?.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const pick = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
+
+  const hw = await hardware();
+  log(`inferguard benchmark — ${hw}`);
+  const t0 = performance.now();
+  const tmp = await Deno.makeTempDir({ prefix: "ig_bench_" });
+  const deno = Deno.execPath();
+  const runArgs = ["run", "--allow-read", "--allow-write"];
+  const rows: Row[] = [];
+  try {
+    const bundle = await buildBundle(tmp);
+    // Warm the module cache once so the first measured run is not a compile.
+    await measure(deno, [...runArgs, MAIN_TS, "--help"], false);
+
+    if (pick("startup")) {
+      rows.push(
+        await runScenario(
+          "startup `--help` (deno run main.ts)",
+          "",
+          deno,
+          [
+            "run",
+            MAIN_TS,
+            "--help",
+          ],
+          Math.max(runs, 5),
+          useTime,
+          null,
+        ),
+      );
+      if (bundle) {
+        rows.push(
+          await runScenario(
+            "startup `--help` (bundle)",
+            "",
+            deno,
+            [
+              "run",
+              "--no-config",
+              bundle,
+              "--help",
+            ],
+            Math.max(runs, 5),
+            useTime,
+            null,
+          ),
+        );
+      }
+      const binary = `${REPO}/dist/inferguard`;
+      if (await exists(binary)) {
+        rows.push(
+          await runScenario(
+            "startup `--help` (compiled binary)",
+            "",
+            binary,
+            ["--help"],
+            Math.max(
+              runs,
+              5,
+            ),
+            useTime,
+            null,
+          ),
+        );
+      }
+    }
+
+    for (const s of scenarios(quick)) {
+      if (!pick(s.name)) continue;
+      if (s.viaBundle && !bundle) continue;
+      log(`${s.name}`);
+      const dir = await ensureData(dataRoot, s, values.fresh ?? false);
+      const out = `${tmp}/report-${s.key}`;
+      const entry = s.viaBundle ? ["--no-config", bundle!] : [MAIN_TS];
+      const args = [
+        ...runArgs,
+        ...entry,
+        "analyze",
+        dir,
+        "--output-dir",
+        out,
+        "--generated-at",
+        "2026-01-01T00:00:00Z",
+        "--fail-on",
+        "never",
+        "--quiet",
+      ];
+      rows.push(await runScenario(s.name, s.target ?? "", deno, args, runs, useTime, out));
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+  const totalS = (performance.now() - t0) / 1000;
+  const md = [
+    `## inferguard benchmark`,
+    "",
+    `Hardware: ${hw}`,
+    "",
+    `Runs per scenario: ${runs} (median reported)${quick ? ", --quick" : ""}. Total ${
+      totalS.toFixed(0)
+    } s including data generation.`,
+    "",
+    table(rows, rssMethod),
+    "",
+  ].join("\n");
+  console.log(md);
+  await Deno.mkdir(`${REPO}/bench/out`, { recursive: true });
+  await Deno.writeTextFile(`${REPO}/bench/out/results.md`, md);
+  await Deno.writeTextFile(
+    `${REPO}/bench/out/results.json`,
+    JSON.stringify({ hardware: hw, runs, quick, rssMethod, totalS, rows }, null, 2) + "\n",
+  );
+}
+
+if (import.meta.main) {
+  await main();
+}

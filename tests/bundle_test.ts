@@ -1,0 +1,167 @@
+/**
+ * The single-file bundle (`deno task bundle`) is self-contained and behaves exactly like
+ * `deno run main.ts`: it is built into a temp dir, inspected for imports that would need the
+ * network or a package cache, then run with `--no-config --no-remote --no-npm` on every golden
+ * case and the sample tree, and its reports must be byte-identical to the source run's.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { MAIN_TS } from "./_cli.ts";
+
+const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+const GENERATED_AT = "2026-01-01T00:00:00Z";
+/** The permissions `deno task compile` grants, minus the network `analyze` never uses. */
+const PERMS = ["--allow-read", "--allow-write", "--allow-env=SOURCE_DATE_EPOCH,NO_COLOR"];
+/** Flags that make any import outside the bundle file fail. */
+const SEALED = ["--no-config", "--no-lock", "--no-remote", "--no-npm"];
+
+function env(): Record<string, string> {
+  const out: Record<string, string> = { NO_COLOR: "1" };
+  for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"]) {
+    const v = Deno.env.get(name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function deno(args: string[], cwd: string): Promise<Run> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    env: env(),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Every module specifier the bundle still imports (static, side-effect and dynamic). */
+function importSpecifiers(code: string): { literal: string[]; dynamicNonLiteral: number } {
+  const literal: string[] = [];
+  const fromRe = /(?:^|[\s;}])(?:import|export)\s*(?:[\w*${}\s,]+?\s*from\s*)?["']([^"']+)["']/g;
+  for (const m of code.matchAll(fromRe)) literal.push(m[1]);
+  let dynamicNonLiteral = 0;
+  for (const m of code.matchAll(/(?<![\w$.])import\s*\(\s*(["'`]?)([^)"'`]*)/g)) {
+    if (m[1] === "" || m[1] === "`") dynamicNonLiteral++;
+    else literal.push(m[2]);
+  }
+  for (const m of code.matchAll(/(?<![\w$.])require\s*\(\s*["']([^"']+)["']/g)) literal.push(m[1]);
+  return { literal, dynamicNonLiteral };
+}
+
+async function listInputs(): Promise<{ name: string; input: string }[]> {
+  const out: { name: string; input: string }[] = [];
+  const cases = `${REPO}/testdata/cases`;
+  try {
+    for await (const e of Deno.readDir(cases)) {
+      if (!e.isDirectory) continue;
+      const input = `${cases}/${e.name}/input`;
+      try {
+        if ((await Deno.stat(input)).isDirectory) out.push({ name: `case ${e.name}`, input });
+      } catch {
+        // A case still being written: no input yet.
+      }
+    }
+  } catch {
+    // No golden cases yet.
+  }
+  out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  out.push({ name: "sample", input: `${REPO}/testdata/sample` });
+  return out;
+}
+
+/** Offset of the first differing byte, or -1 when equal. */
+function firstDifference(a: Uint8Array | null, b: Uint8Array | null): number {
+  if (a === null || b === null) return a === b ? -1 : 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+async function readOrNull(path: string): Promise<Uint8Array | null> {
+  try {
+    return await Deno.readFile(path);
+  } catch {
+    return null;
+  }
+}
+
+Deno.test("bundle: self-contained and byte-identical to deno run main.ts", async (t) => {
+  const tmp = await Deno.makeTempDir({ prefix: "ig_bundle_test_" });
+  try {
+    const bundle = `${tmp}/inferguard.bundle.js`;
+    const built = await deno(
+      ["bundle", "--quiet", "--platform", "deno", "-o", bundle, "main.ts"],
+      REPO,
+    );
+    assert.equal(built.code, 0, `deno bundle failed:\n${built.stderr}`);
+    const code = await Deno.readTextFile(bundle);
+
+    await t.step("no import left that needs the network or a package cache", () => {
+      const { literal, dynamicNonLiteral } = importSpecifiers(code);
+      assert.equal(dynamicNonLiteral, 0, "a dynamic import( of a computed specifier remains");
+      const outside = literal.filter((s) => !s.startsWith("node:"));
+      assert.deepEqual(outside, [], `unresolved imports: ${outside.join(", ")}`);
+      assert.ok(literal.length > 0, "expected the node: built-ins to stay imports");
+      for (const scheme of ["npm:", "jsr:"]) {
+        assert.ok(!code.includes(`"${scheme}`), `a ${scheme} specifier is left in the bundle`);
+      }
+    });
+
+    await t.step("--version and --help work from the bundle", async () => {
+      const [src, bun] = await Promise.all([
+        deno(["run", ...PERMS, MAIN_TS, "--version"], tmp),
+        deno(["run", ...PERMS, ...SEALED, bundle, "--version"], tmp),
+      ]);
+      assert.equal(bun.code, 0, bun.stderr);
+      assert.match(bun.stdout, /^inferguard \d+\.\d+\.\d+/);
+      assert.equal(bun.stdout, src.stdout);
+      const help = await deno(["run", ...SEALED, bundle, "--help"], tmp);
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stderr, /Usage:/);
+      assert.match(help.stderr, /inferguard analyze <results_dir>/);
+    });
+
+    for (const { name, input } of await listInputs()) {
+      await t.step(`${name}: same exit code and byte-identical reports`, async () => {
+        const outSrc = `${tmp}/out-src/${name.replaceAll(" ", "_")}`;
+        const outBun = `${tmp}/out-bundle/${name.replaceAll(" ", "_")}`;
+        const args = (out: string) => [
+          "analyze",
+          input,
+          "--output-dir",
+          out,
+          "--generated-at",
+          GENERATED_AT,
+          "--quiet",
+        ];
+        const [src, bun] = await Promise.all([
+          deno(["run", ...PERMS, MAIN_TS, ...args(outSrc)], tmp),
+          deno(["run", ...PERMS, ...SEALED, bundle, ...args(outBun)], tmp),
+        ]);
+        assert.equal(bun.code, src.code, `exit codes differ; bundle stderr:\n${bun.stderr}`);
+        assert.equal(bun.stderr, src.stderr);
+        assert.equal(bun.stdout, src.stdout);
+        for (const file of ["report.json", "report.md"]) {
+          const a = await readOrNull(`${outSrc}/${file}`);
+          const b = await readOrNull(`${outBun}/${file}`);
+          assert.ok(a !== null || src.code === 3, `${file} missing from the source run`);
+          const at = firstDifference(a, b);
+          assert.equal(at, -1, `${file} differs between the bundle and main.ts at byte ${at}`);
+        }
+      });
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
