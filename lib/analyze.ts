@@ -344,10 +344,14 @@ export function analyze(input: AnalyzeInput): Report {
   });
   const withLead = tl.applyLeadTimes(detected.findings);
   const allFindings = sortFindings([...findings, ...tl.findings, ...detected.findings]);
-  const finalCells = withLead.map((c) => ({
-    ...c,
-    findings: allFindings.filter((f) => f.cell_id === c.cell_id),
-  }));
+  const byCell = new Map<string, Finding[]>();
+  for (const f of allFindings) {
+    if (f.cell_id === null) continue;
+    const list = byCell.get(f.cell_id);
+    if (list) list.push(f);
+    else byCell.set(f.cell_id, [f]);
+  }
+  const finalCells = withLead.map((c) => ({ ...c, findings: byCell.get(c.cell_id) ?? [] }));
 
   const byStatus = { complete: 0, partial: 0, failed: 0, unknown: 0 };
   const byFormat: Record<string, number> = {};
@@ -395,9 +399,10 @@ export function analyze(input: AnalyzeInput): Report {
         ? {
           source: input.baseline.source,
           matched: matches.length,
-          unmatched: finalCells.map((c) => c.cell_id).filter((id) =>
-            !matches.some((x) => x.cell_id === id)
-          ),
+          unmatched:
+            ((matched) => finalCells.map((c) => c.cell_id).filter((id) => !matched.has(id)))(
+              new Set(matches.map((x) => x.cell_id)),
+            ),
           matches,
         }
         : null,

@@ -136,8 +136,12 @@ export function attachTimelines(
     findings: [...deduped.values()],
     runTimelines,
     applyLeadTimes(findings) {
+      if (summaries.size === 0) return withTimeline;
+      const cliffCells = new Set(
+        findings.filter((f) => f.code === "ttft_cliff").map((f) => f.cell_id),
+      );
       return withTimeline.map((c) => {
-        const cliff = findings.find((f) => f.code === "ttft_cliff" && f.cell_id === c.cell_id);
+        const cliff = cliffCells.has(c.cell_id);
         const startS = typeof c.notes.benchmark_start_time_unix === "number"
           ? c.notes.benchmark_start_time_unix
           : null;

@@ -21,22 +21,42 @@ function metricName(stat: string, what: string): MetricField | null {
   return FIELDS.has(name) ? name as MetricField : null;
 }
 
+/** What a statistic key means: its verbatim name in seconds, its cell field, and its unit. */
+interface StatKey {
+  extra: string;
+  field: MetricField | null;
+  ms: boolean;
+}
+
+/** Keys repeat across thousands of files: parse each distinct key once (`null`: not a statistic). */
+const keyCache = new Map<string, StatKey | null>();
+
+function statKey(key: string): StatKey | null {
+  let k = keyCache.get(key);
+  if (k !== undefined) return k;
+  const m = key.match(STAT_KEY);
+  if (m) {
+    const what = m[2] === "ttlt" ? "e2el" : m[2];
+    k = { extra: `${m[1]}_${what}`, field: metricName(m[1], what), ms: m[3] !== undefined };
+  } else k = null;
+  if (keyCache.size < 10_000) keyCache.set(key, k);
+  return k;
+}
+
 /**
  * Read every `<stat>_<metric>[_ms]` key of a flat record. Millisecond keys are divided by 1000.
  * Values that are zero or negative stand for "unknown" (failed runs, mock rows) and are skipped.
  */
 export function flatLatency(obj: Record<string, unknown>): FlatLatency {
   const out: FlatLatency = { metrics: {}, extra: {} };
-  for (const [key, raw] of Object.entries(obj)) {
-    const m = key.match(STAT_KEY);
-    if (!m) continue;
-    const value = num(raw);
+  for (const key in obj) {
+    const k = statKey(key);
+    if (k === null) continue;
+    const value = num(obj[key]);
     if (value === null || value <= 0) continue;
-    const seconds = m[3] ? value / 1000 : value;
-    const what = m[2] === "ttlt" ? "e2el" : m[2];
-    out.extra[`${m[1]}_${what}`] = seconds;
-    const field = metricName(m[1], what);
-    if (field) out.metrics[field] ??= seconds;
+    const seconds = k.ms ? value / 1000 : value;
+    out.extra[k.extra] = seconds;
+    if (k.field) out.metrics[k.field] ??= seconds;
   }
   // srt-slurm lists: percentiles_<metric>_ms: [[p, v], ...]
   for (const what of ["ttft", "tpot", "itl", "e2el"]) {

@@ -340,8 +340,30 @@ function growthLine(ttft: number, tpot: number): string {
   } from the first to the last point; neither side dominates.`;
 }
 
+const CURVE_CODES: ReadonlySet<string> = new Set([
+  "ttft_cliff",
+  "tpot_degradation",
+  "throughput_plateau",
+  "kv_pressure",
+  "kv_offload_thrash",
+  "prefix_cache_regression",
+]);
+
 function section6(r: Report): string {
   const out = ["## 6. Bottleneck analysis", ""];
+  // Curve findings grouped per curve in one pass, keeping the report's finding order.
+  const curveOfCell = new Map<string, string>();
+  for (const curve of r.cross_run.curves) {
+    for (const p of curve.points) curveOfCell.set(p.cell_id, curve.curve_id);
+  }
+  const byCurve = new Map<string, Finding[]>();
+  for (const f of r.findings) {
+    const curveId = f.cell_id !== null ? curveOfCell.get(f.cell_id) : undefined;
+    if (curveId === undefined || !CURVE_CODES.has(f.code)) continue;
+    const list = byCurve.get(curveId);
+    if (list) list.push(f);
+    else byCurve.set(curveId, [f]);
+  }
   const cellById = new Map(r.cells.map((c) => [c.cell_id, c]));
   let wrote = false;
   for (const curve of r.cross_run.curves) {
@@ -388,17 +410,7 @@ function section6(r: Report): string {
         }.`,
       );
     }
-    const related = r.findings.filter((f) =>
-      curve.points.some((p) => p.cell_id === f.cell_id) &&
-      [
-        "ttft_cliff",
-        "tpot_degradation",
-        "throughput_plateau",
-        "kv_pressure",
-        "kv_offload_thrash",
-        "prefix_cache_regression",
-      ].includes(f.code)
-    );
+    const related = byCurve.get(curve.curve_id) ?? [];
     for (const f of related) lines.push(`- ${codeSpan(f.code)}: ${escapeMd(f.message)}`);
     out.push(...lines, "");
     wrote = true;

@@ -10,7 +10,7 @@ import { globMatcher, isParsedKind } from "../sniff.ts";
 import type { TimelineInput } from "../timeline.ts";
 import { type Cell, overlongLine, type Severity, SEVERITY_RANK } from "../types.ts";
 import { parseTimeline } from "../../parsers/timeline.ts";
-import { renderJson } from "../../render/json.ts";
+import { renderJsonChunks } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { DEFAULT_LIMITS, loadAll, type LoadLimits } from "./load.ts";
 import { readText, textLines } from "./read.ts";
@@ -56,11 +56,17 @@ export interface AnalyzeIo {
   handleSignals?: boolean;
 }
 
+/** Write all bytes (a pipe may take fewer than asked in one call). */
+function writeFully(sink: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += sink.writeSync(bytes.subarray(off));
+}
+
 function defaultIo(): AnalyzeIo {
   const enc = new TextEncoder();
   return {
-    stdout: (t) => void Deno.stdout.writeSync(enc.encode(t)),
-    stderr: (t) => void Deno.stderr.writeSync(enc.encode(t)),
+    stdout: (t) => writeFully(Deno.stdout, enc.encode(t)),
+    stderr: (t) => writeFully(Deno.stderr, enc.encode(t)),
     env: (n) => {
       try {
         return Deno.env.get(n);
@@ -402,14 +408,14 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     }
     if (format !== "md") {
       report.artifact_manifest.written.push({ path: "report.json", size: null, sha256: null });
-      await writeAtomic(outputDir, "report.json", renderJson(report));
+      await writeAtomic(outputDir, "report.json", renderJsonChunks(report));
       written.unshift(`${outputDir}/report.json`);
     }
   } catch (e) {
     io.stderr(`inferguard analyze: cannot write reports to "${outputDir}": ${errText(e)}\n`);
     return 3;
   }
-  if (o.json) io.stdout(renderJson(report));
+  if (o.json) { for (const piece of renderJsonChunks(report)) io.stdout(piece); }
   const code = exitCodeFor(report.findings, failOn);
   if (!o.quiet) {
     const s = report.run_summary;

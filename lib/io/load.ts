@@ -42,7 +42,7 @@ export async function loadArtifact(
   const abs = `${root}/${ref.path}`;
   try {
     if (ref.kind === "json_other" || ref.kind === "eval_meta" || ref.kind === "aiperf_profile") {
-      const text = await readText(abs, limits.maxJsonBytes);
+      const text = await readText(abs, limits.maxJsonBytes, ref.size);
       if (!text.ok) return { ref, result: unreadable(`Cannot read: ${text.message}`) };
       let value: unknown;
       try {

@@ -32,90 +32,110 @@ function compareNames(a: string, b: string): number {
  * const { artifacts } = await walkResults("/data/run", { isTimeline: () => false });
  * ```
  */
-export async function walkResults(root: string, opts: WalkOptions): Promise<WalkResult> {
-  const realRoot = await Deno.realPath(root);
-  const exclude = opts.excludeDir ? await realPathOrNull(opts.excludeDir) : null;
+export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult> {
+  // Synchronous file-system calls: one walk of tens of thousands of entries is dominated by
+  // per-call overhead, which the async ops multiply; nothing else runs while we walk.
+  const realRoot = Deno.realPathSync(root);
+  const exclude = opts.excludeDir ? realPathOrNull(opts.excludeDir) : null;
   const artifacts: ArtifactRef[] = [];
   const issues: ArtifactIssue[] = [];
   const visited = new Set<string>([realRoot]);
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot + "/");
-
-  async function visit(absDir: string, relDir: string): Promise<void> {
-    let entries: Deno.DirEntry[];
+  // Depth-first, entries sorted by name, a directory's contents at its place in the order; an
+  // explicit stack of frames so deep trees cannot overflow the call stack. `real` is the
+  // directory's resolved path (links inside the root are resolved once, where they are met).
+  interface Frame {
+    abs: string;
+    real: string;
+    rel: string;
+    entries: Deno.DirEntry[];
+    next: number;
+  }
+  const open = (abs: string, real: string, rel: string): Frame | null => {
     try {
-      entries = await Array.fromAsync(Deno.readDir(absDir));
+      const entries = [...Deno.readDirSync(abs)].sort((a, b) => compareNames(a.name, b.name));
+      return { abs, real, rel, entries, next: 0 };
     } catch (e) {
       issues.push({
-        path: relDir || ".",
+        path: rel || ".",
         line: null,
         message: `Cannot read directory: ${errText(e)}`,
       });
-      return;
+      return null;
     }
-    entries.sort((a, b) => compareNames(a.name, b.name));
-    for (const entry of entries) {
-      const abs = `${absDir}/${entry.name}`;
-      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
-      let isDir = entry.isDirectory;
-      let isFile = entry.isFile;
-      let real = abs;
-      if (entry.isSymlink) {
-        const target = await realPathOrNull(abs);
-        if (target === null) {
-          issues.push({ path: rel, line: null, message: "Broken symbolic link" });
-          continue;
-        }
-        if (!inside(target)) {
-          issues.push({
-            path: rel,
-            line: null,
-            message: "Symbolic link leaves the results root; not followed",
-          });
-          continue;
-        }
-        real = target;
-        try {
-          const st = await Deno.stat(target);
-          isDir = st.isDirectory;
-          isFile = st.isFile;
-        } catch (e) {
-          issues.push({ path: rel, line: null, message: `Cannot stat link target: ${errText(e)}` });
-          continue;
-        }
+  };
+  const stack: Frame[] = [];
+  const top = open(realRoot, realRoot, "");
+  if (top) stack.push(top);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.next >= frame.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const entry = frame.entries[frame.next++];
+    const abs = `${frame.abs}/${entry.name}`;
+    const rel = frame.rel ? `${frame.rel}/${entry.name}` : entry.name;
+    let isDir = entry.isDirectory;
+    let isFile = entry.isFile;
+    let real = `${frame.real}/${entry.name}`;
+    let size: number | null = null;
+    if (entry.isSymlink) {
+      const target = realPathOrNull(abs);
+      if (target === null) {
+        issues.push({ path: rel, line: null, message: "Broken symbolic link" });
+        continue;
       }
-      if (isDir) {
-        if (exclude !== null && (real === exclude || abs === exclude)) continue;
-        if (!entry.isSymlink) real = (await realPathOrNull(abs)) ?? abs;
-        if (visited.has(real)) {
-          issues.push({
-            path: rel,
-            line: null,
-            message: "Directory already visited (link loop); not followed",
-          });
-          continue;
-        }
-        visited.add(real);
-        await visit(abs, rel);
-      } else if (isFile) {
-        let size = 0;
+      if (!inside(target)) {
+        issues.push({
+          path: rel,
+          line: null,
+          message: "Symbolic link leaves the results root; not followed",
+        });
+        continue;
+      }
+      real = target;
+      try {
+        const st = Deno.statSync(target);
+        isDir = st.isDirectory;
+        isFile = st.isFile;
+        size = st.size;
+      } catch (e) {
+        issues.push({ path: rel, line: null, message: `Cannot stat link target: ${errText(e)}` });
+        continue;
+      }
+    }
+    if (isDir) {
+      if (exclude !== null && real === exclude) continue;
+      if (visited.has(real)) {
+        issues.push({
+          path: rel,
+          line: null,
+          message: "Directory already visited (link loop); not followed",
+        });
+        continue;
+      }
+      visited.add(real);
+      const child = open(abs, real, rel);
+      if (child) stack.push(child);
+    } else if (isFile) {
+      if (size === null) {
         try {
-          size = (await Deno.stat(abs)).size;
+          size = Deno.statSync(abs).size;
         } catch (e) {
           issues.push({ path: rel, line: null, message: `Cannot stat file: ${errText(e)}` });
           continue;
         }
-        artifacts.push({ path: rel, kind: kindFromName(rel, opts.isTimeline), size });
       }
+      artifacts.push({ path: rel, kind: kindFromName(rel, opts.isTimeline), size });
     }
   }
-
-  await visit(realRoot, "");
-  return { artifacts, issues };
+  return Promise.resolve({ artifacts, issues });
 }
 
-async function realPathOrNull(p: string): Promise<string | null> {
+function realPathOrNull(p: string): string | null {
   try {
-    return await Deno.realPath(p);
+    return Deno.realPathSync(p);
   } catch {
     return null;
   }

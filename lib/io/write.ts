@@ -33,7 +33,9 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /**
- * Write `content` to `dir/name` atomically, creating `dir` if needed.
+ * Write `content` (a string, or pieces of one) to `dir/name` atomically, creating `dir` if
+ * needed. Pieces are encoded, hashed and written as they come, so the whole text never has to
+ * exist at once.
  *
  * @example
  * ```ts
@@ -43,20 +45,42 @@ export function sha256Hex(bytes: Uint8Array): string {
 export async function writeAtomic(
   dir: string,
   name: string,
-  content: string,
+  content: string | Iterable<string>,
 ): Promise<WrittenFile> {
   await Deno.mkdir(dir, { recursive: true });
-  const bytes = new TextEncoder().encode(content);
   const target = `${dir}/${name}`;
   const tmp = `${dir}/.${name}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const hash = createHash("sha256");
+  const encoder = new TextEncoder();
+  let size = 0;
   pending.add(tmp);
   try {
     using file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o644 });
-    let off = 0;
-    while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    const writeAll = async (bytes: Uint8Array) => {
+      let off = 0;
+      while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    };
+    let buffered: string[] = [];
+    let bufferedLength = 0;
+    const flush = async () => {
+      if (bufferedLength === 0) return;
+      const bytes = encoder.encode(buffered.join(""));
+      buffered = [];
+      bufferedLength = 0;
+      hash.update(bytes);
+      size += bytes.length;
+      await writeAll(bytes);
+    };
+    for (const piece of typeof content === "string" ? [content] : content) {
+      buffered.push(piece);
+      bufferedLength += piece.length;
+      if (bufferedLength >= WRITE_CHUNK_CHARS) await flush();
+    }
+    await flush();
     await file.sync();
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
+    pending.delete(tmp);
     throw e;
   }
   try {
@@ -67,5 +91,8 @@ export async function writeAtomic(
   } finally {
     pending.delete(tmp);
   }
-  return { path: name, size: bytes.length, sha256: sha256Hex(bytes) };
+  return { path: name, size, sha256: hash.digest("hex") };
 }
+
+/** Characters gathered before one write (about 1 MiB). */
+const WRITE_CHUNK_CHARS = 1 << 20;
