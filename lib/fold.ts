@@ -198,9 +198,8 @@ function statusOf(m: Partial<Metrics>): CellStatus {
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const k of Object.keys(o).sort()) out[k] = o[k];
-  return out;
+  // fromEntries keeps the object compact (see lib/cell.ts).
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
 }
 
 /** FNV-1a 32-bit hash as 8 hex characters. */
