@@ -8,10 +8,7 @@
  * ```
  * @module
  */
-import { VERSION } from "./lib/analyze.ts";
-import { runAnalyze } from "./lib/io/analyze_main.ts";
-import { runDisagg } from "./lib/io/disagg_main.ts";
-import { reportJsonSchema } from "./lib/schema.ts";
+import { VERSION } from "./lib/version.ts";
 
 const USAGE = `inferguard ${VERSION}
 
@@ -29,15 +26,21 @@ export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   const err = (t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t));
   switch (command) {
-    case "analyze":
+    // Commands load their modules on demand, so `--help` and `--version` start instantly.
+    case "analyze": {
+      const { runAnalyze } = await import("./lib/io/analyze_main.ts");
       return await runAnalyze(rest);
-    case "disagg":
+    }
+    case "disagg": {
+      const { runDisagg } = await import("./lib/io/disagg_main.ts");
       return await runDisagg(rest);
-    case "schema":
-      Deno.stdout.writeSync(
-        new TextEncoder().encode(JSON.stringify(reportJsonSchema(), null, 2) + "\n"),
-      );
+    }
+    case "schema": {
+      const { reportJsonSchema } = await import("./lib/schema.ts");
+      const text = JSON.stringify(reportJsonSchema(), null, 2) + "\n";
+      Deno.stdout.writeSync(new TextEncoder().encode(text));
       return 0;
+    }
     case "--version":
     case "version":
       Deno.stdout.writeSync(

@@ -23,8 +23,8 @@ import {
   type Severity,
 } from "./types.ts";
 
-/** Version of the analyzer, written into every report. */
-export const VERSION = "0.1.0";
+export { VERSION } from "./version.ts";
+import { VERSION } from "./version.ts";
 
 /** One entry of the discovered-artifact manifest. */
 export interface DiscoveredEntry {

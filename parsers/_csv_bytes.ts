@@ -14,6 +14,9 @@
  * @module
  */
 
+/** Header fields read at most; a wider header is reported and the rest ignored. */
+export const MAX_HEADER_FIELDS = 4096;
+
 const QUOTE = 34;
 const COMMA = 44;
 const LF = 10;

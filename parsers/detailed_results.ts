@@ -25,7 +25,13 @@
  */
 import type { ParseResult, RecordDraft } from "../lib/types.ts";
 import { ladder } from "../lib/stats.ts";
-import { decodeField, F64List, parseNumberField, scanCsvBytes } from "./_csv_bytes.ts";
+import {
+  decodeField,
+  F64List,
+  MAX_HEADER_FIELDS,
+  parseNumberField,
+  scanCsvBytes,
+} from "./_csv_bytes.ts";
 
 /** Numeric columns read from the file, by header name. */
 const NUMERIC_COLUMNS = [
@@ -311,10 +317,11 @@ export async function parseDetailedResults(
   };
 
   const summary = await scanCsvBytes(chunks, {
-    keep: (i) => header === null || (i < headerFields && slotOf[i] >= 0),
+    keep: (i) => (header === null && i < MAX_HEADER_FIELDS) || (i < headerFields && slotOf[i] >= 0),
     field(i, bytes) {
       if (header === null) {
-        headerCells.push(bytes === null ? "" : decodeField(bytes));
+        // A hostile "header" of millions of fields must not become millions of strings.
+        if (i < MAX_HEADER_FIELDS) headerCells.push(bytes === null ? "" : decodeField(bytes));
         return;
       }
       if (i >= headerFields) return;
@@ -345,6 +352,12 @@ export async function parseDetailedResults(
       }
     },
     record(line, fields, problem) {
+      if (header === null && fields > MAX_HEADER_FIELDS) {
+        issue(
+          line,
+          `Line ${line}: the header has ${fields} fields; only the first ${MAX_HEADER_FIELDS} are read`,
+        );
+      }
       if (header === null) {
         onHeader(line);
       } else if (problem !== null) {

@@ -17,7 +17,13 @@
  */
 import type { ParseResult, RecordDraft } from "../lib/types.ts";
 import { mean, percentileSorted } from "../lib/stats.ts";
-import { decodeField, F64List, parseNumberField, scanCsvBytes } from "./_csv_bytes.ts";
+import {
+  decodeField,
+  F64List,
+  MAX_HEADER_FIELDS,
+  parseNumberField,
+  scanCsvBytes,
+} from "./_csv_bytes.ts";
 
 /** Cumulative counters, in file order. */
 const COUNTERS = [
@@ -211,10 +217,12 @@ export async function parseServerMetricsCsv(
   const cellsSkipped = new Map<string, number>();
 
   const summary = await scanCsvBytes(chunks, {
-    keep: (i) => header === null || (i < slotOf.length && slotOf[i] >= 0),
+    keep: (i) =>
+      (header === null && i < MAX_HEADER_FIELDS) || (i < slotOf.length && slotOf[i] >= 0),
     field(i, bytes) {
       if (header === null) {
-        headerCells.push(bytes === null ? "" : decodeField(bytes));
+        // A hostile "header" of millions of fields must not become millions of strings.
+        if (i < MAX_HEADER_FIELDS) headerCells.push(bytes === null ? "" : decodeField(bytes));
         return;
       }
       if (i >= slotOf.length) return;
@@ -235,6 +243,12 @@ export async function parseServerMetricsCsv(
       }
     },
     record(line, fields, problem) {
+      if (header === null && fields > MAX_HEADER_FIELDS) {
+        issue(
+          line,
+          `Line ${line}: the header has ${fields} fields; only the first ${MAX_HEADER_FIELDS} are read`,
+        );
+      }
       if (header === null) {
         header = headerCells.map((h) => h.trim());
         slotOf = new Int16Array(header.length).fill(-1);

@@ -17,6 +17,8 @@ export interface LoadLimits {
   maxLineBytes: number;
   /** Largest small text file (status, command) read whole, in bytes. */
   maxTextBytes: number;
+  /** Deepest nesting of arrays/objects accepted in a JSON document. */
+  maxJsonDepth: number;
   /** Files read at once. */
   parallel: number;
 }
@@ -26,6 +28,7 @@ export const DEFAULT_LIMITS: LoadLimits = {
   maxJsonBytes: 256 * 1024 * 1024,
   maxLineBytes: 64 * 1024 * 1024,
   maxTextBytes: 1024 * 1024,
+  maxJsonDepth: 1000,
   parallel: 8,
 };
 
@@ -44,6 +47,15 @@ export async function loadArtifact(
     if (ref.kind === "json_other" || ref.kind === "eval_meta" || ref.kind === "aiperf_profile") {
       const text = await readText(abs, limits.maxJsonBytes, ref.size);
       if (!text.ok) return { ref, result: unreadable(`Cannot read: ${text.message}`) };
+      const depth = jsonDepthOver(text.text, limits.maxJsonDepth);
+      if (depth !== null) {
+        return {
+          ref,
+          result: unreadable(
+            `JSON nested deeper than ${limits.maxJsonDepth} levels (at byte ${depth}); not parsed`,
+          ),
+        };
+      }
       let value: unknown;
       try {
         value = JSON.parse(text.text);
@@ -85,6 +97,26 @@ export async function loadArtifact(
   } catch (e) {
     return { ref, result: unreadable(`Cannot read: ${errText(e)}`) };
   }
+}
+
+/**
+ * Where JSON text first nests deeper than `max` arrays/objects (outside strings), or `null`.
+ * One pass over the text; it keeps hostile documents away from any recursive code downstream.
+ */
+export function jsonDepthOver(text: string, max: number): number | null {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return null;
 }
 
 /** The artifact a JSON file's name promises, for names that are never anything else. */
