@@ -199,3 +199,22 @@ export function cleanLine(line: string, first: boolean): string {
   if (s.endsWith("\r")) s = s.slice(0, -1);
   return s;
 }
+
+/** Topology fields shared by every record kind that carries them (aggs, eval metadata). */
+export function readTopology(r: FieldReader): Record<string, number | null> {
+  return {
+    tp: r.num("tp"),
+    pp: r.num("pp"),
+    ep: r.num("ep"),
+    dcp: r.num("dcp_size") ?? r.num("dcp"),
+    pcp: r.num("pcp_size") ?? r.num("pcp"),
+    prefill_tp: r.num("prefill_tp"),
+    prefill_ep: r.num("prefill_ep"),
+    prefill_num_workers: r.num("prefill_num_workers"),
+    decode_tp: r.num("decode_tp"),
+    decode_ep: r.num("decode_ep"),
+    decode_num_workers: r.num("decode_num_workers"),
+    num_prefill_gpu: r.num("num_prefill_gpu"),
+    num_decode_gpu: r.num("num_decode_gpu"),
+  };
+}

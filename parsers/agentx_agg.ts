@@ -17,6 +17,7 @@ import {
   type JsonObject,
   preview,
   ratio,
+  readTopology as readSharedTopology,
   unitRatio,
 } from "./_coerce.ts";
 
@@ -156,19 +157,7 @@ function readOffloadMode(r: FieldReader, acc: Accumulator): string | null {
 
 function readTopology(r: FieldReader, acc: Accumulator): void {
   Object.assign(acc.metrics, {
-    tp: r.num("tp"),
-    pp: r.num("pp"),
-    ep: r.num("ep"),
-    dcp: r.num("dcp_size") ?? r.num("dcp"),
-    pcp: r.num("pcp_size") ?? r.num("pcp"),
-    prefill_tp: r.num("prefill_tp"),
-    prefill_ep: r.num("prefill_ep"),
-    prefill_num_workers: r.num("prefill_num_workers"),
-    decode_tp: r.num("decode_tp"),
-    decode_ep: r.num("decode_ep"),
-    decode_num_workers: r.num("decode_num_workers"),
-    num_prefill_gpu: r.num("num_prefill_gpu"),
-    num_decode_gpu: r.num("num_decode_gpu"),
+    ...readSharedTopology(r),
     num_gpus: r.num("num_gpus"),
     num_requests_total: r.num("num_requests_total"),
     num_requests_successful: r.num("num_requests_successful"),

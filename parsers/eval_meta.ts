@@ -5,7 +5,16 @@
  */
 import type { Identity, MetricField, ParseResult, RecordDraft } from "../lib/types.ts";
 import { normalizeHardware } from "../lib/names.ts";
-import { asObject, compact, dropNulls, FieldReader, type Issue, num, preview } from "./_coerce.ts";
+import {
+  asObject,
+  compact,
+  dropNulls,
+  FieldReader,
+  type Issue,
+  num,
+  preview,
+  readTopology,
+} from "./_coerce.ts";
 
 /**
  * Parses one `meta_env.json` (already decoded JSON) into one eval record draft.
@@ -43,21 +52,7 @@ export function parseEvalMeta(value: unknown): ParseResult {
     prefill_dp_attention: r.bool("prefill_dp_attention"),
     decode_dp_attention: r.bool("decode_dp_attention"),
   });
-  const metrics: Partial<Record<MetricField, number | null>> = {
-    tp: r.num("tp"),
-    pp: r.num("pp"),
-    ep: r.num("ep"),
-    dcp: r.num("dcp_size"),
-    pcp: r.num("pcp_size"),
-    prefill_tp: r.num("prefill_tp"),
-    prefill_ep: r.num("prefill_ep"),
-    prefill_num_workers: r.num("prefill_num_workers"),
-    decode_tp: r.num("decode_tp"),
-    decode_ep: r.num("decode_ep"),
-    decode_num_workers: r.num("decode_num_workers"),
-    num_prefill_gpu: r.num("num_prefill_gpu"),
-    num_decode_gpu: r.num("num_decode_gpu"),
-  };
+  const metrics: Partial<Record<MetricField, number | null>> = readTopology(r);
   const notes: Record<string, unknown> = dropNulls({
     recipe_fingerprint: r.str("recipe_fingerprint"),
     eval_concs: concList(r, "eval_concs", issues),
