@@ -132,7 +132,7 @@ async function loadBaseline(
 ): Promise<{ source: string; cells: Cell[] }> {
   if (await isDirectory(path)) {
     const report = await buildReport(path, {
-      outputDir: null,
+      outputDir: `${stripSlash(path)}/inferguard_report`,
       timelineGlob: "**/inferguard_timeline.jsonl",
       thresholds,
       generatedAt: "1970-01-01T00:00:00Z",
