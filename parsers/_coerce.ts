@@ -4,7 +4,7 @@
  * @module
  */
 import * as v from "valibot";
-import type { ParseResult } from "../lib/types.ts";
+import { overlongMessage, type ParseResult } from "../lib/types.ts";
 import { boolish, num, str } from "../lib/coerce.ts";
 
 export { boolish, num, str };
@@ -198,6 +198,36 @@ export function cleanLine(line: string, first: boolean): string {
   let s = first && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
   if (s.endsWith("\r")) s = s.slice(0, -1);
   return s;
+}
+
+/**
+ * The JSON values of a JSONL stream with their 1-based line numbers. Blank lines are skipped; a
+ * BOM and `\r` endings are dropped; an over-long or invalid line is handed to `bad` (with the
+ * line number and why) and skipped, so one bad line never stops the file.
+ */
+export async function* jsonlValues(
+  lines: AsyncIterable<string>,
+  bad: (line: number, message: string) => void,
+): AsyncGenerator<{ line: number; value: unknown }> {
+  let line = 0;
+  for await (const raw of lines) {
+    line++;
+    const overlong = overlongMessage(raw);
+    if (overlong !== null) {
+      bad(line, overlong);
+      continue;
+    }
+    const text = cleanLine(raw, line === 1);
+    if (text.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      bad(line, `Invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    yield { line, value };
+  }
 }
 
 /** Topology fields shared by every record kind that carries them (aggs, eval metadata). */

@@ -4,17 +4,16 @@
  * records and throughput over the profiled window.
  * @module
  */
-import { overlongMessage } from "../lib/types.ts";
 import * as v from "valibot";
 import { mean, percentileSorted } from "../lib/stats.ts";
 import type { MetricField, ParseResult, RecordDraft } from "../lib/types.ts";
 import { secondsPerUnit } from "./aiperf_profile.ts";
 import {
   asObject,
-  cleanLine,
   compact,
   compactExtras,
   type Issue,
+  jsonlValues,
   NumericSchema,
   preview,
   ratio,
@@ -66,7 +65,6 @@ export async function parseAiperfJsonl(lines: AsyncIterable<string>): Promise<Pa
     else dropped++;
   };
 
-  let lineNo = 0;
   let total = 0;
   let warmup = 0;
   let profiling = 0;
@@ -85,24 +83,11 @@ export async function parseAiperfJsonl(lines: AsyncIterable<string>): Promise<Pa
   let inputTokenRecords = 0;
   let outputTokenRecords = 0;
 
-  for await (const raw of lines) {
-    lineNo++;
-    const overlong = overlongMessage(raw);
-    if (overlong !== null) {
-      badLines++;
-      report(lineNo, overlong);
-      continue;
-    }
-    const text = cleanLine(raw, lineNo === 1);
-    if (text.trim() === "") continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      badLines++;
-      report(lineNo, `Invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
-      continue;
-    }
+  const bad = (line: number, message: string): void => {
+    badLines++;
+    report(line, message);
+  };
+  for await (const { line: lineNo, value: parsed } of jsonlValues(lines, bad)) {
     const rec = v.safeParse(RecordSchema, parsed);
     if (!rec.success) {
       badLines++;

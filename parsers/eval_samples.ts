@@ -3,8 +3,7 @@
  * per line with a `doc_id`.
  * @module
  */
-import { overlongMessage } from "../lib/types.ts";
-import { asObject, cleanLine } from "./_coerce.ts";
+import { asObject, jsonlValues } from "./_coerce.ts";
 
 /** A problem on one line of a samples file (1-based line number). */
 export interface SampleIssue {
@@ -36,27 +35,11 @@ export async function countEvalSamples(
       lastDropped = line;
     }
   };
-  let lineNo = 0;
   let count = 0;
-  for await (const raw of lines) {
-    lineNo++;
-    const overlong = overlongMessage(raw);
-    if (overlong !== null) {
-      report(lineNo, overlong);
-      continue;
-    }
-    const text = cleanLine(raw, lineNo === 1);
-    if (text.trim() === "") continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      report(lineNo, `Invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
-      continue;
-    }
-    const o = asObject(parsed);
+  for await (const { line, value } of jsonlValues(lines, report)) {
+    const o = asObject(value);
     if (o === null || o.doc_id === undefined || o.doc_id === null) {
-      report(lineNo, o === null ? "Sample line is not a JSON object" : "Sample line has no doc_id");
+      report(line, o === null ? "Sample line is not a JSON object" : "Sample line has no doc_id");
       continue;
     }
     count++;
