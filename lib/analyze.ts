@@ -5,6 +5,7 @@
  */
 import { crossCheckAggregates } from "./crosscheck.ts";
 import { finding } from "./finding.ts";
+import { joinEvalCells } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
 import { groupKeys, runDirOf } from "./grouping.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
@@ -197,8 +198,21 @@ export function analyze(input: AnalyzeInput): Report {
   }
 
   const cellByKey = foldGroups(cellRecords, { names });
-  const cells = [...cellByKey.values()];
   findings.push(...crossCheckAggregates(cellRecords, cellByKey));
+  // Eval rows describe a benchmark cell when one matches their identity exactly; the joined
+  // eval group's artifacts then belong to that cell.
+  const evalJoin = joinEvalCells([...cellByKey.values()]);
+  const cells = evalJoin.cells;
+  const cellIdOfKey = new Map<string, string>();
+  for (const [key, cell] of cellByKey) {
+    cellIdOfKey.set(key, evalJoin.joined.get(cell.cell_id) ?? cell.cell_id);
+  }
+  const byId = new Map(cells.map((c) => [c.cell_id, c]));
+  for (const [key, cell] of [...cellByKey]) {
+    const current = byId.get(cell.cell_id);
+    if (current) cellByKey.set(key, current);
+    else cellByKey.delete(key);
+  }
 
   // Missing primary records and unavailable sections.
   for (const [key, cell] of cellByKey) {
@@ -246,7 +260,7 @@ export function analyze(input: AnalyzeInput): Report {
   const discovered: DiscoveredEntry[] = input.loaded.map((l, i) => {
     const r = l.result;
     const key = keys[i];
-    const cell = key !== null ? cellByKey.get(key)?.cell_id ?? null : null;
+    const cell = key !== null ? cellIdOfKey.get(key) ?? null : null;
     let issue: string | null = null;
     if (r && (r.unreadable || r.issues.length > 0)) {
       const first = r.issues[0];
@@ -336,7 +350,7 @@ export function analyze(input: AnalyzeInput): Report {
   // Live timelines, then the detectors.
   const tl = attachTimelines(cells, input.timelines, (path) => {
     const k = nearestKey(path);
-    return k ? cellByKey.get(k)?.cell_id ?? null : null;
+    return k ? cellIdOfKey.get(k) ?? null : null;
   });
   const detected = runRules(tl.cells, {
     thresholds: input.thresholds,

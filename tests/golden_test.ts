@@ -17,6 +17,7 @@ const PINNED = "2026-01-01T00:00:00Z";
 const EXPECTED_EXIT: Record<string, number> = {
   clean_curve: 0,
   escaping: 0,
+  eval_join: 0,
   eval_regression: 0,
   failed_run: 2,
   fixed_seq_pair: 0,
@@ -37,6 +38,7 @@ const EXPECTED_EXIT: Record<string, number> = {
 const EXPECTED_CODES: Record<string, { has: string[]; only?: boolean }> = {
   clean_curve: { has: [], only: true },
   eval_regression: { has: ["eval_regression"] },
+  eval_join: { has: [], only: true },
   kv_offload_thrash: { has: ["kv_offload_thrash"] },
   prefix_cache_regression: { has: ["prefix_cache_regression"] },
   throughput_plateau: { has: ["throughput_plateau"] },
