@@ -122,6 +122,9 @@ Deno.test({
     );
     assert.ok(pcr);
     assert.ok(Math.abs((c24.metrics.server_gpu_cache_hit_rate ?? 0) - 0.2129) < 0.001);
+    // The per-request CSVs and the aggregates of the same runs agree (theoretical cache hit rate
+    // over successful rows, as the upstream aggregator computes it), so no aggregate_mismatch.
+    assert.deepEqual(r.findings.filter((f) => f.code === "aggregate_mismatch"), []);
     // The mislabelled duplicate directory (bs256 offloadon, b200-nb_1) has no aggregate and no
     // per-request data; its command says --start-users 128 without offload flags.
     const dup = r.findings.find((f) =>
