@@ -124,8 +124,9 @@ export function throughputLabel(metric: "total_tput_tps" | "tput_per_gpu"): stri
 }
 
 /**
- * The info finding a curve rule emits when a curve has usable points but fewer than two
- * concurrency levels to compare; attached to the highest-concurrency usable point.
+ * The "too few points" result a curve rule emits when a curve has usable points but fewer than two
+ * concurrency levels to compare; `runRules` moves it into the curve's `not_checked` list (it is a
+ * fact about the curve, not a finding about a cell).
  */
 export function tooFewPoints(
   code: string,

@@ -43,8 +43,8 @@ export const ttftCliff: Rule = {
       "TP4 sweep, whose KV cache saturates between 16 and 24 users, fires with offload off " +
       "(×2.17, throughput -32.6 %); with offload on the same step is ×1.90 with -17.7 % and stays " +
       "below the 2.0 default, where throughput_plateau, kv_pressure and prefix_cache_regression " +
-      "report it. Defaults kept as in the specification. A point with a single concurrency " +
-      "level gets an info finding saying the curve is too short.",
+      "report it. Defaults kept as in the specification. A curve with a single concurrency " +
+      "level cannot be checked; the report says so in that curve's not_checked list.",
     confirm: "Compare the TTFT distribution (p50, p90, p99) of the two points and the server's " +
       "waiting-queue length over time; a cliff shows as the median moving too, not only the tail. " +
       "Check that both points completed the same share of requests.",
