@@ -87,3 +87,18 @@ Deno.test("runRules: a baseline comparison says baseline in evidence", () => {
   deepStrictEqual(r.baseline?.length, 8);
   deepStrictEqual(r.findings.filter((f) => f.evidence.comparison === "baseline").length, 8);
 });
+
+Deno.test("a curve too short to compare is listed in not_checked and yields no finding", () => {
+  const single = makeCell("solo", {
+    model: "m",
+    concurrency: 8,
+    status: "complete",
+    metrics: { p99_ttft: 0.5, p99_tpot: 0.02, total_tput_tps: 1000, tput_per_gpu: 125 },
+  });
+  const d = runRules([single], { thresholds: defaultThresholds() });
+  deepStrictEqual(d.findings, []);
+  deepStrictEqual(d.curves.length, 1);
+  const codes = (d.curves[0].not_checked ?? []).map((n) => n.code);
+  ok(codes.includes("ttft_cliff") && codes.includes("tpot_degradation"), JSON.stringify(codes));
+  deepStrictEqual([...codes].sort(), codes, "sorted by code");
+});
