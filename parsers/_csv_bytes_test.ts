@@ -1,3 +1,4 @@
+import { chunked, enc } from "./_chunked.ts";
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
@@ -14,18 +15,6 @@ interface Scanned {
   lines: number[];
   problems: (string | null)[];
   summary: { bytes: number; lines: number; records: number; bom: boolean };
-}
-
-/** Split `bytes` at the given offsets into an async iterable of chunks. */
-async function* chunked(bytes: Uint8Array, cuts: number[]): AsyncGenerator<Uint8Array> {
-  const points = [...new Set(cuts.map((c) => Math.min(Math.max(c, 0), bytes.length)))]
-    .sort((a, b) => a - b);
-  let prev = 0;
-  for (const p of points) {
-    if (p > prev) yield bytes.slice(prev, p);
-    prev = p;
-  }
-  if (prev < bytes.length) yield bytes.slice(prev);
 }
 
 async function scanAll(
@@ -54,8 +43,6 @@ async function scanAll(
   const summary = await scanCsvBytes(chunked(bytes, cuts), sink, options);
   return { records, lines, problems, summary };
 }
-
-const enc = (s: string) => new TextEncoder().encode(s);
 
 /** Every way to cut `bytes` into two chunks, plus one-byte chunks. */
 function allCuts(bytes: Uint8Array): number[][] {

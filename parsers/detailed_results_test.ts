@@ -1,3 +1,4 @@
+import { chunked, enc } from "./_chunked.ts";
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
@@ -16,20 +17,6 @@ const HEADER =
   "output_tokens_actual,cache_hit_blocks,cache_miss_blocks,ttft,ttlt,itl,delay_expected," +
   "delay_actual,success,error_message,theoretical_cache_hit_blocks,request_start_time," +
   "prefill_complete_time,request_complete_time,token_timestamps,tokens_per_chunk";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-
-/** Cut `bytes` at the given offsets into an async iterable of chunks. */
-async function* chunked(bytes: Uint8Array, cuts: number[] = []): AsyncGenerator<Uint8Array> {
-  const points = [...new Set(cuts.map((c) => Math.min(Math.max(c, 0), bytes.length)))]
-    .sort((a, b) => a - b);
-  let prev = 0;
-  for (const p of points) {
-    if (p > prev) yield bytes.slice(prev, p);
-    prev = p;
-  }
-  if (prev < bytes.length) yield bytes.slice(prev);
-}
 
 /** Fixed-size chunks. */
 function everyN(bytes: Uint8Array, n: number): number[] {

@@ -1,3 +1,4 @@
+import { chunked, enc } from "./_chunked.ts";
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
@@ -22,19 +23,6 @@ const HEADER_25 = "timestamp_sec,relative_time_sec,kv_cache_usage_pct,cpu_kv_cac
   "prompt_tokens_local_compute,prompt_tokens_local_cache_hit,prompt_tokens_external_kv_transfer," +
   "prefill_kv_computed_tokens_sum,prefill_kv_computed_tokens_count,interval_cache_hit_rate_pct," +
   "interval_throughput_tok_per_sec";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-
-async function* chunked(bytes: Uint8Array, cuts: number[] = []): AsyncGenerator<Uint8Array> {
-  const points = [...new Set(cuts.map((c) => Math.min(Math.max(c, 0), bytes.length)))]
-    .sort((a, b) => a - b);
-  let prev = 0;
-  for (const p of points) {
-    if (p > prev) yield bytes.slice(prev, p);
-    prev = p;
-  }
-  if (prev < bytes.length) yield bytes.slice(prev);
-}
 
 function close(actual: unknown, expected: number, label: string, tol = 1e-12): void {
   ok(typeof actual === "number", `${label}: expected a number, got ${actual}`);
