@@ -280,6 +280,8 @@ Deno.test("an output dir inside the results dir is never scanned as input", asyn
     const nested = report(`${input}/nested/reports`).artifact_manifest.discovered
       .map((d: { path: string }) => d.path);
     assert.ok(nested.every((p: string) => !p.startsWith("nested/reports")), nested.join(", "));
+    // Reports an earlier run left in the default location are not input either.
+    assert.ok(nested.every((p: string) => !p.startsWith("inferguard_report")), nested.join(", "));
   });
 });
 

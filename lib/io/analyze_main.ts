@@ -174,7 +174,14 @@ interface BuildOptions {
 /** Walk, load and analyze a results tree; `null` when it holds no supported artifact. */
 async function buildReport(root: string, opts: BuildOptions): Promise<Report | null> {
   const isTimeline = globMatcher(opts.timelineGlob);
-  const walked = await walkResults(root, { excludeDir: opts.outputDir, isTimeline });
+  // Our own reports are never input: neither this run's output dir nor the default one, which may
+  // hold an earlier run's reports when this run writes elsewhere.
+  const walked = await walkResults(root, {
+    excludeDir: [opts.outputDir, `${root}/inferguard_report`].filter((d): d is string =>
+      d !== null
+    ),
+    isTimeline,
+  });
   opts.progress?.(`discovered ${walked.artifacts.length} files`);
   const timelineRefs = walked.artifacts.filter((a) => a.kind === "timeline");
   const others = walked.artifacts.filter((a) => a.kind !== "timeline");

@@ -7,8 +7,8 @@ import type { ArtifactIssue, ArtifactRef } from "../types.ts";
 
 /** Options of {@link walkResults}. */
 export interface WalkOptions {
-  /** Absolute path of a directory never to enter (the report output dir). */
-  excludeDir?: string | null;
+  /** Directories never to enter (report output dirs); missing ones are ignored. */
+  excludeDir?: string | readonly string[] | null;
   /** Timeline glob matcher on relative paths. */
   isTimeline: (relPath: string) => boolean;
 }
@@ -36,7 +36,9 @@ export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult
   // Synchronous file-system calls: one walk of tens of thousands of entries is dominated by
   // per-call overhead, which the async ops multiply; nothing else runs while we walk.
   const realRoot = Deno.realPathSync(root);
-  const exclude = opts.excludeDir ? realPathOrNull(opts.excludeDir) : null;
+  const excluded = new Set(
+    [opts.excludeDir ?? []].flat().map(realPathOrNull).filter((p): p is string => p !== null),
+  );
   const artifacts: ArtifactRef[] = [];
   const issues: ArtifactIssue[] = [];
   const visited = new Set<string>([realRoot]);
@@ -106,7 +108,7 @@ export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult
       }
     }
     if (isDir) {
-      if (exclude !== null && real === exclude) continue;
+      if (excluded.has(real)) continue;
       if (visited.has(real)) {
         issues.push({
           path: rel,
