@@ -8,11 +8,17 @@ import { analyze, type Report, VERSION } from "../analyze.ts";
 import { defaultThresholds, parseThresholds } from "../thresholds.ts";
 import { globMatcher, isParsedKind } from "../sniff.ts";
 import type { TimelineInput } from "../timeline.ts";
-import { type Cell, overlongLine, type Severity, SEVERITY_RANK } from "../types.ts";
+import {
+  type ArtifactRef,
+  type Cell,
+  overlongLine,
+  type Severity,
+  SEVERITY_RANK,
+} from "../types.ts";
 import { parseTimeline } from "../../parsers/timeline.ts";
 import { renderJsonChunks } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
-import { DEFAULT_LIMITS, loadAll, type LoadLimits } from "./load.ts";
+import { DEFAULT_LIMITS, loadAll, type LoadLimits, readsWhole } from "./load.ts";
 import { readText, textLines } from "./read.ts";
 import { oneOf, UsageError } from "./cli_args.ts";
 import { errText, walkResults } from "./walk.ts";
@@ -181,9 +187,12 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
       d !== null
     ),
     isTimeline,
+    sizeFromRead: readsWhole,
   });
   opts.progress?.(`discovered ${walked.artifacts.length} files`);
-  const timelineRefs = walked.artifacts.filter((a) => a.kind === "timeline");
+  // Timelines are streamed, never read whole, so the walk has sized them.
+  const timelineRefs = walked.artifacts.filter((a) => a.kind === "timeline")
+    .map((a): ArtifactRef => ({ ...a, size: a.size ?? 0 }));
   const others = walked.artifacts.filter((a) => a.kind !== "timeline");
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const loaded = await loadAll(root, others, limits);

@@ -6,8 +6,8 @@
 import { kindFromJson } from "../sniff.ts";
 import { type ArtifactKind, type ArtifactRef, overlongLine, type ParseResult } from "../types.ts";
 import { type LoadedArtifact, PARSERS } from "../../parsers/mod.ts";
-import { byteChunks, readText, textLines } from "./read.ts";
-import { errText } from "./walk.ts";
+import { byteChunks, readTextSync, textLines } from "./read.ts";
+import { errText, type WalkedFile } from "./walk.ts";
 
 /** Limits that keep one hostile file from exhausting memory. */
 export interface LoadLimits {
@@ -36,16 +36,30 @@ function unreadable(message: string): ParseResult {
   return { drafts: [], issues: [{ line: null, message }], unreadable: true };
 }
 
-/** Read and parse one artifact. Never throws: failures come back as an unreadable result. */
+/**
+ * Whether the loader reads files of this kind whole, and so learns their size without a `stat`:
+ * pass it to the walk as `sizeFromRead`.
+ */
+export function readsWhole(kind: ArtifactKind): boolean {
+  if (kind === "json_other" || kind === "eval_meta" || kind === "aiperf_profile") return true;
+  return PARSERS[kind]?.input === "text";
+}
+
+/**
+ * Read and parse one artifact. Never throws: failures come back as an unreadable result. A
+ * reference without a size (see {@link readsWhole}) gets the size of what was read.
+ */
 export async function loadArtifact(
   root: string,
-  ref: ArtifactRef,
+  file: ArtifactRef | WalkedFile,
   limits: LoadLimits,
 ): Promise<LoadedArtifact> {
-  const abs = `${root}/${ref.path}`;
+  const abs = `${root}/${file.path}`;
+  let ref: ArtifactRef = file.size === null ? { ...file, size: 0 } : file as ArtifactRef;
   try {
     if (ref.kind === "json_other" || ref.kind === "eval_meta" || ref.kind === "aiperf_profile") {
-      const text = await readText(abs, limits.maxJsonBytes, ref.size);
+      const text = readTextSync(abs, limits.maxJsonBytes);
+      ref = sized(file, text.size ?? statSize(abs));
       if (!text.ok) return { ref, result: unreadable(`Cannot read: ${text.message}`) };
       const depth = jsonDepthOver(text.text, limits.maxJsonDepth);
       if (depth !== null) {
@@ -65,13 +79,15 @@ export async function loadArtifact(
       const kind: ArtifactKind = ref.kind === "json_other"
         ? kindFromJson(ref.path, value)
         : ref.kind;
-      const refined = { ...ref, kind };
-      const named = kindNamedBy(ref.path);
-      if (kind === "json_other" && named !== null) {
-        return {
-          ref: refined,
-          result: unreadable(`Named like ${named} but the content has none of its fields`),
-        };
+      const refined = kind === ref.kind ? ref : { ...ref, kind };
+      if (kind === "json_other") {
+        const named = kindNamedBy(ref.path);
+        if (named !== null) {
+          return {
+            ref: refined,
+            result: unreadable(`Named like ${named} but the content has none of its fields`),
+          };
+        }
       }
       const parser = PARSERS[kind];
       if (!parser || parser.input !== "json") return { ref: refined, result: null };
@@ -89,7 +105,8 @@ export async function loadArtifact(
       const limit = ref.kind === "aiperf_server_metrics"
         ? limits.maxJsonBytes
         : limits.maxTextBytes;
-      const text = await readText(abs, limit);
+      const text = readTextSync(abs, limit);
+      ref = sized(file, text.size ?? statSize(abs));
       if (!text.ok) return { ref, result: unreadable(`Cannot read: ${text.message}`) };
       return { ...(await parser.parse(text.text, ref.path)), ref };
     }
@@ -99,11 +116,30 @@ export async function loadArtifact(
   }
 }
 
+/** The reference with its size: the walk's when it has one, else what reading found. */
+function sized(file: ArtifactRef | WalkedFile, readSize: number): ArtifactRef {
+  return file.size === null
+    ? { path: file.path, kind: file.kind, size: readSize }
+    : file as ArtifactRef;
+}
+
+/** Size of a file that could not be opened or read (0 when even `stat` fails). */
+function statSize(abs: string): number {
+  try {
+    return Deno.statSync(abs).size;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Where JSON text first nests deeper than `max` arrays/objects (outside strings), or `null`.
  * One pass over the text; it keeps hostile documents away from any recursive code downstream.
  */
 export function jsonDepthOver(text: string, max: number): number | null {
+  // Nesting deeper than `max` needs more than `max` opening brackets: count them first with
+  // native searches (almost every document stops here) before the character-by-character pass.
+  if (text.length <= max || countOf(text, "{", max) + countOf(text, "[", max) <= max) return null;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -117,6 +153,13 @@ export function jsonDepthOver(text: string, max: number): number | null {
     } else if (c === 125 || c === 93) depth--;
   }
   return null;
+}
+
+/** How many times `ch` occurs in `text`, counting no further than `limit + 1`. */
+function countOf(text: string, ch: string, limit: number): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1 && n <= limit; i = text.indexOf(ch, i + 1)) n++;
+  return n;
 }
 
 /** The artifact a JSON file's name promises, for names that are never anything else. */
@@ -142,7 +185,7 @@ async function* jsonLines(abs: string, maxLineBytes: number): AsyncGenerator<str
  */
 export async function loadAll(
   root: string,
-  refs: readonly ArtifactRef[],
+  refs: readonly (ArtifactRef | WalkedFile)[],
   limits: LoadLimits = DEFAULT_LIMITS,
 ): Promise<LoadedArtifact[]> {
   const out = new Array<LoadedArtifact>(refs.length);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { byteChunks, decodeText, readText, textLines } from "./read.ts";
+import { byteChunks, decodeText, readText, readTextSync, textLines } from "./read.ts";
 
 const enc = new TextEncoder();
 
@@ -63,6 +63,64 @@ Deno.test("readText: over the size limit or missing gives a message, not a throw
   });
   const missing = await readText("/nonexistent/inferguard/x.json", 100);
   assert.deepEqual(missing, { ok: false, message: "not found" });
+});
+
+Deno.test("readTextSync: small and multi-buffer files come back whole, with their size", async () => {
+  await withFile('\ufeff{"a": 1}', (path) => {
+    assert.deepEqual(readTextSync(path, 100), { ok: true, text: '{"a": 1}', size: 11 });
+    return Promise.resolve();
+  });
+  await withFile("", (path) => {
+    assert.deepEqual(readTextSync(path, 100), { ok: true, text: "", size: 0 });
+    return Promise.resolve();
+  });
+  // Larger than the reused 256 KiB buffer, with a multi-byte character across its edge.
+  for (const n of [256 * 1024 - 1, 256 * 1024, 256 * 1024 + 1, 3 * 256 * 1024 + 7]) {
+    const text = "x".repeat(256 * 1024 - 1) + "é" +
+      "y".repeat(n - 256 * 1024 - 1 > 0 ? n - 256 * 1024 - 1 : 0);
+    const bytes = enc.encode(text);
+    await withFile(bytes, (path) => {
+      const r = readTextSync(path, 1 << 22);
+      assert.equal(r.ok, true, `size ${bytes.length}`);
+      if (r.ok) {
+        assert.equal(r.size, bytes.length);
+        assert.equal(r.text, text);
+      }
+      return Promise.resolve();
+    });
+  }
+});
+
+Deno.test("readTextSync: over the limit, not UTF-8, or missing gives a message and what size is known", async () => {
+  await withFile("0123456789", (path) => {
+    const r = readTextSync(path, 5);
+    assert.deepEqual(r, {
+      ok: false,
+      message: "file is 10 bytes, over the 5-byte limit for this kind",
+      size: 10,
+    });
+    return Promise.resolve();
+  });
+  await withFile(new Uint8Array(300 * 1024).fill(0x61), (path) => {
+    const r = readTextSync(path, 280 * 1024);
+    assert.equal(r.ok, false);
+    assert.equal(r.size, 300 * 1024);
+    if (!r.ok) assert.match(r.message, /307200 bytes, over the 286720-byte limit/);
+    return Promise.resolve();
+  });
+  await withFile(new Uint8Array([0x7b, 0xff, 0x7d]), (path) => {
+    assert.deepEqual(readTextSync(path, 100), {
+      ok: false,
+      message: "not valid UTF-8 text",
+      size: 3,
+    });
+    return Promise.resolve();
+  });
+  assert.deepEqual(readTextSync("/nonexistent/inferguard/x.json", 100), {
+    ok: false,
+    message: "not found",
+    size: null,
+  });
 });
 
 Deno.test("textLines: LF, CRLF, lone CR, empty lines, BOM, no final newline", async () => {

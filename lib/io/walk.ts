@@ -3,7 +3,7 @@
  * @module
  */
 import { kindFromName } from "../sniff.ts";
-import type { ArtifactIssue, ArtifactRef } from "../types.ts";
+import type { ArtifactIssue, ArtifactKind, ArtifactRef } from "../types.ts";
 
 /** Options of {@link walkResults}. */
 export interface WalkOptions {
@@ -11,11 +11,23 @@ export interface WalkOptions {
   excludeDir?: string | readonly string[] | null;
   /** Timeline glob matcher on relative paths. */
   isTimeline: (relPath: string) => boolean;
+  /**
+   * Kinds the loader reads whole and sizes itself (see `readsWhole` in load.ts): their files are
+   * not `stat`ed here and come back with `size: null`. By default every file is `stat`ed.
+   */
+  sizeFromRead?: (kind: ArtifactKind) => boolean;
+}
+
+/** A discovered file; `size` is `null` when the loader will learn it by reading the file. */
+export interface WalkedFile {
+  path: string;
+  kind: ArtifactKind;
+  size: number | null;
 }
 
 /** What the walk found: artifacts in sorted order, and paths it could not enter or follow. */
-export interface WalkResult {
-  artifacts: ArtifactRef[];
+export interface WalkResult<F = ArtifactRef> {
+  artifacts: F[];
   issues: ArtifactIssue[];
 }
 
@@ -32,14 +44,20 @@ function compareNames(a: string, b: string): number {
  * const { artifacts } = await walkResults("/data/run", { isTimeline: () => false });
  * ```
  */
-export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult> {
+export function walkResults(
+  root: string,
+  opts: WalkOptions & { sizeFromRead: (kind: ArtifactKind) => boolean },
+): Promise<WalkResult<WalkedFile>>;
+export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult>;
+export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult<WalkedFile>> {
   // Synchronous file-system calls: one walk of tens of thousands of entries is dominated by
   // per-call overhead, which the async ops multiply; nothing else runs while we walk.
   const realRoot = Deno.realPathSync(root);
   const excluded = new Set(
     [opts.excludeDir ?? []].flat().map(realPathOrNull).filter((p): p is string => p !== null),
   );
-  const artifacts: ArtifactRef[] = [];
+  const artifacts: WalkedFile[] = [];
+  const sizeFromRead = opts.sizeFromRead ?? (() => false);
   const issues: ArtifactIssue[] = [];
   const visited = new Set<string>([realRoot]);
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot + "/");
@@ -121,7 +139,8 @@ export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult
       const child = open(abs, real, rel);
       if (child) stack.push(child);
     } else if (isFile) {
-      if (size === null) {
+      const kind = kindFromName(rel, opts.isTimeline);
+      if (size === null && !sizeFromRead(kind)) {
         try {
           size = Deno.statSync(abs).size;
         } catch (e) {
@@ -129,7 +148,7 @@ export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult
           continue;
         }
       }
-      artifacts.push({ path: rel, kind: kindFromName(rel, opts.isTimeline), size });
+      artifacts.push({ path: rel, kind, size });
     }
   }
   return Promise.resolve({ artifacts, issues });
