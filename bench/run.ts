@@ -326,11 +326,20 @@ async function singleDetailed(dir: string, bytes: number): Promise<GenStats> {
   return { files: 1, bytes: st.bytes, cells: 1 };
 }
 
-/** Bundle main.ts into `dir`; returns the bundle path or null when bundling fails. */
+/** Bundle main.ts into `dir` as `deno task bundle` does; returns the entry or null on failure. */
 async function buildBundle(dir: string): Promise<string | null> {
-  const path = `${dir}/inferguard.bundle.js`;
+  const path = `${dir}/bundle/main.js`;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "deno", "-o", path, MAIN_TS],
+    args: [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "deno",
+      "--code-splitting",
+      "--outdir",
+      `${dir}/bundle`,
+      MAIN_TS,
+    ],
     cwd: REPO,
     stdout: "null",
     stderr: "piped",

@@ -1,8 +1,9 @@
 /**
- * The single-file bundle (`deno task bundle`) is self-contained and behaves exactly like
- * `deno run main.ts`: it is built into a temp dir, inspected for imports that would need the
- * network or a package cache, then run with `--no-config --no-remote --no-npm` on every golden
- * case and the sample tree, and its reports must be byte-identical to the source run's.
+ * The bundle (`deno task bundle`: `main.js` plus the chunks each command loads on demand) is
+ * self-contained and behaves exactly like `deno run main.ts`: it is built into a temp dir,
+ * inspected for imports that would need the network, a package cache or a file outside the
+ * bundle, then run with `--no-config --no-remote --no-npm` on every golden case and the sample
+ * tree, and its reports must be byte-identical to the source run's.
  * @module
  */
 import assert from "node:assert/strict";
@@ -99,22 +100,43 @@ async function readOrNull(path: string): Promise<Uint8Array | null> {
 Deno.test("bundle: self-contained and byte-identical to deno run main.ts", async (t) => {
   const tmp = await Deno.makeTempDir({ prefix: "ig_bundle_test_" });
   try {
-    const bundle = `${tmp}/inferguard.bundle.js`;
+    const dir = `${tmp}/bundle`;
+    const bundle = `${dir}/main.js`;
     const built = await deno(
-      ["bundle", "--quiet", "--platform", "deno", "-o", bundle, "main.ts"],
+      ["bundle", "--quiet", "--platform", "deno", "--code-splitting", "--outdir", dir, "main.ts"],
       REPO,
     );
     assert.equal(built.code, 0, `deno bundle failed:\n${built.stderr}`);
-    const code = await Deno.readTextFile(bundle);
+    const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.ok(files.includes("main.js"), `no main.js among ${files.join(", ")}`);
 
-    await t.step("no import left that needs the network or a package cache", () => {
-      const { literal, dynamicNonLiteral } = importSpecifiers(code);
-      assert.equal(dynamicNonLiteral, 0, "a dynamic import( of a computed specifier remains");
-      const outside = literal.filter((s) => !s.startsWith("node:"));
-      assert.deepEqual(outside, [], `unresolved imports: ${outside.join(", ")}`);
-      assert.ok(literal.length > 0, "expected the node: built-ins to stay imports");
-      for (const scheme of ["npm:", "jsr:"]) {
-        assert.ok(!code.includes(`"${scheme}`), `a ${scheme} specifier is left in the bundle`);
+    await t.step("no import left that needs the network, a package cache or another file", () => {
+      const builtins: string[] = [];
+      for (const file of files) {
+        const code = Deno.readTextFileSync(`${dir}/${file}`);
+        const { literal, dynamicNonLiteral } = importSpecifiers(code);
+        assert.equal(dynamicNonLiteral, 0, `${file}: a dynamic import( of a computed specifier`);
+        builtins.push(...literal.filter((s) => s.startsWith("node:")));
+        // Chunks import each other by relative name; each must be a file of the bundle itself.
+        const outside = literal.filter((s) =>
+          !s.startsWith("node:") && !(/^\.\/[\w.-]+\.js$/.test(s) && files.includes(s.slice(2)))
+        );
+        assert.deepEqual(outside, [], `${file}: imports outside the bundle: ${outside.join(", ")}`);
+        for (const scheme of ["npm:", "jsr:"]) {
+          assert.ok(!code.includes(`"${scheme}`), `${file}: a ${scheme} specifier is left`);
+        }
+      }
+      assert.ok(builtins.length > 0, "expected the node: built-ins to stay imports");
+    });
+
+    await t.step("--help loads only the entry chunk, not the commands", () => {
+      const main = Deno.readTextFileSync(bundle);
+      const lazy = importSpecifiers(main).literal.filter((s) => s.startsWith("./"));
+      for (const command of ["analyze_main", "disagg_main"]) {
+        assert.ok(
+          lazy.some((s) => s.startsWith(`./${command}-`)) && !main.includes("function runAnalyze"),
+          `${command} should be its own chunk, imported on demand`,
+        );
       }
     });
 
