@@ -24,12 +24,29 @@ const MULTI_NODE = new RegExp(
     "_disagg-(true|false)_spec-([^_]+)_conc([\\dx]+)_(.+)$",
 );
 const SEQ = /(?:^|_)(\d+)k(\d+)k(?:_|$)/;
-const RECIPE_SUFFIX = /_recipe-[0-9a-f]{16}$/;
+const RECIPE_SUFFIX_CHARS = "_recipe-".length + 16;
+const HEX16 = /^[0-9a-f]{16}$/;
+
+/**
+ * The name without a trailing `_recipe-<16 hex digits>`. Checked at the one place it can start,
+ * where an end-anchored regex would try every position of the name.
+ */
+function stripRecipe(name: string): string {
+  const at = name.length - RECIPE_SUFFIX_CHARS;
+  return at >= 0 && name.startsWith("_recipe-", at) && HEX16.test(name.slice(at + 8))
+    ? name.slice(0, at)
+    : name;
+}
 
 /** Strip a directory prefix and a `.json`/`.jsonl`/`.csv` extension from a path. */
 export function stemOf(path: string): string {
   const base = path.slice(path.lastIndexOf("/") + 1);
-  return base.replace(/\.(jsonl|json|csv)$/i, "");
+  // What `/\.(jsonl|json|csv)$/i` would strip, without a regex scanning the whole name: an
+  // extension has no dot, so it can only follow the last one.
+  const dot = base.lastIndexOf(".");
+  if (dot < 0 || base.length - dot > 6) return base;
+  const ext = base.slice(dot + 1).toLowerCase();
+  return ext === "json" || ext === "jsonl" || ext === "csv" ? base.slice(0, dot) : base;
 }
 
 const HW_SUFFIXES = ["-multinode", "-disagg", "-trt"] as const;
@@ -127,11 +144,28 @@ function parsePointSuffix(name: string, info: NameInfo): void {
  * ```
  */
 export function parseResultName(path: string): NameInfo {
-  const info: NameInfo = { identity: {}, metrics: {} };
-  const name = stemOf(path)
-    .replace(/^(agg_|power_validation_|bmk_agentic_|agentic_|bmk_|server_logs_|eval_)/, "")
-    .replace(RECIPE_SUFFIX, "");
+  const name = stripRecipe(
+    stemOf(path).replace(
+      /^(agg_|power_validation_|bmk_agentic_|agentic_|bmk_|server_logs_|eval_)/,
+      "",
+    ),
+  );
+  // One cell's names usually come in a row and say the same thing (`bmk_X/agg_X.json`,
+  // `power_audit_X/X.json` and `X` all strip to `X`): parse the last name once. Callers get
+  // their own copy, so changing one result never changes another.
+  if (name !== last.name) last = { name, info: parseName(name) };
+  const { identity, metrics } = last.info;
+  return { identity: Object.assign({}, identity), metrics: Object.assign({}, metrics) };
+}
 
+let last: { name: string | null; info: NameInfo } = {
+  name: null,
+  info: { identity: {}, metrics: {} },
+};
+
+/** {@link parseResultName} of a name already stripped of its prefix and recipe suffix. */
+function parseName(name: string): NameInfo {
+  const info: NameInfo = { identity: {}, metrics: {} };
   const multi = name.match(MULTI_NODE);
   if (multi && multi.index !== undefined) {
     const head = name.slice(0, multi.index);
@@ -194,9 +228,11 @@ export function parseResultName(path: string): NameInfo {
 
 /** `EXP_NAME_PRECISION_FRAMEWORK` before the parallelism block. */
 function parseHead(head: string, info: NameInfo): void {
-  const parts = head.split("_");
-  if (parts.length < 3) return;
-  info.identity.framework = parts[parts.length - 1];
-  info.identity.precision = parts[parts.length - 2];
-  parseExpName(parts.slice(0, -2).join("_"), info);
+  // The last two `_`-separated parts, found from the end without splitting the whole head.
+  const last = head.lastIndexOf("_");
+  const before = last > 0 ? head.lastIndexOf("_", last - 1) : -1;
+  if (before < 0) return;
+  info.identity.framework = head.slice(last + 1);
+  info.identity.precision = head.slice(before + 1, last);
+  parseExpName(head.slice(0, before), info);
 }

@@ -266,3 +266,58 @@ Deno.test("srt-slurm per-point CONFIG_NAME does not leak into the runner", () =>
   assert.equal(aggregated.metrics.num_prefill_gpu, 16);
   assert.equal(aggregated.metrics.num_decode_gpu, 0);
 });
+
+Deno.test("stemOf: only a trailing .json/.jsonl/.csv goes, in any case", () => {
+  const table: [string, string][] = [
+    ["a/b/X.JSON", "X"],
+    ["X.Jsonl", "X"],
+    ["x.json.csv", "x.json"],
+    ["x.csv.txt", "x.csv.txt"],
+    ["x.jsonx", "x.jsonx"],
+    ["x.", "x."],
+    [".json", ""],
+    ["dir.json/x", "x"],
+    ["x.tar.gz", "x.tar.gz"],
+  ];
+  for (const [path, stem] of table) assert.equal(stemOf(path), stem, path);
+});
+
+Deno.test("names: a recipe suffix goes only when it is exactly 16 lower-case hex digits", () => {
+  const base = "gptoss_1k1k_fp4_vllm_tp8-ep1-dpafalse_disagg-false_spec-none_conc4_h200-nb_0";
+  check(`${base}_recipe-0123456789abcdef.json`, { identity: { runner: "h200-nb_0" } });
+  check(`${base}_recipe-0123456789ABCDEF.json`, {
+    identity: { runner: "h200-nb_0_recipe-0123456789ABCDEF" },
+  });
+  check(`${base}_recipe-0123456789abcde.json`, {
+    identity: { runner: "h200-nb_0_recipe-0123456789abcde" },
+  });
+});
+
+Deno.test("names: a head with fewer than three parts gives no framework or precision", () => {
+  for (const head of ["vllm", "fp4_vllm", "_vllm"]) {
+    const got = parseResultName(`${head}_tp8-ep1-dpafalse_disagg-false_spec-none_conc4_h200_0`);
+    assert.equal(got.identity.framework, undefined, head);
+    assert.equal(got.identity.precision, undefined, head);
+    assert.equal(got.identity.concurrency, 4, head);
+  }
+  const three = parseResultName("_fp4_vllm_tp8-ep1-dpafalse_disagg-false_spec-none_conc4_h200_0");
+  assert.equal(three.identity.framework, "vllm");
+  assert.equal(three.identity.precision, "fp4");
+});
+
+Deno.test("names: repeated names give equal results that do not share objects", () => {
+  const rf = "dsr1_8k1k_fp4_sglang_tp8-ep1-dpafalse_disagg-false_spec-none_conc8_h100-cw_02";
+  const a = parseResultName(`bmk_${rf}/agg_${rf}.json`);
+  const b = parseResultName(`power_audit_${rf}/${rf}.json`);
+  const c = parseResultName(rf);
+  assert.deepEqual(a, b);
+  assert.deepEqual(a, c);
+  assert.equal(a.identity.concurrency, 8);
+  a.identity.concurrency = 99;
+  a.metrics.tp = 99;
+  assert.equal(b.identity.concurrency, 8);
+  assert.equal(parseResultName(rf).metrics.tp, 8);
+  // A different name in between, then the first again.
+  assert.equal(parseResultName("x_concurrency_16").identity.concurrency, 16);
+  assert.equal(parseResultName(rf).identity.concurrency, 8);
+});

@@ -60,20 +60,33 @@ export function kindFromName(relPath: string, isTimeline: (p: string) => boolean
   return "other";
 }
 
+const META_ENV = "meta_env.json";
+
 /**
  * Kind of a parsed JSON file from its top-level shape (the formats reference's sniffing rules),
  * with the file name as a tie-breaker.
  */
 export function kindFromJson(relPath: string, value: unknown): ArtifactKind {
-  const base = relPath.slice(relPath.lastIndexOf("/") + 1).toLowerCase();
+  // The lower-case file name is needed only for arrays and `meta_env.json`: most files (one per
+  // agg and per raw result) never build it.
+  const slash = relPath.lastIndexOf("/");
   if (Array.isArray(value)) {
     const first = value.find(isRecord);
-    if (first === undefined) return base.includes("eval") ? "eval_collection" : "agg_collection";
+    if (first === undefined) {
+      return relPath.slice(slash + 1).toLowerCase().includes("eval")
+        ? "eval_collection"
+        : "agg_collection";
+    }
     if ("task" in first && ("score" in first || "em_strict" in first)) return "eval_collection";
     return "agg_collection";
   }
   if (!isRecord(value)) return "json_other";
-  if (base === "meta_env.json") return "eval_meta";
+  // Lower-casing never turns other characters into these ASCII ones, so only a name of exactly
+  // this length can match.
+  if (
+    relPath.length - slash - 1 === META_ENV.length &&
+    relPath.slice(slash + 1).toLowerCase() === META_ENV
+  ) return "eval_meta";
   if (value.scenario_type === "agentic-coding") return "agentx_agg";
   if ("integration_method" in value && "power_valid" in value) return "power_validation";
   if ("tput_per_gpu" in value && ("infmax_model_prefix" in value || "hw" in value)) return "agg";

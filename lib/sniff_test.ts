@@ -123,6 +123,13 @@ Deno.test("kindFromJson: rules 6-7, aiperf profile, lm-eval results, meta_env", 
     "eval_results",
   );
   assert.equal(kindFromJson("e/meta_env.json", { model: "x" }), "eval_meta");
+  assert.equal(kindFromJson("meta_env.json", { model: "x" }), "eval_meta");
+  assert.equal(kindFromJson("a/b/META_ENV.JSON", { model: "x" }), "eval_meta");
+  assert.equal(kindFromJson("e/xmeta_env.json", { model: "x" }), "json_other");
+  assert.equal(kindFromJson("e/meta_env.json.bak", { model: "x" }), "json_other");
+  assert.equal(kindFromJson("meta_env.json/x.json", { model: "x" }), "json_other");
+  // Only objects are metadata: an array named meta_env.json is a collection.
+  assert.equal(kindFromJson("e/meta_env.json", []), "agg_collection");
 });
 
 Deno.test("kindFromJson: campaign manifest, unknown objects and scalars", () => {

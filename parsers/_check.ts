@@ -4,6 +4,7 @@
  * @module
  */
 import { num } from "../lib/coerce.ts";
+import { KeySequenceCache } from "./_coerce.ts";
 
 type Issue = { line: number | null; message: string };
 
@@ -43,9 +44,48 @@ function describe(x: unknown): string {
   return x === null ? "null" : Array.isArray(x) ? "an array" : typeof x;
 }
 
-/** Whether a value is present but not usable as a number (`Infinity` from `1e999` included). */
-function badNumber(x: unknown): boolean {
-  return x !== undefined && x !== null && num(x) === null;
+const POSITIVE = 1;
+const NON_NEGATIVE_NUMBER = 2;
+
+/** Which fields of a record get which check, worked out once per key sequence. */
+interface CheckPlan {
+  /** The check of each key by position (`0`: none), for one quick pass over a clean record. */
+  codes: Uint8Array;
+  /** The same fields in the order their issues are reported. */
+  positive: readonly string[];
+  nonNegative: readonly string[];
+  /** Latency statistics, in key order. */
+  latency: readonly string[];
+}
+
+function buildPlan(keys: readonly string[]): CheckPlan {
+  const present = new Set(keys);
+  const positive = POSITIVE_INTEGERS.filter((k) => present.has(k));
+  const nonNegative = NON_NEGATIVE.filter((k) => present.has(k));
+  const latency = keys.filter((k) => LATENCY_KEY.test(k));
+  const isPositive = new Set<string>(positive);
+  const isNonNegative = new Set<string>([...nonNegative, ...latency]);
+  return {
+    codes: Uint8Array.from(
+      keys,
+      (k) => isPositive.has(k) ? POSITIVE : isNonNegative.has(k) ? NON_NEGATIVE_NUMBER : 0,
+    ),
+    positive,
+    nonNegative,
+    latency,
+  };
+}
+
+/** Plans by key sequence: the same keys repeat across thousands of files. */
+const PLANS = new KeySequenceCache(buildPlan);
+
+/** Shared by every clean record: most have nothing rejected, and nobody adds to it. */
+const NONE: ReadonlySet<string> = new Set();
+
+/** Issues of one record and the fields they reject. */
+export interface CheckResult {
+  issues: Issue[];
+  rejected: ReadonlySet<string>;
 }
 
 /**
@@ -53,42 +93,73 @@ function badNumber(x: unknown): boolean {
  * integers for concurrency/topology/shape, non-negative for counts and throughput, non-negative
  * for latency statistics. Returns the names of the rejected fields too, so callers can drop them.
  */
-export function checkRecordValues(
-  obj: Record<string, unknown>,
-): { issues: Issue[]; rejected: Set<string> } {
-  const issues: Issue[] = [];
-  const rejected = new Set<string>();
-  const reject = (key: string, why: string) => {
-    rejected.add(key);
-    issues.push({ line: null, message: `Field "${key}" ${why}` });
-  };
-  for (const key of POSITIVE_INTEGERS) {
+export function checkRecordValues(obj: Record<string, unknown>): CheckResult {
+  const plan = PLANS.get(obj);
+  if (isClean(obj, plan)) return { issues: [], rejected: NONE };
+  return report(obj, plan);
+}
+
+/**
+ * Whether {@link report} would find nothing: one pass in key order, reading values the way
+ * `for…in` hands them out (by position, without a property lookup per key).
+ */
+function isClean(obj: Record<string, unknown>, plan: CheckPlan): boolean {
+  const codes = plan.codes;
+  let i = 0;
+  for (const key in obj) {
+    const code = codes[i++];
+    if (code === 0) continue;
     const x = obj[key];
     if (x === undefined || x === null) continue;
     const n = num(x);
-    if (n === null) reject(key, `is not a number (${describe(x)})`);
-    else if (n <= 0 || !Number.isInteger(n)) {
-      reject(key, `must be a positive whole number, got ${n}`);
-    }
+    if (n === null) return false;
+    if (code === POSITIVE ? n <= 0 || !Number.isInteger(n) : n < 0) return false;
   }
-  for (const key of NON_NEGATIVE) {
-    const x = obj[key];
-    if (badNumber(x)) reject(key, `is not a finite number (${describe(x)})`);
-    else if (x !== undefined && x !== null && (num(x) as number) < 0) {
-      reject(key, `must not be negative, got ${num(x)}`);
-    }
-  }
-  for (const [key, x] of Object.entries(obj)) {
-    if (!LATENCY_KEY.test(key) || x === null) continue;
-    if (badNumber(x)) reject(key, `is not a finite number (${describe(x)})`);
-    else if ((num(x) as number) < 0) reject(key, `must not be negative, got ${num(x)}`);
-  }
+  return !overCount(obj);
+}
+
+/** Whether more requests completed than were planned. */
+function overCount(obj: Record<string, unknown>): boolean {
   const completed = num(obj.completed);
   const planned = num(obj.num_prompts);
-  if (completed !== null && planned !== null && completed > planned) {
-    reject("completed", `(${completed}) exceeds num_prompts (${planned})`);
+  return completed !== null && planned !== null && completed > planned;
+}
+
+function report(obj: Record<string, unknown>, plan: CheckPlan): CheckResult {
+  const out: CheckResult = { issues: [], rejected: NONE };
+  for (const key of plan.positive) {
+    const x = obj[key];
+    if (x === undefined || x === null) continue;
+    const n = num(x);
+    if (n === null) reject(out, key, `is not a number (${describe(x)})`);
+    else if (n <= 0 || !Number.isInteger(n)) {
+      reject(out, key, `must be a positive whole number, got ${n}`);
+    }
   }
-  return { issues, rejected };
+  for (const key of plan.nonNegative) checkNonNegative(out, key, obj[key]);
+  for (const key of plan.latency) checkNonNegative(out, key, obj[key]);
+  if (overCount(obj)) {
+    reject(
+      out,
+      "completed",
+      `(${num(obj.completed)}) exceeds num_prompts (${num(obj.num_prompts)})`,
+    );
+  }
+  return out;
+}
+
+/** A present value must be a finite number that is not negative. */
+function checkNonNegative(out: CheckResult, key: string, x: unknown): void {
+  if (x === undefined || x === null) return;
+  const n = num(x);
+  if (n === null) reject(out, key, `is not a finite number (${describe(x)})`);
+  else if (n < 0) reject(out, key, `must not be negative, got ${n}`);
+}
+
+function reject(out: CheckResult, key: string, why: string): void {
+  if (out.rejected === NONE) out.rejected = new Set();
+  (out.rejected as Set<string>).add(key);
+  out.issues.push({ line: null, message: `Field "${key}" ${why}` });
 }
 
 /** A copy of `obj` without the rejected fields. */

@@ -5,9 +5,10 @@
  */
 import { boolish, isRecord, num, positive, str } from "../lib/coerce.ts";
 import { normalizeHardware } from "../lib/names.ts";
-import type { Metrics, ParseResult, RecordDraft } from "../lib/types.ts";
+import type { MetricField, ParseResult, RecordDraft } from "../lib/types.ts";
 import { checkRecordValues, withoutRejected } from "./_check.ts";
-import { flatLatency } from "./_latency.ts";
+import { shared, withoutKey } from "./_coerce.ts";
+import { FlatLatencyReader } from "./_latency.ts";
 
 /**
  * Draft a cell record from one fixed-sequence agg object.
@@ -30,32 +31,55 @@ export function parseFixedSeqAgg(value: unknown): ParseResult {
   return { drafts: [draftFromAgg(withoutRejected(value, rejected))], issues, unreadable: false };
 }
 
+/** Metric fields every agg sets besides its latency statistics, in the order they are set. */
+const AGG_FIELDS = [
+  "tput_per_gpu",
+  "output_tput_per_gpu",
+  "input_tput_per_gpu",
+  "intvty",
+  "avg_power_w",
+  "joules_per_output_token",
+] as const satisfies readonly MetricField[];
+
+const SINGLE_NODE = new FlatLatencyReader([...AGG_FIELDS, "tp", "pp", "ep", "dcp", "pcp"]);
+const MULTI_NODE = new FlatLatencyReader([
+  ...AGG_FIELDS,
+  "prefill_tp",
+  "prefill_ep",
+  "prefill_num_workers",
+  "decode_tp",
+  "decode_ep",
+  "decode_num_workers",
+  "num_prefill_gpu",
+  "num_decode_gpu",
+  "num_gpus",
+]);
+
 /** One agg object (also a row of a collected array) to a record draft. */
 export function draftFromAgg(a: Record<string, unknown>): RecordDraft {
   const isMultinode = boolish(a.is_multinode);
   const hw = str(a.hw);
-  const lat = flatLatency(a);
-  const metrics: Partial<Metrics> = {
-    ...lat.metrics,
-    tput_per_gpu: positive(a.tput_per_gpu) ?? positive(a.total_tps_per_gpu),
-    output_tput_per_gpu: positive(a.output_tput_per_gpu),
-    input_tput_per_gpu: positive(a.input_tput_per_gpu),
-    intvty: positive(a.median_intvty) ??
-      (lat.metrics.p50_tpot ? 1 / lat.metrics.p50_tpot : null),
-    avg_power_w: positive(a.avg_power_w),
-    joules_per_output_token: positive(a.joules_per_output_token),
-  };
+  const lat = (isMultinode ? MULTI_NODE : SINGLE_NODE).read(a);
+  // The reader left room for these fields: filling them never changes the object's shape.
+  let metrics = lat.metrics;
+  metrics.tput_per_gpu = positive(a.tput_per_gpu) ?? positive(a.total_tps_per_gpu);
+  metrics.output_tput_per_gpu = positive(a.output_tput_per_gpu);
+  metrics.input_tput_per_gpu = positive(a.input_tput_per_gpu);
+  metrics.intvty = positive(a.median_intvty) ?? (metrics.p50_tpot ? 1 / metrics.p50_tpot : null);
+  metrics.avg_power_w = positive(a.avg_power_w);
+  metrics.joules_per_output_token = positive(a.joules_per_output_token);
   if (isMultinode) {
-    for (const side of ["prefill", "decode"] as const) {
-      metrics[`${side}_tp`] = num(a[`${side}_tp`]);
-      metrics[`${side}_ep`] = num(a[`${side}_ep`]);
-      metrics[`${side}_num_workers`] = num(a[`${side}_num_workers`]);
-    }
+    metrics.prefill_tp = num(a.prefill_tp);
+    metrics.prefill_ep = num(a.prefill_ep);
+    metrics.prefill_num_workers = num(a.prefill_num_workers);
+    metrics.decode_tp = num(a.decode_tp);
+    metrics.decode_ep = num(a.decode_ep);
+    metrics.decode_num_workers = num(a.decode_num_workers);
     metrics.num_prefill_gpu = num(a.num_prefill_gpu);
     metrics.num_decode_gpu = num(a.num_decode_gpu);
     if (metrics.num_prefill_gpu !== null && metrics.num_decode_gpu !== null) {
       metrics.num_gpus = metrics.num_prefill_gpu + metrics.num_decode_gpu;
-    }
+    } else metrics = withoutKey(metrics, "num_gpus"); // unknown split: no total, as always
   } else {
     metrics.tp = num(a.tp);
     metrics.pp = num(a.pp);
@@ -71,12 +95,12 @@ export function draftFromAgg(a: Record<string, unknown>): RecordDraft {
     identity: {
       hardware: hw === null ? null : normalizeHardware(hw),
       model: str(a.infmax_model_prefix) ?? str(a.model_prefix),
-      model_path: str(a.model),
+      model_path: shared(str(a.model)),
       framework: str(a.framework),
       precision: str(a.precision),
       spec_decoding: str(a.spec_decoding) ?? str(a.mtp),
       disagg: boolish(a.disagg),
-      image: str(a.image),
+      image: shared(str(a.image)),
       isl: num(a.isl),
       osl: num(a.osl),
       is_multinode: isMultinode,
@@ -98,10 +122,13 @@ function aggNotes(a: Record<string, unknown>, hw: string | null): Record<string,
   const fp = str(a.recipe_fingerprint);
   if (fp) notes.recipe_fingerprint = fp;
   if (a.power_valid !== undefined) notes.power_valid = boolish(a.power_valid);
-  for (const k of ["kv_p2p_transfer", "prefill_hw", "decode_hw"]) {
-    const s = str(a[k]);
-    if (s) notes[k] = s;
-  }
+  // Named reads, not a loop over a list of names: this runs once per agg file.
+  const kvP2p = str(a.kv_p2p_transfer);
+  if (kvP2p) notes.kv_p2p_transfer = kvP2p;
+  const prefillHw = str(a.prefill_hw);
+  if (prefillHw) notes.prefill_hw = prefillHw;
+  const decodeHw = str(a.decode_hw);
+  if (decodeHw) notes.decode_hw = decodeHw;
   if (isRecord(a.router)) notes.router = a.router;
   return notes;
 }

@@ -214,3 +214,41 @@ Deno.test("agg: the real kimik2.5 1k1k conc4 agg (2026-05 schema)", () => {
 Deno.test("agg: a non-object is unreadable", () => {
   for (const v of [null, [1], "agg", 0]) assert.equal(parseFixedSeqAgg(v).unreadable, true);
 });
+
+Deno.test("agg: files with the same keys are read on their own values, bad ones too", () => {
+  // One key sequence (as thousands of aggs of one schema share): clean, then bad, then clean.
+  const agg = (conc: unknown, p99: unknown, tpot: unknown) => ({
+    hw: "h100",
+    conc,
+    tp: 8,
+    tput_per_gpu: 80,
+    p99_ttft: p99,
+    median_tpot: tpot,
+  });
+  const a = draft(agg(4, 0.5, 0.02));
+  assert.equal(a.identity.concurrency, 4);
+  assert.equal(a.metrics.p99_ttft, 0.5);
+  assert.equal(a.metrics.intvty, 50);
+  const bad = parseFixedSeqAgg(agg(-4, "slow", 0.02));
+  assert.deepEqual(bad.issues.map((i) => i.message), [
+    'Field "conc" must be a positive whole number, got -4',
+    'Field "p99_ttft" is not a finite number ("slow")',
+  ]);
+  const b = bad.drafts[0];
+  assert.equal(b.identity.concurrency, null, "a rejected value is left out, never guessed");
+  assert.equal(b.metrics.p99_ttft ?? null, null);
+  assert.equal(b.metrics.p50_tpot, 0.02);
+  const c = draft(agg(8, 0.7, 0));
+  assert.equal(c.metrics.p99_ttft, 0.7);
+  assert.equal(c.metrics.p50_tpot ?? null, null, "zero TPOT is unknown");
+  assert.equal(c.metrics.intvty, null);
+  assert.equal(a.metrics.p99_ttft, 0.5, "earlier drafts are untouched");
+});
+
+Deno.test("agg multi-node: no GPU total without both sides of the split", () => {
+  const d = draft({ hw: "b200", is_multinode: true, num_prefill_gpu: 8, tput_per_gpu: 1 });
+  assert.equal(d.metrics.num_prefill_gpu, 8);
+  assert.equal(d.metrics.num_decode_gpu, null);
+  assert.ok(!("num_gpus" in d.metrics), "no total rather than a null one");
+  assert.equal(d.metrics.prefill_tp, null);
+});

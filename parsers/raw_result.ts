@@ -6,7 +6,21 @@
 import { isRecord, num, str } from "../lib/coerce.ts";
 import type { Metrics, ParseResult } from "../lib/types.ts";
 import { checkRecordValues, withoutRejected } from "./_check.ts";
-import { flatLatency } from "./_latency.ts";
+import { shared, withoutKey } from "./_coerce.ts";
+import { FlatLatencyReader } from "./_latency.ts";
+
+/** Latency statistics, with room for the metric fields a raw result sets itself. */
+const LATENCY = new FlatLatencyReader([
+  "num_requests_total",
+  "num_requests_successful",
+  "success_rate",
+  "duration_s",
+  "request_throughput",
+  "total_tput_tps",
+  "output_tput_tps",
+  "input_tput_tps",
+  "intvty",
+]);
 
 /**
  * Draft a cell record from one raw result object.
@@ -33,29 +47,33 @@ export function parseRawResult(value: unknown): ParseResult {
   const total = num(r.total_token_throughput);
   const output = num(r.output_throughput);
   const anySuccess = completed === null || completed > 0;
-  const lat = anySuccess ? flatLatency(r) : { metrics: {}, extra: {} };
-  const metrics: Partial<Metrics> = {
-    ...lat.metrics,
-    num_requests_total: planned,
-    num_requests_successful: completed,
-    success_rate: completed !== null && planned !== null && planned > 0
-      ? completed / planned
-      : null,
-    duration_s: num(r.duration),
-    request_throughput: anySuccess ? num(r.request_throughput) : null,
-    total_tput_tps: anySuccess ? total : null,
-    output_tput_tps: anySuccess ? output : null,
-    input_tput_tps: anySuccess && total !== null && output !== null ? total - output : null,
-  };
-  const p50Tpot = lat.metrics.p50_tpot ?? lat.metrics.mean_tpot;
+  const lat = anySuccess ? LATENCY.read(r) : { metrics: {}, extra: {} };
+  // The reader left room for these fields: filling them never changes the object's shape.
+  let metrics: Partial<Metrics> = lat.metrics;
+  const p50Tpot = metrics.p50_tpot ?? metrics.mean_tpot;
+  metrics.num_requests_total = planned;
+  metrics.num_requests_successful = completed;
+  metrics.success_rate = completed !== null && planned !== null && planned > 0
+    ? completed / planned
+    : null;
+  metrics.duration_s = num(r.duration);
+  metrics.request_throughput = anySuccess ? num(r.request_throughput) : null;
+  metrics.total_tput_tps = anySuccess ? total : null;
+  metrics.output_tput_tps = anySuccess ? output : null;
+  metrics.input_tput_tps = anySuccess && total !== null && output !== null ? total - output : null;
+  // No TPOT, no interactivity: the field is left out, as it always was.
   if (p50Tpot) metrics.intvty = 1 / p50Tpot;
+  else if ("intvty" in metrics) metrics = withoutKey(metrics, "intvty");
+  const backend = str(r.backend);
   const srtSlurm = "request_goodput" in r || "peak_output_tokens_per_s" in r ||
-    str(r.backend) === "dynamo";
+    backend === "dynamo";
   const notes: Record<string, unknown> = {};
-  for (const k of ["date", "backend", "request_rate"]) {
-    const s = str(r[k]);
-    if (s !== null) notes[k] = s;
-  }
+  // Named reads, not a loop over a list of names: this runs once per raw file.
+  const date = str(r.date);
+  if (date !== null) notes.date = date;
+  if (backend !== null) notes.backend = backend;
+  const requestRate = str(r.request_rate);
+  if (requestRate !== null) notes.request_rate = requestRate;
   const inTokens = num(r.total_input_tokens) ?? num(r.total_input);
   const outTokens = num(r.total_output_tokens);
   const startS = num(r.benchmark_start_time_unix);
@@ -68,7 +86,7 @@ export function parseRawResult(value: unknown): ParseResult {
       priority: 20,
       primary: true,
       identity: {
-        model_path: str(r.model_id),
+        model_path: shared(str(r.model_id)),
         concurrency: num(r.max_concurrency),
         scenario_type: "fixed-seq",
       },

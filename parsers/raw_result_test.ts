@@ -160,3 +160,33 @@ Deno.test("raw: a non-object is unreadable", () => {
     assert.equal(r.drafts.length, 0);
   }
 });
+
+Deno.test("raw: files with the same keys are read on their own values", () => {
+  const raw = (completed: unknown, tpotMs: unknown) => ({
+    max_concurrency: 4,
+    num_prompts: 40,
+    completed,
+    total_token_throughput: 100,
+    output_throughput: 40,
+    median_tpot_ms: tpotMs,
+    p99_ttft_ms: 500,
+  });
+  const a = draft(raw(40, 20));
+  close(a.metrics.intvty, 50);
+  close(a.metrics.p99_ttft, 0.5);
+  const noTpot = draft(raw(36, 0));
+  assert.equal(noTpot.metrics.p50_tpot ?? null, null);
+  assert.ok(!("intvty" in noTpot.metrics), "no TPOT: no interactivity at all");
+  close(noTpot.metrics.success_rate, 0.9);
+  const failed = draft(raw(0, 20));
+  assert.deepEqual(failed.extra_percentiles, {});
+  assert.equal(failed.metrics.p99_ttft ?? null, null);
+  assert.equal(failed.metrics.total_tput_tps, null);
+  const bad = draft(raw(-1, 20));
+  assert.deepEqual(bad.issues.map((i) => i.message), [
+    'Field "completed" must not be negative, got -1',
+  ]);
+  assert.equal(bad.metrics.num_requests_successful, null);
+  close(bad.metrics.p99_ttft, 0.5, 1e-12);
+  close(a.metrics.intvty, 50);
+});
