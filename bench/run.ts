@@ -344,8 +344,24 @@ async function buildBundle(dir: string): Promise<string | null> {
     stdout: "null",
     stderr: "piped",
   }).output();
-  if (out.code !== 0) {
-    log(`  deno bundle failed: ${new TextDecoder().decode(out.stderr).trim().slice(0, 300)}`);
+  const worker = out.code === 0
+    ? await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--quiet",
+        "--platform",
+        "deno",
+        "-o",
+        `${dir}/bundle/read_worker.js`,
+        `${REPO}/lib/io/read_worker.ts`,
+      ],
+      cwd: REPO,
+      stdout: "null",
+      stderr: "piped",
+    }).output()
+    : out;
+  if (worker.code !== 0) {
+    log(`  deno bundle failed: ${new TextDecoder().decode(worker.stderr).trim().slice(0, 300)}`);
     return null;
   }
   return path;

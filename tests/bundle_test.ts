@@ -12,6 +12,7 @@ import { MAIN_TS } from "./_cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const GENERATED_AT = "2026-01-01T00:00:00Z";
+const READ_WORKER = "lib/io/read_worker.ts";
 /** The permissions `deno task compile` grants, minus the network `analyze` never uses. */
 const PERMS = ["--allow-read", "--allow-write", "--allow-env=SOURCE_DATE_EPOCH,NO_COLOR"];
 /** Flags that make any import outside the bundle file fail. */
@@ -81,6 +82,16 @@ async function listInputs(): Promise<{ name: string; input: string }[]> {
   return out;
 }
 
+/** Copy a tree of plain files, leaving out report dirs an earlier run may have left. */
+async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    if (e.isDirectory && e.name !== "inferguard_report") {
+      await copyTree(`${from}/${e.name}`, `${to}/${e.name}`);
+    } else if (e.isFile) await Deno.copyFile(`${from}/${e.name}`, `${to}/${e.name}`);
+  }
+}
+
 /** Offset of the first differing byte, or -1 when equal. */
 function firstDifference(a: Uint8Array | null, b: Uint8Array | null): number {
   if (a === null || b === null) return a === b ? -1 : 0;
@@ -107,6 +118,12 @@ Deno.test("bundle: self-contained and byte-identical to deno run main.ts", async
       REPO,
     );
     assert.equal(built.code, 0, `deno bundle failed:\n${built.stderr}`);
+    // The reader thread's module, beside the chunks, as `deno task bundle` builds it.
+    const worker = await deno(
+      ["bundle", "--quiet", "--platform", "deno", "-o", `${dir}/read_worker.js`, READ_WORKER],
+      REPO,
+    );
+    assert.equal(worker.code, 0, `deno bundle of the reader thread failed:\n${worker.stderr}`);
     const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
     assert.ok(files.includes("main.js"), `no main.js among ${files.join(", ")}`);
 
@@ -154,7 +171,11 @@ Deno.test("bundle: self-contained and byte-identical to deno run main.ts", async
       assert.match(help.stderr, /inferguard analyze <results_dir>/);
     });
 
-    for (const { name, input } of await listInputs()) {
+    // Big enough (more than one reader batch) for the reader thread to run from the bundle.
+    const big = `${tmp}/big-tree`;
+    const sample = `${REPO}/testdata/sample`;
+    for (let copy = 0; copy < 8; copy++) await copyTree(sample, `${big}/copy${copy}`);
+    for (const { name, input } of [...await listInputs(), { name: "sample x8", input: big }]) {
       await t.step(`${name}: same exit code and byte-identical reports`, async () => {
         const outSrc = `${tmp}/out-src/${name.replaceAll(" ", "_")}`;
         const outBun = `${tmp}/out-bundle/${name.replaceAll(" ", "_")}`;

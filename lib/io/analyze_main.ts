@@ -18,11 +18,12 @@ import {
 import { parseTimeline } from "../../parsers/timeline.ts";
 import { renderJsonChunks } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
-import { DEFAULT_LIMITS, loadAll, type LoadLimits, readsWhole } from "./load.ts";
+import { DEFAULT_LIMITS, type LoadLimits, readerUrl, readsWhole, startLoading } from "./load.ts";
 import { readText, textLines } from "./read.ts";
 import { oneOf, UsageError } from "./cli_args.ts";
 import { errText, walkResults } from "./walk.ts";
 import { removePendingWrites, writeAtomic } from "./write.ts";
+import { SLICE_MS } from "./event_loop.ts";
 
 /** Usage text of `inferguard analyze`. */
 export const ANALYZE_USAGE = `Usage: inferguard analyze <results_dir> [OPTIONS]
@@ -180,22 +181,33 @@ interface BuildOptions {
 /** Walk, load and analyze a results tree; `null` when it holds no supported artifact. */
 async function buildReport(root: string, opts: BuildOptions): Promise<Report | null> {
   const isTimeline = globMatcher(opts.timelineGlob);
-  // Our own reports are never input: neither this run's output dir nor the default one, which may
-  // hold an earlier run's reports when this run writes elsewhere.
-  const walked = await walkResults(root, {
-    excludeDir: [opts.outputDir, `${root}/inferguard_report`].filter((d): d is string =>
-      d !== null
-    ),
-    isTimeline,
-    sizeFromRead: readsWhole,
-  });
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  // Files are read (on a second thread) and parsed while the walk goes on; see startLoading.
+  const loading = startLoading(root, limits, { readerUrl: readerUrl() });
+  let walked;
+  try {
+    walked = await walkResults(root, {
+      // Our own reports are never input: neither this run's output dir nor the default one,
+      // which may hold an earlier run's reports when this run writes elsewhere.
+      excludeDir: [opts.outputDir, `${root}/inferguard_report`].filter((d): d is string =>
+        d !== null
+      ),
+      isTimeline,
+      sizeFromRead: readsWhole,
+      onFile: (f) => {
+        if (f.kind !== "timeline") loading.add(f);
+      },
+      pauseMs: SLICE_MS,
+    });
+  } catch (e) {
+    loading.cancel();
+    throw e;
+  }
   opts.progress?.(`discovered ${walked.artifacts.length} files`);
   // Timelines are streamed, never read whole, so the walk has sized them.
   const timelineRefs = walked.artifacts.filter((a) => a.kind === "timeline")
     .map((a): ArtifactRef => ({ ...a, size: a.size ?? 0 }));
-  const others = walked.artifacts.filter((a) => a.kind !== "timeline");
-  const limits = opts.limits ?? DEFAULT_LIMITS;
-  const loaded = await loadAll(root, others, limits);
+  const loaded = await loading.finish();
   opts.progress?.(`parsed ${loaded.length} files`);
   const timelines: TimelineInput[] = [];
   for (const ref of timelineRefs) {

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { jsonDepthOver, loadAll, readsWhole } from "./load.ts";
+import {
+  DEFAULT_LIMITS,
+  jsonDepthOver,
+  loadAll,
+  readerUrl,
+  readsWhole,
+  startLoading,
+} from "./load.ts";
 import { walkResults } from "./walk.ts";
 
 Deno.test("jsonDepthOver finds the first byte past the nesting limit, ignoring brackets in strings", () => {
@@ -51,6 +58,78 @@ Deno.test("loadAll: files the walk left unsized get the size of what was read", 
     const [gone] = await loadAll(root, [walked.artifacts[0]]);
     assert.equal(gone.ref.size, 0);
     assert.match(gone.result?.issues[0].message ?? "", /^Cannot read: not found/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+/** A tree with more files than one reader batch: sample copies, bad JSON, text and logs. */
+async function bigTree(root: string): Promise<void> {
+  const sample = new URL("../../testdata/sample", import.meta.url).pathname;
+  const src = (await walkResults(sample, { isTimeline: () => false })).artifacts;
+  for (let copy = 0; copy < 12; copy++) {
+    for (const a of src) {
+      const to = `${root}/copy${String(copy).padStart(2, "0")}/${a.path}`;
+      await Deno.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
+      await Deno.copyFile(`${sample}/${a.path}`, to);
+    }
+    await Deno.writeTextFile(`${root}/copy${copy}_bad.json`, `{"truncated": [${copy}`);
+    await Deno.writeFile(`${root}/copy${copy}_latin1.json`, new Uint8Array([0x7b, 0xe9, 0x7d]));
+    await Deno.writeTextFile(`${root}/copy${copy}.log`, "line\n".repeat(copy));
+  }
+}
+
+function byPath(loaded: readonly { ref: { path: string } }[]) {
+  return [...loaded].sort((
+    a,
+    b,
+  ) => (a.ref.path < b.ref.path ? -1 : a.ref.path > b.ref.path ? 1 : 0));
+}
+
+Deno.test("startLoading: with a reader thread, without one, or with one that fails, the same as loadAll", async () => {
+  const root = await Deno.makeTempDir({ prefix: "inferguard_loading_" });
+  try {
+    await bigTree(root);
+    const walked = await walkResults(root, { isTimeline: () => false, sizeFromRead: readsWhole });
+    assert.ok(walked.artifacts.length > 600, `only ${walked.artifacts.length} files`);
+    const expected = byPath(await loadAll(root, walked.artifacts));
+    const thread = readerUrl();
+    const urls: [string, URL | null][] = [
+      ["thread", thread],
+      ["this thread", null],
+      ["missing module", new URL("./no_such_reader.ts", import.meta.url)],
+    ];
+    for (const [name, url] of urls) {
+      const loading = startLoading(root, DEFAULT_LIMITS, { readerUrl: url });
+      const again = await walkResults(root, {
+        isTimeline: () => false,
+        sizeFromRead: readsWhole,
+        onFile: (f) => loading.add(f),
+        pauseMs: 0,
+      });
+      assert.deepEqual(again, walked, `${name}: the walk changed`);
+      assert.deepEqual(byPath(await loading.finish()), expected, name);
+      const readFiles = walked.artifacts.filter((a) => readsWhole(a.kind)).length;
+      assert.equal(loading.threadReads, url === thread ? readFiles : 0, name);
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("startLoading: a small tree never starts the reader thread", async () => {
+  const root = await Deno.makeTempDir({ prefix: "inferguard_loading_" });
+  try {
+    await Deno.writeTextFile(`${root}/a.json`, "{}");
+    // A module that would fail loudly if it were ever started.
+    const loading = startLoading(root, DEFAULT_LIMITS, {
+      readerUrl: new URL("data:text/javascript,throw new Error('started')"),
+    });
+    await walkResults(root, { isTimeline: () => false, onFile: (f) => loading.add(f) });
+    const [a] = await loading.finish();
+    assert.equal(loading.threadReads, 0);
+    assert.equal(a.ref.kind, "json_other");
+    assert.equal(a.result, null);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

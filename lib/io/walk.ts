@@ -3,6 +3,7 @@
  * @module
  */
 import { kindFromName } from "../sniff.ts";
+import { timeSlicer } from "./event_loop.ts";
 import type { ArtifactIssue, ArtifactKind, ArtifactRef } from "../types.ts";
 
 /** Options of {@link walkResults}. */
@@ -16,6 +17,14 @@ export interface WalkOptions {
    * not `stat`ed here and come back with `size: null`. By default every file is `stat`ed.
    */
   sizeFromRead?: (kind: ArtifactKind) => boolean;
+  /** Called with each file as it is found (in walk order), before the walk returns. */
+  onFile?: (file: WalkedFile) => void;
+  /**
+   * Give the event loop a turn after this many milliseconds of walking (default: never), so work
+   * queued by `onFile` (texts coming back from a reader thread) and signals are handled while the
+   * walk goes on.
+   */
+  pauseMs?: number;
 }
 
 /** A discovered file; `size` is `null` when the loader will learn it by reading the file. */
@@ -49,7 +58,10 @@ export function walkResults(
   opts: WalkOptions & { sizeFromRead: (kind: ArtifactKind) => boolean },
 ): Promise<WalkResult<WalkedFile>>;
 export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult>;
-export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult<WalkedFile>> {
+export async function walkResults(
+  root: string,
+  opts: WalkOptions,
+): Promise<WalkResult<WalkedFile>> {
   // Synchronous file-system calls: one walk of tens of thousands of entries is dominated by
   // per-call overhead, which the async ops multiply; nothing else runs while we walk.
   const realRoot = Deno.realPathSync(root);
@@ -58,6 +70,7 @@ export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult
   );
   const artifacts: WalkedFile[] = [];
   const sizeFromRead = opts.sizeFromRead ?? (() => false);
+  const pause = opts.pauseMs !== undefined ? timeSlicer(opts.pauseMs) : null;
   const issues: ArtifactIssue[] = [];
   const visited = new Set<string>([realRoot]);
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot + "/");
@@ -138,6 +151,8 @@ export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult
       visited.add(real);
       const child = open(abs, real, rel);
       if (child) stack.push(child);
+      const turn = pause?.();
+      if (turn) await turn;
     } else if (isFile) {
       const kind = kindFromName(rel, opts.isTimeline);
       if (size === null && !sizeFromRead(kind)) {
@@ -148,10 +163,12 @@ export function walkResults(root: string, opts: WalkOptions): Promise<WalkResult
           continue;
         }
       }
-      artifacts.push({ path: rel, kind, size });
+      const file = { path: rel, kind, size };
+      artifacts.push(file);
+      opts.onFile?.(file);
     }
   }
-  return Promise.resolve({ artifacts, issues });
+  return { artifacts, issues };
 }
 
 function realPathOrNull(p: string): string | null {
