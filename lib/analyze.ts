@@ -100,6 +100,22 @@ export interface AnalyzeInput {
   baseline?: { source: string; cells: readonly Cell[] } | null;
 }
 
+/** The run directory of each cell with a primary record (`null`: several cells share it). */
+function runDirIndex(
+  records: readonly CellRecord[],
+  primaryKeys: ReadonlySet<string>,
+): Map<string, string | null> {
+  const keyByDir = new Map<string, string | null>();
+  for (const r of records) {
+    if (!primaryKeys.has(r.group_key)) continue;
+    const dir = runDirOf(r.artifact);
+    const seen = keyByDir.get(dir);
+    if (seen === undefined) keyByDir.set(dir, r.group_key);
+    else if (seen !== r.group_key) keyByDir.set(dir, null);
+  }
+  return keyByDir;
+}
+
 /** Sort findings: severity (critical first), code, cell, message, evidence. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(compareFindings);
@@ -120,31 +136,37 @@ const SECTION_SOURCES: ReadonlySet<ArtifactKind> = new Set([
  * ```
  */
 export function analyze(input: AnalyzeInput): Report {
-  const refs = input.loaded.map((l) => l.ref);
-  const keys = groupKeys(refs);
-  const records: CellRecord[] = [];
-  const findings: Finding[] = [];
+  const loaded = input.loaded;
+  const keys = groupKeys(loaded.map((l) => l.ref));
   let manifest: CampaignManifest | null = null;
   let manifestPath: string | null = null;
-
-  input.loaded.forEach((l, i) => {
+  // Records of cells, and records of evals that attach to the nearest benchmark cell (or become
+  // cells of their own when there is none).
+  const cellRecords: CellRecord[] = [];
+  const evalRecords: CellRecord[] = [];
+  const primaryKeys = new Set<string>();
+  const names = new Map<string, string[]>();
+  for (let i = 0; i < loaded.length; i++) {
+    const l = loaded[i];
     if (l.manifest && manifest === null) {
       manifest = l.manifest;
       manifestPath = l.ref.path;
     }
     const r = l.result;
-    if (!r) return;
+    if (!r || r.drafts.length === 0) continue;
     const key = keys[i];
+    const path = l.ref.path;
+    let evalKey: string | null = null;
     for (const d of r.drafts) {
       let groupKey = key;
       if (groupKey === null || d.sub_key !== undefined) {
         groupKey = d.sub_key !== undefined
-          ? `row:${l.ref.path}#${d.sub_key}`
-          : `eval:${runDirOf(l.ref.path)}`;
+          ? `row:${path}#${d.sub_key}`
+          : (evalKey ??= `eval:${runDirOf(path)}`);
       }
-      records.push({
+      const record: CellRecord = {
         group_key: groupKey,
-        artifact: l.ref.path,
+        artifact: path,
         kind: l.ref.kind,
         source_format: d.source_format,
         priority: d.priority,
@@ -154,39 +176,31 @@ export function analyze(input: AnalyzeInput): Report {
         eval: d.eval,
         notes: d.notes,
         primary: d.primary,
-      });
+      };
+      if (groupKey === evalKey) evalRecords.push(record);
+      else cellRecords.push(record);
+      if (d.primary) primaryKeys.add(groupKey);
+      if (groupKey === key && !names.has(key)) {
+        // A run's or directory's name can say what its records leave open.
+        if (key.startsWith("run:")) names.set(key, [key.slice(4)]);
+        else if (key.startsWith("dir:")) {
+          const dir = key.slice(4);
+          names.set(key, [dir.slice(dir.lastIndexOf("/") + 1)]);
+        }
+      }
     }
-  });
+  }
 
-  const primaryKeys = new Set(records.filter((r) => r.primary).map((r) => r.group_key));
-  const names = new Map<string, string[]>();
-  for (const r of records) {
-    if (r.group_key.startsWith("run:")) names.set(r.group_key, [r.group_key.slice(4)]);
-    else if (r.group_key.startsWith("dir:")) {
-      const dir = r.group_key.slice(4);
-      names.set(r.group_key, [dir.slice(dir.lastIndexOf("/") + 1)]);
-    }
-  }
-  // Eval-only groups attach to the nearest benchmark cell; the rest become cells of their own.
-  const evalRecords = records.filter((r) => r.group_key.startsWith("eval:"));
-  const cellRecords = records.filter((r) => !r.group_key.startsWith("eval:"));
-  const dirsByKey = new Map<string, Set<string>>();
-  for (const r of cellRecords) {
-    if (!primaryKeys.has(r.group_key)) continue;
-    const set = dirsByKey.get(r.group_key) ?? new Set<string>();
-    set.add(runDirOf(r.artifact));
-    dirsByKey.set(r.group_key, set);
-  }
-  const keysByDir = new Map<string, string[]>();
-  for (const [key, dirs] of dirsByKey) {
-    for (const d of dirs) keysByDir.set(d, [...(keysByDir.get(d) ?? []), key]);
-  }
+  // An eval or timeline belongs to the cell of its nearest run directory, unless several cells
+  // share that directory. Only runs with evals or timelines need the directory index.
+  let keyByDir: Map<string, string | null> | null = null; // null value: several cells
+  const benchmarkRecords = cellRecords.length; // evals are appended below
   const nearestKey = (path: string): string | null => {
+    keyByDir ??= runDirIndex(cellRecords.slice(0, benchmarkRecords), primaryKeys);
     let dir = runDirOf(path);
     for (;;) {
-      const ks = keysByDir.get(dir);
-      if (ks && ks.length === 1) return ks[0];
-      if (ks && ks.length > 1) return null;
+      const k = keyByDir.get(dir);
+      if (k !== undefined) return k;
       if (dir === "") return null;
       const i = dir.lastIndexOf("/");
       dir = i < 0 ? "" : dir.slice(0, i);
@@ -198,7 +212,7 @@ export function analyze(input: AnalyzeInput): Report {
   }
 
   const cellByKey = foldGroups(cellRecords, { names });
-  findings.push(...crossCheckAggregates(cellRecords, cellByKey));
+  const findings: Finding[] = crossCheckAggregates(cellRecords, cellByKey);
   // Eval rows describe a benchmark cell when one matches their identity exactly; the joined
   // eval group's artifacts then belong to that cell.
   const evalJoin = joinEvalCells([...cellByKey.values()]);
@@ -207,11 +221,13 @@ export function analyze(input: AnalyzeInput): Report {
   for (const [key, cell] of cellByKey) {
     cellIdOfKey.set(key, evalJoin.joined.get(cell.cell_id) ?? cell.cell_id);
   }
-  const byId = new Map(cells.map((c) => [c.cell_id, c]));
-  for (const [key, cell] of [...cellByKey]) {
-    const current = byId.get(cell.cell_id);
-    if (current) cellByKey.set(key, current);
-    else cellByKey.delete(key);
+  if (evalJoin.joined.size > 0) {
+    const byId = new Map(cells.map((c) => [c.cell_id, c]));
+    for (const [key, cell] of [...cellByKey]) {
+      const current = byId.get(cell.cell_id);
+      if (current) cellByKey.set(key, current);
+      else cellByKey.delete(key);
+    }
   }
 
   // Missing primary records and unavailable sections.
@@ -257,10 +273,13 @@ export function analyze(input: AnalyzeInput): Report {
   }
 
   // Artifacts that could not be read, or had bad lines.
-  const discovered: DiscoveredEntry[] = input.loaded.map((l, i) => {
+  let parsedCount = 0;
+  let unreadableCount = 0;
+  const discovered: DiscoveredEntry[] = loaded.map((l, i) => {
     const r = l.result;
     const key = keys[i];
     const cell = key !== null ? cellIdOfKey.get(key) ?? null : null;
+    const parsed = r !== null && !r.unreadable;
     let issue: string | null = null;
     if (r && (r.unreadable || r.issues.length > 0)) {
       const first = r.issues[0];
@@ -291,14 +310,9 @@ export function analyze(input: AnalyzeInput): Report {
         },
       ));
     }
-    return {
-      path: l.ref.path,
-      kind: l.ref.kind,
-      size: l.ref.size,
-      cell,
-      parsed: r !== null && !r.unreadable,
-      issue,
-    };
+    if (parsed) parsedCount++;
+    else if (issue !== null) unreadableCount++;
+    return { path: l.ref.path, kind: l.ref.kind, size: l.ref.size, cell, parsed, issue };
   });
   for (const w of input.walkIssues) {
     findings.push(finding(
@@ -314,8 +328,9 @@ export function analyze(input: AnalyzeInput): Report {
   const missing: { cell_id: string | null; what: string }[] = [];
   const m = manifest as CampaignManifest | null;
   if (m !== null) {
+    const found = expectedCellFinder(cells);
     for (const exp of m.expected_cells) {
-      if (!cells.some((c) => satisfies(c, exp))) {
+      if (!found(exp)) {
         const what = describeExpected(exp);
         missing.push({ cell_id: null, what });
         findings.push(finding(
@@ -356,8 +371,9 @@ export function analyze(input: AnalyzeInput): Report {
     thresholds: input.thresholds,
     baselineCells: input.baseline?.cells ?? null,
   });
-  const withLead = tl.applyLeadTimes(detected.findings);
-  const allFindings = sortFindings([...findings, ...tl.findings, ...detected.findings]);
+  const finalCells = tl.applyLeadTimes(detected.findings);
+  // The detected findings are sorted already, which the sort's run detection makes cheap.
+  const allFindings = findings.concat(tl.findings, detected.findings).sort(compareFindings);
   const byCell = new Map<string, Finding[]>();
   for (const f of allFindings) {
     if (f.cell_id === null) continue;
@@ -365,7 +381,12 @@ export function analyze(input: AnalyzeInput): Report {
     if (list) list.push(f);
     else byCell.set(f.cell_id, [f]);
   }
-  const finalCells = withLead.map((c) => ({ ...c, findings: byCell.get(c.cell_id) ?? [] }));
+  // Every cell here was made by this call (fold, eval join, timelines), so its findings are set
+  // in place rather than by copying tens of thousands of cells.
+  for (const c of finalCells) {
+    const list = byCell.get(c.cell_id);
+    if (list) c.findings = list;
+  }
 
   const byStatus = { complete: 0, partial: 0, failed: 0, unknown: 0 };
   const byFormat: Record<string, number> = {};
@@ -398,9 +419,8 @@ export function analyze(input: AnalyzeInput): Report {
       findings_by_severity: bySeverity,
       findings_by_code: sortRecord(byCode),
       artifacts_discovered: discovered.length,
-      artifacts_parsed: discovered.filter((d) => d.parsed).length,
-      artifacts_unreadable: discovered.filter((d) => d.issue !== null && !d.parsed).length +
-        input.walkIssues.length,
+      artifacts_parsed: parsedCount,
+      artifacts_unreadable: unreadableCount + input.walkIssues.length,
       missing_artifacts: missing,
       expected_cells: m ? m.expected_cells.length : null,
       timeline_expected: m ? m.timeline_expected : false,
@@ -431,6 +451,67 @@ function sortRecord<T>(o: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
   for (const k of Object.keys(o).sort()) out[k] = o[k];
   return out;
+}
+
+/**
+ * Whether some cell satisfies an expected cell. Manifests can list as many cells as the run has,
+ * so instead of testing every cell against every expectation, the candidates come from an index
+ * (by artifact path prefix, or by the value of the first matched field, built on first use) and
+ * only they are tested.
+ */
+function expectedCellFinder(cells: readonly Cell[]): (exp: ExpectedCell) => boolean {
+  let byPrefix: Map<string, Cell[]> | null = null;
+  const byField = new Map<string, Map<string, Cell[]>>();
+  const add = (index: Map<string, Cell[]>, key: string, cell: Cell) => {
+    const list = index.get(key);
+    if (!list) index.set(key, [cell]);
+    else if (list[list.length - 1] !== cell) list.push(cell);
+  };
+  const prefixIndex = (): Map<string, Cell[]> => {
+    const index = new Map<string, Cell[]>();
+    for (const cell of cells) {
+      for (const paths of Object.values(cell.artifacts)) {
+        for (const p of paths ?? []) {
+          // `p` satisfies a prefix equal to it or to `p` up to (not including) any "/".
+          add(index, p, cell);
+          for (let i = p.indexOf("/"); i >= 0; i = p.indexOf("/", i + 1)) {
+            add(index, p.slice(0, i), cell);
+          }
+        }
+      }
+    }
+    return index;
+  };
+  const fieldIndex = (field: string): Map<string, Cell[]> => {
+    let index = byField.get(field);
+    if (!index) {
+      index = new Map();
+      for (const cell of cells) {
+        const actual = (cell as unknown as Record<string, unknown>)[field];
+        const t = typeof actual;
+        // Expected values are strings, numbers or booleans: nothing else can be equal to one.
+        if (t === "string" || t === "number" || t === "boolean") {
+          add(index, matchKey(actual), cell);
+        }
+      }
+      byField.set(field, index);
+    }
+    return index;
+  };
+  return (exp) => {
+    let candidates: readonly Cell[];
+    const fields = Object.keys(exp.match);
+    if (exp.path !== null) candidates = (byPrefix ??= prefixIndex()).get(exp.path) ?? [];
+    else if (fields.length > 0) {
+      candidates = fieldIndex(fields[0]).get(matchKey(exp.match[fields[0]])) ?? [];
+    } else candidates = cells;
+    return candidates.some((c) => satisfies(c, exp));
+  };
+}
+
+/** A key under which values that {@link satisfies} may find equal meet (strings ignore case). */
+function matchKey(value: unknown): string {
+  return typeof value === "string" ? `s:${value.toLowerCase()}` : `${typeof value}:${value}`;
 }
 
 function satisfies(cell: Cell, exp: ExpectedCell): boolean {

@@ -43,26 +43,38 @@ export function crossCheckAggregates(
   records: readonly CellRecord[],
   cellByKey: ReadonlyMap<string, Cell>,
 ): Finding[] {
-  const byKey = new Map<string, CellRecord[]>();
+  // Only groups with both an aggregate and a raw primary record have anything to compare.
+  const aggsByKey = new Map<string, CellRecord[]>();
+  const rawsByKey = new Map<string, CellRecord[]>();
   for (const r of records) {
     if (!r.primary) continue;
-    byKey.set(r.group_key, [...(byKey.get(r.group_key) ?? []), r]);
+    const byKey = AGG_KINDS.has(r.kind) ? aggsByKey : rawsByKey;
+    const list = byKey.get(r.group_key);
+    if (list) list.push(r);
+    else byKey.set(r.group_key, [r]);
   }
   const findings: Finding[] = [];
-  for (const key of [...byKey.keys()].sort()) {
-    const recs = byKey.get(key)!;
-    const aggs = recs.filter((r) => AGG_KINDS.has(r.kind));
-    const raws = recs.filter((r) => !AGG_KINDS.has(r.kind))
+  const keys = [...aggsByKey.keys()].filter((k) => rawsByKey.has(k)).sort();
+  for (const key of keys) {
+    const aggs = aggsByKey.get(key)!;
+    const raws = rawsByKey.get(key)!
       .sort((a, b) => b.priority - a.priority || (a.artifact < b.artifact ? -1 : 1));
     const cell = cellByKey.get(key);
-    if (!cell || aggs.length === 0 || raws.length === 0) continue;
+    if (!cell) continue;
     for (const agg of aggs) {
       const diffs: Record<string, { raw: number; aggregate: number; raw_artifact: string }> = {};
       for (const f of CROSS_CHECKED) {
         const a = agg.metrics[f];
-        const raw = raws.find((r) => r.metrics[f] != null);
+        if (a == null) continue;
+        let raw: CellRecord | undefined;
+        for (const r of raws) {
+          if (r.metrics[f] != null) {
+            raw = r;
+            break;
+          }
+        }
         const b = raw?.metrics[f];
-        if (a == null || b == null || raw === undefined) continue;
+        if (b == null || raw === undefined) continue;
         const diff = Math.abs(a - b);
         if (
           diff <= ABSOLUTE_TOLERANCE ||

@@ -51,49 +51,64 @@ export interface Frontier {
   points: FrontierPoint[];
 }
 
-const SHARED_IDENTITY = [
-  "hardware",
-  "model",
-  "framework",
-  "precision",
-  "spec_decoding",
-  "offload_mode",
-  "disagg",
-  "isl",
-  "osl",
-  "scenario_type",
-  "is_multinode",
-] as const;
-
-const SINGLE_NODE_TOPOLOGY = ["tp", "pp", "dcp", "pcp", "ep"] as const;
-
-const MULTI_NODE_TOPOLOGY = [
-  "prefill_tp",
-  "prefill_ep",
-  "prefill_num_workers",
-  "decode_tp",
-  "decode_ep",
-  "decode_num_workers",
-  "num_prefill_gpu",
-  "num_decode_gpu",
-] as const;
-
 /**
  * The curve key of a cell: identity, shape and topology without concurrency.
  * The prefill/decode block is part of the key unless the cell is known to be single-node
  * (single-node rows sometimes mirror `tp` into it, which must not split a curve).
+ * Written as object literals (not filled field by field) so the key stays a compact object.
  */
 export function curveKey(cell: Cell): Record<string, KeyValue> {
-  const key: Record<string, KeyValue> = {};
-  for (const f of SHARED_IDENTITY) key[f] = cell[f];
-  for (const f of SINGLE_NODE_TOPOLOGY) key[f] = cell.metrics[f];
-  key.dp_attention = cell.dp_attention;
-  if (cell.is_multinode !== false) {
-    for (const f of MULTI_NODE_TOPOLOGY) key[f] = cell.metrics[f];
-    key.prefill_dp_attention = cell.prefill_dp_attention;
-    key.decode_dp_attention = cell.decode_dp_attention;
+  const m = cell.metrics;
+  if (cell.is_multinode === false) {
+    return {
+      hardware: cell.hardware,
+      model: cell.model,
+      framework: cell.framework,
+      precision: cell.precision,
+      spec_decoding: cell.spec_decoding,
+      offload_mode: cell.offload_mode,
+      disagg: cell.disagg,
+      isl: cell.isl,
+      osl: cell.osl,
+      scenario_type: cell.scenario_type,
+      is_multinode: cell.is_multinode,
+      tp: m.tp,
+      pp: m.pp,
+      dcp: m.dcp,
+      pcp: m.pcp,
+      ep: m.ep,
+      dp_attention: cell.dp_attention,
+    };
   }
-  return key;
+  return {
+    hardware: cell.hardware,
+    model: cell.model,
+    framework: cell.framework,
+    precision: cell.precision,
+    spec_decoding: cell.spec_decoding,
+    offload_mode: cell.offload_mode,
+    disagg: cell.disagg,
+    isl: cell.isl,
+    osl: cell.osl,
+    scenario_type: cell.scenario_type,
+    is_multinode: cell.is_multinode,
+    tp: m.tp,
+    pp: m.pp,
+    dcp: m.dcp,
+    pcp: m.pcp,
+    ep: m.ep,
+    dp_attention: cell.dp_attention,
+    prefill_tp: m.prefill_tp,
+    prefill_ep: m.prefill_ep,
+    prefill_num_workers: m.prefill_num_workers,
+    decode_tp: m.decode_tp,
+    decode_ep: m.decode_ep,
+    decode_num_workers: m.decode_num_workers,
+    num_prefill_gpu: m.num_prefill_gpu,
+    num_decode_gpu: m.num_decode_gpu,
+    prefill_dp_attention: cell.prefill_dp_attention,
+    decode_dp_attention: cell.decode_dp_attention,
+  };
 }
 
 /** Canonical, injective string of a key (field names and values in key order). */
@@ -128,13 +143,29 @@ function slug(parts: KeyValue[]): string {
 
 /** Stable id of a curve key: a readable prefix and a hash of the canonical key. */
 export function curveIdOf(key: Record<string, KeyValue>): string {
-  const prefix = slug([key.model, key.hardware, key.framework, key.precision, key.isl, key.osl]);
-  return `${prefix}-${hash53(canonicalKey(key))}`;
+  return baseIdOf(key, canonicalKey(key), null);
+}
+
+/** The values of a curve key its id's readable prefix is made of. */
+function prefixParts(key: Record<string, KeyValue>): KeyValue[] {
+  return [key.model, key.hardware, key.framework, key.precision, key.isl, key.osl];
+}
+
+/** {@link curveIdOf} with the canonical key at hand, remembering ids in `work` (when given). */
+function baseIdOf(key: Record<string, KeyValue>, canon: string, work: CurveWork | null): string {
+  const parts = prefixParts(key);
+  const seen = work?.ids.get(canon);
+  // Keys with one canonical form can still differ in how a value is missing (null, NaN, …),
+  // which the prefix spells out.
+  if (seen && seen.parts.every((p, i) => Object.is(p, parts[i]))) return seen.id;
+  const id = `${slug(parts)}-${hash53(canon)}`;
+  work?.ids.set(canon, { parts, id });
+  return id;
 }
 
 /** Byte-order string comparison (locale independent). */
 export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a < b ? -1 : a === b ? 0 : 1;
 }
 
 function isFiniteNumber(x: number | null | undefined): x is number {
@@ -142,17 +173,79 @@ function isFiniteNumber(x: number | null | undefined): x is number {
 }
 
 /** Ids for canonical keys; distinct keys always get distinct ids, independent of input order. */
-function assignIds(canonicals: string[], keys: Map<string, Record<string, KeyValue>>) {
+function assignIds(
+  canonicals: readonly string[],
+  keys: ReadonlyMap<string, Record<string, KeyValue>>,
+  work: CurveWork,
+): Map<string, string> {
   const ids = new Map<string, string>();
+  const bases = canonicals.map((canon) => baseIdOf(keys.get(canon)!, canon, work));
+  if (new Set(bases).size === bases.length) {
+    // No two share an id (the usual case): no suffixes, so the order they are given in is moot.
+    canonicals.forEach((canon, i) => ids.set(canon, bases[i]));
+    return ids;
+  }
   const used = new Set<string>();
   for (const canon of [...canonicals].sort(compareText)) {
-    const base = curveIdOf(keys.get(canon)!);
+    const base = baseIdOf(keys.get(canon)!, canon, work);
     let id = base;
     for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
     used.add(id);
     ids.set(canon, id);
   }
   return ids;
+}
+
+/** Whether a cell is a point of a curve: numeric concurrency, and not an eval-only cell. */
+function onCurve(cell: Cell): boolean {
+  // Eval-only cells are accuracy records, not points of a throughput/latency curve.
+  return isFiniteNumber(cell.concurrency) && cell.source_format !== "eval";
+}
+
+/**
+ * A short string equal for two cells exactly when their curve keys have equal canonical forms:
+ * the key's values as a JSON array (single- and multi-node keys have different lengths, and each
+ * has fixed field names, which the canonical form spells out and this leaves out).
+ */
+function curveGroupKey(cell: Cell): string {
+  return JSON.stringify(Object.values(curveKey(cell)));
+}
+
+/** Work that curves and frontiers of the same cells share. */
+interface CurveWork {
+  /** {@link curveGroupKey} of each cell on a curve, one string per curve; `null` off curves. */
+  groupKeys: (string | null)[];
+  /** Ids made so far by canonical key, with the values of their readable prefix. */
+  ids: Map<string, { parts: KeyValue[]; id: string }>;
+}
+
+function curveWork(cells: readonly Cell[]): CurveWork {
+  const shared = new Map<string, string>(); // so that each cell's own copy can be dropped
+  const groupKeys = cells.map((c) => {
+    if (!onCurve(c)) return null;
+    const k = curveGroupKey(c);
+    const first = shared.get(k);
+    if (first !== undefined) return first;
+    shared.set(k, k);
+    return k;
+  });
+  return { groupKeys, ids: new Map() };
+}
+
+/**
+ * Curves and Pareto frontiers of the same cells: `buildCurves(cells)` and
+ * `paretoFrontier(cells)`, with the work both need done once.
+ *
+ * @example
+ * ```ts
+ * const { curves, frontiers } = curvesAndFrontiers(cells);
+ * ```
+ */
+export function curvesAndFrontiers(
+  cells: readonly Cell[],
+): { curves: Curve[]; frontiers: Frontier[] } {
+  const work = curveWork(cells);
+  return { curves: curvesOf(cells, work), frontiers: frontiersOf(cells, work) };
 }
 
 /**
@@ -165,23 +258,33 @@ function assignIds(canonicals: string[], keys: Map<string, Record<string, KeyVal
  * ```
  */
 export function buildCurves(cells: readonly Cell[]): Curve[] {
+  return curvesOf(cells, curveWork(cells));
+}
+
+function curvesOf(cells: readonly Cell[], work: CurveWork): Curve[] {
   const groups = new Map<string, Cell[]>();
-  const keys = new Map<string, Record<string, KeyValue>>();
-  for (const cell of cells) {
-    // Eval-only cells are accuracy records, not points of a throughput/latency curve.
-    if (!isFiniteNumber(cell.concurrency) || cell.source_format === "eval") continue;
-    const key = curveKey(cell);
-    const canon = canonicalKey(key);
-    const group = groups.get(canon);
-    if (group) group.push(cell);
-    else {
-      groups.set(canon, [cell]);
-      keys.set(canon, key);
-    }
+  for (let i = 0; i < cells.length; i++) {
+    const g = work.groupKeys[i];
+    if (g === null) continue;
+    const group = groups.get(g);
+    if (group) group.push(cells[i]);
+    else groups.set(g, [cells[i]]);
   }
-  const ids = assignIds([...groups.keys()], keys);
+  // A curve's key is its first cell's (keys with one canonical form can still differ in how a
+  // value is missing: null, NaN, undefined).
+  const keys = new Map<string, Record<string, KeyValue>>(); // canonical key -> key
+  const canons: string[] = [];
+  for (const group of groups.values()) {
+    const key = curveKey(group[0]);
+    const canon = canonicalKey(key);
+    keys.set(canon, key);
+    canons.push(canon);
+  }
+  const ids = assignIds(canons, keys, work);
   const curves: Curve[] = [];
-  for (const [canon, group] of groups) {
+  let n = 0;
+  for (const group of groups.values()) {
+    const canon = canons[n++];
     const points = group
       .map((c): CurvePoint => ({
         cell_id: c.cell_id,
@@ -208,25 +311,27 @@ export function buildCurves(cells: readonly Cell[]): Curve[] {
 }
 
 /** Frontier of one group: sort by throughput descending, sweep keeping the best interactivity. */
-function nonDominated(points: FrontierPoint[]): FrontierPoint[] {
-  const sorted = [...points].sort((a, b) =>
-    b.tput_per_gpu - a.tput_per_gpu || b.intvty - a.intvty || compareText(a.cell_id, b.cell_id)
+function nonDominated(cells: Cell[]): Cell[] {
+  const tput = (c: Cell) => c.metrics.tput_per_gpu as number;
+  const intvty = (c: Cell) => c.metrics.intvty as number;
+  const sorted = cells.sort((a, b) =>
+    tput(b) - tput(a) || intvty(b) - intvty(a) || compareText(a.cell_id, b.cell_id)
   );
-  const kept: FrontierPoint[] = [];
+  const kept: Cell[] = [];
   let best = -Infinity; // best intvty among strictly higher throughputs
   let i = 0;
   while (i < sorted.length) {
     let j = i;
-    while (j < sorted.length && sorted[j].tput_per_gpu === sorted[i].tput_per_gpu) j++;
-    const top = sorted[i].intvty; // highest intvty at this throughput
+    while (j < sorted.length && tput(sorted[j]) === tput(sorted[i])) j++;
+    const top = intvty(sorted[i]); // highest intvty at this throughput
     if (top > best) {
-      for (let k = i; k < j && sorted[k].intvty === top; k++) kept.push(sorted[k]);
+      for (let k = i; k < j && intvty(sorted[k]) === top; k++) kept.push(sorted[k]);
       best = top;
     }
     i = j;
   }
   return kept.sort((a, b) =>
-    a.tput_per_gpu - b.tput_per_gpu || b.intvty - a.intvty || compareText(a.cell_id, b.cell_id)
+    tput(a) - tput(b) || intvty(b) - intvty(a) || compareText(a.cell_id, b.cell_id)
   );
 }
 
@@ -241,56 +346,78 @@ function nonDominated(points: FrontierPoint[]): FrontierPoint[] {
  * ```
  */
 export function paretoFrontier(cells: readonly Cell[]): Frontier[] {
-  const groups = new Map<string, FrontierPoint[]>();
+  return frontiersOf(cells, curveWork(cells));
+}
+
+/** The frontier group of a cell: its frontier key's values as JSON (the field names are fixed). */
+function frontierGroupKey(cell: Cell): string {
+  return JSON.stringify([cell.hardware, cell.model, cell.isl, cell.osl, cell.scenario_type]);
+}
+
+function frontiersOf(cells: readonly Cell[], work: CurveWork): Frontier[] {
+  const groups = new Map<string, Cell[]>();
   const keys = new Map<string, Record<string, KeyValue>>();
-  const curveCanon = new Map<string, string>(); // cell_id -> canonical curve key
-  const curveKeys = new Map<string, Record<string, KeyValue>>();
-  for (const cell of cells) {
-    const tput = cell.metrics.tput_per_gpu;
-    const intvty = cell.metrics.intvty;
+  const curveOf = new Map<string, string>(); // cell_id -> curve group key
+  const lastOfCurve = new Map<string, Cell>(); // curve group key -> its last cell here
+  // The frontier key is part of the curve key: the cells of a curve share their group.
+  const groupOfCurve = new Map<string, string>();
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
     if (
-      !isFiniteNumber(tput) || !isFiniteNumber(intvty) || cell.status === "failed" ||
-      cell.source_format === "eval"
+      !isFiniteNumber(cell.metrics.tput_per_gpu) || !isFiniteNumber(cell.metrics.intvty) ||
+      cell.status === "failed" || cell.source_format === "eval"
     ) continue;
-    const key: Record<string, KeyValue> = {
-      hardware: cell.hardware,
-      model: cell.model,
-      isl: cell.isl,
-      osl: cell.osl,
-      scenario_type: cell.scenario_type,
-    };
-    const canon = canonicalKey(key);
-    const point: FrontierPoint = {
-      cell_id: cell.cell_id,
-      curve_id: null,
-      concurrency: isFiniteNumber(cell.concurrency) ? cell.concurrency : null,
-      tput_per_gpu: tput,
-      intvty,
-    };
-    if (point.concurrency !== null) {
-      const ck = curveKey(cell);
-      const cc = canonicalKey(ck);
-      curveCanon.set(cell.cell_id, cc);
-      curveKeys.set(cc, ck);
-    }
-    const group = groups.get(canon);
-    if (group) group.push(point);
+    let g: string;
+    if (isFiniteNumber(cell.concurrency)) {
+      const cg = work.groupKeys[i]!; // a frontier cell with a concurrency is on a curve
+      curveOf.set(cell.cell_id, cg);
+      lastOfCurve.set(cg, cell);
+      let known = groupOfCurve.get(cg);
+      if (known === undefined) {
+        known = frontierGroupKey(cell);
+        groupOfCurve.set(cg, known);
+      }
+      g = known;
+    } else g = frontierGroupKey(cell);
+    const group = groups.get(g);
+    if (group) group.push(cell);
     else {
-      groups.set(canon, [point]);
-      keys.set(canon, key);
+      groups.set(g, [cell]);
+      keys.set(g, {
+        hardware: cell.hardware,
+        model: cell.model,
+        isl: cell.isl,
+        osl: cell.osl,
+        scenario_type: cell.scenario_type,
+      });
     }
   }
-  // Same id assignment as buildCurves when every cell with a concurrency is in `cells`.
-  const curveIds = assignIds([...curveKeys.keys()], curveKeys);
+  // Same id assignment as buildCurves when every cell with a concurrency is in `cells`; a curve's
+  // key is its last cell's here, as it always was.
+  const curveKeys = new Map<string, Record<string, KeyValue>>(); // canonical key -> key
+  const canonOf = new Map<string, string>(); // curve group key -> canonical key
+  for (const [cg, cell] of lastOfCurve) {
+    const key = curveKey(cell);
+    const canon = canonicalKey(key);
+    curveKeys.set(canon, key);
+    canonOf.set(cg, canon);
+  }
+  const curveIds = assignIds([...curveKeys.keys()], curveKeys, work);
   const frontiers: Frontier[] = [];
-  for (const [canon, group] of groups) {
-    const key = keys.get(canon)!;
-    const points = nonDominated(group).map((p) => {
-      const cc = curveCanon.get(p.cell_id);
-      return { ...p, curve_id: cc === undefined ? null : curveIds.get(cc)! };
+  for (const [g, group] of groups) {
+    const key = keys.get(g)!;
+    const points = nonDominated(group).map((c): FrontierPoint => {
+      const cg = curveOf.get(c.cell_id);
+      return {
+        cell_id: c.cell_id,
+        curve_id: cg === undefined ? null : curveIds.get(canonOf.get(cg)!)!,
+        concurrency: isFiniteNumber(c.concurrency) ? c.concurrency : null,
+        tput_per_gpu: c.metrics.tput_per_gpu as number,
+        intvty: c.metrics.intvty as number,
+      };
     });
     const prefix = slug([key.model, key.hardware, key.isl, key.osl, key.scenario_type]);
-    frontiers.push({ frontier_id: `${prefix}-${hash53(canon)}`, key, points });
+    frontiers.push({ frontier_id: `${prefix}-${hash53(canonicalKey(key))}`, key, points });
   }
   return frontiers.sort((a, b) => compareText(a.frontier_id, b.frontier_id));
 }

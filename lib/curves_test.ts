@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok } from "node:assert/strict";
 import { makeCell } from "./cell.ts";
-import { buildCurves, paretoFrontier } from "./curves.ts";
+import { buildCurves, curveKey, curvesAndFrontiers, paretoFrontier } from "./curves.ts";
 import type { Cell } from "./types.ts";
 
 function cell(id: string, conc: number | null, over: Partial<Cell> = {}, metrics = {}): Cell {
@@ -107,4 +107,68 @@ Deno.test("paretoFrontier and buildCurves: linear-ish on 50,000 cells", () => {
       ok(f.points[k].intvty < f.points[k - 1].intvty);
     }
   }
+});
+
+Deno.test("curveKey: the key's fields, in order; the prefill/decode block unless single-node", () => {
+  const single = [
+    "hardware",
+    "model",
+    "framework",
+    "precision",
+    "spec_decoding",
+    "offload_mode",
+    "disagg",
+    "isl",
+    "osl",
+    "scenario_type",
+    "is_multinode",
+    "tp",
+    "pp",
+    "dcp",
+    "pcp",
+    "ep",
+    "dp_attention",
+  ];
+  const multi = [
+    ...single,
+    "prefill_tp",
+    "prefill_ep",
+    "prefill_num_workers",
+    "decode_tp",
+    "decode_ep",
+    "decode_num_workers",
+    "num_prefill_gpu",
+    "num_decode_gpu",
+    "prefill_dp_attention",
+    "decode_dp_attention",
+  ];
+  deepStrictEqual(Object.keys(curveKey(cell("s", 4))), single);
+  deepStrictEqual(Object.keys(curveKey(cell("m", 4, { is_multinode: true }))), multi);
+  deepStrictEqual(Object.keys(curveKey(cell("u", 4, { is_multinode: null }))), multi);
+  deepStrictEqual(curveKey(cell("s", 4, {}, { pp: 2 })).pp, 2);
+});
+
+Deno.test("curvesAndFrontiers: the same as buildCurves and paretoFrontier on their own", () => {
+  const cells: Cell[] = [];
+  for (let i = 0; i < 300; i++) {
+    const over: Partial<Cell> = {
+      model: `m${i % 4}`,
+      is_multinode: i % 5 === 0 ? true : false,
+      // One canonical key, different ways of missing: null, NaN and Infinity all write null.
+      isl: i % 7 === 0 ? null : i % 7 === 1 ? NaN : i % 7 === 2 ? Infinity : 1024,
+      status: i % 11 === 0 ? "failed" : "complete",
+      source_format: i % 13 === 0 ? "eval" : "inferencex-static",
+    };
+    cells.push(
+      cell(`c${i}`, i % 17 === 0 ? null : (i % 6) + 1, over, {
+        tput_per_gpu: (i * 37) % 101,
+        intvty: (i * 53) % 89,
+        num_prefill_gpu: i % 2,
+      }),
+    );
+  }
+  const { curves, frontiers } = curvesAndFrontiers(cells);
+  deepStrictEqual(curves, buildCurves(cells));
+  deepStrictEqual(frontiers, paretoFrontier(cells));
+  ok(curves.some((c) => c.points.length > 1) && frontiers.length > 1);
 });

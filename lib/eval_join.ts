@@ -41,11 +41,18 @@ function joinKey(c: Cell): string | null {
 export function joinEvalCells(
   cells: readonly Cell[],
 ): { cells: Cell[]; joined: Map<string, string> } {
+  // Most runs have no eval-only cell: then there is nothing to key.
+  if (!cells.some((c) => c.source_format === "eval" && c.eval !== null)) {
+    return { cells: cells.slice(), joined: new Map() };
+  }
   const byKey = new Map<string, Cell[]>();
   for (const c of cells) {
     if (c.source_format === "eval") continue;
     const k = joinKey(c);
-    if (k !== null) byKey.set(k, [...(byKey.get(k) ?? []), c]);
+    if (k === null) continue;
+    const list = byKey.get(k);
+    if (list) list.push(c);
+    else byKey.set(k, [c]);
   }
   const joined = new Map<string, string>(); // eval cell id -> benchmark cell id
   const merged = new Map<string, Cell>();

@@ -5,19 +5,9 @@
  * (records are sorted by group key, priority and path before anything is merged).
  * @module
  */
-import { makeCell } from "./cell.ts";
+import { assembleCell, emptyIdentity, emptyMetrics } from "./cell.ts";
 import { parseResultName } from "./names.ts";
-import {
-  type ArtifactKind,
-  type Cell,
-  type CellRecord,
-  type CellStatus,
-  type Identity,
-  IDENTITY_FIELDS,
-  METRIC_FIELDS,
-  type Metrics,
-  type SourceFormat,
-} from "./types.ts";
+import type { Cell, CellRecord, CellStatus, Identity, Metrics, SourceFormat } from "./types.ts";
 
 /** Options of {@link foldCells}. */
 export interface FoldOptions {
@@ -55,91 +45,329 @@ export function foldGroups(
   }
   const keys = [...groups.keys()].sort();
   const out = new Map<string, Cell>();
-  const usedIds = new Set<string>();
+  const state: FoldState = {
+    usedIds: new Set(),
+    extraShapes: { lists: [], shapes: [] },
+    noteShapes: { lists: [], shapes: [] },
+  };
   for (const key of keys) {
-    const recs = [...groups.get(key)!].sort(compareRecords);
-    const cell = foldGroup(key, recs, opts.names?.get(key) ?? []);
-    let id = cell.cell_id;
-    for (let n = 2; usedIds.has(id); n++) id = `${cell.cell_id}-${n}`;
-    usedIds.add(id);
-    cell.cell_id = id;
-    out.set(key, cell);
+    const recs = groups.get(key)!; // our own array: sorting it in place mutates no input
+    if (recs.length > 1) recs.sort(compareRecords);
+    out.set(key, foldGroup(key, recs, opts.names?.get(key) ?? NO_NAMES, state));
   }
   return out;
 }
 
-function foldGroup(key: string, recs: readonly CellRecord[], names: readonly string[]): Cell {
-  const identity: Partial<Identity> = {};
-  const metrics: Partial<Metrics> = {};
-  const extra: Record<string, number> = {};
-  const notes: Record<string, unknown> = {};
-  const artifacts: Partial<Record<ArtifactKind, string[]>> = {};
+/** What one fold remembers from cell to cell. */
+interface FoldState {
+  /** Cell ids given out so far (a repeated id gets a `-2`, `-3`, … suffix). */
+  usedIds: Set<string>;
+  /** Recently seen key lists of extra percentiles and of notes (see {@link mergeSorted}). */
+  extraShapes: ShapeCache;
+  noteShapes: ShapeCache;
+}
+
+const NO_NAMES: readonly string[] = [];
+
+/**
+ * Keys a plain object already answers through its prototype (`constructor`, `toString`, …).
+ * The fold used to merge free-form maps by filling a plain object, where such a key reads as
+ * already set and was never copied; {@link mergeSorted} leaves them out the same way.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Copy the non-null values of `source` into the fields of `target` that are still `null`.
+ * `target` has every field (all `null` at first), so keys it lacks are ignored and no property
+ * is ever added; the loop visits only the keys the source has. Used for the few fields a name
+ * yields; records go through {@link fillIdentity} and {@link fillMetrics}.
+ */
+function fillOpen(target: object, source: object): void {
+  const t = target as Record<string, unknown>;
+  const s = source as Record<string, unknown>;
+  for (const k in s) {
+    const v = s[k];
+    if (v != null && t[k] === null) t[k] = v;
+  }
+}
+
+/**
+ * Fill the identity fields still `null` from a record's identity, field by field. Written out
+ * rather than looped over IDENTITY_FIELDS: a property access by a fixed name is several times
+ * faster than one by a computed key (and keeps a cold run out of V8's slow generic paths), which
+ * counts with tens of thousands of records. `fold_test.ts` checks that no field is missing.
+ */
+function fillIdentity(t: Identity, s: Partial<Identity>): void {
+  if (t.hardware === null) t.hardware = s.hardware ?? null;
+  if (t.model === null) t.model = s.model ?? null;
+  if (t.model_path === null) t.model_path = s.model_path ?? null;
+  if (t.framework === null) t.framework = s.framework ?? null;
+  if (t.precision === null) t.precision = s.precision ?? null;
+  if (t.spec_decoding === null) t.spec_decoding = s.spec_decoding ?? null;
+  if (t.offload_mode === null) t.offload_mode = s.offload_mode ?? null;
+  if (t.disagg === null) t.disagg = s.disagg ?? null;
+  if (t.recipe_name === null) t.recipe_name = s.recipe_name ?? null;
+  if (t.runner === null) t.runner = s.runner ?? null;
+  if (t.image === null) t.image = s.image ?? null;
+  if (t.scenario_type === null) t.scenario_type = s.scenario_type ?? null;
+  if (t.is_multinode === null) t.is_multinode = s.is_multinode ?? null;
+  if (t.isl === null) t.isl = s.isl ?? null;
+  if (t.osl === null) t.osl = s.osl ?? null;
+  if (t.concurrency === null) t.concurrency = s.concurrency ?? null;
+  if (t.dp_attention === null) t.dp_attention = s.dp_attention ?? null;
+  if (t.prefill_dp_attention === null) t.prefill_dp_attention = s.prefill_dp_attention ?? null;
+  if (t.decode_dp_attention === null) t.decode_dp_attention = s.decode_dp_attention ?? null;
+}
+
+/** Like {@link fillIdentity}, for every field of METRIC_FIELDS. */
+function fillMetrics(t: Metrics, s: Partial<Metrics>): void {
+  if (t.tp === null) t.tp = s.tp ?? null;
+  if (t.pp === null) t.pp = s.pp ?? null;
+  if (t.ep === null) t.ep = s.ep ?? null;
+  if (t.dcp === null) t.dcp = s.dcp ?? null;
+  if (t.pcp === null) t.pcp = s.pcp ?? null;
+  if (t.prefill_tp === null) t.prefill_tp = s.prefill_tp ?? null;
+  if (t.prefill_ep === null) t.prefill_ep = s.prefill_ep ?? null;
+  if (t.prefill_num_workers === null) t.prefill_num_workers = s.prefill_num_workers ?? null;
+  if (t.decode_tp === null) t.decode_tp = s.decode_tp ?? null;
+  if (t.decode_ep === null) t.decode_ep = s.decode_ep ?? null;
+  if (t.decode_num_workers === null) t.decode_num_workers = s.decode_num_workers ?? null;
+  if (t.num_prefill_gpu === null) t.num_prefill_gpu = s.num_prefill_gpu ?? null;
+  if (t.num_decode_gpu === null) t.num_decode_gpu = s.num_decode_gpu ?? null;
+  if (t.num_gpus === null) t.num_gpus = s.num_gpus ?? null;
+  if (t.num_requests_total === null) t.num_requests_total = s.num_requests_total ?? null;
+  if (t.num_requests_successful === null) {
+    t.num_requests_successful = s.num_requests_successful ?? null;
+  }
+  if (t.success_rate === null) t.success_rate = s.success_rate ?? null;
+  if (t.total_tput_tps === null) t.total_tput_tps = s.total_tput_tps ?? null;
+  if (t.input_tput_tps === null) t.input_tput_tps = s.input_tput_tps ?? null;
+  if (t.output_tput_tps === null) t.output_tput_tps = s.output_tput_tps ?? null;
+  if (t.tput_per_gpu === null) t.tput_per_gpu = s.tput_per_gpu ?? null;
+  if (t.input_tput_per_gpu === null) t.input_tput_per_gpu = s.input_tput_per_gpu ?? null;
+  if (t.output_tput_per_gpu === null) t.output_tput_per_gpu = s.output_tput_per_gpu ?? null;
+  if (t.request_throughput === null) t.request_throughput = s.request_throughput ?? null;
+  if (t.duration_s === null) t.duration_s = s.duration_s ?? null;
+  if (t.mean_ttft === null) t.mean_ttft = s.mean_ttft ?? null;
+  if (t.p50_ttft === null) t.p50_ttft = s.p50_ttft ?? null;
+  if (t.p90_ttft === null) t.p90_ttft = s.p90_ttft ?? null;
+  if (t.p99_ttft === null) t.p99_ttft = s.p99_ttft ?? null;
+  if (t.p999_ttft === null) t.p999_ttft = s.p999_ttft ?? null;
+  if (t.mean_tpot === null) t.mean_tpot = s.mean_tpot ?? null;
+  if (t.p50_tpot === null) t.p50_tpot = s.p50_tpot ?? null;
+  if (t.p90_tpot === null) t.p90_tpot = s.p90_tpot ?? null;
+  if (t.p99_tpot === null) t.p99_tpot = s.p99_tpot ?? null;
+  if (t.mean_itl === null) t.mean_itl = s.mean_itl ?? null;
+  if (t.p50_itl === null) t.p50_itl = s.p50_itl ?? null;
+  if (t.p90_itl === null) t.p90_itl = s.p90_itl ?? null;
+  if (t.p99_itl === null) t.p99_itl = s.p99_itl ?? null;
+  if (t.mean_e2el === null) t.mean_e2el = s.mean_e2el ?? null;
+  if (t.p50_e2el === null) t.p50_e2el = s.p50_e2el ?? null;
+  if (t.p90_e2el === null) t.p90_e2el = s.p90_e2el ?? null;
+  if (t.p99_e2el === null) t.p99_e2el = s.p99_e2el ?? null;
+  if (t.intvty === null) t.intvty = s.intvty ?? null;
+  if (t.theoretical_cache_hit_rate === null) {
+    t.theoretical_cache_hit_rate = s.theoretical_cache_hit_rate ?? null;
+  }
+  if (t.server_gpu_cache_hit_rate === null) {
+    t.server_gpu_cache_hit_rate = s.server_gpu_cache_hit_rate ?? null;
+  }
+  if (t.server_cpu_cache_hit_rate === null) {
+    t.server_cpu_cache_hit_rate = s.server_cpu_cache_hit_rate ?? null;
+  }
+  if (t.kv_offload_bytes_gpu_to_cpu === null) {
+    t.kv_offload_bytes_gpu_to_cpu = s.kv_offload_bytes_gpu_to_cpu ?? null;
+  }
+  if (t.kv_offload_bytes_cpu_to_gpu === null) {
+    t.kv_offload_bytes_cpu_to_gpu = s.kv_offload_bytes_cpu_to_gpu ?? null;
+  }
+  if (t.kv_offload_time_gpu_to_cpu === null) {
+    t.kv_offload_time_gpu_to_cpu = s.kv_offload_time_gpu_to_cpu ?? null;
+  }
+  if (t.kv_offload_time_cpu_to_gpu === null) {
+    t.kv_offload_time_cpu_to_gpu = s.kv_offload_time_cpu_to_gpu ?? null;
+  }
+  if (t.gpu_kv_usage_p95 === null) t.gpu_kv_usage_p95 = s.gpu_kv_usage_p95 ?? null;
+  if (t.cpu_kv_usage_p95 === null) t.cpu_kv_usage_p95 = s.cpu_kv_usage_p95 ?? null;
+  if (t.num_preemptions === null) t.num_preemptions = s.num_preemptions ?? null;
+  if (t.avg_power_w === null) t.avg_power_w = s.avg_power_w ?? null;
+  if (t.joules_per_output_token === null) {
+    t.joules_per_output_token = s.joules_per_output_token ?? null;
+  }
+}
+
+function foldGroup(
+  key: string,
+  recs: readonly CellRecord[],
+  names: readonly string[],
+  state: FoldState,
+): Cell {
+  const identity = emptyIdentity();
+  const metrics = emptyMetrics();
+  const extras: Record<string, number>[] = [];
+  const notes: Record<string, unknown>[] = [];
+  // A Map, not an object, while collecting: kinds are few, but an object given keys one by one
+  // is slower to build and read than one made in one go.
+  const artifacts = new Map<string, string[]>();
   let evalResults: Cell["eval"] = null;
-  const formats = new Set<SourceFormat>();
+  let format: SourceFormat | null = null;
+  let mixed = false;
   for (const r of recs) {
-    for (const f of IDENTITY_FIELDS) {
-      const v = r.identity[f];
-      if (identity[f] == null && v != null) (identity as Record<string, unknown>)[f] = v;
-    }
-    for (const f of METRIC_FIELDS) {
-      const v = r.metrics[f];
-      if (metrics[f] == null && v != null) metrics[f] = v;
-    }
-    for (const [k, v] of Object.entries(r.extra_percentiles ?? {})) extra[k] ??= v;
-    for (const [k, v] of Object.entries(r.notes ?? {})) if (notes[k] === undefined) notes[k] = v;
+    fillIdentity(identity, r.identity);
+    fillMetrics(metrics, r.metrics);
+    if (r.extra_percentiles) extras.push(r.extra_percentiles);
+    if (r.notes) notes.push(r.notes);
     if (r.eval) {
       evalResults ??= {};
       for (const [task, m] of Object.entries(r.eval)) evalResults[task] ??= { ...m };
     }
-    if (r.source_format !== "unknown" && (r.primary || r.source_format === "eval")) {
-      formats.add(r.source_format);
+    const f = r.source_format;
+    if (f !== "unknown" && (r.primary || f === "eval")) {
+      if (format === null) format = f;
+      else if (format !== f) mixed = true;
     }
-    const list = artifacts[r.kind] ??= [];
-    if (!list.includes(r.artifact)) list.push(r.artifact);
+    const list = artifacts.get(r.kind);
+    if (list) list.push(r.artifact);
+    else artifacts.set(r.kind, [r.artifact]);
   }
   // Names fill what the records leave open.
-  const primaryPaths = recs.filter((r) => r.primary).map((r) => r.artifact);
-  for (const name of [...primaryPaths, ...names]) {
-    const info = parseResultName(name);
-    for (const [f, v] of Object.entries(info.identity)) {
-      if ((identity as Record<string, unknown>)[f] == null && v != null) {
-        (identity as Record<string, unknown>)[f] = v;
-      }
-    }
-    for (const [f, v] of Object.entries(info.metrics)) {
-      const field = f as keyof Metrics;
-      if (metrics[field] == null && v != null) metrics[field] = v;
-    }
-  }
-  for (const list of Object.values(artifacts)) list?.sort();
+  for (const r of recs) if (r.primary) fillFromName(identity, metrics, r.artifact);
+  for (const name of names) fillFromName(identity, metrics, name);
+  for (const list of artifacts.values()) if (list.length > 1) sortUnique(list);
+  // Extra percentiles: the first non-null value wins; notes: the first defined value wins.
+  const mergedNotes = mergeSorted(notes, false, state.noteShapes);
 
   deriveTopology(identity, metrics);
   deriveThroughputPerGpu(identity, metrics);
-  deriveCompletion(metrics, notes);
+  deriveCompletion(metrics, mergedNotes.request_accounting);
   if (metrics.intvty == null) {
     const tpot = metrics.p50_tpot ?? metrics.mean_tpot;
     if (tpot != null && tpot > 0) metrics.intvty = 1 / tpot;
   }
 
-  const sourceFormat: SourceFormat = formats.size === 0
-    ? "unknown"
-    : formats.size === 1
-    ? [...formats][0]
-    : "mixed";
-  const cell = makeCell(cellIdFor(key, identity), {
-    ...identity,
-    source_format: sourceFormat,
+  const baseId = cellIdFor(key, identity);
+  let id = baseId;
+  for (let n = 2; state.usedIds.has(id); n++) id = `${baseId}-${n}`;
+  state.usedIds.add(id);
+  return assembleCell(id, identity, {
+    source_format: format === null ? "unknown" : mixed ? "mixed" : format,
     status: statusOf(metrics),
-    metrics,
-    extra_percentiles: sortKeys(extra),
+    extra_percentiles: mergeSorted(extras, true, state.extraShapes),
     eval: evalResults,
-    notes: sortKeys(notes),
-    artifacts: sortKeys(artifacts),
+    timeline: null,
+    notes: mergedNotes,
+    artifacts: sortedRecord(artifacts) as Cell["artifacts"],
+    findings: [],
+    metrics,
   });
-  return cell;
 }
 
-function deriveTopology(identity: Partial<Identity>, m: Partial<Metrics>): void {
+function fillFromName(identity: Identity, metrics: Metrics, name: string): void {
+  const info = parseResultName(name);
+  fillOpen(identity, info.identity);
+  fillOpen(metrics, info.metrics);
+}
+
+/** A key list seen in the input. */
+interface KeyList {
+  keys: readonly string[];
+}
+
+/** The merged shape of some key lists: their sorted union, and an empty object with those keys. */
+interface Shape {
+  parts: readonly KeyList[];
+  sorted: readonly string[];
+  template: Readonly<Record<string, undefined>>;
+}
+
+/** Key lists and merged shapes seen recently (one parser's records share one key list). */
+interface ShapeCache {
+  lists: KeyList[];
+  shapes: Shape[];
+}
+
+/** How many key lists and shapes a {@link ShapeCache} keeps. */
+const MAX_SHAPES = 16;
+
+/**
+ * Merge free-form maps (extra percentiles, notes) of a cell's records, in priority order, into an
+ * object with sorted keys. Per key, the first value that is set wins (`nullIsUnset`: `null` counts
+ * as unset, as for percentiles; otherwise only `undefined` does); when none is, the last one.
+ *
+ * The records of a parser carry the same keys in the same order, so the sorted union of the key
+ * lists and an empty object with those keys are remembered per combination of key lists: a cell
+ * then costs a copy of that object and one assignment per key, with no sorting and no temporary
+ * entries, and the result is compact (see lib/cell.ts).
+ */
+function mergeSorted<T>(
+  sources: readonly Record<string, T>[],
+  nullIsUnset: boolean,
+  cache: ShapeCache,
+): Record<string, T> {
+  if (sources.length === 0) return {};
+  const shape = shapeOf(sources, cache);
+  const out = { ...shape.template } as Record<string, T>;
+  for (const k of shape.sorted) {
+    let v: T | undefined = undefined;
+    for (const source of sources) {
+      const x = source[k];
+      if (x === undefined && !Object.hasOwn(source, k)) continue; // keys absent here do not count
+      v = x;
+      if (v !== undefined && !(nullIsUnset && v === null)) break;
+    }
+    out[k] = v as T;
+  }
+  return out;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function remember<T>(list: T[], item: T): T {
+  if (list.length >= MAX_SHAPES) list.shift();
+  list.push(item);
+  return item;
+}
+
+function keyListOf(source: object, cache: ShapeCache): KeyList {
+  const keys = Object.keys(source);
+  for (const l of cache.lists) if (sameKeys(l.keys, keys)) return l;
+  return remember(cache.lists, { keys });
+}
+
+function shapeOf(sources: readonly object[], cache: ShapeCache): Shape {
+  const parts = sources.map((s) => keyListOf(s, cache));
+  for (const shape of cache.shapes) {
+    if (shape.parts.length === parts.length && shape.parts.every((p, i) => p === parts[i])) {
+      return shape;
+    }
+  }
+  const sorted = [...new Set(parts.flatMap((p) => p.keys))]
+    .filter((k) => !PROTOTYPE_KEYS.has(k))
+    .sort();
+  const template = Object.fromEntries(sorted.map((k) => [k, undefined]));
+  return remember(cache.shapes, { parts, sorted, template });
+}
+
+/** Sort a list of strings in place and drop repeats. */
+function sortUnique(list: string[]): void {
+  list.sort();
+  let n = 1;
+  for (let i = 1; i < list.length; i++) if (list[i] !== list[n - 1]) list[n++] = list[i];
+  list.length = n;
+}
+
+/** The entries of `map` as an object with sorted keys (`fromEntries` keeps it compact). */
+function sortedRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  if (map.size === 0) return {};
+  const keys = [...map.keys()].sort();
+  return Object.fromEntries(keys.map((k) => [k, map.get(k) as T]));
+}
+
+function deriveTopology(identity: Identity, m: Metrics): void {
   if (identity.is_multinode) {
     if (m.num_gpus == null && m.num_prefill_gpu != null && m.num_decode_gpu != null) {
       m.num_gpus = m.num_prefill_gpu + m.num_decode_gpu;
@@ -150,7 +378,7 @@ function deriveTopology(identity: Partial<Identity>, m: Partial<Metrics>): void 
 }
 
 /** InferenceX's per-GPU formulas: single-node ÷ tp×pp×pcp; disagg total ÷ (P+D), output ÷ D, input ÷ P. */
-function deriveThroughputPerGpu(identity: Partial<Identity>, m: Partial<Metrics>): void {
+function deriveThroughputPerGpu(identity: Identity, m: Metrics): void {
   if (m.input_tput_tps == null && m.total_tput_tps != null && m.output_tput_tps != null) {
     m.input_tput_tps = m.total_tput_tps - m.output_tput_tps;
   }
@@ -177,8 +405,8 @@ function deriveThroughputPerGpu(identity: Partial<Identity>, m: Partial<Metrics>
  * Success rate from request counts. AgentX v1.0 aggregates count warm-up records in the total;
  * there the rate is profiled ÷ (profiled + error-dropped), so warm-up drops are not failures.
  */
-function deriveCompletion(m: Partial<Metrics>, notes: Record<string, unknown>): void {
-  const acc = notes.request_accounting as Record<string, unknown> | undefined;
+function deriveCompletion(m: Metrics, requestAccounting: unknown): void {
+  const acc = requestAccounting as Record<string, unknown> | null | undefined;
   if (
     acc && typeof acc.records_profiled === "number" && typeof acc.records_error_dropped === "number"
   ) {
@@ -191,15 +419,10 @@ function deriveCompletion(m: Partial<Metrics>, notes: Record<string, unknown>): 
   }
 }
 
-function statusOf(m: Partial<Metrics>): CellStatus {
+function statusOf(m: Metrics): CellStatus {
   if (m.num_requests_successful === 0) return "failed";
   if (m.success_rate != null) return m.success_rate >= 1 ? "complete" : "partial";
   return "unknown";
-}
-
-function sortKeys<T>(o: Record<string, T>): Record<string, T> {
-  // fromEntries keeps the object compact (see lib/cell.ts).
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
 }
 
 /** FNV-1a 32-bit hash as 8 hex characters. */

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { foldCells, foldGroups } from "./fold.ts";
-import type { CellRecord, Identity, Metrics } from "./types.ts";
+import {
+  type CellRecord,
+  type Identity,
+  IDENTITY_FIELDS,
+  METRIC_FIELDS,
+  type Metrics,
+} from "./types.ts";
 
 function rec(
   over: Partial<Omit<CellRecord, "identity" | "metrics">> & {
@@ -225,4 +231,98 @@ Deno.test("fold: output cells do not share objects with the input records", () =
   const c = only([r]);
   c.metrics.p99_ttft = 2;
   assert.equal(r.metrics.p99_ttft, 1);
+});
+
+Deno.test("fold: every identity and metric field is taken from the highest-priority record", () => {
+  const identity: Record<string, unknown> = {};
+  for (const f of IDENTITY_FIELDS) identity[f] = `id-${f}`;
+  const metrics: Record<string, number> = {};
+  METRIC_FIELDS.forEach((f, i) => metrics[f] = i + 1);
+  const top = rec({
+    artifact: "a.json",
+    priority: 25,
+    identity: identity as Partial<Identity>,
+    metrics: metrics as Partial<Metrics>,
+  });
+  const other = rec({
+    artifact: "b.json",
+    priority: 20,
+    identity: { model: "other", concurrency: 7 },
+    metrics: { tp: 99, p99_ttft: 99 },
+  });
+  const c = only([other, top]);
+  for (const f of IDENTITY_FIELDS) assert.equal(c[f], `id-${f}`, f);
+  for (const f of METRIC_FIELDS) assert.equal(c.metrics[f], metrics[f], f);
+});
+
+Deno.test("fold: a key an object has through its prototype is not copied (as it never was)", () => {
+  const c = only([rec({
+    notes: { constructor: "x", toString: "y", kept: 1 },
+    extra_percentiles: { valueOf: 1, "p99.9_ttft": 2 },
+  })]);
+  assert.deepEqual(Object.entries(c.notes), [["kept", 1]]);
+  assert.deepEqual(Object.entries(c.extra_percentiles), [["p99.9_ttft", 2]]);
+});
+
+/**
+ * The merge the fold has always done for notes and extra percentiles: plain objects filled in
+ * priority order (`??=` for percentiles, "still undefined" for notes), then keys sorted.
+ */
+function referenceMerge(
+  maps: (Record<string, unknown> | undefined)[],
+  nullIsUnset: boolean,
+): [string, unknown][] {
+  const merged: Record<string, unknown> = {};
+  for (const m of maps) {
+    for (const [k, v] of Object.entries(m ?? {})) {
+      if (nullIsUnset ? merged[k] == null : merged[k] === undefined) merged[k] = v;
+    }
+  }
+  // As an object again: integer-like keys ("9", "10") enumerate first, in numeric order.
+  return Object.entries(Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]])));
+}
+
+const mapArb = fc.option(
+  fc.dictionary(
+    fc.constantFrom("p90_x", "p99.9_x", "std_x", "a", "b", "10", "9", "constructor"),
+    fc.constantFrom<unknown>(null, undefined, 0, 1.5, "s"),
+    { maxKeys: 5 },
+  ),
+  { nil: undefined },
+);
+
+Deno.test("fold (property): notes and extra percentiles merge as plain objects always did", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({ group: fc.constantFrom("g1", "g2", "g3"), extra: mapArb, notes: mapArb }),
+        { minLength: 1, maxLength: 40 }, // more key lists than the fold remembers
+      ),
+      (rows) => {
+        const records = rows.map((r, i) =>
+          rec({
+            group_key: r.group,
+            artifact: `${String(i).padStart(2, "0")}.json`,
+            priority: 20 + (i % 3),
+            extra_percentiles: r.extra as Record<string, number> | undefined,
+            notes: r.notes,
+          })
+        );
+        const cells = foldGroups(records);
+        for (const [key, cell] of cells) {
+          const recs = records.filter((r) => r.group_key === key)
+            .sort((a, b) => b.priority - a.priority || (a.artifact < b.artifact ? -1 : 1));
+          assert.deepEqual(
+            Object.entries(cell.extra_percentiles),
+            referenceMerge(recs.map((r) => r.extra_percentiles), true),
+          );
+          assert.deepEqual(
+            Object.entries(cell.notes),
+            referenceMerge(recs.map((r) => r.notes), false),
+          );
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

@@ -43,8 +43,7 @@ export function runDirOf(path: string): string {
 }
 
 /** Nearest ancestor directory named like an AgentX artifact directory, with its RF suffix. */
-function agenticAncestor(path: string): { dir: string; rf: string } | null {
-  let dir = dirOf(path);
+function agenticAncestor(dir: string): { dir: string; rf: string } | null {
   while (dir) {
     const m = baseOf(dir).match(RUN_DIR_PREFIX);
     if (m) return { dir, rf: m[2] };
@@ -71,12 +70,19 @@ export function groupKeys(artifacts: readonly ArtifactRef[]): (string | null)[] 
       aggsPerDir.set(dirOf(a.path), (aggsPerDir.get(dirOf(a.path)) ?? 0) + 1);
     }
   }
+  // Files of one directory share its ancestor (walked up once per directory, not per file).
+  const ancestors = new Map<string, { dir: string; rf: string } | null>();
   return artifacts.map((a) => {
     if (a.kind === "timeline" || a.kind.startsWith("eval_") || a.kind === "manifest") return null;
     if (a.kind === "agg_collection") return null;
-    const anc = agenticAncestor(a.path);
+    const parent = dirOf(a.path);
+    let anc = ancestors.get(parent);
+    if (anc === undefined) {
+      anc = agenticAncestor(parent);
+      ancestors.set(parent, anc);
+    }
     if (a.kind === "agentx_agg") {
-      if (anc && dirOf(a.path) === anc.dir && (aggsPerDir.get(anc.dir) ?? 0) === 1) {
+      if (anc && parent === anc.dir && (aggsPerDir.get(anc.dir) ?? 0) === 1) {
         return `run:${anc.rf}`;
       }
       return `run:${stemOf(a.path)}`;

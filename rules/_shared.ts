@@ -67,9 +67,11 @@ export function fmtGain(g: number): string {
   return `${p >= 0 ? "+" : ""}${p.toFixed(1)} %`;
 }
 
-/** Cells by id. */
+/** Cells by id (a repeated id: the last cell). */
 export function cellIndex(cells: readonly Cell[]): Map<string, Cell> {
-  return new Map(cells.map((c) => [c.cell_id, c]));
+  const byId = new Map<string, Cell>();
+  for (const c of cells) byId.set(c.cell_id, c);
+  return byId;
 }
 
 /** Two points compared along a curve: `from` at the next lower concurrency than `to`. */

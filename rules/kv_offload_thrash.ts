@@ -56,6 +56,8 @@ export const kvOffloadThrash: Rule = {
   defaults: { growth_ratio: 1.5, ttft_ratio: 1.5, reload_fraction: 0.5 },
   check(ctx, t) {
     const out: Finding[] = [];
+    // Only curves with offload traffic are looked at: without any, there is nothing to index.
+    if (!ctx.cells.some((c) => bytes(c) !== null)) return out;
     const byId = cellIndex(ctx.cells);
     const thresholds = {
       growth_ratio: t.growth_ratio,

@@ -5,7 +5,7 @@
 import type { Curve } from "../lib/curves.ts";
 import type { Rule } from "../lib/rule.ts";
 import type { Cell, Finding } from "../lib/types.ts";
-import { atLeast, finding, fmt, num } from "./_shared.ts";
+import { atLeast, cellIndex, finding, fmt, num } from "./_shared.ts";
 
 const CODE = "kv_pressure";
 
@@ -15,15 +15,19 @@ function previousPoints(
 ): Map<string, { cell_id: string; concurrency: number }> {
   const prev = new Map<string, { cell_id: string; concurrency: number }>();
   for (const curve of curves) {
+    // Nearest strictly lower concurrency; with duplicates the first cell of that level. Points
+    // are sorted by concurrency, so one pass remembering where each level starts finds it.
     const pts = curve.points;
+    let levelStart = 0;
+    let previousLevelStart = -1;
     for (let i = 1; i < pts.length; i++) {
-      // nearest strictly lower concurrency; with duplicates the first cell of that level
-      let j = i - 1;
-      while (j >= 0 && pts[j].concurrency === pts[i].concurrency) j--;
-      if (j < 0) continue;
-      let k = j;
-      while (k > 0 && pts[k - 1].concurrency === pts[j].concurrency) k--;
-      prev.set(pts[i].cell_id, { cell_id: pts[k].cell_id, concurrency: pts[k].concurrency });
+      if (pts[i].concurrency !== pts[i - 1].concurrency) {
+        previousLevelStart = levelStart;
+        levelStart = i;
+      }
+      if (previousLevelStart < 0) continue;
+      const p = pts[previousLevelStart];
+      prev.set(pts[i].cell_id, { cell_id: p.cell_id, concurrency: p.concurrency });
     }
   }
   return prev;
@@ -61,8 +65,9 @@ export const kvPressure: Rule = {
   defaults: { gpu_kv_usage_p95: 0.9, cpu_kv_usage_p95: 0.9, min_preemptions: 1 },
   check(ctx, t) {
     const out: Finding[] = [];
-    const prev = previousPoints(ctx.curves);
-    const byId = new Map(ctx.cells.map((c) => [c.cell_id, c]));
+    // The previous points are context for findings only: built when the first one fires.
+    let prev: Map<string, { cell_id: string; concurrency: number }> | null = null;
+    let byId: Map<string, Cell> | null = null;
     for (const cell of ctx.cells) {
       const gpu = gpuUsage(cell);
       const cpu = num(cell.metrics.cpu_kv_usage_p95);
@@ -78,6 +83,8 @@ export const kvPressure: Rule = {
         reasons.push(`${fmt(preemptions)} preemptions during the run`);
       }
       if (reasons.length === 0) continue;
+      prev ??= previousPoints(ctx.curves);
+      byId ??= cellIndex(ctx.cells);
       const p = prev.get(cell.cell_id);
       const prevCell = p ? byId.get(p.cell_id) : undefined;
       const evidence: Record<string, unknown> = {

@@ -135,3 +135,18 @@ Deno.test("kv_pressure: real kv-cache-tester KV cliff starts at 24 users", () =>
     num_preemptions: 0,
   });
 });
+
+Deno.test("kv_pressure: with re-runs, the previous point is the first cell of the level below", () => {
+  const pressed = { gpu_kv_usage_p95: 0.95 };
+  const findings = run([
+    curveCell("a1", 4, { gpu_kv_usage_p95: 0.5 }),
+    curveCell("a2", 4, { gpu_kv_usage_p95: 0.6 }),
+    curveCell("b1", 8, pressed),
+    curveCell("b2", 8, pressed),
+    curveCell("c1", 16, pressed),
+  ]);
+  deepStrictEqual(
+    findings.map((x) => [x.cell_id, (x.evidence.previous_point as { cell_id: string }).cell_id]),
+    [["b1", "a1"], ["b2", "a1"], ["c1", "b1"]],
+  );
+});

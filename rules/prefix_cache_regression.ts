@@ -41,6 +41,8 @@ export const prefixCacheRegression: Rule = {
   defaults: { max_gap_to_theoretical: 0.1, max_drop: 0.1 },
   check(ctx, t) {
     const out: Finding[] = [];
+    // Both checks need a server hit rate: without any, there is nothing to index.
+    if (!ctx.cells.some((c) => hitRate(c) !== null)) return out;
     const byId = cellIndex(ctx.cells);
     const thresholds = { max_gap_to_theoretical: t.max_gap_to_theoretical, max_drop: t.max_drop };
     // Largest drop versus the previous comparable point, by cell.

@@ -79,7 +79,8 @@ export const tpotDegradation: Rule = {
         ));
       }
     }
-    const byId = cellIndex(ctx.cells);
+    // Only the baseline comparison looks cells up by id.
+    const byId = ctx.baseline?.length ? cellIndex(ctx.cells) : new Map();
     for (const m of ctx.baseline ?? []) {
       if (byId.get(m.cell_id)?.status === "failed") continue;
       const d = m.deltas.p99_tpot;

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { analyze } from "./analyze.ts";
+import { defaultThresholds } from "./thresholds.ts";
+import type { ExpectedCell, Identity, LoadedArtifact } from "./types.ts";
+
+function raw(path: string, identity: Partial<Identity>): LoadedArtifact {
+  return {
+    ref: { path, kind: "raw_result", size: 1 },
+    result: {
+      drafts: [{
+        source_format: "inferencex-static",
+        priority: 20,
+        identity,
+        metrics: { num_requests_total: 4, num_requests_successful: 4 },
+        primary: true,
+      }],
+      issues: [],
+      unreadable: false,
+    },
+  };
+}
+
+Deno.test("analyze: manifest expectations are met by path prefix and by identity", () => {
+  const expected: Omit<ExpectedCell, "index">[] = [
+    { path: "runs/a", match: {} }, // a directory of an artifact
+    { path: "runs/a/x.json", match: {} }, // the artifact itself
+    { path: "runs/a/x", match: {} }, // missing: a prefix, but not at a "/"
+    { path: "run", match: {} }, // missing
+    { path: null, match: { model: "gptoss" } }, // strings compare ignoring case
+    { path: null, match: { concurrency: "4" } }, // missing: "4" is not 4
+    { path: null, match: { concurrency: 8, model: "GPTOSS" } }, // missing: that is dsr1
+    { path: "runs", match: { model: "dsr1", concurrency: 8 } },
+    { path: null, match: {} }, // any cell
+    { path: null, match: { metrics: "x" } }, // missing: not an identity value
+    { path: null, match: { hardware: "h100" } }, // missing: unknown hardware
+  ];
+  const report = analyze({
+    inputRoot: "r",
+    generatedAt: "2026-01-01T00:00:00Z",
+    loaded: [
+      {
+        ref: { path: "campaign.json", kind: "manifest", size: 1 },
+        result: null,
+        manifest: {
+          expected_cells: expected.map((e, index) => ({ ...e, index })),
+          timeline_expected: false,
+        },
+      },
+      raw("runs/a/x.json", { model: "GptOss", concurrency: 4 }),
+      raw("runs/ab/y.json", { model: "dsr1", concurrency: 8 }),
+    ],
+    walkIssues: [],
+    timelines: [],
+    thresholds: defaultThresholds(),
+  });
+  assert.equal(report.cells.length, 2);
+  const missing = report.findings
+    .filter((f) => f.code === "missing_required_artifact")
+    .map((f) => f.evidence.expected_index as number)
+    .sort((a, b) => a - b);
+  assert.deepEqual(missing, [2, 3, 5, 6, 9, 10]);
+  assert.deepEqual(report.run_summary.missing_artifacts.map((m) => m.what).sort(), [
+    "concurrency=4",
+    "concurrency=8, model=GPTOSS",
+    "hardware=h100",
+    "metrics=x",
+    "path=run",
+    "path=runs/a/x",
+  ]);
+});
+
+Deno.test("analyze: findings are attached to their cells, and inputs are not changed", () => {
+  const loaded = [
+    raw("a/x.json", { model: "m", concurrency: 4 }),
+    {
+      ...raw("b/y.json", { model: "m", concurrency: 8 }),
+      result: {
+        drafts: [{
+          source_format: "inferencex-static" as const,
+          priority: 20,
+          identity: { model: "m", concurrency: 8 },
+          metrics: { num_requests_total: 10, num_requests_successful: 0 },
+          primary: true,
+        }],
+        issues: [],
+        unreadable: false,
+      },
+    },
+  ];
+  const before = JSON.stringify(loaded);
+  const report = analyze({
+    inputRoot: "r",
+    generatedAt: "2026-01-01T00:00:00Z",
+    loaded,
+    walkIssues: [],
+    timelines: [],
+    thresholds: defaultThresholds(),
+  });
+  assert.equal(JSON.stringify(loaded), before);
+  for (const cell of report.cells) {
+    assert.deepEqual(cell.findings, report.findings.filter((f) => f.cell_id === cell.cell_id));
+  }
+  assert.ok(report.cells.some((c) => c.findings.length > 0));
+});
