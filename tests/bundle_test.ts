@@ -12,7 +12,7 @@ import { MAIN_TS } from "./_cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const GENERATED_AT = "2026-01-01T00:00:00Z";
-const READ_WORKER = "lib/io/read_worker.ts";
+const READ_WORKER = "lib/io/scan_worker.ts";
 /** The permissions `deno task compile` grants, minus the network `analyze` never uses. */
 const PERMS = ["--allow-read", "--allow-write", "--allow-env=SOURCE_DATE_EPOCH,NO_COLOR"];
 /** Flags that make any import outside the bundle file fail. */
@@ -118,12 +118,12 @@ Deno.test("bundle: self-contained and byte-identical to deno run main.ts", async
       REPO,
     );
     assert.equal(built.code, 0, `deno bundle failed:\n${built.stderr}`);
-    // The reader thread's module, beside the chunks, as `deno task bundle` builds it.
+    // The scanner thread's module, beside the chunks, as `deno task bundle` builds it.
     const worker = await deno(
-      ["bundle", "--quiet", "--platform", "deno", "-o", `${dir}/read_worker.js`, READ_WORKER],
+      ["bundle", "--quiet", "--platform", "deno", "-o", `${dir}/scan_worker.js`, READ_WORKER],
       REPO,
     );
-    assert.equal(worker.code, 0, `deno bundle of the reader thread failed:\n${worker.stderr}`);
+    assert.equal(worker.code, 0, `deno bundle of the scanner thread failed:\n${worker.stderr}`);
     const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
     assert.ok(files.includes("main.js"), `no main.js among ${files.join(", ")}`);
 
@@ -171,11 +171,11 @@ Deno.test("bundle: self-contained and byte-identical to deno run main.ts", async
       assert.match(help.stderr, /inferguard analyze <results_dir>/);
     });
 
-    // Big enough (more than one reader batch) for the reader thread to run from the bundle.
+    // Big enough (over 512 entries) for the scanner thread to run from the bundle.
     const big = `${tmp}/big-tree`;
     const sample = `${REPO}/testdata/sample`;
-    for (let copy = 0; copy < 8; copy++) await copyTree(sample, `${big}/copy${copy}`);
-    for (const { name, input } of [...await listInputs(), { name: "sample x8", input: big }]) {
+    for (let copy = 0; copy < 12; copy++) await copyTree(sample, `${big}/copy${copy}`);
+    for (const { name, input } of [...await listInputs(), { name: "sample x12", input: big }]) {
       await t.step(`${name}: same exit code and byte-identical reports`, async () => {
         const outSrc = `${tmp}/out-src/${name.replaceAll(" ", "_")}`;
         const outBun = `${tmp}/out-bundle/${name.replaceAll(" ", "_")}`;

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { analyze, type Report, VERSION } from "../analyze.ts";
 import { defaultThresholds, parseThresholds } from "../thresholds.ts";
-import { globMatcher, isParsedKind } from "../sniff.ts";
+import { isParsedKind } from "../sniff.ts";
 import type { TimelineInput } from "../timeline.ts";
 import {
   type ArtifactRef,
@@ -18,12 +18,11 @@ import {
 import { parseTimeline } from "../../parsers/timeline.ts";
 import { renderJsonChunks } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
-import { DEFAULT_LIMITS, type LoadLimits, readerUrl, readsWhole, startLoading } from "./load.ts";
+import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load.ts";
 import { readText, textLines } from "./read.ts";
 import { oneOf, UsageError } from "./cli_args.ts";
-import { errText, walkResults } from "./walk.ts";
+import { errText } from "./walk.ts";
 import { removePendingWrites, writeAtomic } from "./write.ts";
-import { SLICE_MS } from "./event_loop.ts";
 
 /** Usage text of `inferguard analyze`. */
 export const ANALYZE_USAGE = `Usage: inferguard analyze <results_dir> [OPTIONS]
@@ -180,34 +179,22 @@ interface BuildOptions {
 
 /** Walk, load and analyze a results tree; `null` when it holds no supported artifact. */
 async function buildReport(root: string, opts: BuildOptions): Promise<Report | null> {
-  const isTimeline = globMatcher(opts.timelineGlob);
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  // Files are read (on a second thread) and parsed while the walk goes on; see startLoading.
-  const loading = startLoading(root, limits, { readerUrl: readerUrl() });
-  let walked;
-  try {
-    walked = await walkResults(root, {
-      // Our own reports are never input: neither this run's output dir nor the default one,
-      // which may hold an earlier run's reports when this run writes elsewhere.
-      excludeDir: [opts.outputDir, `${root}/inferguard_report`].filter((d): d is string =>
-        d !== null
-      ),
-      isTimeline,
-      sizeFromRead: readsWhole,
-      onFile: (f) => {
-        if (f.kind !== "timeline") loading.add(f);
-      },
-      pauseMs: SLICE_MS,
-    });
-  } catch (e) {
-    loading.cancel();
-    throw e;
-  }
+  // A big tree is walked and read on a second thread while this one parses; see scanAndLoad.
+  const { walked, loaded } = await scanAndLoad(root, {
+    // Our own reports are never input: neither this run's output dir nor the default one, which
+    // may hold an earlier run's reports when this run writes elsewhere.
+    excludeDir: [opts.outputDir, `${root}/inferguard_report`].filter((d): d is string =>
+      d !== null
+    ),
+    timelineGlob: opts.timelineGlob,
+    limits,
+    scannerUrl: scannerUrl(),
+  });
   opts.progress?.(`discovered ${walked.artifacts.length} files`);
   // Timelines are streamed, never read whole, so the walk has sized them.
   const timelineRefs = walked.artifacts.filter((a) => a.kind === "timeline")
     .map((a): ArtifactRef => ({ ...a, size: a.size ?? 0 }));
-  const loaded = await loading.finish();
   opts.progress?.(`parsed ${loaded.length} files`);
   const timelines: TimelineInput[] = [];
   for (const ref of timelineRefs) {

@@ -3,12 +3,18 @@
  * once; JSON is parsed once and then recognised by its shape; big CSV/JSONL files are streamed.
  * @module
  */
-import { kindFromJson } from "../sniff.ts";
-import { type ArtifactKind, type ArtifactRef, overlongLine, type ParseResult } from "../types.ts";
+import { globMatcher, kindFromJson } from "../sniff.ts";
+import {
+  type ArtifactIssue,
+  type ArtifactKind,
+  type ArtifactRef,
+  overlongLine,
+  type ParseResult,
+} from "../types.ts";
 import { type LoadedArtifact, PARSERS } from "../../parsers/mod.ts";
 import { byteChunks, readTextSync, type SizedTextResult, textLines } from "./read.ts";
-import { errText, type WalkedFile } from "./walk.ts";
-import type { ReadBatch, ReadBatchResult } from "./read_worker.ts";
+import { errText, type WalkedFile, type WalkResult, walkResults } from "./walk.ts";
+import type { ScanMessage, ScanRequest } from "./scan_worker.ts";
 import { SLICE_MS, timeSlicer } from "./event_loop.ts";
 
 /** Limits that keep one hostile file from exhausting memory. */
@@ -39,6 +45,8 @@ function unreadable(message: string): ParseResult {
 }
 
 /** Kinds parsed from one JSON document read whole (`json_other` is recognised by its content). */
+const JSON_DOCUMENT_KINDS: readonly ArtifactKind[] = ["json_other", "eval_meta", "aiperf_profile"];
+
 function isJsonDocument(kind: ArtifactKind): boolean {
   return kind === "json_other" || kind === "eval_meta" || kind === "aiperf_profile";
 }
@@ -225,80 +233,50 @@ export async function loadAll(
   return out;
 }
 
-/** Files per message to the reader thread; a tree with fewer never starts the thread. */
-const READ_BATCH_FILES = 256;
-
 /**
- * Where the reader thread's module is: beside this module when running from source or from the
- * compiled binary (`deno compile --include lib/io/read_worker.ts`), and `read_worker.js` beside
+ * Where the scanner thread's module is: beside this module when running from source or from the
+ * compiled binary (`deno compile --include lib/io/scan_worker.ts`), and `scan_worker.js` beside
  * the chunk when running from `deno task bundle`'s output.
  */
-export function readerUrl(): URL {
+export function scannerUrl(): URL {
   const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
-  return new URL(`./read_worker.${ext}`, import.meta.url);
-}
-
-/** Options of {@link startLoading}. */
-export interface LoadingOptions {
-  /** The reader thread's module ({@link readerUrl}); `null` reads on the calling thread. */
-  readerUrl?: URL | null;
+  return new URL(`./scan_worker.${ext}`, import.meta.url);
 }
 
 /** Artifacts being loaded as a walk finds them (see {@link startLoading}). */
 export interface Loading {
-  /** Queue one discovered file. */
-  add(file: ArtifactRef | WalkedFile): void;
+  /** Queue one discovered file, with its text when it was already read. */
+  add(file: ArtifactRef | WalkedFile, text?: SizedTextResult): void;
   /** Load what is left and return every loaded artifact (in no particular order). */
   finish(): Promise<LoadedArtifact[]>;
-  /** Stop the reader thread without loading the rest (after a failed walk). */
-  cancel(): void;
-  /** How many files the reader thread has read so far (0 when it never ran or failed). */
-  readonly threadReads: number;
 }
 
 /**
- * Load artifacts while the tree is still being walked. Files read whole go to a reader thread in
- * batches and are parsed here as their text comes back (the walk pauses now and then to let that
- * happen), so reading overlaps walking and parsing on a second core; streamed kinds (CSV, JSONL)
- * are loaded at {@link Loading.finish} like {@link loadAll} does. When the thread cannot start or
- * fails, its outstanding files are read on this thread instead: the result is the same either way.
+ * Load artifacts while the tree is still being walked: files read whole are parsed a time slice
+ * at a time (the event loop gets a turn in between, for signals and for messages from the
+ * scanner thread); streamed kinds (CSV, JSONL) are loaded at {@link Loading.finish}, as
+ * {@link loadAll} does.
  *
  * @example
  * ```ts
- * const loading = startLoading("results", DEFAULT_LIMITS, { readerUrl: readerUrl() });
+ * const loading = startLoading("results");
  * await walkResults("results", { isTimeline: () => false, onFile: (f) => loading.add(f) });
  * const loaded = await loading.finish();
  * ```
  */
-export function startLoading(
-  root: string,
-  limits: LoadLimits = DEFAULT_LIMITS,
-  opts: LoadingOptions = {},
-): Loading {
+export function startLoading(root: string, limits: LoadLimits = DEFAULT_LIMITS): Loading {
   type File = ArtifactRef | WalkedFile;
   const loaded: LoadedArtifact[] = [];
   const streamed: File[] = [];
-  const inflight = new Map<number, File[]>();
-  // Files waiting to be parsed here, with their text when the reader thread sent it.
-  const queue: { file: File; text: SizedTextResult | null }[] = [];
-  let queueHead = 0;
+  const queue: { file: File; text: SizedTextResult | undefined }[] = [];
+  let head = 0;
   let pumping: Promise<void> | null = null;
-  let batch: File[] = [];
-  let reader: Worker | null = null;
-  let broken = !opts.readerUrl;
-  let nextId = 0;
-  let threadReads = 0;
-  let drained: (() => void) | null = null;
-  const abs = (f: File) => `${root}/${f.path}`;
-
-  // Parse what is queued, a time slice at a time, so signals and the reader's messages are
-  // handled in between.
   const pump = async () => {
     const pause = timeSlicer(SLICE_MS);
-    while (queueHead < queue.length) {
-      const { file, text } = queue[queueHead];
-      queue[queueHead++] = undefined as never;
-      const path = abs(file);
+    while (head < queue.length) {
+      const { file, text } = queue[head];
+      queue[head++] = undefined as never;
+      const path = `${root}/${file.path}`;
       loaded.push(
         await loadFromText(
           file,
@@ -311,95 +289,142 @@ export function startLoading(
       if (turn) await turn;
     }
     queue.length = 0;
-    queueHead = 0;
+    head = 0;
     pumping = null;
   };
-  const enqueue = (file: File, text: SizedTextResult | null) => {
-    queue.push({ file, text });
-    pumping ??= pump();
-  };
-  const settleIfDrained = () => {
-    if (inflight.size === 0 && drained) {
-      drained();
-      drained = null;
-    }
-  };
-  const fail = () => {
-    broken = true;
-    reader?.terminate();
-    reader = null;
-    for (const files of inflight.values()) for (const f of files) enqueue(f, null);
-    inflight.clear();
-    settleIfDrained();
-  };
-  const onResult = (ev: MessageEvent<ReadBatchResult>) => {
-    const files = inflight.get(ev.data.id);
-    if (!files) return;
-    inflight.delete(ev.data.id);
-    const { results } = ev.data;
-    threadReads += files.length;
-    for (let i = 0; i < files.length; i++) enqueue(files[i], results[i]);
-    settleIfDrained();
-  };
-  const send = (final: boolean) => {
-    const files = batch;
-    batch = [];
-    if (files.length === 0) return;
-    // A small tree (one partial batch) is not worth a thread.
-    if (broken || (final && reader === null)) {
-      for (const f of files) enqueue(f, null);
-      return;
-    }
-    if (reader === null) {
-      try {
-        reader = new Worker(opts.readerUrl!, { type: "module", name: "inferguard-reader" });
-      } catch {
-        broken = true;
-        for (const f of files) enqueue(f, null);
-        return;
-      }
-      reader.onmessage = onResult;
-      reader.onerror = (e) => {
-        e.preventDefault();
-        fail();
-      };
-      reader.onmessageerror = fail;
-    }
-    const id = nextId++;
-    inflight.set(id, files);
-    const message: ReadBatch = {
-      id,
-      paths: files.map(abs),
-      maxBytes: files.map((f) => wholeLimit(f.kind, limits)),
-    };
-    reader.postMessage(message);
-  };
-
   return {
-    add(file) {
+    add(file, text) {
       if (!readsWhole(file.kind)) {
         streamed.push(file);
         return;
       }
-      batch.push(file);
-      if (batch.length >= READ_BATCH_FILES) send(false);
+      queue.push({ file, text });
+      pumping ??= pump();
     },
     async finish() {
-      send(true);
-      if (inflight.size > 0) await new Promise<void>((resolve) => (drained = resolve));
-      reader?.terminate();
-      reader = null;
       while (pumping) await pumping;
       for (const l of await loadAll(root, streamed, limits)) loaded.push(l);
       return loaded;
     },
-    cancel() {
-      reader?.terminate();
-      reader = null;
-      broken = true;
-    },
-    get threadReads() {
-      return threadReads;
-    },
   };
+}
+
+/** Options of {@link scanAndLoad}. */
+export interface ScanOptions {
+  /** Directories never to enter (report output dirs). */
+  excludeDir: readonly string[];
+  /** Glob of timeline files (relative to the root); they are listed, not loaded. */
+  timelineGlob: string;
+  limits?: LoadLimits;
+  /** The scanner thread's module ({@link scannerUrl}); `null` does everything on this thread. */
+  scannerUrl?: URL | null;
+}
+
+/** What {@link scanAndLoad} found and loaded. */
+export interface Scanned {
+  walked: WalkResult<WalkedFile>;
+  /** Every artifact except timelines, in no particular order. */
+  loaded: LoadedArtifact[];
+  /** Whether the scanner thread did the walk and the reads. */
+  threaded: boolean;
+}
+
+/** A tree with fewer entries than this (counted by a quick look) is scanned on this thread. */
+const THREAD_MIN_ENTRIES = 512;
+
+/**
+ * Walk a results tree and load every artifact. On a big tree a scanner thread walks
+ * (lib/io/scan_worker.ts) while this thread reads and parses the files it sends; a small tree, or a thread that
+ * cannot start or fails, is done here with {@link walkResults} and {@link startLoading}. Both ways
+ * give the same walk and the same artifacts.
+ *
+ * @example
+ * ```ts
+ * const { walked, loaded } = await scanAndLoad("results", {
+ *   excludeDir: [],
+ *   timelineGlob: "**\/inferguard_timeline.jsonl",
+ *   scannerUrl: scannerUrl(),
+ * });
+ * ```
+ */
+export async function scanAndLoad(root: string, opts: ScanOptions): Promise<Scanned> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  if (opts.scannerUrl && countEntries(root, THREAD_MIN_ENTRIES) >= THREAD_MIN_ENTRIES) {
+    const threaded = await scanOnThread(root, opts.scannerUrl, opts, limits);
+    if (threaded) return { ...threaded, threaded: true };
+  }
+  const isTimeline = globMatcher(opts.timelineGlob);
+  const loading = startLoading(root, limits);
+  const walked = await walkResults(root, {
+    excludeDir: opts.excludeDir,
+    isTimeline,
+    sizeFromRead: readsWhole,
+    onFile: (f) => {
+      if (f.kind !== "timeline") loading.add(f);
+    },
+    pauseMs: SLICE_MS,
+  });
+  return { walked, loaded: await loading.finish(), threaded: false };
+}
+
+/** Entries in the tree, counted breadth first without following links, stopping at `max`. */
+function countEntries(root: string, max: number): number {
+  let seen = 0;
+  const dirs = [root];
+  for (let i = 0; i < dirs.length && seen < max; i++) {
+    try {
+      for (const e of Deno.readDirSync(dirs[i])) {
+        if (++seen >= max) break;
+        if (e.isDirectory) dirs.push(`${dirs[i]}/${e.name}`);
+      }
+    } catch {
+      // Unreadable here: the walk will report it.
+    }
+  }
+  return seen;
+}
+
+/** The scan on the scanner thread; `null` when the thread cannot start or fails. */
+async function scanOnThread(
+  root: string,
+  url: URL,
+  opts: ScanOptions,
+  limits: LoadLimits,
+): Promise<Omit<Scanned, "threaded"> | null> {
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { type: "module", name: "inferguard-scanner" });
+  } catch {
+    return null;
+  }
+  const artifacts: WalkedFile[] = [];
+  const loading = startLoading(root, limits);
+  const issues = await new Promise<ArtifactIssue[] | null>((resolve) => {
+    worker.onmessage = (ev: MessageEvent<ScanMessage>) => {
+      const m = ev.data;
+      if (m.type === "done") return resolve(m.issues);
+      if (m.type === "failed") return resolve(null);
+      for (const file of m.files) {
+        artifacts.push(file);
+        if (file.kind !== "timeline") loading.add(file);
+      }
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      resolve(null);
+    };
+    worker.onmessageerror = () => resolve(null);
+    const kinds = [...JSON_DOCUMENT_KINDS, ...Object.keys(PARSERS) as ArtifactKind[]];
+    const request: ScanRequest = {
+      root,
+      excludeDir: [...opts.excludeDir],
+      timelineGlob: opts.timelineGlob,
+      wholeKinds: kinds.filter(readsWhole),
+    };
+    worker.postMessage(request);
+  });
+  worker.terminate();
+  const loaded = await loading.finish();
+  if (issues === null) return null;
+  return { walked: { artifacts, issues }, loaded };
 }

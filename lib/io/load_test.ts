@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  DEFAULT_LIMITS,
-  jsonDepthOver,
-  loadAll,
-  readerUrl,
-  readsWhole,
-  startLoading,
-} from "./load.ts";
+import { jsonDepthOver, loadAll, readsWhole, scanAndLoad, scannerUrl } from "./load.ts";
 import { walkResults } from "./walk.ts";
 
 Deno.test("jsonDepthOver finds the first byte past the nesting limit, ignoring brackets in strings", () => {
@@ -86,50 +79,56 @@ function byPath(loaded: readonly { ref: { path: string } }[]) {
   ) => (a.ref.path < b.ref.path ? -1 : a.ref.path > b.ref.path ? 1 : 0));
 }
 
-Deno.test("startLoading: with a reader thread, without one, or with one that fails, the same as loadAll", async () => {
+Deno.test("scanAndLoad: on the scanner thread, on this thread, or after the thread fails, the same walk and artifacts", async () => {
   const root = await Deno.makeTempDir({ prefix: "inferguard_loading_" });
   try {
     await bigTree(root);
-    const walked = await walkResults(root, { isTimeline: () => false, sizeFromRead: readsWhole });
+    await Deno.mkdir(`${root}/copy03/live`, { recursive: true });
+    await Deno.writeTextFile(`${root}/copy03/live/inferguard_timeline.jsonl`, "{}\n");
+    await Deno.mkdir(`${root}/inferguard_report`);
+    await Deno.writeTextFile(`${root}/inferguard_report/report.json`, "{}");
+    const isTimeline = (p: string) => p.endsWith("/inferguard_timeline.jsonl");
+    const excludeDir = [`${root}/inferguard_report`];
+    const walked = await walkResults(root, { isTimeline, sizeFromRead: readsWhole, excludeDir });
     assert.ok(walked.artifacts.length > 600, `only ${walked.artifacts.length} files`);
-    const expected = byPath(await loadAll(root, walked.artifacts));
-    const thread = readerUrl();
-    const urls: [string, URL | null][] = [
-      ["thread", thread],
-      ["this thread", null],
-      ["missing module", new URL("./no_such_reader.ts", import.meta.url)],
+    assert.ok(walked.artifacts.some((a) => a.kind === "timeline"));
+    const expected = byPath(
+      await loadAll(root, walked.artifacts.filter((a) => a.kind !== "timeline")),
+    );
+    const cases: [string, URL | null, boolean][] = [
+      ["scanner thread", scannerUrl(), true],
+      ["this thread", null, false],
+      ["missing module", new URL("./no_such_scanner.ts", import.meta.url), false],
     ];
-    for (const [name, url] of urls) {
-      const loading = startLoading(root, DEFAULT_LIMITS, { readerUrl: url });
-      const again = await walkResults(root, {
-        isTimeline: () => false,
-        sizeFromRead: readsWhole,
-        onFile: (f) => loading.add(f),
-        pauseMs: 0,
+    for (const [name, url, threaded] of cases) {
+      const got = await scanAndLoad(root, {
+        excludeDir,
+        timelineGlob: "**/inferguard_timeline.jsonl",
+        scannerUrl: url,
       });
-      assert.deepEqual(again, walked, `${name}: the walk changed`);
-      assert.deepEqual(byPath(await loading.finish()), expected, name);
-      const readFiles = walked.artifacts.filter((a) => readsWhole(a.kind)).length;
-      assert.equal(loading.threadReads, url === thread ? readFiles : 0, name);
+      assert.equal(got.threaded, threaded, name);
+      assert.deepEqual(got.walked, walked, `${name}: the walk differs`);
+      assert.deepEqual(byPath(got.loaded), expected, name);
     }
   } finally {
     await Deno.remove(root, { recursive: true });
   }
 });
 
-Deno.test("startLoading: a small tree never starts the reader thread", async () => {
+Deno.test("scanAndLoad: a small tree never starts the scanner thread", async () => {
   const root = await Deno.makeTempDir({ prefix: "inferguard_loading_" });
   try {
     await Deno.writeTextFile(`${root}/a.json`, "{}");
     // A module that would fail loudly if it were ever started.
-    const loading = startLoading(root, DEFAULT_LIMITS, {
-      readerUrl: new URL("data:text/javascript,throw new Error('started')"),
+    const got = await scanAndLoad(root, {
+      excludeDir: [],
+      timelineGlob: "**/inferguard_timeline.jsonl",
+      scannerUrl: new URL("data:text/javascript,throw new Error('started')"),
     });
-    await walkResults(root, { isTimeline: () => false, onFile: (f) => loading.add(f) });
-    const [a] = await loading.finish();
-    assert.equal(loading.threadReads, 0);
-    assert.equal(a.ref.kind, "json_other");
-    assert.equal(a.result, null);
+    assert.equal(got.threaded, false);
+    assert.deepEqual(got.loaded.map((l) => [l.ref.path, l.ref.kind, l.ref.size, l.result]), [
+      ["a.json", "json_other", 2, null],
+    ]);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -70,25 +70,31 @@ export type SizedTextResult =
   | { ok: true; text: string; size: number }
   | { ok: false; message: string; size: number | null };
 
+/** Bytes of a whole file (see {@link readBytesSync}), or why they could not be read. */
+export type SizedBytesResult =
+  | { ok: true; bytes: Uint8Array; size: number }
+  | { ok: false; message: string; size: number | null };
+
 /**
- * Reused by {@link readTextSync}: most artifacts are a few KiB, and a fresh buffer per file (what
+ * Reused by {@link readBytesSync}: most artifacts are a few KiB, and a fresh buffer per file (what
  * `Deno.readFileSync` allocates, after a `stat` of its own) costs more than the read itself when
- * there are tens of thousands of them. Never escapes: the text is decoded before returning.
+ * there are tens of thousands of them.
  */
 const scratch = new Uint8Array(256 * 1024);
 
 /**
- * Read a whole file as text with one open and as few reads as its size needs, refusing files over
+ * Read a whole file with one open and as few reads as its size needs, refusing files over
  * `maxBytes`; the size comes back too, so the caller needs no `stat`. Synchronous on purpose:
- * called for every small artifact, where per-call overhead dominates and nothing else waits.
+ * called for every small artifact, where per-call overhead dominates. The bytes of a small file
+ * are a view of a reused buffer, valid only until the next call: copy or decode them at once.
  *
  * @example
  * ```ts
- * const r = readTextSync("results/agg_x.json", 1 << 20);
- * if (r.ok) console.log(r.size, r.text.length);
+ * const r = readBytesSync("results/agg_x.json", 1 << 20);
+ * if (r.ok) console.log(r.size);
  * ```
  */
-export function readTextSync(absPath: string, maxBytes: number): SizedTextResult {
+export function readBytesSync(absPath: string, maxBytes: number): SizedBytesResult {
   let file: Deno.FsFile;
   try {
     file = Deno.openSync(absPath, { read: true });
@@ -104,7 +110,7 @@ export function readTextSync(absPath: string, maxBytes: number): SizedTextResult
     }
     if (filled < scratch.length) {
       if (filled > maxBytes) return overLimit(filled, maxBytes);
-      return { ...decodeText(scratch.subarray(0, filled)), size: filled };
+      return { ok: true, bytes: scratch.subarray(0, filled), size: filled };
     }
     // Bigger than the scratch buffer: size it from the open file, then read the rest.
     const statSize = file.statSync().size;
@@ -122,8 +128,7 @@ export function readTextSync(absPath: string, maxBytes: number): SizedTextResult
       if (n === buf.length) buf = new Uint8Array(Math.max(buf.length, 64 * 1024));
       else buf = buf.subarray(n);
     }
-    const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, size);
-    return { ...decodeText(bytes), size };
+    return { ok: true, bytes: chunks.length === 1 ? chunks[0] : concat(chunks, size), size };
   } catch (e) {
     return { ok: false, message: errText(e), size: null };
   } finally {
@@ -131,7 +136,21 @@ export function readTextSync(absPath: string, maxBytes: number): SizedTextResult
   }
 }
 
-function overLimit(size: number, maxBytes: number): SizedTextResult {
+/**
+ * {@link readBytesSync}, decoded as text with {@link decodeText}.
+ *
+ * @example
+ * ```ts
+ * const r = readTextSync("results/agg_x.json", 1 << 20);
+ * if (r.ok) console.log(r.size, r.text.length);
+ * ```
+ */
+export function readTextSync(absPath: string, maxBytes: number): SizedTextResult {
+  const r = readBytesSync(absPath, maxBytes);
+  return r.ok ? { ...decodeText(r.bytes), size: r.size } : r;
+}
+
+function overLimit(size: number, maxBytes: number): SizedBytesResult & { ok: false } {
   return {
     ok: false,
     message: `file is ${size} bytes, over the ${maxBytes}-byte limit for this kind`,
