@@ -58,3 +58,47 @@ Deno.test("codeSpan: one span, no inner backtick, pipe or line break", () => {
     { numRuns: 500 },
   );
 });
+
+/** The escaping rules spelled out one code point at a time: the reference the fast paths match. */
+function escapeMdReference(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += " ";
+    else if (ch === "<") out += "&lt;";
+    else if (ch === ">") out += "&gt;";
+    else if (ch === "&") out += "&amp;";
+    else if ("\\|`*_[]#~".includes(ch)) out += "\\" + ch;
+    else out += ch;
+  }
+  return out;
+}
+
+function codeSpanReference(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += " ";
+    else out += ({ "`": "ˋ", "|": "¦", "<": "‹", ">": "›" } as Record<string, string>)[ch] ?? ch;
+  }
+  return "`" + out + "`";
+}
+
+Deno.test("escapeMd and codeSpan (property): equal the per-code-point reference rules", () => {
+  // Strings drawn mostly from the special characters, plus any UTF-16 unit (lone surrogates too).
+  const special = fc.constantFrom(..."\u0000\u001f\u0020\u007f\u2028\u2029<>&\\|`*_[]#~aé模");
+  const text = fc.oneof(
+    fc.array(special).map((a) => a.join("")),
+    fc.string({ unit: "binary" }),
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+  );
+  fc.assert(
+    fc.property(text, (s) => {
+      assert.equal(escapeMd(s), escapeMdReference(s));
+      assert.equal(codeSpan(s), codeSpanReference(s));
+    }),
+    { numRuns: 1000 },
+  );
+  assert.equal(escapeMd("plain text 1.5× — ok"), "plain text 1.5× — ok");
+  assert.equal(codeSpan("dsr1_1024-1024_c4"), "`dsr1_1024-1024_c4`");
+});

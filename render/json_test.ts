@@ -59,3 +59,44 @@ Deno.test("renderJson equals JSON.stringify for arbitrary cell and finding paylo
     { numRuns: 200 },
   );
 });
+
+Deno.test("renderJson: every array length around the batch size, at every streamed depth", () => {
+  // Lengths 0..20 and 100 cross the batch boundaries (empty, one, a batch, a batch and one, ...).
+  const lengths = [...Array(21).keys(), 100];
+  const element = (i: number) =>
+    i % 3 === 0
+      ? { id: `e${i}`, nested: { empty: [], obj: {}, list: [i, [], {}] }, n: i / 7 }
+      : i % 3 === 1
+      ? [i, "x×—😀", null, true]
+      : `s${i}`;
+  for (const n of lengths) {
+    const items = Array.from({ length: n }, (_, i) => element(i));
+    const r = {
+      schema_version: "v",
+      cells: items,
+      cross_run: { curves: items, pareto_frontier: [], nested: { deeper: items } },
+      findings: items,
+      artifact_manifest: { discovered: items, skipped: [], written: items.slice(0, 2) },
+      empty_object: {},
+    };
+    assert.equal(renderJson(r as unknown as Report), JSON.stringify(r, null, 2) + "\n", `n=${n}`);
+  }
+});
+
+Deno.test("renderJson: undefined, functions, toJSON and non-plain objects as JSON.stringify has them", () => {
+  const date = new Date(Date.UTC(2026, 0, 1));
+  const withToJson = { toJSON: (key: string) => `key:${key}` };
+  const r = {
+    schema_version: "v",
+    omitted: undefined,
+    fn: () => 1,
+    date,
+    boxed: Object.assign(Object.create({ inherited: 1 }), { own: 2 }),
+    cells: [undefined, () => 1, date, withToJson, { a: undefined, b: withToJson }, ...Array(9)],
+    findings: Array.from({ length: 12 }, () => withToJson),
+    cross_run: { curves: [], at: date, custom: withToJson, gone: undefined },
+    artifact_manifest: { discovered: [date, withToJson], skipped: undefined, written: [] },
+    top_custom: withToJson,
+  };
+  assert.equal(renderJson(r as unknown as Report), JSON.stringify(r, null, 2) + "\n");
+});

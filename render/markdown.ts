@@ -45,13 +45,32 @@ function bytes(n: number | null | undefined): string {
   return `${fmt(v, 3)} ${units[u]}`;
 }
 
-function table(header: readonly string[], rows: readonly string[][]): string {
-  const lines = [
-    `| ${header.join(" | ")} |`,
-    `| ${header.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ];
-  return lines.join("\n");
+/** Lines of a Markdown table. */
+function table(header: readonly string[], rows: readonly string[][]): string[] {
+  const lines = [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`];
+  for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
+  return lines;
+}
+
+/** Append `items` to `out` (a loop: spreading a long list as arguments can overflow the stack). */
+function pushAll(out: string[], items: readonly string[]): void {
+  for (const item of items) out.push(item);
+}
+
+/**
+ * Trim the end of the text that `lines` make, in place: afterwards `lines.join("\n")` equals
+ * what `lines.join("\n").trimEnd()` was (blank lines at the end dropped, the last one trimmed).
+ */
+function trimEndLines(lines: string[]): string[] {
+  while (lines.length > 0) {
+    const last = lines[lines.length - 1].trimEnd();
+    if (last !== "" || lines.length === 1) {
+      lines[lines.length - 1] = last;
+      break;
+    }
+    lines.pop();
+  }
+  return lines;
 }
 
 function curveLabel(c: Curve): string {
@@ -84,7 +103,7 @@ function findingLine(f: Finding): string {
   return `- **${f.severity}** ${codeSpan(f.code)}${where}: ${escapeMd(f.message)}${seen}`;
 }
 
-function section1(r: Report): string {
+function section1(r: Report): string[] {
   const s = r.run_summary;
   const worst = s.findings_by_severity.critical > 0
     ? "critical"
@@ -114,7 +133,8 @@ function section1(r: Report): string {
   ];
   const top = r.findings.filter((f) => f.severity !== "info").slice(0, 10);
   if (top.length) {
-    out.push("", "Most important findings:", "", ...top.map(findingLine));
+    out.push("", "Most important findings:", "");
+    pushAll(out, top.map(findingLine));
     const more = r.findings.length - top.length;
     if (more > 0) {
       out.push(
@@ -123,10 +143,10 @@ function section1(r: Report): string {
       );
     }
   }
-  return out.join("\n");
+  return out;
 }
 
-function section2(r: Report): string {
+function section2(r: Report): string[] {
   const out = ["## 2. Benchmark matrix", ""];
   if (r.cross_run.curves.length === 0) {
     out.push("No cell has a known concurrency, so no curve could be formed.");
@@ -134,20 +154,27 @@ function section2(r: Report): string {
     out.push(
       "Each row is a curve: cells that share every identity, shape and topology field except concurrency.",
       "",
+    );
+    pushAll(
+      out,
       table(
         ["Curve", "Configuration", "Concurrencies", "Complete", "Partial", "Failed", "Unknown"],
         r.cross_run.curves.map((c) => {
-          const count = (st: string) => c.points.filter((p) => p.status === st).length;
-          const concs = c.points.map((p) => String(p.concurrency));
+          const count: Record<string, number> = { complete: 0, partial: 0, failed: 0, unknown: 0 };
+          const concs: string[] = [];
+          for (const p of c.points) {
+            if (Object.hasOwn(count, p.status)) count[p.status]++;
+            concs.push(String(p.concurrency));
+          }
           return [
             codeSpan(c.curve_id),
             escapeMd(curveLabel(c)),
             concs.join(", ") +
             (c.duplicates.length ? ` (repeated: ${c.duplicates.join(", ")})` : ""),
-            String(count("complete")),
-            String(count("partial")),
-            String(count("failed")),
-            String(count("unknown")),
+            String(count.complete),
+            String(count.partial),
+            String(count.failed),
+            String(count.unknown),
           ];
         }),
       ),
@@ -160,30 +187,36 @@ function section2(r: Report): string {
       `Cells outside any curve (concurrency unknown): ${loose.map(cellLabel).join(", ")}.`,
     );
   }
-  return out.join("\n");
+  return out;
 }
 
-function section3(r: Report): string {
+function section3(r: Report): string[] {
   const out = ["## 3. Artifact completeness", ""];
   const kinds = new Map<string, { n: number; parsed: number; issues: number }>();
   for (const d of r.artifact_manifest.discovered) {
-    const k = kinds.get(d.kind) ?? { n: 0, parsed: 0, issues: 0 };
+    let k = kinds.get(d.kind);
+    if (k === undefined) {
+      k = { n: 0, parsed: 0, issues: 0 };
+      kinds.set(d.kind, k);
+    }
     k.n++;
     if (d.parsed) k.parsed++;
     if (d.issue !== null) k.issues++;
-    kinds.set(d.kind, k);
   }
   if (kinds.size === 0) out.push("No artifact was discovered.");
   else {
-    out.push(table(
-      ["Kind", "Files", "Parsed", "With issues"],
-      [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [
-        codeSpan(k),
-        String(v.n),
-        String(v.parsed),
-        String(v.issues),
-      ]),
-    ));
+    pushAll(
+      out,
+      table(
+        ["Kind", "Files", "Parsed", "With issues"],
+        [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [
+          codeSpan(k),
+          String(v.n),
+          String(v.parsed),
+          String(v.issues),
+        ]),
+      ),
+    );
   }
   const problems = r.findings.filter((f) =>
     f.code === "artifact_unreadable" || f.code === "missing_required_artifact" ||
@@ -191,7 +224,8 @@ function section3(r: Report): string {
   );
   out.push("");
   if (problems.length) {
-    out.push("Missing, unreadable or incomplete inputs:", "", ...problems.map(findingLine));
+    out.push("Missing, unreadable or incomplete inputs:", "");
+    pushAll(out, problems.map(findingLine));
   } else {
     out.push("Every recognised artifact was read, and no required input is missing.");
   }
@@ -203,14 +237,14 @@ function section3(r: Report): string {
       } of them are missing.`,
     );
   }
-  return out.join("\n");
+  return out;
 }
 
-function section4(r: Report): string {
+function section4(r: Report): string[] {
   const out = ["## 4. Per-cell results", ""];
   if (r.cells.length === 0) {
     out.push("No cell could be formed from the inputs.");
-    return out.join("\n");
+    return out;
   }
   out.push(
     "Latencies are p99 unless noted; throughput is tokens/s; interactivity is tokens/s/user (1/median TPOT).",
@@ -239,24 +273,27 @@ function section4(r: Report): string {
       String(c.findings.length),
     ];
   });
-  out.push(table(
-    [
-      "Cell",
-      "Conc",
-      "Status",
-      "Success",
-      "TTFT p99",
-      "TPOT p99",
-      "E2E p99",
-      "Total tput",
-      "Tput/GPU",
-      "Intvty",
-      "Cache hit server / theoretical",
-      "Offload GPU→CPU / CPU→GPU",
-      "Findings",
-    ],
-    rows,
-  ));
+  pushAll(
+    out,
+    table(
+      [
+        "Cell",
+        "Conc",
+        "Status",
+        "Success",
+        "TTFT p99",
+        "TPOT p99",
+        "E2E p99",
+        "Total tput",
+        "Tput/GPU",
+        "Intvty",
+        "Cache hit server / theoretical",
+        "Offload GPU→CPU / CPU→GPU",
+        "Findings",
+      ],
+      rows,
+    ),
+  );
   if (r.cells.length > CELL_ROWS) {
     out.push("", `${r.cells.length - CELL_ROWS} more cells are in \`report.json\`.`);
   }
@@ -277,35 +314,39 @@ function section4(r: Report): string {
         }
       }
     }
-    out.push(table(["Cell", "Task", "Metric", "Value", "Stderr"], rows2));
+    pushAll(out, table(["Cell", "Task", "Metric", "Value", "Stderr"], rows2));
   }
-  return out.join("\n");
+  return out;
 }
 
-function section5(r: Report): string {
+function section5(r: Report): string[] {
   const out = ["## 5. Live InferGuard timeline", ""];
   const tls = r.cross_run.timelines;
   if (tls.length === 0) {
     out.push(
       "No live timeline (`inferguard_timeline.jsonl` from `inferguard disagg status --timeline`) was found under the results root.",
     );
-    return out.join("\n");
+    return out;
   }
-  out.push(table(
-    ["Timeline", "Attached to", "Samples", "Bad lines", "First observed", "Last observed"],
-    tls.map((t) => [
-      codeSpan(t.path),
-      t.cell_id ? codeSpan(t.cell_id) : "the whole run",
-      String(t.sample_count),
-      String(t.bad_lines),
-      escapeMd(t.first_observed_at ?? "—"),
-      escapeMd(t.last_observed_at ?? "—"),
-    ]),
-  ));
+  pushAll(
+    out,
+    table(
+      ["Timeline", "Attached to", "Samples", "Bad lines", "First observed", "Last observed"],
+      tls.map((t) => [
+        codeSpan(t.path),
+        t.cell_id ? codeSpan(t.cell_id) : "the whole run",
+        String(t.sample_count),
+        String(t.bad_lines),
+        escapeMd(t.first_observed_at ?? "—"),
+        escapeMd(t.last_observed_at ?? "—"),
+      ]),
+    ),
+  );
   const live = r.findings.filter((f) => f.source === "timeline");
   out.push("");
   if (live.length) {
-    out.push("Live findings (deduplicated per code and cell):", "", ...live.map(findingLine));
+    out.push("Live findings (deduplicated per code and cell):", "");
+    pushAll(out, live.map(findingLine));
   } else out.push("The live samples carried no findings.");
   const leads = r.cells.filter((c) => c.timeline?.lead_time_to_ttft_cliff_s != null);
   for (const c of leads) {
@@ -316,7 +357,7 @@ function section5(r: Report): string {
       } s.`,
     );
   }
-  return out.join("\n");
+  return out;
 }
 
 /** Which side the latency growth from the first to the last point of a curve points at. */
@@ -349,12 +390,19 @@ const CURVE_CODES: ReadonlySet<string> = new Set([
   "prefix_cache_regression",
 ]);
 
-function section6(r: Report): string {
+function section6(r: Report, index: Index): string[] {
   const out = ["## 6. Bottleneck analysis", ""];
-  // Curve findings grouped per curve in one pass, keeping the report's finding order.
+  // Curve findings grouped per curve in one pass, keeping the report's finding order. Only the
+  // cells that have such findings need their curve looked up.
+  const withCurveFindings = new Set<string>();
+  for (const f of r.findings) {
+    if (f.cell_id !== null && CURVE_CODES.has(f.code)) withCurveFindings.add(f.cell_id);
+  }
   const curveOfCell = new Map<string, string>();
   for (const curve of r.cross_run.curves) {
-    for (const p of curve.points) curveOfCell.set(p.cell_id, curve.curve_id);
+    for (const p of curve.points) {
+      if (withCurveFindings.has(p.cell_id)) curveOfCell.set(p.cell_id, curve.curve_id);
+    }
   }
   const byCurve = new Map<string, Finding[]>();
   for (const f of r.findings) {
@@ -364,7 +412,7 @@ function section6(r: Report): string {
     if (list) list.push(f);
     else byCurve.set(curveId, [f]);
   }
-  const cellById = new Map(r.cells.map((c) => [c.cell_id, c]));
+  const { cellById } = index;
   let wrote = false;
   for (const curve of r.cross_run.curves) {
     const pts = curve.points.filter((p) => p.total_tput_tps !== null || p.tput_per_gpu !== null);
@@ -422,14 +470,16 @@ function section6(r: Report): string {
     );
   }
   const rest = r.findings.filter((f) => f.code === "eval_regression" || f.source === "timeline");
-  if (rest.length) out.push("Other signals:", "", ...rest.map(findingLine), "");
-  return out.join("\n").trimEnd();
+  if (rest.length) {
+    out.push("Other signals:", "");
+    pushAll(out, rest.map(findingLine));
+  }
+  return trimEndLines(out);
 }
 
-function section7(r: Report): string {
+function section7(r: Report, index: Index): string[] {
   const out = ["## 7. Evidence-based next measurements", ""];
   const items: string[] = [];
-  const cellsById = new Map(r.cells.map((c) => [c.cell_id, c]));
   for (const c of r.cells) {
     if (c.status === "failed") {
       items.push(
@@ -438,7 +488,7 @@ function section7(r: Report): string {
     }
   }
   for (const f of r.findings) {
-    const c = f.cell_id ? cellsById.get(f.cell_id) : undefined;
+    const c = f.cell_id ? index.cellById.get(f.cell_id) : undefined;
     if (f.code === "partial_run" && c) {
       items.push(
         `Re-run ${cellLabel(c)}: only ${
@@ -507,11 +557,11 @@ function section7(r: Report): string {
   }
   const unique = [...new Set(items)];
   if (unique.length === 0) out.push("Nothing in the evidence calls for another measurement.");
-  else out.push(...unique.map((i) => `- ${i}`));
-  return out.join("\n");
+  else pushAll(out, unique.map((i) => `- ${i}`));
+  return out;
 }
 
-function section8(r: Report): string {
+function section8(r: Report): string[] {
   const out = ["## 8. Co-publish artifact manifest", ""];
   const d = r.artifact_manifest.discovered;
   if (d.length === 0) out.push("No artifact was discovered.");
@@ -519,6 +569,9 @@ function section8(r: Report): string {
     out.push(
       "Publish these inputs with the report; paths are relative to the input root.",
       "",
+    );
+    pushAll(
+      out,
       table(
         ["Path", "Kind", "Bytes", "Cell", "Status"],
         d.slice(0, MANIFEST_ROWS).map((a) => [
@@ -540,11 +593,35 @@ function section8(r: Report): string {
       "",
       "Written with this report:",
       "",
-      ...w.map((x) => `- ${codeSpan(x.path)}: ${x.size} bytes, sha256 ${x.sha256}`),
     );
+    pushAll(out, w.map((x) => `- ${codeSpan(x.path)}: ${x.size} bytes, sha256 ${x.sha256}`));
   }
-  return out.join("\n");
+  return out;
 }
+
+/** Lookups that several sections need, built once per report. */
+interface Index {
+  /** Cells by id (the last one, should an id repeat). */
+  cellById: ReadonlyMap<string, Cell>;
+}
+
+function buildIndex(r: Report): Index {
+  const cellById = new Map<string, Cell>();
+  for (const c of r.cells) cellById.set(c.cell_id, c);
+  return { cellById };
+}
+
+/** The sections in order; each returns its lines. */
+const SECTIONS: readonly ((r: Report, index: Index) => string[])[] = [
+  section1,
+  section2,
+  section3,
+  section4,
+  section5,
+  section6,
+  section7,
+  section8,
+];
 
 /**
  * Render the Markdown report: eight sections, every value from the inputs escaped.
@@ -555,15 +632,43 @@ function section8(r: Report): string {
  * ```
  */
 export function renderMarkdown(report: Report): string {
-  return [
-    "# inferguard report",
-    section1(report),
-    section2(report),
-    section3(report),
-    section4(report),
-    section5(report),
-    section6(report),
-    section7(report),
-    section8(report),
-  ].join("\n\n") + "\n";
+  // Every line of the document, then one join: the report is built as one string once, rather
+  // than once per section and again for the whole (each copy of a large string costs fresh
+  // memory, which is slow to come by). A blank line separates sections; the empty last line
+  // gives the final newline.
+  const index = buildIndex(report);
+  const lines = ["# inferguard report"];
+  for (const section of SECTIONS) {
+    lines.push("");
+    pushAll(lines, section(report, index));
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** Lines joined into one piece by {@link renderMarkdownChunks}: pieces stay small strings. */
+const LINES_PER_CHUNK = 200;
+
+/**
+ * The Markdown report in pieces, one section at a time; their concatenation is exactly
+ * {@link renderMarkdown}'s text. For writing: the whole document never exists as one string,
+ * and only one section's lines are held at a time.
+ *
+ * @example
+ * ```ts
+ * await writeAtomic("out", "report.md", renderMarkdownChunks(report));
+ * ```
+ */
+export function* renderMarkdownChunks(report: Report): Generator<string> {
+  const index = buildIndex(report);
+  yield "# inferguard report\n";
+  for (const section of SECTIONS) {
+    const lines = section(report, index);
+    yield "\n";
+    for (let i = 0; i < lines.length; i += LINES_PER_CHUNK) {
+      if (i > 0) yield "\n";
+      yield lines.slice(i, i + LINES_PER_CHUNK).join("\n");
+    }
+    yield "\n";
+  }
 }

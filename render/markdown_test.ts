@@ -6,7 +6,7 @@ import { walkResults } from "../lib/io/walk.ts";
 import { defaultThresholds } from "../lib/thresholds.ts";
 import type { LoadedArtifact } from "../parsers/mod.ts";
 import { renderJson } from "./json.ts";
-import { fmt, renderMarkdown } from "./markdown.ts";
+import { fmt, renderMarkdown, renderMarkdownChunks } from "./markdown.ts";
 
 const HEADINGS = [
   "## 1. Executive summary",
@@ -165,4 +165,40 @@ Deno.test("json: two-space indentation, final newline, stable", async () => {
     "findings",
     "artifact_manifest",
   ]);
+});
+
+Deno.test("markdown: section 6 ends without trailing blank lines or spaces, then one blank line", async () => {
+  const r = await sampleReport();
+  // The last line of section 6 ends in characters that escape to spaces and other white space.
+  r.findings.push({
+    code: "eval_regression",
+    severity: "warning",
+    cell_id: null,
+    message: "gsm8k dropped\n\t \u2003",
+    evidence: {},
+    source: "analyzer",
+  });
+  const md = renderMarkdown(r);
+  assert.match(md, /\n- \*\*warning\*\* `eval_regression`: gsm8k dropped\n\n## 7\. /);
+  // Without other signals, the last curve block's trailing blank line goes the same way.
+  const md2 = renderMarkdown(await sampleReport());
+  assert.match(md2, /[^\n ]\n\n## 7\. /);
+  assert.ok(md2.endsWith("\n") && !md2.endsWith("\n\n"));
+});
+
+Deno.test("markdown: renderMarkdownChunks concatenates to exactly renderMarkdown's text", async () => {
+  const big = await sampleReport();
+  // Enough curves and findings for sections of more than one piece.
+  for (let i = 0; i < 3; i++) {
+    big.cross_run.curves.push(
+      ...big.cross_run.curves.map((c) => ({ ...c, curve_id: `${c.curve_id}-${i}` })),
+    );
+    big.findings.push(...big.findings);
+  }
+  for (const r of [await sampleReport(), big, report([])]) {
+    assert.equal([...renderMarkdownChunks(r)].join(""), renderMarkdown(r));
+  }
+  // The title, then per section a separator, its pieces and a newline: more than 1 + 8 * 3
+  // pieces means some section was split into several.
+  assert.ok([...renderMarkdownChunks(big)].length > 25);
 });

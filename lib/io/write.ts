@@ -34,8 +34,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /**
  * Write `content` (a string, or pieces of one) to `dir/name` atomically, creating `dir` if
- * needed. Pieces are encoded, hashed and written as they come, so the whole text never has to
- * exist at once.
+ * needed. Pieces are encoded straight into reused buffers, each hashed and written as it fills,
+ * so the whole text never has to exist at once, as a string or as bytes.
  *
  * @example
  * ```ts
@@ -51,32 +51,58 @@ export async function writeAtomic(
   const target = `${dir}/${name}`;
   const tmp = `${dir}/.${name}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   const hash = createHash("sha256");
-  const encoder = new TextEncoder();
   let size = 0;
   pending.add(tmp);
   try {
     using file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o644 });
+    // Two buffers: while one is written (an async write runs on another thread), the next
+    // pieces are rendered and encoded into the other, so writing overlaps producing.
+    const buffers = spareBuffers.pop() ?? [
+      new Uint8Array(WRITE_BUFFER_BYTES),
+      new Uint8Array(WRITE_BUFFER_BYTES),
+    ];
+    let buffer = buffers[0];
+    let used = 0;
+    let writing: Promise<void> = Promise.resolve();
+    const writeBack = earlyWriteBack(tmp);
     const writeAll = async (bytes: Uint8Array) => {
       let off = 0;
       while (off < bytes.length) off += await file.write(bytes.subarray(off));
     };
-    let buffered: string[] = [];
-    let bufferedLength = 0;
     const flush = async () => {
-      if (bufferedLength === 0) return;
-      const bytes = encoder.encode(buffered.join(""));
-      buffered = [];
-      bufferedLength = 0;
+      const bytes = buffer.subarray(0, used);
       hash.update(bytes);
-      size += bytes.length;
-      await writeAll(bytes);
+      size += used;
+      await writing; // the other buffer is free again, and writes stay in order
+      writing = writeAll(bytes);
+      // Its failure is seen by the next `await writing`; until then it must not count as
+      // unhandled.
+      writing.catch(() => {});
+      writeBack.written(used);
+      buffer = buffer === buffers[0] ? buffers[1] : buffers[0];
+      used = 0;
     };
-    for (const piece of typeof content === "string" ? [content] : content) {
-      buffered.push(piece);
-      bufferedLength += piece.length;
-      if (bufferedLength >= WRITE_CHUNK_CHARS) await flush();
+    try {
+      for (const piece of typeof content === "string" ? [content] : content) {
+        let rest = piece;
+        for (;;) {
+          // encodeInto stops before a character that does not fit (never splitting one), so a
+          // partly encoded piece is finished after a flush.
+          const { read, written } = encoder.encodeInto(rest, buffer.subarray(used));
+          used += written;
+          if (read === rest.length) break;
+          await flush();
+          rest = rest.slice(read);
+        }
+      }
+      if (used > 0) await flush();
+      await writing;
+    } finally {
+      // Let a write still running finish before the file is closed (and, on error, removed).
+      await writing.catch(() => {});
+      await writeBack.close();
+      spareBuffers.push(buffers);
     }
-    await flush();
     await file.sync();
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
@@ -94,5 +120,56 @@ export async function writeAtomic(
   return { path: name, size, sha256: hash.digest("hex") };
 }
 
-/** Characters gathered before one write (about 1 MiB). */
-const WRITE_CHUNK_CHARS = 1 << 20;
+/**
+ * Early write-back of a file being written: each time another {@link WRITE_BACK_EVERY_BYTES}
+ * have been written, start flushing the file to disk through a second handle, while the writes
+ * go on. Otherwise the kernel holds every page until the final sync, which then waits for all of
+ * them. Best effort: the final sync still runs and reports any write-back error, so a failed
+ * early one is ignored, and only one runs at a time.
+ */
+function earlyWriteBack(path: string): { written(bytes: number): void; close(): Promise<void> } {
+  let handle: Deno.FsFile | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let busy = false;
+  let sinceLast = 0;
+  const run = async () => {
+    try {
+      handle ??= await Deno.open(path, { write: true });
+      await handle.syncData();
+    } catch {
+      // Best effort (see above).
+    } finally {
+      busy = false;
+    }
+  };
+  return {
+    written(bytes) {
+      sinceLast += bytes;
+      if (sinceLast < WRITE_BACK_EVERY_BYTES || busy) return;
+      sinceLast = 0;
+      busy = true;
+      running = run();
+    },
+    async close() {
+      await running;
+      handle?.close();
+    },
+  };
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Bytes encoded before one hash update and write (1 MiB): large enough that the per-call costs
+ * vanish, small enough to stay in cache between encoding, hashing and writing.
+ */
+const WRITE_BUFFER_BYTES = 1 << 20;
+
+/**
+ * Buffer pairs of finished writes, reused by the next: fresh memory is slow to come by (on some
+ * virtual machines each new page costs a trip to the host), memory already touched is not.
+ */
+const spareBuffers: Uint8Array[][] = [];
+
+/** Bytes written between early write-backs (8 MiB): a large report gets several, a small none. */
+const WRITE_BACK_EVERY_BYTES = 8 << 20;

@@ -60,3 +60,75 @@ Deno.test("writeAtomic rejects when the directory cannot be created (parent is a
     assert.equal(await Deno.readTextFile(`${dir}/file`), "x");
   });
 });
+
+/** Pieces of about `totalChars` characters, with multi-byte characters (and surrogate pairs). */
+function* mixedPieces(totalChars: number, seed: number): Generator<string> {
+  const alphabet = ["a", "{\n  ", "é", "×", "—", "😀", "模型", '"', "0.123456789"];
+  let n = 0;
+  let x = seed;
+  while (n < totalChars) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const len = x % 5000;
+    let piece = "";
+    for (let i = 0; i < len; i++) piece += alphabet[(x + i * 7) % alphabet.length];
+    n += piece.length;
+    yield piece;
+  }
+}
+
+Deno.test("writeAtomic: pieces over several buffers, characters split across buffer ends", async () => {
+  await withDir(async (dir) => {
+    // 3.5 MiB and 9 MiB of text: several buffer switches, and (for the larger) early write-backs.
+    for (const chars of [3_500_000, 9_500_000]) {
+      const expected = new TextEncoder().encode([...mixedPieces(chars, chars)].join(""));
+      const w = await writeAtomic(dir, "big.json", mixedPieces(chars, chars));
+      const bytes = await Deno.readFile(`${dir}/big.json`);
+      assert.equal(bytes.length, expected.length);
+      assert.ok(bytes.every((b, i) => b === expected[i]), "bytes equal TextEncoder's");
+      assert.equal(w.size, expected.length);
+      assert.equal(w.sha256, sha256Hex(expected));
+    }
+    // One string far larger than a buffer, ending in a surrogate pair.
+    const text = "模".repeat(1_000_000) + "😀";
+    const w = await writeAtomic(dir, "one.md", text);
+    assert.equal(await Deno.readTextFile(`${dir}/one.md`), text);
+    assert.equal(w.sha256, sha256Hex(new TextEncoder().encode(text)));
+  });
+});
+
+Deno.test("writeAtomic: empty content and empty pieces give an empty file", async () => {
+  await withDir(async (dir) => {
+    const w = await writeAtomic(dir, "empty.json", ["", "", ""]);
+    assert.equal(w.size, 0);
+    assert.equal(w.sha256, sha256Hex(new Uint8Array()));
+    assert.equal((await Deno.readFile(`${dir}/empty.json`)).length, 0);
+  });
+});
+
+Deno.test("writeAtomic: content that fails midway leaves the old report and no temp file", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/report.json`, "old\n");
+    function* failing(): Generator<string> {
+      yield* mixedPieces(10_000_000, 7); // several buffers written (and early write-backs) first
+      throw new Error("render failed");
+    }
+    await assert.rejects(() => writeAtomic(dir, "report.json", failing()), /render failed/);
+    assert.equal(await Deno.readTextFile(`${dir}/report.json`), "old\n");
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+    assert.deepEqual(names, ["report.json"]);
+  });
+});
+
+Deno.test("writeAtomic: concurrent writes do not share buffers", async () => {
+  await withDir(async (dir) => {
+    const names = ["a.json", "b.json", "c.json"];
+    const results = await Promise.all(
+      names.map((n, i) => writeAtomic(dir, n, mixedPieces(2_500_000, i + 1))),
+    );
+    for (const [i, n] of names.entries()) {
+      const expected = new TextEncoder().encode([...mixedPieces(2_500_000, i + 1)].join(""));
+      assert.equal(results[i].sha256, sha256Hex(expected));
+      assert.equal(sha256Hex(await Deno.readFile(`${dir}/${n}`)), results[i].sha256);
+    }
+  });
+});
