@@ -11,11 +11,12 @@
  * ```
  * @module
  */
+import { DEFAULT_LIMITS, loadAll, scanAndLoad, scannerUrl } from "../lib/io/load.ts";
 import { walkResults } from "../lib/io/walk.ts";
-import { DEFAULT_LIMITS, loadAll } from "../lib/io/load.ts";
+import { writeAtomic } from "../lib/io/write.ts";
 import { analyze } from "../lib/analyze.ts";
 import { defaultThresholds } from "../lib/thresholds.ts";
-import { renderJson } from "../render/json.ts";
+import { renderJsonChunks } from "../render/json.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 
 async function timed<T>(label: string, f: () => Promise<T> | T): Promise<T> {
@@ -28,69 +29,55 @@ async function timed<T>(label: string, f: () => Promise<T> | T): Promise<T> {
 if (import.meta.main) {
   const root = Deno.args[0];
   if (!root) {
-    console.error("Usage: deno run --allow-read bench/phases.ts <results_dir>");
+    console.error("Usage: deno run --allow-read --allow-write bench/phases.ts <results_dir>");
     Deno.exit(2);
   }
+  const out = await Deno.makeTempDir({ prefix: "inferguard_phases_" });
   console.log(`Phases of analyze on ${root}\n\n| Phase | ms |\n|---|---:|`);
-  const walked = await timed(
-    "walk (walkResults)",
-    () => walkResults(root, { isTimeline: () => false }),
+  const scanned = await timed(
+    "walk + read + parse (scanAndLoad, as the CLI does it)",
+    () =>
+      scanAndLoad(root, {
+        excludeDir: [],
+        timelineGlob: "**/inferguard_timeline.jsonl",
+        scannerUrl: scannerUrl(),
+      }),
   );
-  const refs = walked.artifacts.filter((a) => a.kind !== "timeline");
-  const loaded = await timed(
-    `load + parse ${refs.length} files (loadAll, parallel ${DEFAULT_LIMITS.parallel})`,
-    () => loadAll(root, refs),
-  );
-  await timed(
-    "load + parse (loadAll, parallel 64)",
-    () => loadAll(root, refs, { ...DEFAULT_LIMITS, parallel: 64 }),
-  );
+  console.log(`| (on the scanner thread: ${scanned.threaded}) | |`);
+  const loaded = scanned.loaded;
   loaded.sort((a, b) => (a.ref.path < b.ref.path ? -1 : a.ref.path > b.ref.path ? 1 : 0));
   const report = await timed("analyze (fold, curves, rules, findings)", () =>
     analyze({
       inputRoot: root,
       generatedAt: "2026-01-01T00:00:00Z",
       loaded,
-      walkIssues: walked.issues,
+      walkIssues: scanned.walked.issues,
       timelines: [],
       thresholds: defaultThresholds(),
+      baseline: null,
     }));
-  const json = await timed("renderJson (JSON.stringify, indent 2)", () => renderJson(report));
-  await timed("  for comparison: JSON.stringify without indent", () => JSON.stringify(report));
   const md = await timed("renderMarkdown", () => renderMarkdown(report));
-  await timed("TextEncoder.encode both", () => {
-    const enc = new TextEncoder();
-    return enc.encode(json).length + enc.encode(md).length;
-  });
+  await timed(
+    "write report.md (encode, hash, write, fsync)",
+    () => writeAtomic(out, "report.md", md),
+  );
+  const json = await timed(
+    "render + write report.json (streamed)",
+    () => writeAtomic(out, "report.json", renderJsonChunks(report)),
+  );
   console.log(
     `\n${report.cells.length} cells, ${report.findings.length} findings, report.json ${
-      (json.length / 1e6).toFixed(1)
+      (json.size / 1e6).toFixed(1)
     } MB, report.md ${(md.length / 1e6).toFixed(1)} MB`,
   );
-  // Experiment: the same metadata work done synchronously, one op at a time.
-  await timed(
-    "experiment: statSync of every file (what the walk's stats cost without async)",
-    () => {
-      for (const a of walked.artifacts) Deno.statSync(`${root}/${a.path}`);
-    },
+  // Experiments: the same walk and load on this thread only, for comparison.
+  const walked = await timed(
+    "experiment: walk on this thread (walkResults, every file stat'ed)",
+    () => walkResults(root, { isTimeline: () => false }),
   );
-  await timed("experiment: sync walk (readDirSync + statSync, realPath only for links)", () => {
-    let files = 0;
-    const visit = (dir: string) => {
-      const entries = [...Deno.readDirSync(dir)].sort((a, b) => (a.name < b.name ? -1 : 1));
-      for (const e of entries) {
-        const abs = `${dir}/${e.name}`;
-        if (e.isSymlink) Deno.realPathSync(abs);
-        if (e.isDirectory) visit(abs);
-        else if (e.isFile) files += Deno.statSync(abs).size >= 0 ? 1 : 0;
-      }
-    };
-    visit(root);
-    return files;
-  });
-  await timed("experiment: readFileSync of every file", () => {
-    let n = 0;
-    for (const a of refs) n += Deno.readFileSync(`${root}/${a.path}`).length;
-    return n;
-  });
+  await timed(
+    `experiment: read + parse ${walked.artifacts.length} files on this thread (loadAll)`,
+    () => loadAll(root, walked.artifacts, DEFAULT_LIMITS),
+  );
+  await Deno.remove(out, { recursive: true });
 }

@@ -423,7 +423,8 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     }
     if (format !== "md") {
       report.artifact_manifest.written.push({ path: "report.json", size: null, sha256: null });
-      await writeAtomic(outputDir, "report.json", renderJsonChunks(report));
+      // Streamed, never held whole, and not hashed: the report cannot carry its own hash.
+      await writeAtomic(outputDir, "report.json", renderJsonChunks(report), { sha256: false });
       written.unshift(`${outputDir}/report.json`);
     }
   } catch (e) {

@@ -3,13 +3,11 @@
  * target, so a reader sees the old report or the new one, never half of one.
  * @module
  */
-import { createHash } from "node:crypto";
-
-/** Size and SHA-256 of written content. */
+/** Size and SHA-256 of written content (`null` when it was not asked for). */
 export interface WrittenFile {
   path: string;
   size: number;
-  sha256: string;
+  sha256: string | null;
 }
 
 /** Temporary files being written right now, removed by {@link removePendingWrites} on a signal. */
@@ -27,15 +25,31 @@ export function removePendingWrites(): void {
   pending.clear();
 }
 
-/** SHA-256 of bytes as lower-case hex. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+/**
+ * SHA-256 of bytes as lower-case hex. Web Crypto, built in: `node:crypto` would add about 45 ms to
+ * every start just to be imported.
+ */
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  let hex = "";
+  for (const b of digest) hex += b.toString(16).padStart(2, "0");
+  return hex;
+}
+
+/** Options of {@link writeAtomic}. */
+export interface WriteOptions {
+  /**
+   * Return the SHA-256 of the content (default `true`). It is computed over the encoded text, so
+   * pieces are joined first: leave it off for content too big to hold at once (report.json,
+   * whose hash the report cannot carry anyway).
+   */
+  sha256?: boolean;
 }
 
 /**
  * Write `content` (a string, or pieces of one) to `dir/name` atomically, creating `dir` if
- * needed. Pieces are encoded straight into reused buffers, each hashed and written as it fills,
- * so the whole text never has to exist at once, as a string or as bytes.
+ * needed. Pieces are encoded straight into reused buffers, each written as it fills, so without
+ * `sha256` the whole text never has to exist at once, as a string or as bytes.
  *
  * @example
  * ```ts
@@ -46,11 +60,19 @@ export async function writeAtomic(
   dir: string,
   name: string,
   content: string | Iterable<string>,
+  opts: WriteOptions = {},
 ): Promise<WrittenFile> {
+  let digest: Promise<string> | null = null;
+  if (opts.sha256 ?? true) {
+    const text = typeof content === "string" ? content : [...content].join("");
+    digest = sha256Hex(encoder.encode(text));
+    // Awaited at the end; a write that fails first must not leave it unhandled.
+    digest.catch(() => {});
+    content = text;
+  }
   await Deno.mkdir(dir, { recursive: true });
   const target = `${dir}/${name}`;
   const tmp = `${dir}/.${name}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  const hash = createHash("sha256");
   let size = 0;
   pending.add(tmp);
   try {
@@ -71,7 +93,6 @@ export async function writeAtomic(
     };
     const flush = async () => {
       const bytes = buffer.subarray(0, used);
-      hash.update(bytes);
       size += used;
       await writing; // the other buffer is free again, and writes stay in order
       writing = writeAll(bytes);
@@ -117,7 +138,7 @@ export async function writeAtomic(
   } finally {
     pending.delete(tmp);
   }
-  return { path: name, size, sha256: hash.digest("hex") };
+  return { path: name, size, sha256: digest === null ? null : await digest };
 }
 
 /**

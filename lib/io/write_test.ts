@@ -11,9 +11,9 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-Deno.test("sha256Hex matches node:crypto and a known vector", () => {
+Deno.test("sha256Hex matches node:crypto and a known vector", async () => {
   assert.equal(
-    sha256Hex(new TextEncoder().encode("abc")),
+    await sha256Hex(new TextEncoder().encode("abc")),
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
   );
 });
@@ -86,13 +86,13 @@ Deno.test("writeAtomic: pieces over several buffers, characters split across buf
       assert.equal(bytes.length, expected.length);
       assert.ok(bytes.every((b, i) => b === expected[i]), "bytes equal TextEncoder's");
       assert.equal(w.size, expected.length);
-      assert.equal(w.sha256, sha256Hex(expected));
+      assert.equal(w.sha256, await sha256Hex(expected));
     }
     // One string far larger than a buffer, ending in a surrogate pair.
     const text = "模".repeat(1_000_000) + "😀";
     const w = await writeAtomic(dir, "one.md", text);
     assert.equal(await Deno.readTextFile(`${dir}/one.md`), text);
-    assert.equal(w.sha256, sha256Hex(new TextEncoder().encode(text)));
+    assert.equal(w.sha256, await sha256Hex(new TextEncoder().encode(text)));
   });
 });
 
@@ -100,7 +100,7 @@ Deno.test("writeAtomic: empty content and empty pieces give an empty file", asyn
   await withDir(async (dir) => {
     const w = await writeAtomic(dir, "empty.json", ["", "", ""]);
     assert.equal(w.size, 0);
-    assert.equal(w.sha256, sha256Hex(new Uint8Array()));
+    assert.equal(w.sha256, await sha256Hex(new Uint8Array()));
     assert.equal((await Deno.readFile(`${dir}/empty.json`)).length, 0);
   });
 });
@@ -127,8 +127,8 @@ Deno.test("writeAtomic: concurrent writes do not share buffers", async () => {
     );
     for (const [i, n] of names.entries()) {
       const expected = new TextEncoder().encode([...mixedPieces(2_500_000, i + 1)].join(""));
-      assert.equal(results[i].sha256, sha256Hex(expected));
-      assert.equal(sha256Hex(await Deno.readFile(`${dir}/${n}`)), results[i].sha256);
+      assert.equal(results[i].sha256, await sha256Hex(expected));
+      assert.equal(await sha256Hex(await Deno.readFile(`${dir}/${n}`)), results[i].sha256);
     }
   });
 });
