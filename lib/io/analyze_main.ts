@@ -281,12 +281,23 @@ export async function runAnalyze(args: string[], io: AnalyzeIo = defaultIo()): P
  * On SIGINT/SIGTERM: remove half-written temporary files (the previous reports stay intact, since
  * reports are only ever renamed into place), say so on one line, and exit 130/143.
  */
+/**
+ * Set once every report of this run has been renamed into place, so a signal that arrives between
+ * that and the end of the run does not claim that no report was written.
+ */
+let reportsInPlace = false;
+
 function installSignalHandlers(io: AnalyzeIo): () => void {
+  reportsInPlace = false;
   const handlers: [Deno.Signal, () => void][] = (["SIGINT", "SIGTERM"] as const).map((sig) => [
     sig,
     () => {
       removePendingWrites();
-      io.stderr(`inferguard analyze: interrupted by ${sig}; no report written by this run\n`);
+      io.stderr(
+        reportsInPlace
+          ? `inferguard analyze: interrupted by ${sig} after this run's reports were written\n`
+          : `inferguard analyze: interrupted by ${sig}; no report written by this run\n`,
+      );
       Deno.exit(sig === "SIGINT" ? 130 : 143);
     },
   ]);
@@ -431,6 +442,7 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     io.stderr(`inferguard analyze: cannot write reports to "${outputDir}": ${errText(e)}\n`);
     return 3;
   }
+  reportsInPlace = true;
   if (o.json) { for (const piece of renderJsonChunks(report)) io.stdout(piece); }
   const code = exitCodeFor(report.findings, failOn);
   if (!o.quiet) {
