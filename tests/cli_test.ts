@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runCli } from "./_cli.ts";
+import { MAIN_TS, runCli } from "./_cli.ts";
 
 const CASES = fileURLToPath(new URL("../testdata/cases/", import.meta.url));
 const SAMPLE = fileURLToPath(new URL("../testdata/sample/", import.meta.url));
@@ -310,5 +310,43 @@ Deno.test("truncated, binary and empty JSON files each give one artifact_unreada
     }
     assert.equal(rep.cells.length, 0);
     assert.ok(readFileSync(`${tmp}/out/report.md`, "utf8").includes("## 8. Co-publish"));
+  });
+});
+
+Deno.test("analyze: a big tree gives the same reports with read access scoped to it (no scanner thread) as with full access", async () => {
+  await withTemp(async (dir) => {
+    // Over 512 entries, so a run with full read access walks on the scanner thread.
+    const tree = `${dir}/tree`;
+    for (let copy = 0; copy < 12; copy++) {
+      cpSync(SAMPLE, `${tree}/copy${copy}`, {
+        recursive: true,
+        filter: (src) => !src.includes("/inferguard_report"),
+      });
+    }
+    const full = await runCli(analyzeArgs(tree, `${dir}/full`, "--quiet"));
+    const out = `${dir}/scoped`;
+    const scoped = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        `--allow-read=${tree},${out}`,
+        `--allow-write=${out}`,
+        MAIN_TS,
+        ...analyzeArgs(tree, out, "--quiet"),
+      ],
+      env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(scoped.stderr);
+    assert.equal(stderr, "", "no error from a scanner thread that could not load its module");
+    assert.equal(scoped.code, full.code, full.stderr);
+    for (const file of ["report.json", "report.md"]) {
+      assert.equal(
+        readFileSync(`${out}/${file}`, "utf8"),
+        readFileSync(`${dir}/full/${file}`, "utf8"),
+        file,
+      );
+    }
   });
 });

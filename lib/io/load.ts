@@ -349,7 +349,10 @@ const THREAD_MIN_ENTRIES = 512;
  */
 export async function scanAndLoad(root: string, opts: ScanOptions): Promise<Scanned> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  if (opts.scannerUrl && countEntries(root, THREAD_MIN_ENTRIES) >= THREAD_MIN_ENTRIES) {
+  if (
+    opts.scannerUrl && mayLoad(opts.scannerUrl) &&
+    countEntries(root, THREAD_MIN_ENTRIES) >= THREAD_MIN_ENTRIES
+  ) {
     const threaded = await scanOnThread(root, opts.scannerUrl, opts, limits);
     if (threaded) return { ...threaded, threaded: true };
   }
@@ -365,6 +368,19 @@ export async function scanAndLoad(root: string, opts: ScanOptions): Promise<Scan
     pauseMs: SLICE_MS,
   });
   return { walked, loaded: await loading.finish(), threaded: false };
+}
+
+/**
+ * Whether a worker may load its module: with read permission scoped to the results (`deno run
+ * --allow-read=<dir>`) it may not, and trying would only print an error before the fallback.
+ */
+function mayLoad(url: URL): boolean {
+  if (url.protocol !== "file:") return true;
+  try {
+    return Deno.permissions.querySync({ name: "read", path: url }).state === "granted";
+  } catch {
+    return false;
+  }
 }
 
 /** Entries in the tree, counted breadth first without following links, stopping at `max`. */
