@@ -55,32 +55,12 @@ export interface Frontier {
  * The curve key of a cell: identity, shape and topology without concurrency.
  * The prefill/decode block is part of the key unless the cell is known to be single-node
  * (single-node rows sometimes mirror `tp` into it, which must not split a curve).
- * Written as object literals (not filled field by field) so the key stays a compact object.
+ * Written as object literals (not filled field by field) so the key stays a compact object; the
+ * multi-node key is the shared one spread, then its prefill/decode fields, in that order.
  */
 export function curveKey(cell: Cell): Record<string, KeyValue> {
   const m = cell.metrics;
-  if (cell.is_multinode === false) {
-    return {
-      hardware: cell.hardware,
-      model: cell.model,
-      framework: cell.framework,
-      precision: cell.precision,
-      spec_decoding: cell.spec_decoding,
-      offload_mode: cell.offload_mode,
-      disagg: cell.disagg,
-      isl: cell.isl,
-      osl: cell.osl,
-      scenario_type: cell.scenario_type,
-      is_multinode: cell.is_multinode,
-      tp: m.tp,
-      pp: m.pp,
-      dcp: m.dcp,
-      pcp: m.pcp,
-      ep: m.ep,
-      dp_attention: cell.dp_attention,
-    };
-  }
-  return {
+  const shared = {
     hardware: cell.hardware,
     model: cell.model,
     framework: cell.framework,
@@ -98,6 +78,10 @@ export function curveKey(cell: Cell): Record<string, KeyValue> {
     pcp: m.pcp,
     ep: m.ep,
     dp_attention: cell.dp_attention,
+  };
+  if (cell.is_multinode === false) return shared;
+  return {
+    ...shared,
     prefill_tp: m.prefill_tp,
     prefill_ep: m.prefill_ep,
     prefill_num_workers: m.prefill_num_workers,
