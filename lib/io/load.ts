@@ -48,7 +48,7 @@ function unreadable(message: string): ParseResult {
 const JSON_DOCUMENT_KINDS: readonly ArtifactKind[] = ["json_other", "eval_meta", "aiperf_profile"];
 
 function isJsonDocument(kind: ArtifactKind): boolean {
-  return kind === "json_other" || kind === "eval_meta" || kind === "aiperf_profile";
+  return JSON_DOCUMENT_KINDS.includes(kind);
 }
 
 /**

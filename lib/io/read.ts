@@ -31,40 +31,6 @@ export function decodeText(bytes: Uint8Array): TextResult {
   }
 }
 
-/** Read a whole (small) file as text, refusing files over `maxBytes`. */
-export async function readText(
-  absPath: string,
-  maxBytes: number,
-  knownSize: number | null = null,
-): Promise<TextResult> {
-  try {
-    const size = knownSize ?? (await Deno.stat(absPath)).size;
-    if (size > maxBytes) {
-      return {
-        ok: false,
-        message: `file is ${size} bytes, over the ${maxBytes}-byte limit for this kind`,
-      };
-    }
-    // Small files are read synchronously: for tens of thousands of small JSON files the
-    // per-call overhead of async reads dominates, and nothing else is waiting on the thread.
-    const bytes = size <= SYNC_READ_BYTES
-      ? Deno.readFileSync(absPath)
-      : await Deno.readFile(absPath);
-    if (bytes.length > maxBytes) {
-      return {
-        ok: false,
-        message: `file is ${bytes.length} bytes, over the ${maxBytes}-byte limit for this kind`,
-      };
-    }
-    return decodeText(bytes);
-  } catch (e) {
-    return { ok: false, message: errText(e) };
-  }
-}
-
-/** Files up to this size are read with one synchronous call. */
-const SYNC_READ_BYTES = 1024 * 1024;
-
 /** Text of a whole file and its size in bytes (known once the file was opened and read). */
 export type SizedTextResult =
   | { ok: true; text: string; size: number }

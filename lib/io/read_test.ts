@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { byteChunks, decodeText, readText, readTextSync, textLines } from "./read.ts";
+import { byteChunks, decodeText, readTextSync, textLines } from "./read.ts";
 
 const enc = new TextEncoder();
 
@@ -54,15 +54,19 @@ Deno.test("decodeText: invalid UTF-8 is an error, never replacement characters",
   }
 });
 
-Deno.test("readText: over the size limit or missing gives a message, not a throw", async () => {
-  await withFile("0123456789", async (path) => {
-    assert.deepEqual(await readText(path, 100), { ok: true, text: "0123456789" });
-    const big = await readText(path, 5);
+Deno.test("readTextSync: over the size limit or missing gives a message, not a throw", () => {
+  const path = Deno.makeTempFileSync({ prefix: "inferguard_read_" });
+  try {
+    Deno.writeTextFileSync(path, "0123456789");
+    assert.deepEqual(readTextSync(path, 100), { ok: true, text: "0123456789", size: 10 });
+    const big = readTextSync(path, 5);
     assert.equal(big.ok, false);
     if (!big.ok) assert.match(big.message, /10 bytes/);
-  });
-  const missing = await readText("/nonexistent/inferguard/x.json", 100);
-  assert.deepEqual(missing, { ok: false, message: "not found" });
+  } finally {
+    Deno.removeSync(path);
+  }
+  const missing = readTextSync("/nonexistent/inferguard/x.json", 100);
+  assert.deepEqual(missing, { ok: false, message: "not found", size: null });
 });
 
 Deno.test("readTextSync: small and multi-buffer files come back whole, with their size", async () => {
