@@ -12,9 +12,9 @@ import {
   type ParseResult,
 } from "../types.ts";
 import { type LoadedArtifact, PARSERS } from "../../parsers/mod.ts";
-import { byteChunks, readTextSync, type SizedTextResult, textLines } from "./read.ts";
+import { byteChunks, decodeText, readTextSync, type SizedTextResult, textLines } from "./read.ts";
 import { errText, type WalkedFile, type WalkResult, walkResults } from "./walk.ts";
-import type { ScanMessage, ScanRequest } from "./scan_worker.ts";
+import type { ScanInput, ScanMessage, ScanRequest } from "./scan_worker.ts";
 import { SLICE_MS, timeSlicer } from "./event_loop.ts";
 
 /** Limits that keep one hostile file from exhausting memory. */
@@ -264,7 +264,11 @@ export interface Loading {
  * const loaded = await loading.finish();
  * ```
  */
-export function startLoading(root: string, limits: LoadLimits = DEFAULT_LIMITS): Loading {
+export function startLoading(
+  root: string,
+  limits: LoadLimits = DEFAULT_LIMITS,
+  onRead?: () => void,
+): Loading {
   type File = ArtifactRef | WalkedFile;
   const loaded: LoadedArtifact[] = [];
   const streamed: File[] = [];
@@ -277,14 +281,12 @@ export function startLoading(root: string, limits: LoadLimits = DEFAULT_LIMITS):
       const { file, text } = queue[head];
       queue[head++] = undefined as never;
       const path = `${root}/${file.path}`;
-      loaded.push(
-        await loadFromText(
-          file,
-          text ?? readTextSync(path, wholeLimit(file.kind, limits)),
-          path,
-          limits,
-        ),
-      );
+      let read = text;
+      if (read === undefined) {
+        read = readTextSync(path, wholeLimit(file.kind, limits));
+        onRead?.();
+      }
+      loaded.push(await loadFromText(file, read, path, limits));
       const turn = pause();
       if (turn) await turn;
     }
@@ -318,6 +320,11 @@ export interface ScanOptions {
   limits?: LoadLimits;
   /** The scanner thread's module ({@link scannerUrl}); `null` does everything on this thread. */
   scannerUrl?: URL | null;
+  /**
+   * Files this thread may have waiting to be read before the scanner thread reads them itself
+   * (default {@link SCANNER_BACKLOG_FILES}; 0 leaves every read to the scanner).
+   */
+  backlogFiles?: number;
 }
 
 /** What {@link scanAndLoad} found and loaded. */
@@ -329,14 +336,21 @@ export interface Scanned {
   threaded: boolean;
 }
 
+/**
+ * Files this thread may have waiting to be read before the scanner thread reads them itself: a
+ * few of its batches, so this thread never runs dry between two messages.
+ */
+export const SCANNER_BACKLOG_FILES = 384;
+
 /** A tree with fewer entries than this (counted by a quick look) is scanned on this thread. */
 const THREAD_MIN_ENTRIES = 512;
 
 /**
  * Walk a results tree and load every artifact. On a big tree a scanner thread walks
- * (lib/io/scan_worker.ts) while this thread reads and parses the files it sends; a small tree, or a thread that
- * cannot start or fails, is done here with {@link walkResults} and {@link startLoading}. Both ways
- * give the same walk and the same artifacts.
+ * (lib/io/scan_worker.ts) while this thread reads and parses the files it sends; when this thread
+ * falls behind, the scanner reads files too and sends their bytes. A small tree, or a thread that
+ * cannot start or fails, is done here with {@link walkResults} and {@link startLoading}. Every
+ * way gives the same walk and the same artifacts.
  *
  * @example
  * ```ts
@@ -414,16 +428,32 @@ async function scanOnThread(
     return null;
   }
   const artifacts: WalkedFile[] = [];
-  const loading = startLoading(root, limits);
+  const mainReads = new SharedArrayBuffer(4);
+  const counter = new Int32Array(mainReads);
+  const loading = startLoading(root, limits, () => Atomics.add(counter, 0, 1));
   const issues = await new Promise<ArtifactIssue[] | null>((resolve) => {
     worker.onmessage = (ev: MessageEvent<ScanMessage>) => {
       const m = ev.data;
       if (m.type === "done") return resolve(m.issues);
       if (m.type === "failed") return resolve(null);
-      for (const file of m.files) {
+      const { bytes, spans, own, failed } = m.read;
+      const texts = new Map<number, SizedTextResult>();
+      for (const [i, b] of own) texts.set(i, { ...decodeText(b), size: b.length });
+      for (const [i, message, size] of failed) texts.set(i, { ok: false, message, size });
+      for (let i = 0; i < m.files.length; i++) {
+        const file = m.files[i];
         artifacts.push(file);
-        if (file.kind !== "timeline") loading.add(file);
+        if (file.kind === "timeline") continue;
+        const start = spans[2 * i];
+        if (start === -1) loading.add(file, texts.get(i));
+        else {
+          const span = bytes.subarray(start, spans[2 * i + 1]);
+          loading.add(file, { ...decodeText(span), size: span.length });
+        }
       }
+      // Every text is decoded: the buffer goes back to the scanner for its next batch.
+      const recycle: ScanInput = { recycle: bytes.buffer as ArrayBuffer };
+      worker.postMessage(recycle, [recycle.recycle]);
     };
     worker.onerror = (e) => {
       e.preventDefault();
@@ -435,7 +465,9 @@ async function scanOnThread(
       root,
       excludeDir: [...opts.excludeDir],
       timelineGlob: opts.timelineGlob,
-      wholeKinds: kinds.filter(readsWhole),
+      wholeKinds: kinds.filter(readsWhole).map((k) => [k, wholeLimit(k, limits)]),
+      mainReads,
+      backlogFiles: opts.backlogFiles ?? SCANNER_BACKLOG_FILES,
     };
     worker.postMessage(request);
   });

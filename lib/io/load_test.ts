@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { jsonDepthOver, loadAll, readsWhole, scanAndLoad, scannerUrl } from "./load.ts";
+import {
+  DEFAULT_LIMITS,
+  jsonDepthOver,
+  loadAll,
+  readsWhole,
+  scanAndLoad,
+  scannerUrl,
+} from "./load.ts";
 import { walkResults } from "./walk.ts";
 
 Deno.test("jsonDepthOver finds the first byte past the nesting limit, ignoring brackets in strings", () => {
@@ -72,7 +79,7 @@ async function bigTree(root: string): Promise<void> {
   }
 }
 
-function byPath(loaded: readonly { ref: { path: string } }[]) {
+function byPath<T extends { ref: { path: string } }>(loaded: readonly T[]): T[] {
   return [...loaded].sort((
     a,
     b,
@@ -83,6 +90,13 @@ Deno.test("scanAndLoad: on the scanner thread, on this thread, or after the thre
   const root = await Deno.makeTempDir({ prefix: "inferguard_loading_" });
   try {
     await bigTree(root);
+    // Big documents: one too big for a batch buffer, two that fill one, one over the limit.
+    const limits = { ...DEFAULT_LIMITS, maxJsonBytes: 1_500_000 };
+    const doc = (bytes: number) => `{"pad": "${"x".repeat(bytes - 12)}"}`;
+    await Deno.writeTextFile(`${root}/big_1.json`, doc(1_200_000));
+    await Deno.writeTextFile(`${root}/big_2.json`, doc(600_000));
+    await Deno.writeTextFile(`${root}/big_3.json`, doc(600_000));
+    await Deno.writeTextFile(`${root}/big_4.json`, doc(1_600_000));
     await Deno.mkdir(`${root}/copy03/live`, { recursive: true });
     await Deno.writeTextFile(`${root}/copy03/live/inferguard_timeline.jsonl`, "{}\n");
     await Deno.mkdir(`${root}/inferguard_report`);
@@ -93,22 +107,34 @@ Deno.test("scanAndLoad: on the scanner thread, on this thread, or after the thre
     assert.ok(walked.artifacts.length > 600, `only ${walked.artifacts.length} files`);
     assert.ok(walked.artifacts.some((a) => a.kind === "timeline"));
     const expected = byPath(
-      await loadAll(root, walked.artifacts.filter((a) => a.kind !== "timeline")),
+      await loadAll(root, walked.artifacts.filter((a) => a.kind !== "timeline"), limits),
     );
-    const cases: [string, URL | null, boolean][] = [
-      ["scanner thread", scannerUrl(), true],
-      ["this thread", null, false],
-      ["missing module", new URL("./no_such_scanner.ts", import.meta.url), false],
+    assert.match(
+      expected.find((l) => l.ref.path === "big_4.json")?.result?.issues[0].message ?? "",
+      /over the 1500000-byte limit/,
+    );
+    const cases: [string, URL | null, boolean, number | undefined][] = [
+      ["scanner thread", scannerUrl(), true, undefined],
+      ["scanner thread reading every file", scannerUrl(), true, 0],
+      ["this thread", null, false, undefined],
+      ["missing module", new URL("./no_such_scanner.ts", import.meta.url), false, undefined],
     ];
-    for (const [name, url, threaded] of cases) {
+    for (const [name, url, threaded, backlogFiles] of cases) {
       const got = await scanAndLoad(root, {
         excludeDir,
         timelineGlob: "**/inferguard_timeline.jsonl",
         scannerUrl: url,
+        limits,
+        backlogFiles,
       });
       assert.equal(got.threaded, threaded, name);
       assert.deepEqual(got.walked, walked, `${name}: the walk differs`);
-      assert.deepEqual(byPath(got.loaded), expected, name);
+      // One artifact at a time: a failing deepEqual over hundreds of them takes minutes to diff.
+      const loaded = byPath(got.loaded);
+      assert.equal(loaded.length, expected.length, name);
+      for (let i = 0; i < loaded.length; i++) {
+        assert.deepEqual(loaded[i], expected[i], `${name}: ${expected[i].ref.path}`);
+      }
     }
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -7,6 +7,9 @@ import { errText } from "./walk.ts";
 /** Text of a file, or why it could not be read as text. */
 export type TextResult = { ok: true; text: string } | { ok: false; message: string };
 
+/** Reused: a decoder costs more to construct than most artifacts cost to decode. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
  * Decode bytes as text: a UTF-8 BOM is dropped, UTF-16 (with BOM) is decoded, and anything that
  * is not valid UTF-8 is an error rather than replacement characters in numbers.
@@ -24,7 +27,7 @@ export function decodeText(bytes: Uint8Array): TextResult {
   try {
     return {
       ok: true,
-      text: new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start)),
+      text: strictUtf8.decode(start === 0 ? bytes : bytes.subarray(start)),
     };
   } catch {
     return { ok: false, message: "not valid UTF-8 text" };
