@@ -31,6 +31,16 @@ import {
 const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const MAIN_TS = `${REPO}/main.ts`;
 const TIME_BIN = "/usr/bin/time";
+
+/**
+ * The V8 flags `deno task analyze` and the compiled binary run with, read from deno.json so the
+ * benchmark measures the program as it is shipped.
+ */
+function shippedV8Flags(): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(`${REPO}/deno.json`));
+  const flag = String(config.tasks?.analyze ?? "").match(/--v8-flags=\S+/);
+  return flag ? [flag[0]] : [];
+}
 /** A scenario whose first run takes longer than this is not repeated. */
 const SLOW_S = 30;
 
@@ -466,11 +476,12 @@ async function main(): Promise<void> {
   const pick = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
 
   const hw = await hardware();
+  const v8Flags = shippedV8Flags();
   log(`inferguard benchmark — ${hw}`);
   const t0 = performance.now();
   const tmp = await Deno.makeTempDir({ prefix: "ig_bench_" });
   const deno = Deno.execPath();
-  const runArgs = ["run", "--allow-read", "--allow-write"];
+  const runArgs = ["run", ...v8Flags, "--allow-read", "--allow-write"];
   const rows: Row[] = [];
   try {
     const bundle = await buildBundle(tmp);
@@ -483,11 +494,7 @@ async function main(): Promise<void> {
           "startup `--help` (deno run main.ts)",
           "",
           deno,
-          [
-            "run",
-            MAIN_TS,
-            "--help",
-          ],
+          ["run", ...v8Flags, MAIN_TS, "--help"],
           Math.max(runs, 5),
           useTime,
           null,
@@ -499,12 +506,7 @@ async function main(): Promise<void> {
             "startup `--help` (bundle)",
             "",
             deno,
-            [
-              "run",
-              "--no-config",
-              bundle,
-              "--help",
-            ],
+            ["run", ...v8Flags, "--no-config", bundle, "--help"],
             Math.max(runs, 5),
             useTime,
             null,
@@ -563,7 +565,7 @@ async function main(): Promise<void> {
     "",
     `Runs per scenario: ${runs} (median reported)${quick ? ", --quick" : ""}. Total ${
       totalS.toFixed(0)
-    } s including data generation.`,
+    } s including data generation. V8 flags as shipped: ${v8Flags.join(" ") || "none"}.`,
     "",
     table(rows, rssMethod),
     "",
