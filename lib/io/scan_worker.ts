@@ -127,6 +127,8 @@ export async function scan(
     sizeFromRead: (kind) => whole.has(kind),
     // Turns of the event loop let handed-back buffers arrive while the walk goes on.
     pauseMs: SLICE_MS,
+    // Each file is posted as it is found; the list would only hold them all a second time.
+    collect: false,
     onFile: (file) => {
       const limit = whole.get(file.kind);
       let span = -1;

@@ -20,6 +20,11 @@ export interface WalkOptions {
   /** Called with each file as it is found (in walk order), before the walk returns. */
   onFile?: (file: WalkedFile) => void;
   /**
+   * Whether the result lists the files found (default `true`). A caller that takes each file
+   * from `onFile` passes `false`, so a walk of 100,000 files does not hold them all twice.
+   */
+  collect?: boolean;
+  /**
    * Give the event loop a turn after this many milliseconds of walking (default: never), so work
    * queued by `onFile` (texts coming back from a reader thread) and signals are handled while the
    * walk goes on.
@@ -69,6 +74,7 @@ export async function walkResults(
     [opts.excludeDir ?? []].flat().map(realPathOrNull).filter((p): p is string => p !== null),
   );
   const artifacts: WalkedFile[] = [];
+  const collect = opts.collect ?? true;
   const sizeFromRead = opts.sizeFromRead ?? (() => false);
   const pause = opts.pauseMs !== undefined ? timeSlicer(opts.pauseMs) : null;
   const issues: ArtifactIssue[] = [];
@@ -164,7 +170,7 @@ export async function walkResults(
         }
       }
       const file = { path: rel, kind, size };
-      artifacts.push(file);
+      if (collect) artifacts.push(file);
       opts.onFile?.(file);
     }
   }
