@@ -12,7 +12,14 @@ import {
   type ParseResult,
 } from "../types.ts";
 import { type LoadedArtifact, PARSERS } from "../../parsers/mod.ts";
-import { byteChunks, decodeText, readTextSync, type SizedTextResult, textLines } from "./read.ts";
+import {
+  byteChunks,
+  decodeText,
+  kibOf,
+  readTextSync,
+  type SizedTextResult,
+  textLines,
+} from "./read.ts";
 import { errText, type WalkedFile, type WalkResult, walkResults } from "./walk.ts";
 import type { ScanInput, ScanMessage, ScanRequest } from "./scan_worker.ts";
 import { SLICE_MS, timeSlicer } from "./event_loop.ts";
@@ -245,8 +252,11 @@ export function scannerUrl(): URL {
 
 /** Artifacts being loaded as a walk finds them (see {@link startLoading}). */
 export interface Loading {
-  /** Queue one discovered file, with its text when it was already read. */
-  add(file: ArtifactRef | WalkedFile, text?: SizedTextResult): void;
+  /**
+   * Queue one discovered file, with its text when it was already read (and then, optionally, a
+   * function to call once that text is parsed).
+   */
+  add(file: ArtifactRef | WalkedFile, text?: SizedTextResult, parsed?: () => void): void;
   /** Load what is left and return every loaded artifact (in no particular order). */
   finish(): Promise<LoadedArtifact[]>;
 }
@@ -272,13 +282,17 @@ export function startLoading(
   type File = ArtifactRef | WalkedFile;
   const loaded: LoadedArtifact[] = [];
   const streamed: File[] = [];
-  const queue: { file: File; text: SizedTextResult | undefined }[] = [];
+  const queue: {
+    file: File;
+    text: SizedTextResult | undefined;
+    parsed: (() => void) | undefined;
+  }[] = [];
   let head = 0;
   let pumping: Promise<void> | null = null;
   const pump = async () => {
     const pause = timeSlicer(SLICE_MS);
     while (head < queue.length) {
-      const { file, text } = queue[head];
+      const { file, text, parsed } = queue[head];
       queue[head++] = undefined as never;
       const path = `${root}/${file.path}`;
       let read = text;
@@ -287,6 +301,7 @@ export function startLoading(
         onRead?.();
       }
       loaded.push(await loadFromText(file, read, path, limits));
+      parsed?.();
       const turn = pause();
       if (turn) await turn;
     }
@@ -295,12 +310,12 @@ export function startLoading(
     pumping = null;
   };
   return {
-    add(file, text) {
+    add(file, text, parsed) {
       if (!readsWhole(file.kind)) {
         streamed.push(file);
         return;
       }
-      queue.push({ file, text });
+      queue.push({ file, text, parsed });
       pumping ??= pump();
     },
     async finish() {
@@ -428,27 +443,33 @@ async function scanOnThread(
     return null;
   }
   const artifacts: WalkedFile[] = [];
-  const mainReads = new SharedArrayBuffer(4);
-  const counter = new Int32Array(mainReads);
-  const loading = startLoading(root, limits, () => Atomics.add(counter, 0, 1));
+  // Files this thread has read itself, and KiB of the scanner's texts it has parsed (see
+  // ScanRequest.progress).
+  const progress = new SharedArrayBuffer(8);
+  const counters = new Int32Array(progress);
+  const loading = startLoading(root, limits, () => Atomics.add(counters, 0, 1));
   const issues = await new Promise<ArtifactIssue[] | null>((resolve) => {
     worker.onmessage = (ev: MessageEvent<ScanMessage>) => {
       const m = ev.data;
       if (m.type === "done") return resolve(m.issues);
       if (m.type === "failed") return resolve(null);
-      const { bytes, spans, own, failed } = m.read;
-      const texts = new Map<number, SizedTextResult>();
-      for (const [i, b] of own) texts.set(i, { ...decodeText(b), size: b.length });
-      for (const [i, message, size] of failed) texts.set(i, { ok: false, message, size });
+      const { bytes, spans, failed } = m.read;
+      const failures = new Map<number, SizedTextResult>();
+      for (const [i, message, size] of failed) failures.set(i, { ok: false, message, size });
       for (let i = 0; i < m.files.length; i++) {
         const file = m.files[i];
         artifacts.push(file);
         if (file.kind === "timeline") continue;
         const start = spans[2 * i];
-        if (start === -1) loading.add(file, texts.get(i));
+        if (start === -1) loading.add(file, failures.get(i));
         else {
           const span = bytes.subarray(start, spans[2 * i + 1]);
-          loading.add(file, { ...decodeText(span), size: span.length });
+          const kib = kibOf(span.length);
+          loading.add(
+            file,
+            { ...decodeText(span), size: span.length },
+            () => Atomics.add(counters, 1, kib),
+          );
         }
       }
       // Every text is decoded: the buffer goes back to the scanner for its next batch.
@@ -466,7 +487,7 @@ async function scanOnThread(
       excludeDir: [...opts.excludeDir],
       timelineGlob: opts.timelineGlob,
       wholeKinds: kinds.filter(readsWhole).map((k) => [k, wholeLimit(k, limits)]),
-      mainReads,
+      progress,
       backlogFiles: opts.backlogFiles ?? SCANNER_BACKLOG_FILES,
     };
     worker.postMessage(request);

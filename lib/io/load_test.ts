@@ -90,7 +90,8 @@ Deno.test("scanAndLoad: on the scanner thread, on this thread, or after the thre
   const root = await Deno.makeTempDir({ prefix: "inferguard_loading_" });
   try {
     await bigTree(root);
-    // Big documents: one too big for a batch buffer, two that fill one, one over the limit.
+    // Big documents: one too big for a batch buffer (left to this thread), two that fill one, one
+    // over the limit.
     const limits = { ...DEFAULT_LIMITS, maxJsonBytes: 1_500_000 };
     const doc = (bytes: number) => `{"pad": "${"x".repeat(bytes - 12)}"}`;
     await Deno.writeTextFile(`${root}/big_1.json`, doc(1_200_000));

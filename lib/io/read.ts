@@ -119,6 +119,14 @@ export function readTextSync(absPath: string, maxBytes: number): SizedTextResult
   return r.ok ? { ...decodeText(r.bytes), size: r.size } : r;
 }
 
+/**
+ * Bytes rounded up to whole KiB: how the scanner thread and the main thread count the text in
+ * flight between them (see `ScanRequest.progress`), in a 32-bit counter that cannot overflow.
+ */
+export function kibOf(bytes: number): number {
+  return Math.ceil(bytes / 1024);
+}
+
 function overLimit(size: number, maxBytes: number): SizedBytesResult & { ok: false } {
   return {
     ok: false,

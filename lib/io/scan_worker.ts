@@ -9,7 +9,7 @@
 import { globMatcher } from "../sniff.ts";
 import type { ArtifactIssue, ArtifactKind } from "../types.ts";
 import { errText, type WalkedFile, walkResults } from "./walk.ts";
-import { readBytesSync } from "./read.ts";
+import { kibOf, readBytesSync } from "./read.ts";
 import { SLICE_MS } from "./event_loop.ts";
 
 /** What to walk: the walk's options, with the timeline glob as text. */
@@ -20,13 +20,13 @@ export interface ScanRequest {
   /** Kinds read whole, each with the most bytes read of one file (the walk leaves them unsized). */
   wholeKinds: [ArtifactKind, number][];
   /**
-   * One 32-bit counter: how many of the files left to the main thread it has read so far. The
-   * scanner reads a file itself while the main thread has `backlogFiles` or more still to read.
+   * Two 32-bit counters the main thread keeps: how many of the files left to it it has read, and
+   * how many KiB of the text read here it has parsed (each file rounded up to whole KiB).
    */
-  mainReads: SharedArrayBuffer;
+  progress: SharedArrayBuffer;
   /**
    * Files the main thread may have waiting to be read before the scanner reads them itself: a few
-   * batches, so it never runs dry between two messages (0: the scanner reads every file).
+   * batches, so it never runs dry between two messages (0: the scanner reads every file it may).
    */
   backlogFiles: number;
 }
@@ -45,22 +45,26 @@ export type ScanMessage =
 
 /**
  * The bytes of the files of a batch that the scanner read. File `i`'s bytes are
- * `bytes.subarray(spans[2i], spans[2i + 1])`, unless `spans[2i]` is -1: then it is in `own` (too
- * big for the batch buffer, so in a buffer of its own), in `failed` (with why and, when known,
- * its size), or it was left to the main thread to read.
+ * `bytes.subarray(spans[2i], spans[2i + 1])`, unless `spans[2i]` is -1: then it is in `failed`
+ * (with why and, when known, its size), or it was left to the main thread to read.
  */
 export interface ReadFiles {
   bytes: Uint8Array;
   spans: Int32Array;
-  own: [number, Uint8Array][];
   failed: [number, string, number | null][];
 }
 
 /**
- * Bytes of a batch buffer; a batch is posted early when the next file does not fit. A file that
- * does not fit in an empty one goes in a buffer of its own.
+ * Bytes of a batch buffer; a batch is posted early when the next file does not fit. A bigger
+ * file is left to the main thread, which reads it when it gets to it.
  */
 const BATCH_BYTES = 1 << 20;
+
+/**
+ * KiB of text read here that the main thread may have waiting to be parsed before the scanner
+ * stops reading ahead: a bound on the memory that texts in flight take, whatever the files.
+ */
+const AHEAD_KIB = 32 * 1024;
 
 /** Files per message: enough to keep messaging cheap, few enough to start parsing early. */
 const BATCH_FILES = 128;
@@ -71,11 +75,9 @@ const scope = globalThis as unknown as {
   postMessage(message: ScanMessage, transfer?: Transferable[]): void;
 };
 
-/** The buffers a batch message hands over (see {@link ReadFiles}). */
+/** The buffer a batch message hands over (see {@link ReadFiles}). */
 export function transfersOf(message: ScanMessage): ArrayBuffer[] {
-  if (message.type !== "batch") return [];
-  const { bytes, own } = message.read;
-  return [bytes.buffer as ArrayBuffer, ...own.map(([, b]) => b.buffer as ArrayBuffer)];
+  return message.type === "batch" ? [message.read.bytes.buffer as ArrayBuffer] : [];
 }
 
 /**
@@ -85,13 +87,13 @@ export function transfersOf(message: ScanMessage): ArrayBuffer[] {
  *
  * @example
  * ```ts
- * const mainReads = new SharedArrayBuffer(4);
+ * const progress = new SharedArrayBuffer(8);
  * await scan({
  *   root: "results",
  *   excludeDir: [],
  *   timelineGlob: "x",
  *   wholeKinds: [],
- *   mainReads,
+ *   progress,
  *   backlogFiles: 384,
  * }, console.log);
  * ```
@@ -103,24 +105,29 @@ export async function scan(
 ): Promise<void> {
   const whole = new Map(req.wholeKinds);
   const prefix = `${req.root}/`;
-  const mainReads = new Int32Array(req.mainReads);
+  const progress = new Int32Array(req.progress);
   /** Files of read-whole kinds posted (or about to be) for the main thread to read. */
   let leftToMain = 0;
+  /** KiB of text read here and posted (or about to be). */
+  let readKib = 0;
   let files: WalkedFile[] = [];
   let bytes = spare.pop() ?? new Uint8Array(BATCH_BYTES);
   let used = 0;
   let spans = new Int32Array(2 * BATCH_FILES);
-  let own: ReadFiles["own"] = [];
   let failed: ReadFiles["failed"] = [];
   const flush = () => {
-    post({ type: "batch", files, read: { bytes: bytes.subarray(0, used), spans, own, failed } });
+    post({ type: "batch", files, read: { bytes: bytes.subarray(0, used), spans, failed } });
     files = [];
     bytes = spare.pop() ?? new Uint8Array(BATCH_BYTES);
     used = 0;
     spans = new Int32Array(2 * BATCH_FILES);
-    own = [];
     failed = [];
   };
+  // Read here when the main thread has enough files of its own to read, and the text already
+  // sent and not yet parsed is within bounds.
+  const readHere = () =>
+    leftToMain - Atomics.load(progress, 0) >= req.backlogFiles &&
+    readKib - Atomics.load(progress, 1) < AHEAD_KIB;
   const walked = await walkResults(req.root, {
     excludeDir: req.excludeDir,
     isTimeline: globMatcher(req.timelineGlob),
@@ -132,25 +139,30 @@ export async function scan(
     onFile: (file) => {
       const limit = whole.get(file.kind);
       let span = -1;
-      let read = null;
+      let failure: [string, number | null] | null = null;
       if (limit !== undefined) {
-        if (leftToMain - Atomics.load(mainReads, 0) < req.backlogFiles) leftToMain++;
-        else {
-          read = readBytesSync(prefix + file.path, limit);
-          if (read.ok && read.bytes.length <= bytes.length) {
-            if (used + read.bytes.length > bytes.length) flush();
-            // Valid only until the next read: copied into the batch at once.
-            bytes.set(read.bytes, used);
-            span = used;
-            used += read.bytes.length;
-          }
+        const read = readHere()
+          ? readBytesSync(prefix + file.path, Math.min(limit, BATCH_BYTES))
+          : null;
+        if (read?.ok) {
+          if (used + read.bytes.length > bytes.length) flush();
+          // Valid only until the next read: copied into the batch at once.
+          bytes.set(read.bytes, used);
+          span = used;
+          used += read.bytes.length;
+          readKib += kibOf(read.bytes.length);
+        } else if (read && !(read.size !== null && read.size > BATCH_BYTES)) {
+          failure = [read.message, read.size];
+        } else {
+          // Not read here, or too big to carry (then its limit may still allow it): the main
+          // thread reads it.
+          leftToMain++;
         }
       }
       const i = files.length;
       spans[2 * i] = span;
       spans[2 * i + 1] = used;
-      if (read !== null && !read.ok) failed.push([i, read.message, read.size]);
-      else if (read !== null && span === -1) own.push([i, read.bytes]);
+      if (failure) failed.push([i, ...failure]);
       files.push(file);
       if (files.length >= BATCH_FILES) flush();
     },

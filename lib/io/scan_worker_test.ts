@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { scan, type ScanMessage } from "./scan_worker.ts";
+
+/** Run the scanner's walk on this thread and collect what it posts. */
+async function scanned(root: string, backlogFiles: number, progress = new SharedArrayBuffer(8)) {
+  const batches: Extract<ScanMessage, { type: "batch" }>[] = [];
+  let done = false;
+  await scan(
+    {
+      root,
+      excludeDir: [],
+      timelineGlob: "**/inferguard_timeline.jsonl",
+      wholeKinds: [["json_other", 4 << 20]],
+      progress,
+      backlogFiles,
+    },
+    (m) => {
+      if (m.type === "batch") batches.push(m);
+      else if (m.type === "done") done = true;
+      else assert.fail(m.message);
+    },
+  );
+  assert.ok(done);
+  const files = batches.flatMap((b) =>
+    b.files.map((f, i) => {
+      const start = b.read.spans[2 * i];
+      const failed = b.read.failed.find(([j]) => j === i);
+      return {
+        path: f.path,
+        read: start === -1 ? null : b.read.bytes.subarray(start, b.read.spans[2 * i + 1]).length,
+        failed: failed ? failed[1] : null,
+      };
+    })
+  );
+  return files;
+}
+
+Deno.test("scan: the scanner reads only while the main thread is behind, and bounds what is in flight", async () => {
+  const root = await Deno.makeTempDir({ prefix: "inferguard_scan_" });
+  try {
+    const mib = (n: number) => `{"pad": "${"x".repeat(n * (1 << 20) - 11)}"}`; // exactly n MiB
+    for (let i = 0; i < 40; i++) {
+      await Deno.writeTextFile(`${root}/doc_${String(i).padStart(2, "0")}.json`, mib(1));
+    }
+    await Deno.writeTextFile(`${root}/huge.json`, mib(2)); // over a batch buffer: left to main
+    await Deno.writeTextFile(`${root}/small.json`, "{}");
+
+    // Main thread keeping up (a large backlog allowance): nothing is read here.
+    const idle = await scanned(root, 1000);
+    assert.equal(idle.length, 42);
+    assert.ok(idle.every((f) => f.read === null && f.failed === null));
+
+    // Main thread stuck (nothing read, nothing parsed): the scanner reads 1 MiB files until
+    // 32 MiB are in flight, then leaves the rest to the main thread; the 2 MiB file is never
+    // carried.
+    const stuck = await scanned(root, 0);
+    const read = stuck.filter((f) => f.read !== null);
+    assert.equal(read.length, 32);
+    assert.ok(read.every((f) => f.path.startsWith("doc_") && f.read === (1 << 20)));
+    assert.equal(stuck.find((f) => f.path === "huge.json")?.read, null);
+    assert.ok(stuck.every((f) => f.failed === null));
+
+    // Main thread parsing as fast as it gets texts: everything that fits is read here.
+    const progress = new SharedArrayBuffer(8);
+    new Int32Array(progress)[1] = 1 << 30;
+    const fast = await scanned(root, 0, progress);
+    assert.equal(fast.filter((f) => f.read !== null).length, 41);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("scan: a file the scanner cannot read is reported in its batch, with what size is known", async () => {
+  const root = await Deno.makeTempDir({ prefix: "inferguard_scan_" });
+  try {
+    await Deno.writeTextFile(`${root}/a.json`, "{}");
+    await Deno.writeTextFile(`${root}/b.json`, "{}");
+    await Deno.chmod(`${root}/b.json`, 0o000);
+    const canRead = (() => {
+      try {
+        Deno.readFileSync(`${root}/b.json`);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const files = await scanned(root, 0);
+    assert.deepEqual(files[0], { path: "a.json", read: 2, failed: null });
+    if (canRead) assert.deepEqual(files[1], { path: "b.json", read: 2, failed: null });
+    else assert.deepEqual(files[1], { path: "b.json", read: null, failed: "permission denied" });
+  } finally {
+    await Deno.chmod(`${root}/b.json`, 0o644).catch(() => {});
+    await Deno.remove(root, { recursive: true });
+  }
+});
