@@ -355,7 +355,7 @@ export interface Scanned {
  * Files this thread may have waiting to be read before the scanner thread reads them itself: a
  * few of its batches, so this thread never runs dry between two messages.
  */
-export const SCANNER_BACKLOG_FILES = 384;
+const SCANNER_BACKLOG_FILES = 384;
 
 /** A tree with fewer entries than this (counted by a quick look) is scanned on this thread. */
 const THREAD_MIN_ENTRIES = 512;

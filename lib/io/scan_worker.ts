@@ -76,7 +76,7 @@ const scope = globalThis as unknown as {
 };
 
 /** The buffer a batch message hands over (see {@link ReadFiles}). */
-export function transfersOf(message: ScanMessage): ArrayBuffer[] {
+function transfersOf(message: ScanMessage): ArrayBuffer[] {
   return message.type === "batch" ? [message.read.bytes.buffer as ArrayBuffer] : [];
 }
 
