@@ -20,7 +20,14 @@ import {
   type SizedTextResult,
   textLines,
 } from "./read.ts";
-import { errText, type WalkedFile, type WalkResult, walkResults } from "./walk.ts";
+import {
+  type DirListing,
+  errText,
+  sortedListing,
+  type WalkedFile,
+  type WalkResult,
+  walkResults,
+} from "./walk.ts";
 import type { ScanInput, ScanMessage, ScanRequest } from "./scan_worker.ts";
 import { SLICE_MS, timeSlicer } from "./event_loop.ts";
 
@@ -378,11 +385,27 @@ const THREAD_MIN_ENTRIES = 512;
  */
 export async function scanAndLoad(root: string, opts: ScanOptions): Promise<Scanned> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  if (
-    opts.scannerUrl && mayLoad(opts.scannerUrl) &&
-    countEntries(root, THREAD_MIN_ENTRIES) >= THREAD_MIN_ENTRIES
-  ) {
-    const threaded = await scanOnThread(root, opts.scannerUrl, opts, limits);
+  // The root is listed once, here: its size decides on the thread, and the walk (here or there)
+  // starts from this listing. An unreadable root is left to the walk, which reports it.
+  let entries: Deno.DirEntry[] | null = null;
+  try {
+    entries = [...Deno.readDirSync(root)];
+  } catch {
+    // Reported by the walk.
+  }
+  const worker = entries && opts.scannerUrl && mayLoad(opts.scannerUrl) &&
+      countEntries(root, entries, THREAD_MIN_ENTRIES) >= THREAD_MIN_ENTRIES
+    ? startScanner(opts.scannerUrl)
+    : null;
+  // Sorted while the thread starts.
+  let rootListing = entries ? sortedListing(entries) : undefined;
+  entries = null;
+  if (worker) {
+    // The listing goes to the thread and is not kept here (a big root's is megabytes); should
+    // the thread fail, the walk below lists the root again.
+    const sent = rootListing!;
+    rootListing = undefined;
+    const threaded = await scanOnThread(worker, root, opts, limits, sent);
     if (threaded) return { ...threaded, threaded: true };
   }
   const isTimeline = globMatcher(opts.timelineGlob);
@@ -395,6 +418,7 @@ export async function scanAndLoad(root: string, opts: ScanOptions): Promise<Scan
       if (f.kind !== "timeline") loading.add(f);
     },
     pauseMs: SLICE_MS,
+    rootListing,
   });
   return { walked, loaded: await loading.finish(), threaded: false };
 }
@@ -412,36 +436,47 @@ function mayLoad(url: URL): boolean {
   }
 }
 
-/** Entries in the tree, counted breadth first without following links, stopping at `max`. */
-function countEntries(root: string, max: number): number {
+/**
+ * Entries in the tree (the root's already listed), counted breadth first without following
+ * links, stopping at `max`.
+ */
+function countEntries(root: string, rootEntries: Deno.DirEntry[], max: number): number {
   let seen = 0;
-  const dirs = [root];
-  for (let i = 0; i < dirs.length && seen < max; i++) {
+  const dirs: string[] = [];
+  let entries: Iterable<Deno.DirEntry> = rootEntries;
+  for (let i = 0; seen < max; i++) {
+    for (const e of entries) {
+      if (++seen >= max) break;
+      if (e.isDirectory) dirs.push(i === 0 ? `${root}/${e.name}` : `${dirs[i - 1]}/${e.name}`);
+    }
+    if (i >= dirs.length) break;
     try {
-      for (const e of Deno.readDirSync(dirs[i])) {
-        if (++seen >= max) break;
-        if (e.isDirectory) dirs.push(`${dirs[i]}/${e.name}`);
-      }
+      entries = Deno.readDirSync(dirs[i]);
     } catch {
       // Unreadable here: the walk will report it.
+      entries = [];
     }
   }
   return seen;
 }
 
-/** The scan on the scanner thread; `null` when the thread cannot start or fails. */
-async function scanOnThread(
-  root: string,
-  url: URL,
-  opts: ScanOptions,
-  limits: LoadLimits,
-): Promise<Omit<Scanned, "threaded"> | null> {
-  let worker: Worker;
+/** The scanner thread, started; `null` when it cannot start. */
+function startScanner(url: URL): Worker | null {
   try {
-    worker = new Worker(url, { type: "module", name: "inferguard-scanner" });
+    return new Worker(url, { type: "module", name: "inferguard-scanner" });
   } catch {
     return null;
   }
+}
+
+/** The scan on the scanner thread; `null` when the thread fails. */
+async function scanOnThread(
+  worker: Worker,
+  root: string,
+  opts: ScanOptions,
+  limits: LoadLimits,
+  rootListing: DirListing | null,
+): Promise<Omit<Scanned, "threaded"> | null> {
   const artifacts: WalkedFile[] = [];
   // Files this thread has read itself, and KiB of the scanner's texts it has parsed (see
   // ScanRequest.progress).
@@ -489,8 +524,12 @@ async function scanOnThread(
       wholeKinds: kinds.filter(readsWhole).map((k) => [k, wholeLimit(k, limits)]),
       progress,
       backlogFiles: opts.backlogFiles ?? SCANNER_BACKLOG_FILES,
+      // One string is copied far faster than tens of thousands of them; no name contains "/".
+      rootListing: { names: rootListing!.names.join("/"), types: rootListing!.types },
     };
     worker.postMessage(request);
+    // Copied to the thread: not kept alive here by the handlers that share this scope.
+    rootListing = null;
   });
   worker.terminate();
   const loaded = await loading.finish();

@@ -98,6 +98,9 @@ Deno.test("scanAndLoad: on the scanner thread, on this thread, or after the thre
     await Deno.writeTextFile(`${root}/big_2.json`, doc(600_000));
     await Deno.writeTextFile(`${root}/big_3.json`, doc(600_000));
     await Deno.writeTextFile(`${root}/big_4.json`, doc(1_600_000));
+    // Links among the root's entries, which the root listing handed to the thread carries.
+    await Deno.symlink(`${root}/big_2.json`, `${root}/alias_big_2.json`);
+    await Deno.symlink(`${root}/copy05`, `${root}/alias_copy05`);
     await Deno.mkdir(`${root}/copy03/live`, { recursive: true });
     await Deno.writeTextFile(`${root}/copy03/live/inferguard_timeline.jsonl`, "{}\n");
     await Deno.mkdir(`${root}/inferguard_report`);

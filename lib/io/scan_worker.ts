@@ -29,6 +29,11 @@ export interface ScanRequest {
    * batches, so it never runs dry between two messages (0: the scanner reads every file it may).
    */
   backlogFiles: number;
+  /**
+   * The root's listing when the main thread has read it (see `DirListing` in walk.ts), with the
+   * names joined by "/"; without it, the walk lists the root itself.
+   */
+  rootListing?: { names: string; types: Uint8Array };
 }
 
 /**
@@ -136,6 +141,10 @@ export async function scan(
     pauseMs: SLICE_MS,
     // Each file is posted as it is found; the list would only hold them all a second time.
     collect: false,
+    rootListing: req.rootListing && {
+      names: req.rootListing.types.length === 0 ? [] : req.rootListing.names.split("/"),
+      types: req.rootListing.types,
+    },
     onFile: (file) => {
       const limit = whole.get(file.kind);
       let span = -1;

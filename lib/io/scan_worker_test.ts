@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { scan, type ScanMessage } from "./scan_worker.ts";
+import { listDir } from "./walk.ts";
 
 /** Run the scanner's walk on this thread and collect what it posts. */
 async function scanned(
@@ -7,6 +8,7 @@ async function scanned(
   backlogFiles: number,
   progress = new SharedArrayBuffer(8),
   limit = 4 << 20,
+  rootListing?: { names: string; types: Uint8Array },
 ) {
   const batches: Extract<ScanMessage, { type: "batch" }>[] = [];
   let done = false;
@@ -18,6 +20,7 @@ async function scanned(
       wholeKinds: [["json_other", limit]],
       progress,
       backlogFiles,
+      rootListing,
     },
     (m) => {
       if (m.type === "batch") batches.push(m);
@@ -93,6 +96,31 @@ Deno.test("scan: a file over its limit is reported in its batch with its size; o
       // files that fit in a batch buffer.
       { path: "c.json", read: null, failed: null },
     ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("scan: the root listing sent by the main thread is walked as sent", async () => {
+  const root = await Deno.makeTempDir({ prefix: "inferguard_scan_" });
+  try {
+    await Deno.mkdir(`${root}/a`);
+    await Deno.mkdir(`${root}/c`);
+    for (const p of ["b.json", "a/x.json", "c/y.json"]) {
+      await Deno.writeTextFile(`${root}/${p}`, "{}");
+    }
+    const paths = async (listing?: { names: string; types: Uint8Array }) =>
+      (await scanned(root, 0, new SharedArrayBuffer(8), 4 << 20, listing)).map((f) => f.path);
+    const { names, types } = listDir(root);
+    assert.deepEqual(await paths(), ["a/x.json", "b.json", "c/y.json"]);
+    assert.deepEqual(await paths({ names: names.join("/"), types }), [
+      "a/x.json",
+      "b.json",
+      "c/y.json",
+    ]);
+    // Only "c" sent: only "c" walked. An empty listing walks nothing.
+    assert.deepEqual(await paths({ names: "c", types: types.subarray(2) }), ["c/y.json"]);
+    assert.deepEqual(await paths({ names: "", types: new Uint8Array(0) }), []);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -30,6 +30,11 @@ export interface WalkOptions {
    * walk goes on.
    */
   pauseMs?: number;
+  /**
+   * The root's listing, when the caller has already read it ({@link listDir}); the walk then does
+   * not list the root again.
+   */
+  rootListing?: DirListing;
 }
 
 /** A discovered file; `size` is `null` when the loader will learn it by reading the file. */
@@ -45,8 +50,71 @@ export interface WalkResult<F = ArtifactRef> {
   issues: ArtifactIssue[];
 }
 
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Bits of {@link DirListing.types}. */
+const IS_FILE = 1, IS_DIR = 2, IS_LINK = 4;
+
+/**
+ * A directory's entries sorted by name (UTF-16 code units, as `<` compares strings), with the
+ * kind of each: bits 1 (file), 2 (directory), 4 (symbolic link) of `types[i]`.
+ */
+export interface DirListing {
+  names: string[];
+  types: Uint8Array;
+}
+
+/**
+ * List a directory, sorted by name. Throws what `Deno.readDirSync` throws.
+ *
+ * @example
+ * ```ts
+ * const { names, types } = listDir("results");
+ * ```
+ */
+export function listDir(abs: string): DirListing {
+  return sortedListing(Deno.readDirSync(abs));
+}
+
+/**
+ * The {@link DirListing} of entries read with `Deno.readDirSync`.
+ *
+ * @example
+ * ```ts
+ * const listing = sortedListing([...Deno.readDirSync("results")]);
+ * ```
+ */
+export function sortedListing(entries: Iterable<Deno.DirEntry>): DirListing {
+  // Names are sorted per kind with the default sort, then merged: the default sort compares code
+  // units like `<`, and much faster than a comparator can (names of a campaign share long
+  // prefixes; a root of 67,000 of them sorts in 50 ms, against 250 ms with a comparator), and
+  // keeping names apart by kind spares a lookup table of every name.
+  const byType: string[][] = [];
+  for (const e of entries) {
+    const t = (e.isFile ? IS_FILE : 0) | (e.isDirectory ? IS_DIR : 0) | (e.isSymlink ? IS_LINK : 0);
+    (byType[t] ??= []).push(e.name);
+  }
+  const groups: { type: number; names: string[]; next: number }[] = [];
+  byType.forEach((names, type) => groups.push({ type, names: names.sort(), next: 0 }));
+  if (groups.length === 0) return { names: [], types: new Uint8Array(0) };
+  if (groups.length === 1) {
+    const [{ type, names }] = groups;
+    return { names, types: new Uint8Array(names.length).fill(type) };
+  }
+  const total = groups.reduce((n, g) => n + g.names.length, 0);
+  const names = new Array<string>(total);
+  const types = new Uint8Array(total);
+  for (let i = 0; i < total; i++) {
+    let best = -1;
+    for (let g = 0; g < groups.length; g++) {
+      const { names: list, next } = groups[g];
+      if (next < list.length && (best < 0 || list[next] < groups[best].names[groups[best].next])) {
+        best = g;
+      }
+    }
+    const g = groups[best];
+    names[i] = g.names[g.next++];
+    types[i] = g.type;
+  }
+  return { names, types };
 }
 
 /**
@@ -87,13 +155,14 @@ export async function walkResults(
     abs: string;
     real: string;
     rel: string;
-    entries: Deno.DirEntry[];
+    names: string[];
+    types: Uint8Array;
     next: number;
   }
-  const open = (abs: string, real: string, rel: string): Frame | null => {
+  const open = (abs: string, real: string, rel: string, listed?: DirListing): Frame | null => {
     try {
-      const entries = [...Deno.readDirSync(abs)].sort((a, b) => compareNames(a.name, b.name));
-      return { abs, real, rel, entries, next: 0 };
+      const { names, types } = listed ?? listDir(abs);
+      return { abs, real, rel, names, types, next: 0 };
     } catch (e) {
       issues.push({
         path: rel || ".",
@@ -104,22 +173,24 @@ export async function walkResults(
     }
   };
   const stack: Frame[] = [];
-  const top = open(realRoot, realRoot, "");
+  const top = open(realRoot, realRoot, "", opts.rootListing);
   if (top) stack.push(top);
   while (stack.length > 0) {
     const frame = stack[stack.length - 1];
-    if (frame.next >= frame.entries.length) {
+    if (frame.next >= frame.names.length) {
       stack.pop();
       continue;
     }
-    const entry = frame.entries[frame.next++];
-    const abs = `${frame.abs}/${entry.name}`;
-    const rel = frame.rel ? `${frame.rel}/${entry.name}` : entry.name;
-    let isDir = entry.isDirectory;
-    let isFile = entry.isFile;
-    let real = `${frame.real}/${entry.name}`;
+    const i = frame.next++;
+    const name = frame.names[i];
+    const type = frame.types[i];
+    const abs = `${frame.abs}/${name}`;
+    const rel = frame.rel ? `${frame.rel}/${name}` : name;
+    let isDir = (type & IS_DIR) !== 0;
+    let isFile = (type & IS_FILE) !== 0;
+    let real = `${frame.real}/${name}`;
     let size: number | null = null;
-    if (entry.isSymlink) {
+    if (type & IS_LINK) {
       const target = realPathOrNull(abs);
       if (target === null) {
         issues.push({ path: rel, line: null, message: "Broken symbolic link" });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { walkResults } from "./walk.ts";
+import fc from "fast-check";
+import { listDir, sortedListing, walkResults } from "./walk.ts";
 
 const noTimeline = () => false;
 
@@ -142,5 +143,66 @@ Deno.test("walk: the timeline matcher sees relative paths", async () => {
     assert.equal(artifacts.find((a) => a.path === "cell/live.jsonl")?.kind, "timeline");
     assert.notEqual(artifacts.find((a) => a.path === "cell/other.jsonl")?.kind, "timeline");
     assert.ok(seen.every((p) => !p.startsWith("/")));
+  });
+});
+
+Deno.test("sortedListing: names sorted by code unit as `<` compares them, each with its kind", () => {
+  const kinds = [
+    { isFile: true, isDirectory: false, isSymlink: false },
+    { isFile: false, isDirectory: true, isSymlink: false },
+    { isFile: false, isDirectory: false, isSymlink: true },
+    { isFile: false, isDirectory: false, isSymlink: false }, // a socket, a fifo
+  ];
+  // Names sharing prefixes, in every kind, so that the per-kind lists interleave.
+  const name = fc.oneof(
+    fc.string({ minLength: 1, maxLength: 6, unit: "grapheme" }),
+    fc.constantFrom("a", "a.b", "a-b", "a0", "ab", "B", "ä", "z", "模型").chain((p) =>
+      fc.string({ maxLength: 3 }).map((s) => p + s)
+    ),
+  );
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.tuple(name, fc.nat(3)), { selector: ([n]) => n, maxLength: 60 }),
+      (entries) => {
+        const dirEntries = entries.map(([n, k]) => ({ name: n, ...kinds[k] }));
+        const { names, types } = sortedListing(dirEntries);
+        const expected = [...dirEntries].sort((a, b) =>
+          a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+        );
+        assert.deepEqual(names, expected.map((e) => e.name));
+        assert.deepEqual(
+          [...types],
+          expected.map((e) => (e.isFile ? 1 : 0) | (e.isDirectory ? 2 : 0) | (e.isSymlink ? 4 : 0)),
+        );
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("walk: a root listing given by the caller is walked instead of listing the root again", async () => {
+  await withTree(async (root) => {
+    for (const p of ["b.json", "a/x.json", "c/y.json"]) await write(`${root}/${p}`);
+    await Deno.symlink(`${root}/b.json`, `${root}/link.json`);
+    const listing = listDir(root);
+    assert.deepEqual(listing.names, ["a", "b.json", "c", "link.json"]);
+    const plain = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(
+      await walkResults(root, { isTimeline: noTimeline, rootListing: listing }),
+      plain,
+    );
+    assert.deepEqual(plain.artifacts.map((a) => a.path), [
+      "a/x.json",
+      "b.json",
+      "c/y.json",
+      "link.json",
+    ]);
+    // The listing is what the walk goes by: an entry left out of it is not visited.
+    const without = {
+      names: ["a", "b.json", "link.json"],
+      types: listing.types.filter((_, i) => i !== 2),
+    };
+    const partial = await walkResults(root, { isTimeline: noTimeline, rootListing: without });
+    assert.deepEqual(partial.artifacts.map((a) => a.path), ["a/x.json", "b.json", "link.json"]);
   });
 });
