@@ -478,6 +478,7 @@ async function scanOnThread(
   rootListing: DirListing | null,
 ): Promise<Omit<Scanned, "threaded"> | null> {
   const artifacts: WalkedFile[] = [];
+  const kindNames = new Map<ArtifactKind, ArtifactKind>();
   // Files this thread has read itself, and KiB of the scanner's texts it has parsed (see
   // ScanRequest.progress).
   const progress = new SharedArrayBuffer(8);
@@ -493,6 +494,9 @@ async function scanOnThread(
       for (const [i, message, size] of failed) failures.set(i, { ok: false, message, size });
       for (let i = 0; i < m.files.length; i++) {
         const file = m.files[i];
+        // Each message brings its own copy of every kind's name: one is kept, not one per file
+        // (100,000 files hold several MB of them).
+        file.kind = kindNames.get(file.kind) ?? (kindNames.set(file.kind, file.kind), file.kind);
         artifacts.push(file);
         if (file.kind === "timeline") continue;
         const start = spans[2 * i];
