@@ -443,18 +443,18 @@ function mayLoad(url: URL): boolean {
 function countEntries(root: string, rootEntries: Deno.DirEntry[], max: number): number {
   let seen = 0;
   const dirs: string[] = [];
-  let entries: Iterable<Deno.DirEntry> = rootEntries;
-  for (let i = 0; seen < max; i++) {
+  const count = (dir: string, entries: Iterable<Deno.DirEntry>) => {
     for (const e of entries) {
-      if (++seen >= max) break;
-      if (e.isDirectory) dirs.push(i === 0 ? `${root}/${e.name}` : `${dirs[i - 1]}/${e.name}`);
+      if (++seen >= max) return;
+      if (e.isDirectory) dirs.push(`${dir}/${e.name}`);
     }
-    if (i >= dirs.length) break;
+  };
+  count(root, rootEntries);
+  for (let i = 0; i < dirs.length && seen < max; i++) {
     try {
-      entries = Deno.readDirSync(dirs[i]);
+      count(dirs[i], Deno.readDirSync(dirs[i]));
     } catch {
       // Unreadable here: the walk will report it.
-      entries = [];
     }
   }
   return seen;

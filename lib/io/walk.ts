@@ -94,7 +94,6 @@ export function sortedListing(entries: Iterable<Deno.DirEntry>): DirListing {
   }
   const groups: { type: number; names: string[]; next: number }[] = [];
   byType.forEach((names, type) => groups.push({ type, names: names.sort(), next: 0 }));
-  if (groups.length === 0) return { names: [], types: new Uint8Array(0) };
   if (groups.length === 1) {
     const [{ type, names }] = groups;
     return { names, types: new Uint8Array(names.length).fill(type) };
