@@ -7,8 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { runCli } from "./_cli.ts";
 
-const MAIN_TS = fileURLToPath(new URL("../main.ts", import.meta.url));
 const SAMPLE = fileURLToPath(new URL("../testdata/sample", import.meta.url));
 
 async function run(cmd: string, args: string[]): Promise<{ code: number; stderr: string }> {
@@ -36,12 +36,7 @@ Deno.test({
     try {
       // A previous small report that must survive.
       await Deno.writeTextFile(`${out}/report.json`, '{"previous": true}\n');
-      const r = await run(Deno.execPath(), [
-        "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        MAIN_TS,
+      const r = await runCli([
         "analyze",
         SAMPLE,
         "--output-dir",
