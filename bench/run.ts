@@ -27,6 +27,7 @@ import {
   generateMixed,
   type GenStats,
 } from "./generate.ts";
+import { describeReference, type MachineReference, machineReference } from "./reference.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const MAIN_TS = `${REPO}/main.ts`;
@@ -480,6 +481,9 @@ async function main(): Promise<void> {
   log(`inferguard benchmark — ${hw}`);
   const t0 = performance.now();
   const tmp = await Deno.makeTempDir({ prefix: "ig_bench_" });
+  const reference = machineReference(tmp);
+  log(`machine reference: ${describeReference(reference)}`);
+  let referenceEnd: MachineReference | null = null;
   const deno = Deno.execPath();
   const runArgs = ["run", ...v8Flags, "--allow-read", "--allow-write"];
   const rows: Row[] = [];
@@ -554,6 +558,7 @@ async function main(): Promise<void> {
       ];
       rows.push(await runScenario(s.name, s.target ?? "", deno, args, runs, useTime, out));
     }
+    referenceEnd = machineReference(tmp);
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
@@ -562,6 +567,10 @@ async function main(): Promise<void> {
     `## inferguard benchmark`,
     "",
     `Hardware: ${hw}`,
+    "",
+    `Machine reference (without inferguard, median of 7, at the start → end of the run): ${
+      describeReference(reference, referenceEnd ?? undefined)
+    }.`,
     "",
     `Runs per scenario: ${runs} (median reported)${quick ? ", --quick" : ""}. Total ${
       totalS.toFixed(0)
@@ -575,7 +584,12 @@ async function main(): Promise<void> {
   await Deno.writeTextFile(`${REPO}/bench/out/results.md`, md);
   await Deno.writeTextFile(
     `${REPO}/bench/out/results.json`,
-    JSON.stringify({ hardware: hw, runs, quick, rssMethod, totalS, rows }, null, 2) + "\n",
+    JSON.stringify(
+      { hardware: hw, reference, referenceEnd, runs, quick, rssMethod, totalS, rows },
+      null,
+      2,
+    ) +
+      "\n",
   );
 }
 
