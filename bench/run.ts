@@ -73,11 +73,17 @@ interface Row {
   wallS: number;
   wallMinS: number;
   wallMaxS: number;
+  /** Peak RSS in MB (10^6 bytes, the unit of the targets; the kernel reports KiB). */
   rssMb: number | null;
   rssMaxMb: number | null;
   runs: number;
   target: string;
   note: string;
+}
+
+/** KiB (what the kernel reports) to MB of 10^6 bytes (what the targets and MB/s use). */
+function kibToMb(kib: number): number {
+  return (kib * 1024) / 1e6;
 }
 
 function median(xs: number[]): number {
@@ -396,7 +402,7 @@ function table(rows: Row[], rssMethod: string): string {
       } | ${r.runs} | ${r.target} |`,
     );
   }
-  lines.push("", `Peak RSS measured with ${rssMethod}.`);
+  lines.push("", `Peak RSS (MB of 10^6 bytes) measured with ${rssMethod}.`);
   return lines.join("\n");
 }
 
@@ -424,7 +430,7 @@ async function runScenario(
     }
     log(
       `  ${label} run ${i + 1}/${runs}: ${s.wallS.toFixed(3)} s, ${
-        fmt(s.rssKb && s.rssKb / 1024, 0)
+        fmt(s.rssKb && kibToMb(s.rssKb), 0)
       } MB`,
     );
   }
@@ -439,8 +445,8 @@ async function runScenario(
     wallS: median(walls),
     wallMinS: Math.min(...walls),
     wallMaxS: Math.max(...walls),
-    rssMb: rss.length ? median(rss) / 1024 : null,
-    rssMaxMb: rss.length ? Math.max(...rss) / 1024 : null,
+    rssMb: rss.length ? kibToMb(median(rss)) : null,
+    rssMaxMb: rss.length ? kibToMb(Math.max(...rss)) : null,
     runs: samples.length,
     target,
     note,
