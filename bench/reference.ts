@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const ref = await machineReference(await Deno.makeTempDir());
+ * const ref = machineReference(Deno.makeTempDirSync());
  * console.log(describeReference(ref));
  * ```
  * @module
@@ -23,15 +23,18 @@ export interface MachineReference {
   readFileUs: number;
 }
 
-/** Sizes of the reference workload; the defaults take about a second. */
+/** Sizes of the reference workload; the defaults take a few seconds. */
 export interface ReferenceOptions {
-  /** Records in the JSON document (about 1.5 KB each). */
+  /** JSON documents parsed and stringified (about 1.5 KB each). */
   records?: number;
   /** Directories made, each holding two small files. */
   dirs?: number;
-  /** Rounds of each measurement; the median is kept. */
+  /** Rounds of each measurement; the median is kept (default {@link REFERENCE_ROUNDS}). */
   rounds?: number;
 }
+
+/** Rounds of each measurement by default. */
+export const REFERENCE_ROUNDS = 7;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -89,7 +92,7 @@ function timed(rounds: number, f: () => void): number {
 export function machineReference(dir: string, opts: ReferenceOptions = {}): MachineReference {
   const records = opts.records ?? 4000;
   const dirs = opts.dirs ?? 500;
-  const rounds = opts.rounds ?? 7;
+  const rounds = opts.rounds ?? REFERENCE_ROUNDS;
 
   const docs = Array.from({ length: records }, (_, i) => JSON.stringify(record(i), null, 2));
   const bytes = docs.reduce((n, d) => n + d.length, 0);

@@ -27,7 +27,12 @@ import {
   generateMixed,
   type GenStats,
 } from "./generate.ts";
-import { describeReference, type MachineReference, machineReference } from "./reference.ts";
+import {
+  describeReference,
+  type MachineReference,
+  machineReference,
+  REFERENCE_ROUNDS,
+} from "./reference.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const MAIN_TS = `${REPO}/main.ts`;
@@ -574,7 +579,7 @@ async function main(): Promise<void> {
     "",
     `Hardware: ${hw}`,
     "",
-    `Machine reference (without inferguard, median of 7, at the start → end of the run): ${
+    `Machine reference (without inferguard, median of ${REFERENCE_ROUNDS}, at the start → end of the run): ${
       describeReference(reference, referenceEnd ?? undefined)
     }.`,
     "",
