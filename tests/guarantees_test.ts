@@ -110,11 +110,16 @@ Deno.test("SIGKILL mid-run leaves the previous report intact or a complete new o
     const root = `${dir}/in`;
     await makeTree(root);
     const out = `${dir}/out`;
+    const started = performance.now();
     assertContract(await analyzeProcess(root, out), "first run");
+    const runMs = performance.now() - started;
     const previous = await Deno.readTextFile(`${out}/report.json`);
     let killedBeforeExit = 0;
-    // Kill at increasing delays so the kill lands in startup, walk, parse and write phases.
-    for (const [i, delay] of [100, 300, 500, 700, 900, 1200].entries()) {
+    // Kill at increasing fractions of a whole run, so that on a fast machine or a slow one the
+    // kills land in the startup, walk, parse and write phases (fixed delays could all come after
+    // a fast run had ended).
+    for (const [i, fraction] of [0.1, 0.25, 0.4, 0.55, 0.7, 0.85].entries()) {
+      const delay = Math.round(fraction * runMs);
       const stamp = `2026-02-0${i + 1}T00:00:00Z`;
       const child = analyzeCommand([root, "--output-dir", out, "--generated-at", stamp]).spawn();
       await new Promise((res) => setTimeout(res, delay));
