@@ -136,6 +136,58 @@ Deno.test("textLines: LF, CRLF, lone CR, empty lines, BOM, no final newline", as
   await withFile("", async (path) => assert.deepEqual(await lines(path), []));
 });
 
+Deno.test("byteChunks: every byte of a file over several chunks, in order, then the end", async () => {
+  const bytes = new Uint8Array(2 * (1 << 20) + 12345);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 251;
+  await withFile(bytes, async (path) => {
+    const copies: Uint8Array[] = [];
+    // A chunk is valid until the next is requested: each is copied.
+    for await (const c of byteChunks(path)) copies.push(c.slice());
+    assert.deepEqual(copies.map((c) => c.length), [1 << 20, 1 << 20, 12345]);
+    const joined = new Uint8Array(bytes.length);
+    let at = 0;
+    for (const c of copies) {
+      joined.set(c, at);
+      at += c.length;
+    }
+    assert.deepEqual(joined, bytes);
+  });
+  await withFile(new Uint8Array(0), async (path) => {
+    for await (const _ of byteChunks(path)) assert.fail("an empty file has no chunk");
+  });
+});
+
+Deno.test("byteChunks: streams one after another and side by side never share a buffer", async () => {
+  const a = new Uint8Array(3 * (1 << 20)).fill(0xaa);
+  const b = new Uint8Array(3 * (1 << 20)).fill(0xbb);
+  await withFile(a, async (pa) => {
+    await withFile(b, async (pb) => {
+      // One after another (the second reuses the first's buffer): still every byte. This also
+      // leaves a spare buffer, which the two streams below must not both take.
+      for (const [path, byte] of [[pa, 0xaa], [pb, 0xbb]] as const) {
+        let total = 0;
+        for await (const c of byteChunks(path)) {
+          assert.ok(c.every((x) => x === byte));
+          total += c.length;
+        }
+        assert.equal(total, 3 * (1 << 20));
+      }
+      // Side by side: chunks taken alternately from two open streams keep their own bytes.
+      const ia = byteChunks(pa)[Symbol.asyncIterator]();
+      const ib = byteChunks(pb)[Symbol.asyncIterator]();
+      for (;;) {
+        const [ra, rb] = [await ia.next(), await ib.next()];
+        if (ra.done || rb.done) {
+          assert.ok(ra.done && rb.done);
+          break;
+        }
+        assert.ok(ra.value.every((x) => x === 0xaa), "a chunk of the first file changed");
+        assert.ok(rb.value.every((x) => x === 0xbb), "a chunk of the second file changed");
+      }
+    });
+  });
+});
+
 /** Size of the first chunk byteChunks yields for a big file (the reader's chunk size). */
 async function chunkSize(): Promise<number> {
   let size = 0;
