@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import { ladder } from "../lib/stats.ts";
 
 /** What {@link machineReference} measured (each the median of its rounds). */
 export interface MachineReference {
@@ -35,12 +36,6 @@ export interface ReferenceOptions {
 
 /** Rounds of each measurement by default. */
 export const REFERENCE_ROUNDS = 7;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /**
  * A record shaped like an InferenceX agg (strings, integers and latency statistics as doubles),
@@ -73,7 +68,7 @@ function record(i: number): Record<string, unknown> {
   return out;
 }
 
-/** Time `f` over `rounds` runs after one warm-up run; the median, in milliseconds. */
+/** Time `f` over `rounds` runs after one warm-up run; the median, in milliseconds (NaN for none). */
 function timed(rounds: number, f: () => void): number {
   f();
   const times: number[] = [];
@@ -82,7 +77,7 @@ function timed(rounds: number, f: () => void): number {
     f();
     times.push(performance.now() - t0);
   }
-  return median(times);
+  return ladder(times).p50 ?? NaN;
 }
 
 /**

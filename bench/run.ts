@@ -33,6 +33,7 @@ import {
   machineReference,
   REFERENCE_ROUNDS,
 } from "./reference.ts";
+import { ladder } from "../lib/stats.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const MAIN_TS = `${REPO}/main.ts`;
@@ -89,12 +90,6 @@ interface Row {
 /** KiB (what the kernel reports) to MB of 10^6 bytes (what the targets and MB/s use). */
 function kibToMb(kib: number): number {
   return (kib * 1024) / 1e6;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -447,10 +442,10 @@ async function runScenario(
     cells: totals?.cells ?? null,
     files: totals?.files ?? null,
     bytesParsed: totals?.bytes ?? null,
-    wallS: median(walls),
+    wallS: ladder(walls).p50!,
     wallMinS: Math.min(...walls),
     wallMaxS: Math.max(...walls),
-    rssMb: rss.length ? kibToMb(median(rss)) : null,
+    rssMb: rss.length ? kibToMb(ladder(rss).p50!) : null,
     rssMaxMb: rss.length ? kibToMb(Math.max(...rss)) : null,
     runs: samples.length,
     target,
