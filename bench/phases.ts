@@ -7,7 +7,7 @@
  *
  * @example
  * ```sh
- * deno run --v8-flags=--max-semi-space-size=4 --allow-read --allow-write bench/phases.ts bench/out/data/fs-10000
+ * deno run --v8-flags=--max-semi-space-size=4,--expose-gc --allow-read --allow-write bench/phases.ts bench/out/data/fs-10000
  * ```
  * @module
  */
@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, loadAll, scanAndLoad, scannerUrl } from "../lib/io/load
 import { walkResults } from "../lib/io/walk.ts";
 import { writeAtomic } from "../lib/io/write.ts";
 import { analyze } from "../lib/analyze.ts";
+import { collectFolded } from "../lib/io/analyze_main.ts";
 import { defaultThresholds } from "../lib/thresholds.ts";
 import { renderJsonChunks } from "../render/json.ts";
 import { renderMarkdown } from "../render/markdown.ts";
@@ -63,6 +64,8 @@ if (import.meta.main) {
       timelines: [],
       thresholds: defaultThresholds(),
       baseline: null,
+      // As the CLI does: the records are collected once folded, on a big tree with V8's gc.
+      recordsFolded: () => collectFolded(),
     }));
   const md = await timed("renderMarkdown", () => renderMarkdown(report));
   await timed(

@@ -98,6 +98,13 @@ export interface AnalyzeInput {
   timelines: readonly TimelineInput[];
   thresholds: Record<string, Record<string, number>>;
   baseline?: { source: string; cells: readonly Cell[] } | null;
+  /**
+   * Hands the parsed records over to the analysis. Once they are folded into cells and
+   * cross-checked, analyze lets go of them: it empties every `loaded[i].result.drafts` and drops
+   * its own references, then calls this, which may have the memory they held collected (see
+   * lib/io/analyze_main.ts). Without it, `loaded` is left as it was.
+   */
+  recordsFolded?: () => void;
 }
 
 /** The run directory of each cell with a primary record (`null`: several cells share it). */
@@ -195,11 +202,13 @@ export function analyze(input: AnalyzeInput): Report {
   // share that directory. Only runs with evals or timelines need the directory index.
   let keyByDir: Map<string, string | null> | null = null; // null value: several cells
   const benchmarkRecords = cellRecords.length; // evals are appended below
-  const nearestKey = (path: string): string | null => {
+  const dirIndex = () =>
     keyByDir ??= runDirIndex(cellRecords.slice(0, benchmarkRecords), primaryKeys);
+  const nearestKey = (path: string): string | null => {
+    const index = dirIndex();
     let dir = runDirOf(path);
     for (;;) {
-      const k = keyByDir.get(dir);
+      const k = index.get(dir);
       if (k !== undefined) return k;
       if (dir === "") return null;
       const i = dir.lastIndexOf("/");
@@ -213,6 +222,14 @@ export function analyze(input: AnalyzeInput): Report {
 
   const cellByKey = foldGroups(cellRecords, { names });
   const findings: Finding[] = crossCheckAggregates(cellRecords, cellByKey);
+  if (input.recordsFolded) {
+    // Nothing below reads a record, except the timelines' directory index: built now if needed.
+    if (input.timelines.length > 0) dirIndex();
+    cellRecords.length = 0;
+    evalRecords.length = 0;
+    for (const l of loaded) if (l.result) l.result.drafts = [];
+    input.recordsFolded();
+  }
   // Eval rows describe a benchmark cell when one matches their identity exactly; the joined
   // eval group's artifacts then belong to that cell.
   const evalJoin = joinEvalCells([...cellByKey.values()]);

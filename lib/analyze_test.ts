@@ -102,3 +102,48 @@ Deno.test("analyze: findings are attached to their cells, and inputs are not cha
   }
   assert.ok(report.cells.some((c) => c.findings.length > 0));
 });
+
+Deno.test("analyze: recordsFolded lets go of the records after the fold and changes nothing else", () => {
+  const input = () => ({
+    inputRoot: "r",
+    generatedAt: "2026-01-01T00:00:00Z",
+    loaded: [
+      raw("runs/a/x.json", { model: "m", concurrency: 4 }),
+      raw("runs/b/y.json", { model: "m", concurrency: 8 }),
+    ],
+    walkIssues: [],
+    // A timeline in a cell's run directory: attached through the records' directory index,
+    // which must outlive the records.
+    timelines: [{
+      path: "runs/b/inferguard_timeline.jsonl",
+      samples: [{
+        observed_at: "2026-05-27T10:00:00Z",
+        findings: [{
+          code: "kv_transfer_errors_present",
+          severity: "warning" as const,
+          message: "Decode-side KV transfer failures rose by 2 in the window",
+          evidence: { failures_delta: 2 },
+        }],
+      }],
+      bad_lines: 0,
+    }],
+    thresholds: defaultThresholds(),
+  });
+  const kept = input();
+  const expected = analyze(kept);
+  assert.ok(kept.loaded.every((l) => l.result!.drafts.length === 1), "loaded changed without it");
+  const timeline = expected.cells.find((c) => c.timeline !== null);
+  assert.ok(timeline, "the timeline is attached to a cell");
+
+  const handed = input();
+  let calls = 0;
+  const report = analyze({
+    ...handed,
+    recordsFolded: () => {
+      calls++;
+      assert.ok(handed.loaded.every((l) => l.result!.drafts.length === 0), "drafts still held");
+    },
+  });
+  assert.equal(calls, 1);
+  assert.equal(JSON.stringify(report), JSON.stringify(expected));
+});
