@@ -3,6 +3,7 @@
  * a disagreement beyond rounding becomes an `aggregate_mismatch` warning carrying both numbers.
  * @module
  */
+import { numberAt } from "./packed.ts";
 import type { Cell, CellRecord, Finding, MetricField } from "./types.ts";
 
 /** Fields compared between a raw record and an aggregate of the same cell. */
@@ -64,16 +65,17 @@ export function crossCheckAggregates(
     for (const agg of aggs) {
       const diffs: Record<string, { raw: number; aggregate: number; raw_artifact: string }> = {};
       for (const f of CROSS_CHECKED) {
-        const a = agg.metrics[f];
+        const a = numberAt(agg.metrics, f);
         if (a == null) continue;
         let raw: CellRecord | undefined;
+        let b: number | null | undefined;
         for (const r of raws) {
-          if (r.metrics[f] != null) {
+          b = numberAt(r.metrics, f);
+          if (b != null) {
             raw = r;
             break;
           }
         }
-        const b = raw?.metrics[f];
         if (b == null || raw === undefined) continue;
         const diff = Math.abs(a - b);
         if (

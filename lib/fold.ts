@@ -7,6 +7,7 @@
  */
 import { assembleCell, emptyIdentity, emptyMetrics } from "./cell.ts";
 import { parseResultName } from "./names.ts";
+import { type NumberMap, numbersOf, PackedNumbers } from "./packed.ts";
 import type { Cell, CellRecord, CellStatus, Identity, Metrics, SourceFormat } from "./types.ts";
 
 /** Options of {@link foldCells}. */
@@ -119,8 +120,21 @@ function fillIdentity(t: Identity, s: Partial<Identity>): void {
   if (t.decode_dp_attention === null) t.decode_dp_attention = s.decode_dp_attention ?? null;
 }
 
-/** Like {@link fillIdentity}, for every field of METRIC_FIELDS. */
-function fillMetrics(t: Metrics, s: Partial<Metrics>): void {
+/**
+ * Like {@link fillIdentity}, for every field of METRIC_FIELDS. A packed source is read key by
+ * key (only the keys it has, which is the same as reading every field of `t` from it).
+ */
+function fillMetrics(t: Metrics, source: NumberMap<Partial<Metrics>>): void {
+  if (source instanceof PackedNumbers) {
+    const fields = t as Record<string, number | null>;
+    const keys = source.keys;
+    for (let i = 0; i < keys.length; i++) {
+      // Keys that are not metric fields read as undefined (or as a prototype member): skipped.
+      if (fields[keys[i]] === null) fields[keys[i]] = source.at(i);
+    }
+    return;
+  }
+  const s = source;
   if (t.tp === null) t.tp = s.tp ?? null;
   if (t.pp === null) t.pp = s.pp ?? null;
   if (t.ep === null) t.ep = s.ep ?? null;
@@ -215,7 +229,7 @@ function foldGroup(
   for (const r of recs) {
     fillIdentity(identity, r.identity);
     fillMetrics(metrics, r.metrics);
-    if (r.extra_percentiles) extras.push(r.extra_percentiles);
+    if (r.extra_percentiles) extras.push(numbersOf(r.extra_percentiles));
     if (r.notes) notes.push(r.notes);
     if (r.eval) {
       evalResults ??= {};

@@ -4,6 +4,7 @@
  * Field names of cells and findings follow the report schema (snake_case) exactly.
  * @module
  */
+import type { NumberMap } from "./packed.ts";
 
 /** Severity of a finding, ordered info < warning < critical. */
 export type Severity = "info" | "warning" | "critical";
@@ -231,7 +232,7 @@ export interface Cell extends Identity {
 }
 
 /** A parser's record placed in its cell: the draft plus its group key and artifact. */
-export interface CellRecord extends Omit<RecordDraft, "sub_key"> {
+export interface CellRecord extends Omit<LoadedDraft, "sub_key"> {
   /** Cells are merged by this key (derived from paths and names, never from discovery order). */
   group_key: string;
   /** Relative path of the artifact this record came from. */
@@ -266,6 +267,15 @@ export interface RecordDraft {
   primary: boolean;
 }
 
+/**
+ * A draft as loading keeps it until the fold: its numbers may be packed (lib/packed.ts), and
+ * readers take both forms.
+ */
+export interface LoadedDraft extends Omit<RecordDraft, "metrics" | "extra_percentiles"> {
+  metrics: NumberMap<Partial<Metrics>>;
+  extra_percentiles?: NumberMap<Record<string, number>>;
+}
+
 /** What a parser returns for one artifact: drafted records and per-line issues. */
 export interface ParseResult {
   drafts: RecordDraft[];
@@ -273,6 +283,11 @@ export interface ParseResult {
   issues: { line: number | null; message: string }[];
   /** True when nothing usable could be read (the artifact is unreadable). */
   unreadable: boolean;
+}
+
+/** A parse result as loading keeps it (see {@link LoadedDraft}). */
+export interface LoadedResult extends Omit<ParseResult, "drafts"> {
+  drafts: LoadedDraft[];
 }
 
 /** One expected cell: a path prefix and/or identity values. */
@@ -293,7 +308,7 @@ export interface CampaignManifest {
 export interface LoadedArtifact {
   ref: ArtifactRef;
   /** `null` for kinds that are listed but not parsed. */
-  result: ParseResult | null;
+  result: LoadedResult | null;
   manifest?: CampaignManifest | null;
 }
 

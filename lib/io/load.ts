@@ -30,6 +30,7 @@ import {
 } from "./walk.ts";
 import type { ScanInput, ScanMessage, ScanRequest } from "./scan_worker.ts";
 import { SLICE_MS, timeSlicer } from "./event_loop.ts";
+import { NumberPacker, PackedNumbers } from "../packed.ts";
 
 /** Limits that keep one hostile file from exhausting memory. */
 export interface LoadLimits {
@@ -223,9 +224,28 @@ async function* jsonLines(abs: string, maxLineBytes: number): AsyncGenerator<str
   }
 }
 
+/** Packs the numbers of every draft loaded (see lib/packed.ts). */
+const packer = new NumberPacker();
+
+/**
+ * Pack the metrics and extra percentiles of an artifact's drafts, in place: they are held until
+ * the fold, and packed they take about half the memory and none of V8's tracing. Maps that cannot
+ * be packed exactly stay as they are.
+ */
+function packDrafts(loaded: LoadedArtifact): LoadedArtifact {
+  for (const d of loaded.result?.drafts ?? []) {
+    if (!(d.metrics instanceof PackedNumbers)) d.metrics = packer.pack(d.metrics) ?? d.metrics;
+    const extra = d.extra_percentiles;
+    if (extra && !(extra instanceof PackedNumbers)) {
+      d.extra_percentiles = packer.pack(extra) ?? extra;
+    }
+  }
+  return loaded;
+}
+
 /**
  * Load every artifact with at most `limits.parallel` files open at once; the result is in the
- * same order as `refs`.
+ * same order as `refs`. Drafts come back with their numbers packed.
  */
 export async function loadAll(
   root: string,
@@ -238,7 +258,7 @@ export async function loadAll(
   async function worker(): Promise<void> {
     while (next < refs.length) {
       const i = next++;
-      out[i] = await loadArtifact(root, refs[i], limits);
+      out[i] = packDrafts(await loadArtifact(root, refs[i], limits));
       const turn = pause();
       if (turn) await turn;
     }
@@ -307,7 +327,7 @@ export function startLoading(
         read = readTextSync(path, wholeLimit(file.kind, limits));
         onRead?.();
       }
-      loaded.push(await loadFromText(file, read, path, limits));
+      loaded.push(packDrafts(await loadFromText(file, read, path, limits)));
       parsed?.();
       const turn = pause();
       if (turn) await turn;

@@ -8,6 +8,8 @@ import {
   scannerUrl,
 } from "./load.ts";
 import { walkResults } from "./walk.ts";
+import { numbersOf, PackedNumbers } from "../packed.ts";
+import { parseFixedSeqAgg } from "../../parsers/fixed_seq_agg.ts";
 
 Deno.test("jsonDepthOver finds the first byte past the nesting limit, ignoring brackets in strings", () => {
   assert.equal(jsonDepthOver('{"a": [1, {"b": "[[[["}]}', 3), null);
@@ -53,6 +55,13 @@ Deno.test("loadAll: files the walk left unsized get the size of what was read", 
       ],
     );
     assert.equal(loaded[1].result?.unreadable, true);
+    // The agg's numbers are held packed until the fold, with the values the parser read.
+    const [draft] = loaded[0].result!.drafts;
+    assert.ok(draft.metrics instanceof PackedNumbers);
+    assert.ok(draft.extra_percentiles instanceof PackedNumbers);
+    const parsed = parseFixedSeqAgg(JSON.parse(agg)).drafts[0];
+    assert.deepEqual(numbersOf(draft.metrics), parsed.metrics);
+    assert.deepEqual(numbersOf(draft.extra_percentiles), parsed.extra_percentiles);
     // Deleted between the walk and the read: unreadable, size 0, no throw.
     await Deno.remove(`${root}/agg_x.json`);
     const [gone] = await loadAll(root, [walked.artifacts[0]]);
