@@ -77,28 +77,32 @@ export class NumberPacker {
 
   /**
    * `map` packed, or `null` when it cannot be packed exactly (a value that is not `null` or a
-   * finite number, or a `__proto__` key, which an object literal cannot recreate as a property).
+   * finite number, or a `__proto__` key, which an assignment cannot recreate as an own property).
    */
   pack(map: Readonly<Record<string, unknown>>): PackedNumbers | null {
-    let n = 0;
+    // One pass checks and writes; a map that does not fit the chunk's rest is written again into
+    // a new chunk (values past the end of a typed array are not stored).
+    let chunk = this.#chunk;
+    let offset = this.#used;
+    let i = offset;
     for (const key in map) {
       const v = map[key];
       if (v !== null && (typeof v !== "number" || !Number.isFinite(v))) return null;
       if (key === "__proto__") return null;
-      n++;
+      if (i < chunk.length) chunk[i] = v === null ? NaN : v;
+      i++;
     }
-    if (this.#used + n > this.#chunk.length) {
-      this.#chunk = new Float64Array(Math.max(CHUNK_VALUES, n));
-      this.#used = 0;
+    const n = i - offset;
+    if (i > chunk.length) {
+      chunk = this.#chunk = new Float64Array(Math.max(CHUNK_VALUES, n));
+      offset = 0;
+      i = 0;
+      for (const key in map) {
+        const v = map[key] as number | null;
+        chunk[i++] = v === null ? NaN : v;
+      }
     }
-    const chunk = this.#chunk;
-    const offset = this.#used;
-    let i = offset;
-    for (const key in map) {
-      const v = map[key] as number | null;
-      chunk[i++] = v === null ? NaN : v;
-    }
-    this.#used = i;
+    this.#used = offset + n;
     return new PackedNumbers(this.#lists.get(map), chunk, offset);
   }
 }
