@@ -178,9 +178,9 @@ export const COLLECT_FOLDED_ABOVE_BYTES = 256e6;
  * `analyze`), when the heap is large. On a big tree V8's last full collection comes near the end
  * of the scan, while every record is alive, and its next one only after the heap has grown by
  * about as much again, which an analysis never reaches before it exits: the records would stay in
- * memory next to the report being built, and the peak would hold both. Measured at 50,000 cells:
- * peak RSS 515–519 MB without this collection, 462–488 MB with it, for a pause of 0.25–0.3 s and
- * no change in wall time beyond the noise.
+ * memory next to the report being built, and the peak would hold both. Measured at 50,000 cells
+ * (records packed, lib/packed.ts): peak RSS 516–523 MB without this collection, 424–433 MB with
+ * it, for a pause of 0.25–0.37 s and no change in wall time beyond the noise.
  *
  * Needs V8's `gc` (`--v8-flags=--expose-gc`, which the tasks and the compiled binary pass);
  * without it, or below {@link COLLECT_FOLDED_ABOVE_BYTES}, it does nothing. Returns whether it
