@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { COLLECT_FOLDED_ABOVE_BYTES, collectFolded } from "./analyze_main.ts";
 
 Deno.test("collectFolded: collects only with V8's gc and a heap over the threshold", () => {
@@ -54,7 +55,12 @@ Deno.test("analyze hands its records over: with V8's gc exposed, none survives t
     console.log(JSON.stringify({ refs: refs.length, alive, cells: report.cells.length }));
   `;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--v8-flags=--expose-gc", "--no-config", script],
+    args: [
+      "eval",
+      "--v8-flags=--expose-gc",
+      `--config=${fileURLToPath(new URL("../../deno.json", import.meta.url))}`,
+      script,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
