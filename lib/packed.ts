@@ -37,8 +37,7 @@ const CHUNK_VALUES = 1 << 16;
 
 /**
  * A flat map of numbers stored as a key list shared with every map of the same keys and a slice
- * of an arena chunk. Immutable. Read it with {@link numberAt}, {@link forEachNumber} or
- * {@link numbersOf}.
+ * of an arena chunk. Immutable. Read it with {@link numberAt} or {@link numbersOf}.
  */
 export class PackedNumbers {
   readonly #keys: KeyList;

@@ -4,7 +4,7 @@
  * @module
  */
 import { num } from "../lib/coerce.ts";
-import { KeySequenceCache } from "./_coerce.ts";
+import { KeySequenceCache } from "../lib/key_sequence.ts";
 
 type Issue = { line: number | null; message: string };
 

@@ -9,7 +9,6 @@ import { overlongMessage, type ParseResult } from "../lib/types.ts";
 import { boolish, num, str } from "../lib/coerce.ts";
 
 export { boolish, num, str };
-export { KeySequenceCache } from "../lib/key_sequence.ts";
 
 /** One problem found while parsing (line is 1-based, `null` for JSON documents). */
 export type Issue = ParseResult["issues"][number];

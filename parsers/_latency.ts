@@ -4,7 +4,7 @@
  */
 import { num } from "../lib/coerce.ts";
 import { METRIC_FIELDS, type MetricField, type Metrics } from "../lib/types.ts";
-import { KeySequenceCache } from "./_coerce.ts";
+import { KeySequenceCache } from "../lib/key_sequence.ts";
 
 const STAT_KEY = /^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2el|ttlt)(_ms)?$/;
 const LIST_KEY = /^percentiles_(ttft|tpot|itl|e2el)_ms$/;
