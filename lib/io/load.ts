@@ -3,6 +3,7 @@
  * once; JSON is parsed once and then recognised by its shape; big CSV/JSONL files are streamed.
  * @module
  */
+import { isAbsolute } from "node:path";
 import { globMatcher, kindFromJson } from "../sniff.ts";
 import {
   type ArtifactIssue,
@@ -403,8 +404,9 @@ const THREAD_MIN_ENTRIES = 512;
  * });
  * ```
  */
-export async function scanAndLoad(root: string, opts: ScanOptions): Promise<Scanned> {
+export async function scanAndLoad(given: string, opts: ScanOptions): Promise<Scanned> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
+  const root = absolutePath(given);
   // The root is listed once, here: its size decides on the thread, and the walk (here or there)
   // starts from this listing. An unreadable root is left to the walk, which reports it.
   let entries: Deno.DirEntry[] | null = null;
@@ -441,6 +443,23 @@ export async function scanAndLoad(root: string, opts: ScanOptions): Promise<Scan
     rootListing,
   });
   return { walked, loaded: await loading.finish(), threaded: false };
+}
+
+/**
+ * The path made absolute, for every file-system call of the scan: Deno resolves a relative path
+ * against the working directory (one `getcwd` call) each time it checks the permission to open
+ * it, tens of thousands of times on a big tree. Paths in the results stay relative to the root,
+ * so nothing shown changes. The path as given when the working directory cannot be read (read
+ * permission scoped to the results).
+ */
+export function absolutePath(path: string): string {
+  if (isAbsolute(path)) return path;
+  try {
+    // Joined, not normalised: `link/..` must mean what it means to the file system.
+    return `${Deno.cwd()}/${path}`;
+  } catch {
+    return path;
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { relative } from "node:path";
 import {
+  absolutePath,
   DEFAULT_LIMITS,
   jsonDepthOver,
   loadAll,
@@ -168,6 +170,50 @@ Deno.test("scanAndLoad: a small tree never starts the scanner thread", async () 
     assert.deepEqual(got.loaded.map((l) => [l.ref.path, l.ref.kind, l.ref.size, l.result]), [
       ["a.json", "json_other", 2, null],
     ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("absolutePath joins a relative path to the working directory without normalising it", () => {
+  const cwd = Deno.cwd();
+  assert.equal(absolutePath("/data/results"), "/data/results");
+  assert.equal(absolutePath("results"), `${cwd}/results`);
+  // `link/..` is left for the file system to resolve, as it would resolve the relative path.
+  assert.equal(absolutePath("link/../results/"), `${cwd}/link/../results/`);
+});
+
+Deno.test("scanAndLoad: a root given relative to the working directory loads the same, with the same paths", async () => {
+  const root = await Deno.makeTempDir({ prefix: "inferguard_relative_" });
+  try {
+    const agg = await Deno.readTextFile(
+      new URL(
+        "../../testdata/cases/eval_join/input/bmk/agg_dsr1_1k8k_fp4_trt_tp4-ep4-dpatrue_disagg-false_spec-mtp_conc256_b200-nb_1.json",
+        import.meta.url,
+      ),
+    );
+    // Enough entries for the scanner thread, and a file it cannot parse.
+    for (let i = 0; i < 300; i++) {
+      await Deno.mkdir(`${root}/d${i}`);
+      await Deno.writeTextFile(`${root}/d${i}/agg_${i}.json`, agg);
+    }
+    await Deno.writeTextFile(`${root}/d7/broken.json`, "{not json");
+    const rel = relative(Deno.cwd(), root);
+    assert.ok(!rel.startsWith("/"), rel);
+    for (const url of [scannerUrl(), null]) {
+      const opts = {
+        excludeDir: [],
+        timelineGlob: "**/inferguard_timeline.jsonl",
+        scannerUrl: url,
+      };
+      const fromAbs = await scanAndLoad(root, opts);
+      const fromRel = await scanAndLoad(rel, opts);
+      assert.equal(fromRel.threaded, url !== null);
+      assert.deepEqual(fromRel.walked, fromAbs.walked);
+      assert.deepEqual(byPath(fromRel.loaded), byPath(fromAbs.loaded));
+      assert.equal(fromRel.loaded.length, 301);
+      assert.ok(fromRel.loaded.every((l) => !l.ref.path.includes(root)));
+    }
   } finally {
     await Deno.remove(root, { recursive: true });
   }
