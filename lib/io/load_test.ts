@@ -13,6 +13,12 @@ import { walkResults } from "./walk.ts";
 import { numbersOf, PackedNumbers } from "../packed.ts";
 import { parseFixedSeqAgg } from "../../parsers/fixed_seq_agg.ts";
 
+/** A real fixed-seq aggregate from the golden cases. */
+const AGG_FIXTURE = new URL(
+  "../../testdata/cases/eval_join/input/bmk/agg_dsr1_1k8k_fp4_trt_tp4-ep4-dpatrue_disagg-false_spec-mtp_conc256_b200-nb_1.json",
+  import.meta.url,
+);
+
 Deno.test("jsonDepthOver finds the first byte past the nesting limit, ignoring brackets in strings", () => {
   assert.equal(jsonDepthOver('{"a": [1, {"b": "[[[["}]}', 3), null);
   assert.equal(jsonDepthOver('{"a": [1, {"b": "[[[["}]}', 2), 10);
@@ -29,12 +35,7 @@ Deno.test("jsonDepthOver finds the first byte past the nesting limit, ignoring b
 Deno.test("loadAll: files the walk left unsized get the size of what was read", async () => {
   const root = await Deno.makeTempDir({ prefix: "inferguard_load_" });
   try {
-    const agg = await Deno.readTextFile(
-      new URL(
-        "../../testdata/cases/eval_join/input/bmk/agg_dsr1_1k8k_fp4_trt_tp4-ep4-dpatrue_disagg-false_spec-mtp_conc256_b200-nb_1.json",
-        import.meta.url,
-      ),
-    );
+    const agg = await Deno.readTextFile(AGG_FIXTURE);
     await Deno.writeTextFile(`${root}/agg_x.json`, agg);
     await Deno.writeTextFile(`${root}/notes.json`, "{not json");
     await Deno.writeTextFile(`${root}/server.log`, "x".repeat(42));
@@ -186,12 +187,7 @@ Deno.test("absolutePath joins a relative path to the working directory without n
 Deno.test("scanAndLoad: a root given relative to the working directory loads the same, with the same paths", async () => {
   const root = await Deno.makeTempDir({ prefix: "inferguard_relative_" });
   try {
-    const agg = await Deno.readTextFile(
-      new URL(
-        "../../testdata/cases/eval_join/input/bmk/agg_dsr1_1k8k_fp4_trt_tp4-ep4-dpatrue_disagg-false_spec-mtp_conc256_b200-nb_1.json",
-        import.meta.url,
-      ),
-    );
+    const agg = await Deno.readTextFile(AGG_FIXTURE);
     // Enough entries for the scanner thread, and a file it cannot parse.
     for (let i = 0; i < 300; i++) {
       await Deno.mkdir(`${root}/d${i}`);
