@@ -449,8 +449,8 @@ export async function scanAndLoad(given: string, opts: ScanOptions): Promise<Sca
  * The path made absolute, for every file-system call of the scan: Deno resolves a relative path
  * against the working directory (one `getcwd` call) each time it checks the permission to open
  * it, tens of thousands of times on a big tree. Paths in the results stay relative to the root,
- * so nothing shown changes. The path as given when the working directory cannot be read (read
- * permission scoped to the results).
+ * so nothing shown changes. The path as given when the working directory is gone (`Deno.cwd`
+ * throws; it needs no permission).
  */
 export function absolutePath(path: string): string {
   if (isAbsolute(path)) return path;
