@@ -1,9 +1,10 @@
 /**
  * Where the time of one `analyze` goes: runs the pipeline's phases in-process (walk, load,
- * analyze, render JSON, render Markdown, encode) and prints the wall time of each, plus an
- * experiment or two that show what a cheaper variant of a phase would cost. It imports the
- * pipeline's modules and does not change them; the figures are diagnostics, not the benchmark
- * (that is `bench/run.ts`, which runs the real CLI).
+ * analyze, render JSON, render Markdown, encode) and prints the wall time of each, plus two
+ * experiments (the walk and the loads on this thread alone) and two floors, the least any
+ * analyzer must do on the tree ({@link scanFloor}, and one native stringify of the report). It
+ * imports the pipeline's modules and does not change them; the figures are diagnostics, not the
+ * benchmark (that is `bench/run.ts`, which runs the real CLI).
  *
  * @example
  * ```sh
@@ -11,7 +12,7 @@
  * ```
  * @module
  */
-import { DEFAULT_LIMITS, loadAll, scanAndLoad, scannerUrl } from "../lib/io/load.ts";
+import { absolutePath, DEFAULT_LIMITS, loadAll, scanAndLoad, scannerUrl } from "../lib/io/load.ts";
 import { walkResults } from "../lib/io/walk.ts";
 import { writeAtomic } from "../lib/io/write.ts";
 import { analyze } from "../lib/analyze.ts";
@@ -31,6 +32,54 @@ async function timed<T>(label: string, f: () => Promise<T> | T): Promise<T> {
     } | ${mb(mem.heapUsed)} |`,
   );
   return v;
+}
+
+/** What {@link scanFloor} went through. */
+export interface FloorCount {
+  dirs: number;
+  files: number;
+  bytes: number;
+}
+
+/**
+ * The floor of a scan: list every directory under `root` (breadth first, links not followed)
+ * and read, decode and `JSON.parse` every file named `*.json`, keeping nothing. No kinds, no
+ * parsers, no records, no second thread: whatever the pipeline does costs at least this, spread
+ * over the cores it uses. Entries that cannot be listed, read or parsed are skipped.
+ *
+ * @example
+ * ```ts
+ * const { dirs, files, bytes } = scanFloor("bench/out/data/fs-1000");
+ * ```
+ */
+export function scanFloor(root: string): FloorCount {
+  const count: FloorCount = { dirs: 0, files: 0, bytes: 0 };
+  const decoder = new TextDecoder();
+  const dirs = [root];
+  for (let i = 0; i < dirs.length; i++) {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(dirs[i])];
+    } catch {
+      continue;
+    }
+    count.dirs++;
+    for (const e of entries) {
+      const path = `${dirs[i]}/${e.name}`;
+      if (e.isDirectory) dirs.push(path);
+      else if (e.isFile && e.name.endsWith(".json")) {
+        try {
+          const bytes = Deno.readFileSync(path);
+          JSON.parse(decoder.decode(bytes));
+          count.files++;
+          count.bytes += bytes.length;
+        } catch {
+          // Skipped: the floor counts only what parses.
+        }
+      }
+    }
+  }
+  return count;
 }
 
 if (import.meta.main) {
@@ -89,6 +138,20 @@ if (import.meta.main) {
   await timed(
     `experiment: read + parse ${walked.artifacts.length} files on this thread (loadAll)`,
     () => loadAll(root, walked.artifacts, DEFAULT_LIMITS),
+  );
+  // Floors: the least any analyzer must do on this tree, with nothing of inferguard's in it.
+  const floor = await timed(
+    "floor: list every directory, read + decode + JSON.parse every .json file, nothing else",
+    () => scanFloor(absolutePath(root)),
+  );
+  console.log(
+    `| (floor: ${floor.dirs} directories, ${floor.files} JSON files, ${
+      (floor.bytes / 1e6).toFixed(1)
+    } MB) | | | | |`,
+  );
+  await timed(
+    "floor: JSON.stringify(report, null, 2), not written",
+    () => void JSON.stringify(report, null, 2).length,
   );
   await Deno.remove(out, { recursive: true });
 }
