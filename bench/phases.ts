@@ -1,8 +1,8 @@
 /**
  * Where the time of one `analyze` goes: runs the pipeline's phases in-process (walk, load,
  * analyze, render JSON, render Markdown, encode) and prints the wall time of each, plus two
- * experiments (the walk and the loads on this thread alone) and two floors, the least any
- * analyzer must do on the tree ({@link scanFloor}, and one native stringify of the report). It
+ * experiments (the walk and the loads on this thread alone) and two floors, the least an
+ * analyzer running on Deno must do with the tree ({@link scanFloor}, and one native stringify of the report). It
  * imports the pipeline's modules and does not change them; the figures are diagnostics, not the
  * benchmark (that is `bench/run.ts`, which runs the real CLI).
  *
@@ -139,7 +139,8 @@ if (import.meta.main) {
     `experiment: read + parse ${walked.artifacts.length} files on this thread (loadAll)`,
     () => loadAll(root, walked.artifacts, DEFAULT_LIMITS),
   );
-  // Floors: the least any analyzer must do on this tree, with nothing of inferguard's in it.
+  // Floors: the least an analyzer running on Deno must do with this tree; none of inferguard's
+  // code is in them.
   const floor = await timed(
     "floor: list every directory, read + decode + JSON.parse every .json file, nothing else",
     () => scanFloor(absolutePath(root)),
