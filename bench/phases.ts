@@ -2,9 +2,9 @@
  * Where the time of one `analyze` goes: runs the pipeline's phases in-process (walk, load,
  * analyze, render JSON, render Markdown, encode) and prints the wall time of each, plus two
  * experiments (the walk and the loads on this thread alone) and two floors, the least an
- * analyzer running on Deno must do with the tree ({@link scanFloor}, and one native stringify of the report). It
- * imports the pipeline's modules and does not change them; the figures are diagnostics, not the
- * benchmark (that is `bench/run.ts`, which runs the real CLI).
+ * analyzer running on Deno must do with the tree ({@link scanFloor}, and one native stringify of
+ * the report). It imports the pipeline's modules and does not change them; the figures are
+ * diagnostics, not the benchmark (that is `bench/run.ts`, which runs the real CLI).
  *
  * @example
  * ```sh
