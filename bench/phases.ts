@@ -16,7 +16,7 @@ import { absolutePath, DEFAULT_LIMITS, loadAll, scanAndLoad, scannerUrl } from "
 import { walkResults } from "../lib/io/walk.ts";
 import { writeAtomic } from "../lib/io/write.ts";
 import { analyze } from "../lib/analyze.ts";
-import { collectFolded } from "../lib/io/analyze_main.ts";
+import { collectFolded, isDirectory } from "../lib/io/analyze_main.ts";
 import { defaultThresholds } from "../lib/thresholds.ts";
 import { renderJsonChunks } from "../render/json.ts";
 import { renderMarkdown } from "../render/markdown.ts";
@@ -86,6 +86,10 @@ if (import.meta.main) {
   const root = Deno.args[0];
   if (!root) {
     console.error("Usage: deno run --allow-read --allow-write bench/phases.ts <results_dir>");
+    Deno.exit(2);
+  }
+  if (!(await isDirectory(root))) {
+    console.error(`Results directory "${root}" does not exist or is not a directory`);
     Deno.exit(2);
   }
   const out = await Deno.makeTempDir({ prefix: "inferguard_phases_" });

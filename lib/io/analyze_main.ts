@@ -119,7 +119,8 @@ function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
   return io.now().toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+/** Whether `path` is a directory (false when it cannot be looked at). */
+export async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
   } catch {
