@@ -20,7 +20,7 @@ import { renderJsonChunks } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load.ts";
 import { readTextSync, textLines } from "./read.ts";
-import { oneOf, UsageError } from "./cli_args.ts";
+import { argsMessage, oneOf, UsageError } from "./cli_args.ts";
 import { errText } from "./walk.ts";
 import { removePendingWrites, writeAtomic } from "./write.ts";
 
@@ -381,7 +381,7 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
       },
     });
   } catch (e) {
-    throw new UsageError(`${errText(e)}\n${ANALYZE_USAGE}`);
+    throw new UsageError(`${argsMessage(e)}\n${ANALYZE_USAGE}`);
   }
   const o = parsed.values;
   if (o.help) {

@@ -7,6 +7,20 @@
 export class UsageError extends Error {}
 
 /**
+ * The message of an error `parseArgs` (`node:util`) threw, on one line: it puts its hint ("To
+ * specify an option argument starting with a dash use '--window=-XYZ'") on lines of its own.
+ *
+ * @example
+ * ```ts
+ * argsMessage(new TypeError("Option '--window' argument is ambiguous.\nDid you forget …?"));
+ * // "Option '--window' argument is ambiguous. Did you forget …?"
+ * ```
+ */
+export function argsMessage(e: unknown): string {
+  return e instanceof Error ? e.message.trim().replace(/\s*\n\s*/g, " ") : String(e);
+}
+
+/**
  * The value if it is one of `allowed`, else a usage error naming the flag and the allowed values.
  *
  * @example
@@ -21,4 +35,49 @@ export function oneOf<T extends string>(flag: string, value: string, allowed: re
     );
   }
   return value as T;
+}
+
+/** What {@link numberFlag} accepts. */
+export interface NumberSpec {
+  /** Whole numbers only. */
+  integer?: boolean;
+  /** The bound (default 0). */
+  min?: number;
+  /** Whether the bound itself is allowed (default: the value must exceed it). */
+  allowMin?: boolean;
+  /** What the number counts, named in the message ("seconds"). */
+  unit?: string;
+}
+
+/**
+ * The number a flag was given, or `fallback` when it was not given; a usage error naming the flag,
+ * the value and what is expected when the value is not such a number.
+ *
+ * @example
+ * ```ts
+ * numberFlag("--count", "3", null, { integer: true }); // 3
+ * numberFlag("--interval", undefined, 15, { unit: "seconds" }); // 15
+ * numberFlag("--window", "-1", 5, { allowMin: true, unit: "seconds" });
+ * // throws: Invalid value for --window: "-1" (expected a number >= 0 of seconds)
+ * ```
+ */
+export function numberFlag<T>(
+  flag: string,
+  raw: string | undefined,
+  fallback: T,
+  spec: NumberSpec = {},
+): number | T {
+  if (raw === undefined) return fallback;
+  const { integer = false, min = 0, allowMin = false, unit } = spec;
+  const v = Number(raw);
+  const ok = raw.trim() !== "" && Number.isFinite(v) && (!integer || Number.isInteger(v)) &&
+    (allowMin ? v >= min : v > min);
+  if (ok) return v;
+  const bound = `${allowMin ? ">=" : ">"} ${min}`;
+  const expected = integer
+    ? (min === 0 && !allowMin ? "a positive integer" : `an integer ${bound}`)
+    : `a number ${bound}`;
+  throw new UsageError(
+    `Invalid value for ${flag}: "${raw}" (expected ${expected}${unit ? ` of ${unit}` : ""})`,
+  );
 }

@@ -3,7 +3,7 @@
  * the exit code. All network, clock, file and console access of the live overlay lives here.
  * @module
  */
-import { oneOf, UsageError } from "./cli_args.ts";
+import { argsMessage, numberFlag, oneOf, UsageError } from "./cli_args.ts";
 import { parseArgs } from "node:util";
 import { type Finding, SEVERITY_RANK } from "../types.ts";
 import { type EngineOverride, identifyPage, type Probes } from "../../live/identify.ts";
@@ -71,26 +71,6 @@ export interface DisaggOptions {
   failOn: typeof FAIL_ON[number];
 }
 
-function num(
-  flag: string,
-  raw: string | undefined,
-  fallback: number,
-  opts: { min: number; allowZero: boolean },
-): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  const ok = raw.trim() !== "" && Number.isFinite(v) &&
-    (opts.allowZero ? v >= opts.min : v > opts.min);
-  if (!ok) {
-    throw new UsageError(
-      `Invalid value for ${flag}: "${raw}" (expected a number ${
-        opts.allowZero ? ">= 0" : "> 0"
-      } of seconds)`,
-    );
-  }
-  return v;
-}
-
 /** Parse `disagg` arguments (after the word `disagg`); throws a usage error with the flag named. */
 export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
   let parsed;
@@ -116,7 +96,7 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
       },
     });
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message.replace(/\.$/, "") : String(err));
+    throw new UsageError(argsMessage(err).replace(/\.$/, ""));
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
@@ -141,19 +121,8 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
   const decode = target("--decode", values.decode);
   const engine: EngineOverride = oneOf("--engine", values.engine ?? "auto", ENGINES);
   const failOn = oneOf("--fail-on", values["fail-on"] ?? "critical", FAIL_ON);
-  let count: number | null = null;
-  if (values.count !== undefined) {
-    const c = Number(values.count);
-    if (!Number.isInteger(c) || c < 1 || values.count.trim() === "") {
-      throw new UsageError(
-        `Invalid value for --count: "${values.count}" (expected a positive integer)`,
-      );
-    }
-    count = c;
-  }
-  const durationS = values.duration === undefined
-    ? null
-    : num("--duration", values.duration, 0, { min: 0, allowZero: false });
+  const count = numberFlag("--count", values.count, null, { integer: true });
+  const durationS = numberFlag("--duration", values.duration, null, { unit: "seconds" });
   if (values.timeline !== undefined && values.timeline.trim() === "") {
     throw new UsageError("Invalid value for --timeline: expected a file path");
   }
@@ -162,10 +131,10 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
     decode,
     engine,
     json: values.json ?? false,
-    windowS: num("--window", values.window, 5, { min: 0, allowZero: true }),
-    timeoutS: num("--timeout", values.timeout, 5, { min: 0, allowZero: false }),
+    windowS: numberFlag("--window", values.window, 5, { allowMin: true, unit: "seconds" }),
+    timeoutS: numberFlag("--timeout", values.timeout, 5, { unit: "seconds" }),
     watch: (values.watch ?? false) || count !== null || durationS !== null,
-    intervalS: num("--interval", values.interval, 15, { min: 0, allowZero: false }),
+    intervalS: numberFlag("--interval", values.interval, 15, { unit: "seconds" }),
     count,
     durationS,
     timeline: values.timeline ?? null,

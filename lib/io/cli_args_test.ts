@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
+import { argsMessage, numberFlag, oneOf, UsageError } from "./cli_args.ts";
+
+/** The usage error `f` throws. */
+function usageError(f: () => unknown): UsageError {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof UsageError, `not a UsageError: ${e}`);
+    return e;
+  }
+  assert.fail("did not throw");
+}
+
+Deno.test("numberFlag: the fallback when the flag was not given", () => {
+  assert.equal(numberFlag("--runs", undefined, 3), 3);
+  assert.equal(numberFlag("--count", undefined, null, { integer: true }), null);
+});
+
+Deno.test("numberFlag: accepts what the spec allows", () => {
+  assert.equal(numberFlag("--interval", "0.5", 15, { unit: "seconds" }), 0.5);
+  assert.equal(numberFlag("--window", "0", 5, { allowMin: true, unit: "seconds" }), 0);
+  assert.equal(numberFlag("--cells", "1e3", 1, { integer: true }), 1000);
+  assert.equal(numberFlag("--seed", "0", 1, { integer: true, allowMin: true }), 0);
+  assert.equal(numberFlag("--users", "2", 1, { integer: true, min: 1, allowMin: true }), 2);
+});
+
+Deno.test("numberFlag: names the flag, the value and what it expects", () => {
+  const cases: [string, string, Parameters<typeof numberFlag>[3], string][] = [
+    ["--count", "0", { integer: true }, '"0" (expected a positive integer)'],
+    ["--count", "2.5", { integer: true }, '"2.5" (expected a positive integer)'],
+    ["--count", " ", { integer: true }, '" " (expected a positive integer)'],
+    ["--seed", "-1", { integer: true, allowMin: true }, '"-1" (expected an integer >= 0)'],
+    [
+      "--window",
+      "-1",
+      { allowMin: true, unit: "seconds" },
+      '"-1" (expected a number >= 0 of seconds)',
+    ],
+    ["--timeout", "abc", { unit: "seconds" }, '"abc" (expected a number > 0 of seconds)'],
+    ["--mb", "Infinity", {}, '"Infinity" (expected a number > 0)'],
+    ["--users", "1", { integer: true, min: 1 }, '"1" (expected an integer > 1)'],
+  ];
+  for (const [flag, raw, spec, tail] of cases) {
+    const e = usageError(() => numberFlag(flag, raw, 0, spec));
+    assert.equal(e.message, `Invalid value for ${flag}: ${tail}`);
+  }
+});
+
+Deno.test("oneOf: lists the allowed values", () => {
+  assert.equal(oneOf("--format", "md", ["json", "md"] as const), "md");
+  const e = usageError(() => oneOf("--format", "html", ["json", "md"] as const));
+  assert.equal(e.message, 'Invalid value "html" for --format; allowed values: json, md');
+});
+
+Deno.test("argsMessage: parseArgs' message on one line, its hint kept", () => {
+  let thrown: unknown;
+  try {
+    parseArgs({ args: ["--window", "-1"], options: { window: { type: "string" } } });
+  } catch (e) {
+    thrown = e;
+  }
+  const message = argsMessage(thrown);
+  assert.ok(message.startsWith("Option '--window' argument is ambiguous. "), message);
+  assert.ok(message.includes("'--window=-XYZ'"), message);
+  assert.ok(!message.includes("\n"), message);
+  assert.equal(argsMessage("plain"), "plain");
+});
