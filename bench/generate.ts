@@ -27,6 +27,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { numberFlag, oneOf, UsageError } from "../lib/io/cli_args.ts";
+import { runTool, strictArgs } from "./cli.ts";
 
 /** A seeded pseudo-random source (mulberry32); the only randomness the generator uses. */
 export class Rng {
@@ -300,6 +302,9 @@ interface FixedSeqConfig {
 const CONFIG_SPACE = MODELS.length * HARDWARE.length * 3 * TPS.length * 2 * SPECS.length *
   SEQS.length * 10;
 
+/** The most fixed-seq cells {@link generateFixedSeq} can make, each configuration a whole curve. */
+export const MAX_FIXED_SEQ_CELLS = CONFIG_SPACE * CURVE_CONCS.length;
+
 /** Configuration number `k` (a bijection of [0, CONFIG_SPACE) through a stride permutation). */
 function configAt(k: number, rng: Rng): FixedSeqConfig {
   let x = (k * 7919 + 12345) % CONFIG_SPACE;
@@ -540,7 +545,7 @@ export async function generateFixedSeq(root: string, opts: FixedSeqOptions): Pro
   const w = new SmallFileWriter(root);
   const base = opts.prefix ? `${opts.prefix}/` : "";
   const curves = Math.ceil(opts.cells / CURVE_CONCS.length);
-  if (curves > CONFIG_SPACE) throw new Error(`At most ${CONFIG_SPACE * 8} fixed-seq cells`);
+  if (curves > CONFIG_SPACE) throw new Error(`At most ${MAX_FIXED_SEQ_CELLS} fixed-seq cells`);
   let cells = 0;
   for (let k = 0; k < curves && cells < opts.cells; k++) {
     const c = configAt(k, rng);
@@ -1004,72 +1009,117 @@ Kinds:
   agentx    --cells M --mb N          an AgentX sweep of M cells, each with a ~N MB CSV
   mixed     --cells N [--agentx M --mb N --multinode K]
 Options:
-  --seed S   PRNG seed (default depends on the kind)`;
+  --seed S   PRNG seed, an integer >= 0 taken modulo 2^32 (default depends on the kind)
+  -h, --help this text
 
-if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      cells: { type: "string" },
-      mb: { type: "string" },
-      users: { type: "string" },
-      agentx: { type: "string" },
-      multinode: { type: "string" },
-      seed: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  const kind = positionals[0];
-  if (values.help || !kind || !values.out) {
-    console.error(USAGE);
-    Deno.exit(values.help ? 0 : 2);
+Exit codes: 0 generated, 1 a failure while writing (named), 2 a usage error.`;
+
+/** The kinds of tree {@link main} generates. */
+const KINDS = ["fixed-seq", "detailed", "agentx", "mixed"] as const;
+
+/**
+ * The generator's command line (see {@link USAGE}); returns the exit code. Bad options are usage
+ * errors (see bench/cli.ts).
+ *
+ * @example
+ * ```ts
+ * await main(["fixed-seq", "--cells", "100", "--out", "/tmp/fs100"]);
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  const { values, positionals } = strictArgs(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        cells: { type: "string" },
+        mb: { type: "string" },
+        users: { type: "string" },
+        agentx: { type: "string" },
+        multinode: { type: "string" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    })
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
-  const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
-  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  const [kindArg, ...extra] = positionals;
+  if (kindArg === undefined) throw new UsageError("Which kind of tree? (missing <kind>)");
+  const kind = oneOf("<kind>", kindArg, KINDS);
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
   const out = values.out;
-  await Deno.mkdir(out, { recursive: true });
-  const t0 = performance.now();
-  let s: GenStats;
+  if (out === undefined || out.trim() === "") {
+    throw new UsageError("Where to? (missing --out DIR)");
+  }
+  const count = (flag: "cells" | "users", fallback: number) =>
+    numberFlag(`--${flag}`, values[flag], fallback, { integer: true });
+  const fixedSeqCells = (fallback: number) => {
+    const n = count("cells", fallback);
+    if (n > MAX_FIXED_SEQ_CELLS) {
+      throw new UsageError(
+        `Invalid value for --cells: "${values.cells}" (at most ${MAX_FIXED_SEQ_CELLS} fixed-seq cells)`,
+      );
+    }
+    return n;
+  };
+  const some = (flag: "agentx" | "multinode", fallback: number) =>
+    numberFlag(`--${flag}`, values[flag], fallback, { integer: true, allowMin: true });
+  const mb = (fallback: number) => numberFlag("--mb", values.mb, fallback, { unit: "MB" });
+  const seed = numberFlag("--seed", values.seed, undefined, { integer: true, allowMin: true });
+  // Every option is checked before anything is written.
+  let make: () => Promise<GenStats>;
   switch (kind) {
-    case "fixed-seq":
-      s = await generateFixedSeq(out, { cells: num(values.cells, 1000), seed });
-      break;
-    case "detailed": {
-      const st = await generateDetailedResults(
-        `${out}/agentic_dsr1_tp4_bs12_offloadoff_fp4_vllm_tp4-ep4-dpafalse_disagg-false_spec-none_conc12_b200-dgxc-slurm_0/trace_replay/detailed_results.csv`,
-        { targetBytes: num(values.mb, 200) * 1e6, users: num(values.users, 12), seed },
-      );
-      console.error(
-        `rows ${st.rows}, failed ${st.failedRows}, token_timestamps > 128 KiB: ${st.longRows}`,
-      );
-      s = { files: 1, bytes: st.bytes, cells: 1 };
+    case "fixed-seq": {
+      const cells = fixedSeqCells(1000);
+      make = () => generateFixedSeq(out, { cells, seed });
       break;
     }
-    case "agentx":
-      s = await generateAgentx(out, {
-        cells: num(values.cells, 50),
-        bytesPerCell: num(values.mb, 20) * 1e6,
-        seed,
-      });
+    case "detailed": {
+      const targetBytes = mb(200) * 1e6;
+      const users = count("users", 12);
+      make = async () => {
+        const st = await generateDetailedResults(
+          `${out}/agentic_dsr1_tp4_bs12_offloadoff_fp4_vllm_tp4-ep4-dpafalse_disagg-false_spec-none_conc12_b200-dgxc-slurm_0/trace_replay/detailed_results.csv`,
+          { targetBytes, users, seed },
+        );
+        console.error(
+          `rows ${st.rows}, failed ${st.failedRows}, token_timestamps > 128 KiB: ${st.longRows}`,
+        );
+        return { files: 1, bytes: st.bytes, cells: 1 };
+      };
       break;
-    case "mixed":
-      s = await generateMixed(out, {
-        fixedSeqCells: num(values.cells, 2000),
-        multinodeCurves: num(values.multinode, 8),
-        agentxCells: num(values.agentx, 10),
-        agentxBytesPerCell: num(values.mb, 10) * 1e6,
-        seed,
-      });
+    }
+    case "agentx": {
+      const cells = count("cells", 50);
+      const bytesPerCell = mb(20) * 1e6;
+      make = () => generateAgentx(out, { cells, bytesPerCell, seed });
       break;
-    default:
-      console.error(`Unknown kind "${kind}"\n${USAGE}`);
-      Deno.exit(2);
+    }
+    case "mixed": {
+      const opts = {
+        fixedSeqCells: fixedSeqCells(2000),
+        multinodeCurves: some("multinode", 8),
+        agentxCells: some("agentx", 10),
+        agentxBytesPerCell: mb(10) * 1e6,
+        seed,
+      };
+      make = () => generateMixed(out, opts);
+      break;
+    }
   }
+  await Deno.mkdir(out, { recursive: true });
+  const t0 = performance.now();
+  const s = await make();
   console.error(
     `${kind}: ${s.cells} cells, ${s.files} files, ${(s.bytes / 1e6).toFixed(1)} MB in ${
       ((performance.now() - t0) / 1000).toFixed(1)
     } s -> ${out}`,
   );
+  return 0;
 }
+
+if (import.meta.main) Deno.exit(await runTool(USAGE, main));

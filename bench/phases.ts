@@ -20,6 +20,9 @@ import { collectFolded, isDirectory } from "../lib/io/analyze_main.ts";
 import { defaultThresholds } from "../lib/thresholds.ts";
 import { renderJsonChunks } from "../render/json.ts";
 import { renderMarkdown } from "../render/markdown.ts";
+import { UsageError } from "../lib/io/cli_args.ts";
+import { parseArgs } from "node:util";
+import { runTool, strictArgs } from "./cli.ts";
 
 async function timed<T>(label: string, f: () => Promise<T> | T): Promise<T> {
   const t0 = performance.now();
@@ -82,17 +85,51 @@ export function scanFloor(root: string): FloorCount {
   return count;
 }
 
-if (import.meta.main) {
-  const root = Deno.args[0];
-  if (!root) {
-    console.error("Usage: deno run --allow-read --allow-write bench/phases.ts <results_dir>");
-    Deno.exit(2);
+const USAGE = `Usage: deno run --allow-read --allow-write bench/phases.ts <results_dir>
+
+Runs analyze's phases on <results_dir> in this process and prints the time of each, then two
+floors without inferguard's code. Add --v8-flags=--max-semi-space-size=4,--expose-gc (the flags
+the CLI ships with) to measure the program as shipped.
+
+Exit codes: 0 measured, 1 a failure while measuring (named), 2 a usage error.`;
+
+/**
+ * The command line (see {@link USAGE}); returns the exit code.
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await main(["bench/out/data/fs-10000"]));
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  const { values, positionals } = strictArgs(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      options: { help: { type: "boolean", short: "h" } },
+    })
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
+  const [root, ...extra] = positionals;
+  if (root === undefined) throw new UsageError("Which results? (missing <results_dir>)");
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
   if (!(await isDirectory(root))) {
-    console.error(`Results directory "${root}" does not exist or is not a directory`);
-    Deno.exit(2);
+    throw new UsageError(`Results directory "${root}" does not exist or is not a directory`);
   }
   const out = await Deno.makeTempDir({ prefix: "inferguard_phases_" });
+  try {
+    await phases(root, out);
+  } finally {
+    await Deno.remove(out, { recursive: true }).catch(() => {});
+  }
+  return 0;
+}
+
+/** Time each phase of analyze on `root`, writing the reports into `out`, then the floors. */
+async function phases(root: string, out: string): Promise<void> {
   console.log(
     `Phases of analyze on ${root}\n\n| Phase | ms | RSS after, MB | V8 heap after, MB | heap used after, MB |\n|---|---:|---:|---:|---:|`,
   );
@@ -158,5 +195,6 @@ if (import.meta.main) {
     "floor: JSON.stringify(report, null, 2), not written",
     () => void JSON.stringify(report, null, 2).length,
   );
-  await Deno.remove(out, { recursive: true });
 }
+
+if (import.meta.main) Deno.exit(await runTool(USAGE, main));

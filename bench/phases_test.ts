@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { scanFloor } from "./phases.ts";
+import { UsageError } from "../lib/io/cli_args.ts";
+import { main, scanFloor } from "./phases.ts";
 
 Deno.test("scanFloor: lists every directory and counts the JSON files it could parse", () => {
   const dir = Deno.makeTempDirSync();
@@ -20,4 +21,26 @@ Deno.test("scanFloor: lists every directory and counts the JSON files it could p
 
 Deno.test("scanFloor: a root that cannot be listed counts nothing", () => {
   assert.deepEqual(scanFloor("/nonexistent-inferguard-floor"), { dirs: 0, files: 0, bytes: 0 });
+});
+
+Deno.test("phases main: a bad command line is a usage error, before anything runs", async () => {
+  const file = await Deno.makeTempFile();
+  try {
+    for (
+      const [args, message] of [
+        [[], "missing <results_dir>"],
+        [["--bogus"], "Unknown option '--bogus'"],
+        [["a", "b"], 'Unexpected argument "b"'],
+        [[file], `Results directory "${file}" does not exist or is not a directory`],
+      ] as const
+    ) {
+      await assert.rejects(
+        () => main([...args]),
+        (e: unknown) => e instanceof UsageError && e.message.includes(message),
+        args.join(" "),
+      );
+    }
+  } finally {
+    await Deno.remove(file);
+  }
 });

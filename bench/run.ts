@@ -34,6 +34,9 @@ import {
   REFERENCE_ROUNDS,
 } from "./reference.ts";
 import { ladder } from "../lib/stats.ts";
+import { numberFlag, UsageError } from "../lib/io/cli_args.ts";
+import { errText } from "../lib/io/walk.ts";
+import { runTool, strictArgs } from "./cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const MAIN_TS = `${REPO}/main.ts`;
@@ -68,23 +71,27 @@ interface Sample {
   wallS: number;
   rssKb: number | null;
   code: number;
+  /** The end of what the child wrote to stderr (for the message when it fails). */
+  stderrTail: string;
 }
 
-/** A row of the result table. */
-interface Row {
+/** A row of the result table; a scenario that failed has only its name, target and error. */
+export interface Row {
   name: string;
   cells: number | null;
   files: number | null;
   bytesParsed: number | null;
-  wallS: number;
-  wallMinS: number;
-  wallMaxS: number;
+  wallS: number | null;
+  wallMinS: number | null;
+  wallMaxS: number | null;
   /** Peak RSS in MB (10^6 bytes, the unit of the targets; the kernel reports KiB). */
   rssMb: number | null;
   rssMaxMb: number | null;
   runs: number;
   target: string;
   note: string;
+  /** Why the scenario could not be measured (its data could not be made, or a run failed). */
+  error?: string;
 }
 
 /** KiB (what the kernel reports) to MB of 10^6 bytes (what the targets and MB/s use). */
@@ -178,6 +185,7 @@ async function measure(cmd: string, args: string[], useTime: boolean): Promise<S
       wallS,
       rssKb: rss ? Number(rss[1]) : null,
       code: status ? Number(status[1]) : out.code,
+      stderrTail: tail(out.stderr),
     };
   }
   const t0 = performance.now();
@@ -185,13 +193,22 @@ async function measure(cmd: string, args: string[], useTime: boolean): Promise<S
     args,
     stdin: "null",
     stdout: "null",
-    stderr: "null",
+    stderr: "piped",
     cwd: REPO,
   }).spawn();
-  const status = child.status;
-  const rssKb = await pollRss(child.pid, status);
-  const { code } = await status;
-  return { wallS: (performance.now() - t0) / 1000, rssKb, code };
+  // Read as it comes, so a child that writes much to stderr never blocks on a full pipe.
+  const output = child.output();
+  const rssKb = await pollRss(child.pid, output);
+  const { code, stderr } = await output;
+  return { wallS: (performance.now() - t0) / 1000, rssKb, code, stderrTail: tail(stderr) };
+}
+
+/** The last non-empty line of a child's stderr, at most 300 characters. */
+function tail(bytes: Uint8Array): string {
+  const lines = new TextDecoder().decode(bytes).split("\n").map((l) => l.trim()).filter(Boolean);
+  // Without its colours (Deno colours errors on a pipe too): the tail goes into a Markdown table.
+  // deno-lint-ignore no-control-regex
+  return (lines.at(-1) ?? "").replace(/\x1b\[[0-9;]*m/g, "").slice(0, 300);
 }
 
 /** Sum of the sizes of artifacts the report says were parsed, and the cell count. */
@@ -384,14 +401,31 @@ async function buildBundle(dir: string): Promise<string | null> {
   return path;
 }
 
-function table(rows: Row[], rssMethod: string): string {
+/**
+ * The result table, in Markdown; a failed scenario's row says why instead of its figures.
+ *
+ * @example
+ * ```ts
+ * console.log(table(rows, "`/usr/bin/time -v`"));
+ * ```
+ */
+export function table(rows: Row[], rssMethod: string): string {
   const lines = [
     `| Scenario | Cells | Files | Parsed MB | Wall s (median) | min–max s | Peak RSS MB (median / max) | MB/s | cells/s | Runs | Target |`,
     `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|`,
   ];
   for (const r of rows) {
-    const mbps = r.bytesParsed === null || r.wallS === 0 ? null : r.bytesParsed / 1e6 / r.wallS;
-    const cps = r.cells === null || r.cells === 0 ? null : r.cells / r.wallS;
+    if (r.error !== undefined) {
+      lines.push(
+        `| ${r.name} (failed: ${
+          r.error.replaceAll("|", "\\|")
+        }) | – | – | – | – | – | – | – | – | ${r.runs} | ${r.target} |`,
+      );
+      continue;
+    }
+    const wall = r.wallS;
+    const mbps = r.bytesParsed === null || !wall ? null : r.bytesParsed / 1e6 / wall;
+    const cps = r.cells === null || r.cells === 0 || !wall ? null : r.cells / wall;
     lines.push(
       `| ${r.name}${r.note ? ` (${r.note})` : ""} | ${r.cells ?? "–"} | ${r.files ?? "–"} | ${
         r.bytesParsed === null ? "–" : fmt(r.bytesParsed / 1e6, 1)
@@ -420,7 +454,9 @@ async function runScenario(
   for (let i = 0; i < runs; i++) {
     if (outDir) await Deno.remove(outDir, { recursive: true }).catch(() => {});
     const s = await measure(cmd, args, useTime);
-    if (s.code !== 0) throw new Error(`${label}: exit code ${s.code} (${cmd} ${args.join(" ")})`);
+    if (s.code !== 0) {
+      throw new Error(`exit code ${s.code}${s.stderrTail ? `: ${s.stderrTail}` : ""}`);
+    }
     samples.push(s);
     // Keep the whole bench under 10 minutes: a scenario this slow is measured once.
     if (i === 0 && runs > 1 && s.wallS > SLOW_S) {
@@ -453,34 +489,104 @@ async function runScenario(
   };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      quick: { type: "boolean" },
-      runs: { type: "string" },
-      data: { type: "string" },
-      only: { type: "string" },
-      fresh: { type: "boolean" },
-      "no-time": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+/**
+ * A scenario's row, or, when `measure` throws (its data cannot be made, or a run fails), a row
+ * that says why: the other scenarios still run and the table still prints.
+ *
+ * @example
+ * ```ts
+ * const row = await attempt("fixed-seq 1k cells", "", () => Promise.reject(new Error("exit code 3")));
+ * row.error; // "exit code 3"
+ * ```
+ */
+export async function attempt(
+  name: string,
+  target: string,
+  measure: () => Promise<Row>,
+): Promise<Row> {
+  try {
+    return await measure();
+  } catch (e) {
+    const error = errText(e);
+    log(`  ${name}: failed: ${error}`);
+    return {
+      name,
+      cells: null,
+      files: null,
+      bytesParsed: null,
+      wallS: null,
+      wallMinS: null,
+      wallMaxS: null,
+      rssMb: null,
+      rssMaxMb: null,
+      runs: 0,
+      target,
+      note: "",
+      error,
+    };
+  }
+}
+
+const USAGE = `Usage: deno task bench [options]
+
+Options:
+  --quick              smaller scenarios, 1 run each
+  --runs N             runs per scenario, the median reported (default 3; 1 with --quick)
+  --only WORD,...      only the scenarios whose name contains one of the words ("startup" for
+                       the --help scenarios)
+  --data DIR           where generated trees are cached (default bench/out/data)
+  --fresh              regenerate the trees
+  --no-time            measure peak RSS by polling /proc, not with /usr/bin/time
+  -h, --help           this text
+
+Exit codes: 0 every scenario measured, 1 a scenario failed (its row says why), 2 a usage error.`;
+
+/**
+ * The benchmark's command line (see {@link USAGE}); returns the exit code.
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await main(["--quick"]));
+ * ```
+ */
+async function main(argv: string[]): Promise<number> {
+  const { values } = strictArgs(() =>
+    parseArgs({
+      args: argv,
+      options: {
+        quick: { type: "boolean" },
+        runs: { type: "string" },
+        data: { type: "string" },
+        only: { type: "string" },
+        fresh: { type: "boolean" },
+        "no-time": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    })
+  );
   if (values.help) {
-    console.log(
-      "Usage: deno task bench [--quick] [--runs N] [--only SUBSTRING,...] [--data DIR] [--fresh] [--no-time]",
-    );
-    return;
+    console.log(USAGE);
+    return 0;
   }
   const quick = values.quick ?? false;
-  const runs = Number(values.runs ?? (quick ? 1 : 3));
+  const runs = numberFlag("--runs", values.runs, quick ? 1 : 3, { integer: true });
   const dataRoot = values.data ?? `${REPO}/bench/out/data`;
+  const dataStat = await Deno.stat(dataRoot).catch(() => null);
+  if (dataStat && !dataStat.isDirectory) {
+    throw new UsageError(`--data "${dataRoot}" is not a directory`);
+  }
+  const only = values.only?.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const pick = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
+  const names = ["startup", ...scenarios(quick).map((s) => s.name)];
+  if (!names.some(pick)) {
+    throw new UsageError(
+      `--only "${values.only}" matches no scenario; the scenarios are:\n  ${names.join("\n  ")}`,
+    );
+  }
   const useTime = !values["no-time"] && (await exists(TIME_BIN));
   const rssMethod = useTime
     ? "`/usr/bin/time -v` (Maximum resident set size of the child)"
     : "polling `/proc/<pid>/status` VmHWM/VmRSS every 20 ms";
-  const only = values.only?.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
-  const pick = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
 
   const hw = await hardware();
   const v8Flags = shippedV8Flags();
@@ -498,71 +604,50 @@ async function main(): Promise<void> {
     // Warm the module cache once so the first measured run is not a compile.
     await measure(deno, [...runArgs, MAIN_TS, "--help"], false);
 
-    if (pick("startup")) {
+    const startup = async (label: string, cmd: string, args: string[]) => {
+      const name = `startup \`--help\` (${label})`;
       rows.push(
-        await runScenario(
-          "startup `--help` (deno run main.ts)",
+        await attempt(
+          name,
           "",
-          deno,
-          ["run", ...v8Flags, MAIN_TS, "--help"],
-          Math.max(runs, 5),
-          useTime,
-          null,
+          () => runScenario(name, "", cmd, args, Math.max(runs, 5), useTime, null),
         ),
       );
+    };
+    if (pick("startup")) {
+      await startup("deno run main.ts", deno, ["run", ...v8Flags, MAIN_TS, "--help"]);
       if (bundle) {
-        rows.push(
-          await runScenario(
-            "startup `--help` (bundle)",
-            "",
-            deno,
-            ["run", ...v8Flags, "--no-config", bundle, "--help"],
-            Math.max(runs, 5),
-            useTime,
-            null,
-          ),
-        );
+        await startup("bundle", deno, ["run", ...v8Flags, "--no-config", bundle, "--help"]);
       }
       const binary = `${REPO}/dist/inferguard`;
-      if (await exists(binary)) {
-        rows.push(
-          await runScenario(
-            "startup `--help` (compiled binary)",
-            "",
-            binary,
-            ["--help"],
-            Math.max(
-              runs,
-              5,
-            ),
-            useTime,
-            null,
-          ),
-        );
-      }
+      if (await exists(binary)) await startup("compiled binary", binary, ["--help"]);
     }
 
     for (const s of scenarios(quick)) {
       if (!pick(s.name)) continue;
       if (s.viaBundle && !bundle) continue;
       log(`${s.name}`);
-      const dir = await ensureData(dataRoot, s, values.fresh ?? false);
-      const out = `${tmp}/report-${s.key}`;
-      const entry = s.viaBundle ? ["--no-config", bundle!] : [MAIN_TS];
-      const args = [
-        ...runArgs,
-        ...entry,
-        "analyze",
-        dir,
-        "--output-dir",
-        out,
-        "--generated-at",
-        "2026-01-01T00:00:00Z",
-        "--fail-on",
-        "never",
-        "--quiet",
-      ];
-      rows.push(await runScenario(s.name, s.target ?? "", deno, args, runs, useTime, out));
+      rows.push(
+        await attempt(s.name, s.target ?? "", async () => {
+          const dir = await ensureData(dataRoot, s, values.fresh ?? false);
+          const out = `${tmp}/report-${s.key}`;
+          const entry = s.viaBundle ? ["--no-config", bundle!] : [MAIN_TS];
+          const args = [
+            ...runArgs,
+            ...entry,
+            "analyze",
+            dir,
+            "--output-dir",
+            out,
+            "--generated-at",
+            "2026-01-01T00:00:00Z",
+            "--fail-on",
+            "never",
+            "--quiet",
+          ];
+          return await runScenario(s.name, s.target ?? "", deno, args, runs, useTime, out);
+        }),
+      );
     }
     referenceEnd = machineReference(tmp);
   } finally {
@@ -597,8 +682,9 @@ async function main(): Promise<void> {
     ) +
       "\n",
   );
+  const failed = rows.filter((r) => r.error !== undefined).length;
+  if (failed > 0) log(`${failed} scenario${failed === 1 ? "" : "s"} failed (see the table)`);
+  return failed > 0 ? 1 : 0;
 }
 
-if (import.meta.main) {
-  await main();
-}
+if (import.meta.main) Deno.exit(await runTool(USAGE, main));

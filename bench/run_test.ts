@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { attempt, type Row, table } from "./run.ts";
+
+const MEASURED: Row = {
+  name: "fixed-seq 1k cells",
+  cells: 1000,
+  files: 2100,
+  bytesParsed: 3e6,
+  wallS: 0.5,
+  wallMinS: 0.45,
+  wallMaxS: 0.6,
+  rssMb: 90,
+  rssMaxMb: 92,
+  runs: 3,
+  target: "",
+  note: "",
+};
+
+Deno.test("attempt: a scenario that throws becomes a row saying why", async () => {
+  const error = console.error;
+  console.error = () => {};
+  try {
+    assert.equal(await attempt("x", "", () => Promise.resolve(MEASURED)), MEASURED);
+    const failed = await attempt(
+      "fixed-seq 10k cells",
+      "< 1.5 s",
+      () => Promise.reject(new Error("exit code 3: a | b")),
+    );
+    assert.equal(failed.error, "exit code 3: a | b");
+    assert.equal(failed.wallS, null);
+    assert.equal(failed.target, "< 1.5 s");
+  } finally {
+    console.error = error;
+  }
+});
+
+Deno.test("table: figures for a measured scenario, the reason for a failed one", () => {
+  const failed: Row = {
+    ...MEASURED,
+    name: "fixed-seq 10k cells",
+    cells: null,
+    files: null,
+    bytesParsed: null,
+    wallS: null,
+    wallMinS: null,
+    wallMaxS: null,
+    rssMb: null,
+    rssMaxMb: null,
+    runs: 0,
+    target: "< 1.5 s",
+    error: "exit code 3: a | b",
+  };
+  const lines = table([MEASURED, failed], "polling").split("\n");
+  assert.equal(
+    lines[2],
+    "| fixed-seq 1k cells | 1000 | 2100 | 3.0 | 0.500 | 0.450–0.600 | 90 / 92 | 6.0 | 2000 | 3 |  |",
+  );
+  assert.equal(
+    lines[3],
+    "| fixed-seq 10k cells (failed: exit code 3: a \\| b) | – | – | – | – | – | – | – | – | 0 | < 1.5 s |",
+  );
+  // Every row has the header's columns.
+  const columns = (l: string) => l.replaceAll("\\|", "").split("|").length;
+  assert.equal(columns(lines[3]), columns(lines[0]));
+});
