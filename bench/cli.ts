@@ -4,6 +4,7 @@
  * working (named), 2 a usage error.
  * @module
  */
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { argsMessage, UsageError } from "../lib/io/cli_args.ts";
 import { errText } from "../lib/io/walk.ts";
 
@@ -23,6 +24,35 @@ export function strictArgs<T>(parse: () => T): T {
   } catch (e) {
     throw new UsageError(argsMessage(e));
   }
+}
+
+/**
+ * A tool's options, parsed strictly ({@link strictArgs}) with `-h, --help` added; `null` once the
+ * usage is printed because help was asked for.
+ *
+ * @example
+ * ```ts
+ * const parsed = toolArgs(args, { top: { type: "string" } }, USAGE);
+ * if (!parsed) return 0;
+ * const { values, positionals } = parsed;
+ * ```
+ */
+export function toolArgs<const O extends ParseArgsOptionsConfig>(
+  args: string[],
+  options: O,
+  usage: string,
+  { positionals = true }: { positionals?: boolean } = {},
+) {
+  const parsed = strictArgs(() =>
+    parseArgs({
+      args,
+      allowPositionals: positionals,
+      options: { ...options, help: { type: "boolean", short: "h" } } as const,
+    })
+  );
+  if (!(parsed.values as { help?: boolean }).help) return parsed;
+  console.log(usage);
+  return null;
 }
 
 /** Where {@link runTool} writes its messages (tests pass their own). */

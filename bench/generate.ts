@@ -26,9 +26,8 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { numberFlag, oneOf, UsageError } from "../lib/io/cli_args.ts";
-import { runTool, strictArgs } from "./cli.ts";
+import { runTool, toolArgs } from "./cli.ts";
 
 /** A seeded pseudo-random source (mulberry32); the only randomness the generator uses. */
 export class Rng {
@@ -1027,26 +1026,17 @@ const KINDS = ["fixed-seq", "detailed", "agentx", "mixed"] as const;
  * ```
  */
 export async function main(args: string[]): Promise<number> {
-  const { values, positionals } = strictArgs(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        out: { type: "string" },
-        cells: { type: "string" },
-        mb: { type: "string" },
-        users: { type: "string" },
-        agentx: { type: "string" },
-        multinode: { type: "string" },
-        seed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    })
-  );
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = toolArgs(args, {
+    out: { type: "string" },
+    cells: { type: "string" },
+    mb: { type: "string" },
+    users: { type: "string" },
+    agentx: { type: "string" },
+    multinode: { type: "string" },
+    seed: { type: "string" },
+  }, USAGE);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const [kindArg, ...extra] = positionals;
   if (kindArg === undefined) throw new UsageError("Which kind of tree? (missing <kind>)");
   const kind = oneOf("<kind>", kindArg, KINDS);

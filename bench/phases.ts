@@ -21,8 +21,7 @@ import { defaultThresholds } from "../lib/thresholds.ts";
 import { renderJsonChunks } from "../render/json.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import { UsageError } from "../lib/io/cli_args.ts";
-import { parseArgs } from "node:util";
-import { runTool, strictArgs } from "./cli.ts";
+import { runTool, toolArgs } from "./cli.ts";
 
 async function timed<T>(label: string, f: () => Promise<T> | T): Promise<T> {
   const t0 = performance.now();
@@ -102,18 +101,9 @@ Exit codes: 0 measured, 1 a failure while measuring (named), 2 a usage error.`;
  * ```
  */
 export async function main(args: string[]): Promise<number> {
-  const { values, positionals } = strictArgs(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: { help: { type: "boolean", short: "h" } },
-    })
-  );
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [root, ...extra] = positionals;
+  const parsed = toolArgs(args, {}, USAGE);
+  if (!parsed) return 0;
+  const [root, ...extra] = parsed.positionals;
   if (root === undefined) throw new UsageError("Which results? (missing <results_dir>)");
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
   if (!(await isDirectory(root))) {

@@ -9,10 +9,9 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { numberFlag, UsageError } from "../lib/io/cli_args.ts";
 import { errText } from "../lib/io/walk.ts";
-import { runTool, strictArgs } from "./cli.ts";
+import { runTool, toolArgs } from "./cli.ts";
 
 interface CallFrame {
   functionName: string;
@@ -147,21 +146,12 @@ Exit codes: 0 every profile summarised, 1 a profile could not be read (named), 2
  * ```
  */
 export async function main(args: string[]): Promise<number> {
-  const { values, positionals } = strictArgs(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        top: { type: "string" },
-        root: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    })
-  );
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = toolArgs(args, {
+    top: { type: "string" },
+    root: { type: "string" },
+  }, USAGE);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const top = numberFlag("--top", values.top, 20, { integer: true });
   if (positionals.length === 0) throw new UsageError("Which profile? (missing <profile>)");
   let failed = 0;

@@ -18,7 +18,6 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import {
   generateAgentx,
@@ -36,7 +35,7 @@ import {
 import { ladder } from "../lib/stats.ts";
 import { numberFlag, UsageError } from "../lib/io/cli_args.ts";
 import { errText } from "../lib/io/walk.ts";
-import { runTool, strictArgs } from "./cli.ts";
+import { runTool, toolArgs } from "./cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const MAIN_TS = `${REPO}/main.ts`;
@@ -509,22 +508,34 @@ export async function attempt(
   } catch (e) {
     const error = errText(e);
     log(`  ${name}: failed: ${error}`);
-    return {
-      name,
-      cells: null,
-      files: null,
-      bytesParsed: null,
-      wallS: null,
-      wallMinS: null,
-      wallMaxS: null,
-      rssMb: null,
-      rssMaxMb: null,
-      runs: 0,
-      target,
-      note: "",
-      error,
-    };
+    return failedRow(name, target, error);
   }
+}
+
+/**
+ * The row of a scenario that could not be measured: its name, target and why.
+ *
+ * @example
+ * ```ts
+ * failedRow("fixed-seq 1k cells", "", "exit code 3").wallS; // null
+ * ```
+ */
+export function failedRow(name: string, target: string, error: string): Row {
+  return {
+    name,
+    cells: null,
+    files: null,
+    bytesParsed: null,
+    wallS: null,
+    wallMinS: null,
+    wallMaxS: null,
+    rssMb: null,
+    rssMaxMb: null,
+    runs: 0,
+    target,
+    note: "",
+    error,
+  };
 }
 
 const USAGE = `Usage: deno task bench [options]
@@ -550,24 +561,21 @@ Exit codes: 0 every scenario measured, 1 a scenario failed (its row says why), 2
  * ```
  */
 async function main(argv: string[]): Promise<number> {
-  const { values } = strictArgs(() =>
-    parseArgs({
-      args: argv,
-      options: {
-        quick: { type: "boolean" },
-        runs: { type: "string" },
-        data: { type: "string" },
-        only: { type: "string" },
-        fresh: { type: "boolean" },
-        "no-time": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    })
+  const parsed = toolArgs(
+    argv,
+    {
+      quick: { type: "boolean" },
+      runs: { type: "string" },
+      data: { type: "string" },
+      only: { type: "string" },
+      fresh: { type: "boolean" },
+      "no-time": { type: "boolean" },
+    },
+    USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values } = parsed;
   const quick = values.quick ?? false;
   const runs = numberFlag("--runs", values.runs, quick ? 1 : 3, { integer: true });
   const dataRoot = values.data ?? `${REPO}/bench/out/data`;
