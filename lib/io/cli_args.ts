@@ -3,7 +3,7 @@
  * @module
  */
 
-/** A usage error: the command exits 3 with this message. */
+/** A usage error: `inferguard` exits 3 with this message (the bench tools exit 2). */
 export class UsageError extends Error {}
 
 /**
