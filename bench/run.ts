@@ -3,10 +3,11 @@
  * them as a child process, and prints wall time, peak RSS, bytes parsed, MB/s and cells/s as a
  * Markdown table, with the hardware it ran on. Timings are never asserted; this only measures.
  *
- * Peak RSS: when `/usr/bin/time` exists the child runs under `/usr/bin/time -v` and the
+ * Peak RSS: when `/usr/bin/time` is GNU time the child runs under `/usr/bin/time -v` and the
  * "Maximum resident set size" it reports (the kernel's ru_maxrss of the child) is used; otherwise
  * `/proc/<pid>/status` is polled every 20 ms while the child runs and the largest VmHWM/VmRSS
- * seen is kept (it can miss a spike shorter than 20 ms). The table says which method was used.
+ * seen is kept (it can miss a spike shorter than 20 ms, and a child seen by fewer than
+ * {@link MIN_RSS_POLLS} polls gets no figure). The table says which method was used.
  *
  * Generated data goes to `bench/out/data/` (git-ignored) and is reused when a tree with the same
  * parameters already exists; `--fresh` regenerates it.
@@ -140,24 +141,79 @@ async function hardware(): Promise<string> {
   } GiB RAM, ${Deno.build.target}, deno ${Deno.version.deno}`;
 }
 
-/** Largest VmHWM/VmRSS of a running process, polled every 20 ms until `done` resolves. */
+/** Polls of /proc a peak needs before it is reported: a process seen once or twice is not. */
+export const MIN_RSS_POLLS = 3;
+
+/**
+ * Largest VmHWM/VmRSS of a running process, polled every 20 ms until `done` settles; `null` when
+ * fewer than {@link MIN_RSS_POLLS} polls saw it: a process that lives some tens of milliseconds
+ * is seen just after its start, when it holds a few MB, and that is not its peak.
+ */
 async function pollRss(pid: number, done: Promise<unknown>): Promise<number | null> {
-  let max: number | null = null;
+  const readings: number[] = [];
   let finished = false;
-  done.finally(() => (finished = true));
+  const stop = () => void (finished = true);
+  done.then(stop, stop);
   while (!finished) {
     try {
-      const s = await readProc(`/proc/${pid}/status`);
-      for (const key of ["VmHWM", "VmRSS"]) {
-        const m = new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(s);
-        if (m) max = Math.max(max ?? 0, Number(m[1]));
-      }
+      const kb = statusPeakKb(await readProc(`/proc/${pid}/status`));
+      if (kb !== null) readings.push(kb);
     } catch {
       // The process is gone (or /proc is unavailable).
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+  return polledPeak(readings);
+}
+
+/**
+ * The larger of VmHWM and VmRSS in a /proc status text, in KiB; `null` without either (a process
+ * that has exited).
+ *
+ * @example
+ * ```ts
+ * statusPeakKb("Name:\tdeno\nVmHWM:\t  31160 kB\nVmRSS:\t  30988 kB\n"); // 31160
+ * ```
+ */
+export function statusPeakKb(status: string): number | null {
+  let max: number | null = null;
+  for (const key of ["VmHWM", "VmRSS"]) {
+    const m = new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(status);
+    if (m) max = Math.max(max ?? 0, Number(m[1]));
+  }
   return max;
+}
+
+/**
+ * The peak of polled readings (KiB), or `null` when there are fewer than {@link MIN_RSS_POLLS}.
+ *
+ * @example
+ * ```ts
+ * polledPeak([4444, 28852]); // null: seen twice
+ * polledPeak([4444, 28852, 31160]); // 31160
+ * ```
+ */
+export function polledPeak(readings: readonly number[]): number | null {
+  return readings.length < MIN_RSS_POLLS ? null : Math.max(...readings);
+}
+
+/**
+ * Whether `/usr/bin/time` is GNU time, whose `-v` reports the child's maximum resident set size
+ * (BSD and macOS time have no `-v`; then RSS is polled).
+ */
+async function gnuTime(): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(TIME_BIN, {
+      args: ["-v", "true"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    return out.code === 0 &&
+      new TextDecoder().decode(out.stderr).includes("Maximum resident set size");
+  } catch {
+    return false;
+  }
 }
 
 /** Run `cmd args`, measuring wall time and peak RSS of the child. */
@@ -591,10 +647,10 @@ async function main(argv: string[]): Promise<number> {
       `--only "${values.only}" matches no scenario; the scenarios are:\n  ${names.join("\n  ")}`,
     );
   }
-  const useTime = !values["no-time"] && (await exists(TIME_BIN));
+  const useTime = !values["no-time"] && (await gnuTime());
   const rssMethod = useTime
     ? "`/usr/bin/time -v` (Maximum resident set size of the child)"
-    : "polling `/proc/<pid>/status` VmHWM/VmRSS every 20 ms";
+    : `polling \`/proc/<pid>/status\` VmHWM/VmRSS every 20 ms (no figure from fewer than ${MIN_RSS_POLLS} polls)`;
 
   const hw = await hardware();
   const v8Flags = shippedV8Flags();

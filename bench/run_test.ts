@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { attempt, failedRow, type Row, table } from "./run.ts";
+import {
+  attempt,
+  failedRow,
+  MIN_RSS_POLLS,
+  polledPeak,
+  type Row,
+  statusPeakKb,
+  table,
+} from "./run.ts";
 
 const MEASURED: Row = {
   name: "fixed-seq 1k cells",
@@ -47,4 +55,17 @@ Deno.test("table: figures for a measured scenario, the reason for a failed one",
   // Every row has the header's columns.
   const columns = (l: string) => l.replaceAll("\\|", "").split("|").length;
   assert.equal(columns(lines[3]), columns(lines[0]));
+});
+
+Deno.test("statusPeakKb: the larger of VmHWM and VmRSS; none once the process has exited", () => {
+  assert.equal(statusPeakKb("Name:\tdeno\nVmHWM:\t   31160 kB\nVmRSS:\t   30988 kB\n"), 31160);
+  assert.equal(statusPeakKb("VmRSS:\t 2048 kB\n"), 2048);
+  assert.equal(statusPeakKb("Name:\tdeno\nState:\tZ (zombie)\n"), null);
+});
+
+Deno.test("polledPeak: no figure from a process seen too few times", () => {
+  // A `--help` run polled at 6 and 32 ms: 4 MB is its start, not its peak.
+  assert.equal(polledPeak([4444, 28852]), null);
+  const seen = Array.from({ length: MIN_RSS_POLLS }, (_, i) => 1000 * (i + 1));
+  assert.equal(polledPeak(seen), 1000 * MIN_RSS_POLLS);
 });
