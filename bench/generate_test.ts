@@ -1,22 +1,14 @@
 import assert from "node:assert/strict";
+import { captureConsole } from "../tests/_console.ts";
 import { UsageError } from "../lib/io/cli_args.ts";
 import { main, MAX_FIXED_SEQ_CELLS } from "./generate.ts";
-
-/** `f` with console.error silenced (the generator reports what it made there). */
-async function quietly<T>(f: () => Promise<T>): Promise<T> {
-  const error = console.error;
-  console.error = () => {};
-  try {
-    return await f();
-  } finally {
-    console.error = error;
-  }
-}
 
 Deno.test("generate main: makes the tree the command line asks for", async () => {
   const dir = await Deno.makeTempDir({ prefix: "inferguard_gen_" });
   try {
-    const code = await quietly(() => main(["fixed-seq", "--cells", "8", "--out", `${dir}/t`]));
+    const { value: code } = await captureConsole(() =>
+      main(["fixed-seq", "--cells", "8", "--out", `${dir}/t`])
+    );
     assert.equal(code, 0);
     let agg = 0;
     for (const e of Deno.readDirSync(`${dir}/t`)) {

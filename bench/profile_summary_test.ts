@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { captureConsole } from "../tests/_console.ts";
 import { asCpuProfile, main, summarize } from "./profile_summary.ts";
 
 const frame = (functionName: string) => ({ functionName, url: "file:///r/m.ts", lineNumber: 0 });
@@ -57,25 +58,21 @@ Deno.test("asCpuProfile: says what is missing", () => {
 
 Deno.test("main: names each profile it cannot read and summarises the others", async () => {
   const dir = await Deno.makeTempDir({ prefix: "inferguard_prof_" });
-  const logged: string[] = [];
-  const errors: string[] = [];
-  const { log, error } = console;
-  console.log = (l: string) => void logged.push(l);
-  console.error = (l: string) => void errors.push(l);
   try {
     await Deno.writeTextFile(`${dir}/good.cpuprofile`, JSON.stringify(PROFILE));
     await Deno.writeTextFile(`${dir}/text.cpuprofile`, "not\njson");
-    const code = await main([`${dir}/missing`, `${dir}/text.cpuprofile`, `${dir}/good.cpuprofile`]);
+    const { value: code, logged, errors } = await captureConsole(() =>
+      main([`${dir}/missing`, `${dir}/text.cpuprofile`, `${dir}/good.cpuprofile`])
+    );
     assert.equal(code, 1);
     assert.deepEqual(errors, [
       `error: cannot summarise "${dir}/missing": not found`,
       `error: cannot summarise "${dir}/text.cpuprofile": not JSON (Unexpected token 'o', "not json" is not valid JSON)`,
     ]);
     assert.ok(logged.some((l) => l.startsWith(`### ${dir}/good.cpuprofile`)));
-    assert.equal(await main(["--top", "1", `${dir}/good.cpuprofile`]), 0);
+    const again = await captureConsole(() => main(["--top", "1", `${dir}/good.cpuprofile`]));
+    assert.equal(again.value, 0);
   } finally {
-    console.log = log;
-    console.error = error;
     await Deno.remove(dir, { recursive: true });
   }
 });

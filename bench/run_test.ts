@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { captureConsole } from "../tests/_console.ts";
 import {
   attempt,
   failedRow,
@@ -25,20 +26,19 @@ const MEASURED: Row = {
 };
 
 Deno.test("attempt: a scenario that throws becomes a row saying why", async () => {
-  const error = console.error;
-  console.error = () => {};
-  try {
-    assert.equal(await attempt("x", "", () => Promise.resolve(MEASURED)), MEASURED);
-    const failed = await attempt(
+  const { value: measured } = await captureConsole(() =>
+    attempt("x", "", () => Promise.resolve(MEASURED))
+  );
+  assert.equal(measured, MEASURED);
+  const { value: failed } = await captureConsole(() =>
+    attempt(
       "fixed-seq 10k cells",
       "< 1.5 s",
       () => Promise.reject(new Error("exit code 3: a | b")),
-    );
-    assert.deepEqual(failed, failedRow("fixed-seq 10k cells", "< 1.5 s", "exit code 3: a | b"));
-    assert.equal(failed.wallS, null);
-  } finally {
-    console.error = error;
-  }
+    )
+  );
+  assert.deepEqual(failed, failedRow("fixed-seq 10k cells", "< 1.5 s", "exit code 3: a | b"));
+  assert.equal(failed.wallS, null);
 });
 
 Deno.test("table: figures for a measured scenario, the reason for a failed one", () => {
