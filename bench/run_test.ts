@@ -3,9 +3,12 @@ import { captureConsole } from "../tests/_console.ts";
 import {
   attempt,
   failedRow,
+  measureRuns,
   MIN_RSS_POLLS,
   polledPeak,
   type Row,
+  rowNote,
+  type Sample,
   statusPeakKb,
   table,
 } from "./run.ts";
@@ -21,9 +24,25 @@ const MEASURED: Row = {
   rssMb: 90,
   rssMaxMb: 92,
   runs: 3,
+  warmUpS: 0.9,
   target: "",
   note: "",
 };
+
+/** A run function giving these wall times (exit 0, or the given code) in turn, and its calls. */
+function runsOf(walls: number[], codes: number[] = []) {
+  let calls = 0;
+  const run = (): Promise<Sample> => {
+    const i = calls++;
+    return Promise.resolve({
+      wallS: walls[i],
+      rssKb: 90_000 + i,
+      code: codes[i] ?? 0,
+      stderrTail: codes[i] ? "inferguard analyze: boom" : "",
+    });
+  };
+  return { run, calls: () => calls };
+}
 
 Deno.test("attempt: a scenario that throws becomes a row saying why", async () => {
   const { value: measured } = await captureConsole(() =>
@@ -68,4 +87,49 @@ Deno.test("polledPeak: no figure from a process seen too few times", () => {
   assert.equal(polledPeak([4444, 28852]), null);
   const seen = Array.from({ length: MIN_RSS_POLLS }, (_, i) => 1000 * (i + 1));
   assert.equal(polledPeak(seen), 1000 * MIN_RSS_POLLS);
+});
+
+Deno.test("measureRuns: the warm-up run is made first and not counted", async () => {
+  const cold = runsOf([32.4, 15.1, 13.4, 15.5]);
+  const { value: r, errors } = await captureConsole(() => measureRuns("50k", 3, true, cold.run));
+  assert.equal(cold.calls(), 4);
+  assert.deepEqual(r.samples.map((s) => s.wallS), [15.1, 13.4, 15.5]);
+  assert.equal(r.warmUpS, 32.4);
+  assert.equal(r.note, "");
+  assert.match(errors.join("\n"), /50k warm-up \(not counted\): 32\.400 s/);
+
+  const none = runsOf([0.03, 0.04]);
+  const help = await captureConsole(() => measureRuns("--help", 2, false, none.run));
+  assert.equal(none.calls(), 2);
+  assert.equal(help.value.warmUpS, null);
+  assert.equal(help.value.samples.length, 2);
+});
+
+Deno.test("measureRuns: a slow first measured run is not repeated; a failed run throws", async () => {
+  // The warm-up's time does not decide it: only the first measured run's does.
+  const slow = runsOf([45, 31, 29]);
+  const { value: r } = await captureConsole(() => measureRuns("huge", 3, true, slow.run));
+  assert.equal(slow.calls(), 2);
+  assert.deepEqual(r.samples.map((s) => s.wallS), [31]);
+  assert.equal(r.note, "1 run: first took > 30 s");
+
+  for (const [label, codes] of [["warm-up", [3]], ["run 2", [0, 0, 3]]] as const) {
+    const failing = runsOf([1, 1, 1, 1], [...codes]);
+    await assert.rejects(
+      captureConsole(() => measureRuns(label, 3, true, failing.run)),
+      { message: "exit code 3: inferguard analyze: boom" },
+      label,
+    );
+    assert.equal(failing.calls(), codes.length, label);
+  }
+});
+
+Deno.test("rowNote: the warm-up only when it was much slower than the median", () => {
+  assert.equal(rowNote("", 32.4, 15.2), "warm-up 32.4 s, not counted");
+  assert.equal(rowNote("", 3.1, 3.0), "");
+  assert.equal(rowNote("", null, 3.0), "");
+  assert.equal(
+    rowNote("1 run: first took > 30 s", 70, 31),
+    "1 run: first took > 30 s; warm-up 70.0 s, not counted",
+  );
 });
