@@ -601,7 +601,8 @@ const SLOW_WARM_UP_RATIO = 1.5;
 
 /**
  * The note beside a row: why it has fewer runs, and the warm-up's time when it was much slower
- * than the measured runs (the tree was read from disk: what a first run on a cold cache costs).
+ * than the measured runs (most often because it read the tree from disk: what a first run on a
+ * cold page cache costs; on a sub-second scenario it can also be noise).
  *
  * @example
  * ```ts
