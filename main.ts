@@ -9,6 +9,7 @@
  * @module
  */
 import { VERSION } from "./lib/version.ts";
+import { COMMAND_PERMISSIONS, keepOnly } from "./lib/io/permissions.ts";
 
 const USAGE = `inferguard ${VERSION}
 
@@ -26,23 +27,28 @@ export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   const err = (t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t));
   switch (command) {
-    // Commands load their modules on demand, so `--help` and `--version` start instantly.
+    // Commands load their modules on demand, so `--help` and `--version` start instantly. Each
+    // then gives up the permissions it does not need (after the import, which `deno run` checks).
     case "analyze": {
       const { runAnalyze } = await import("./lib/io/analyze_main.ts");
+      keepOnly(COMMAND_PERMISSIONS.analyze);
       return await runAnalyze(rest);
     }
     case "disagg": {
       const { runDisagg } = await import("./lib/io/disagg_main.ts");
+      keepOnly(COMMAND_PERMISSIONS.disagg);
       return await runDisagg(rest);
     }
     case "schema": {
       const { reportJsonSchema } = await import("./lib/schema.ts");
+      keepOnly(COMMAND_PERMISSIONS.none);
       const text = JSON.stringify(reportJsonSchema(), null, 2) + "\n";
       Deno.stdout.writeSync(new TextEncoder().encode(text));
       return 0;
     }
     case "--version":
     case "version":
+      keepOnly(COMMAND_PERMISSIONS.none);
       Deno.stdout.writeSync(
         new TextEncoder().encode(
           `inferguard ${VERSION} (deno ${Deno.version.deno}, ${Deno.build.target})\n`,
@@ -52,6 +58,7 @@ export async function main(args: string[]): Promise<number> {
     case "-h":
     case "--help":
     case "help":
+      keepOnly(COMMAND_PERMISSIONS.none);
       err(USAGE + "\n");
       return 0;
     case undefined:
