@@ -189,10 +189,16 @@ export async function walkResults(
     let isFile = (type & IS_FILE) !== 0;
     let real = `${frame.real}/${name}`;
     let size: number | null = null;
+    // Deno lists a name that is not valid UTF-8 with U+FFFD in place of the bad bytes, and that
+    // name then opens nothing: say why, rather than a bare "not found" later.
+    if (name.includes("\uFFFD") && !exists(abs)) {
+      issues.push({ path: rel, line: null, message: NOT_UTF8 });
+      continue;
+    }
     if (type & IS_LINK) {
-      const target = realPathOrNull(abs);
-      if (target === null) {
-        issues.push({ path: rel, line: null, message: "Broken symbolic link" });
+      const target = resolveLink(abs);
+      if (typeof target !== "string") {
+        issues.push({ path: rel, line: null, message: target.problem });
         continue;
       }
       if (!inside(target)) {
@@ -242,9 +248,39 @@ export async function walkResults(
       const file = { path: rel, kind, size };
       if (collect) artifacts.push(file);
       opts.onFile?.(file);
+    } else {
+      // A FIFO would block the read forever, a device may never end: name it and move on.
+      issues.push({ path: rel, line: null, message: NOT_REGULAR });
     }
   }
   return { artifacts, issues };
+}
+
+/** Issue message for an entry that is neither a regular file nor a directory. */
+export const NOT_REGULAR = "Not a regular file (a FIFO, socket or device); not read";
+/** Issue message for a name that is not valid UTF-8. */
+export const NOT_UTF8 = "File name is not valid UTF-8; it cannot be opened";
+
+function exists(p: string): boolean {
+  try {
+    Deno.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A link's resolved path, or why it has none (dangling, or a loop of links). */
+function resolveLink(p: string): string | { problem: string } {
+  try {
+    return Deno.realPathSync(p);
+  } catch (e) {
+    if (e instanceof Deno.errors.FilesystemLoop) {
+      return { problem: "Symbolic link loop; not followed" };
+    }
+    if (e instanceof Deno.errors.NotFound) return { problem: "Broken symbolic link" };
+    return { problem: `Cannot resolve symbolic link: ${errText(e)}` };
+  }
 }
 
 function realPathOrNull(p: string): string | null {

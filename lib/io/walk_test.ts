@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { listDir, sortedListing, walkResults } from "./walk.ts";
+import { listDir, NOT_REGULAR, NOT_UTF8, sortedListing, walkResults } from "./walk.ts";
 
 const noTimeline = () => false;
 
@@ -108,6 +108,63 @@ Deno.test("walk: a broken link is reported with its path", async () => {
       message: "Broken symbolic link",
     }]);
   });
+});
+
+Deno.test("walk: a loop of links is named as a loop, not as a broken link", async () => {
+  await withTree(async (root) => {
+    await write(`${root}/ok.json`);
+    await Deno.symlink(`${root}/b.json`, `${root}/a.json`);
+    await Deno.symlink(`${root}/a.json`, `${root}/b.json`);
+    const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(artifacts.map((a) => a.path), ["ok.json"]);
+    assert.deepEqual(issues.map((i) => [i.path, i.message]), [
+      ["a.json", "Symbolic link loop; not followed"],
+      ["b.json", "Symbolic link loop; not followed"],
+    ]);
+  });
+});
+
+/** Run a shell command in `dir` (test set-up the Deno API cannot do). */
+async function sh(dir: string, script: string): Promise<void> {
+  const { success, stderr } = await new Deno.Command("sh", { args: ["-c", script], cwd: dir })
+    .output();
+  assert.ok(success, new TextDecoder().decode(stderr));
+}
+
+Deno.test({
+  name: "walk: a FIFO (or a link to one) is reported, never opened",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await withTree(async (root) => {
+      await write(`${root}/ok.json`);
+      // Opening a FIFO with no writer blocks forever; the walk must not try.
+      await sh(root, "mkfifo agg_fifo.json && ln -s agg_fifo.json link_to_fifo.json");
+      const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+      assert.deepEqual(artifacts.map((a) => a.path), ["ok.json"]);
+      assert.deepEqual(issues.map((i) => [i.path, i.message]), [
+        ["agg_fifo.json", NOT_REGULAR],
+        ["link_to_fifo.json", NOT_REGULAR],
+      ]);
+    });
+  },
+});
+
+Deno.test({
+  name: "walk: a name that is not valid UTF-8 is reported as such, not as missing",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await withTree(async (root) => {
+      await write(`${root}/ok.json`);
+      await write(`${root}/ok_\uFFFD.json`); // a real U+FFFD in a name still opens
+      await sh(root, `touch "$(printf 'bad_\\377.json')" && mkdir "$(printf 'dir_\\376')"`);
+      const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+      assert.deepEqual(artifacts.map((a) => a.path), ["ok.json", "ok_\uFFFD.json"]);
+      assert.deepEqual(issues.map((i) => [i.path, i.message]), [
+        ["bad_\uFFFD.json", NOT_UTF8],
+        ["dir_\uFFFD", NOT_UTF8],
+      ]);
+    });
+  },
 });
 
 Deno.test("walk: names with spaces, newlines, '|' and non-ASCII come back verbatim", async () => {
