@@ -120,6 +120,35 @@ export function readTextSync(absPath: string, maxBytes: number): SizedTextResult
 }
 
 /**
+ * {@link readTextSync} for a path given on the command line: anything but a regular file (a
+ * directory, or a FIFO whose open would block the run) is refused before it is opened.
+ *
+ * @example
+ * ```ts
+ * const r = readOptionFileSync("thresholds.json", 1 << 20);
+ * if (!r.ok) console.error(r.message);
+ * ```
+ */
+export function readOptionFileSync(path: string, maxBytes: number): SizedTextResult {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(path);
+  } catch (e) {
+    return { ok: false, message: errText(e), size: null };
+  }
+  if (!info.isFile) {
+    return {
+      ok: false,
+      message: info.isDirectory
+        ? "is a directory"
+        : "not a regular file (a FIFO, socket or device)",
+      size: null,
+    };
+  }
+  return readTextSync(path, maxBytes);
+}
+
+/**
  * Bytes rounded up to whole KiB: how the scanner thread and the main thread count the text in
  * flight between them (see `ScanRequest.progress`), in a 32-bit counter that cannot overflow.
  */

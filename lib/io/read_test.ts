@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { byteChunks, decodeText, readTextSync, textLines } from "./read.ts";
+import { byteChunks, decodeText, readOptionFileSync, readTextSync, textLines } from "./read.ts";
 
 const enc = new TextEncoder();
 
@@ -67,6 +67,38 @@ Deno.test("readTextSync: over the size limit or missing gives a message, not a t
   }
   const missing = readTextSync("/nonexistent/inferguard/x.json", 100);
   assert.deepEqual(missing, { ok: false, message: "not found", size: null });
+});
+
+Deno.test({
+  name: "readOptionFileSync: a FIFO or a directory is refused before it is opened",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const dir = Deno.makeTempDirSync({ prefix: "inferguard_read_" });
+    try {
+      Deno.writeTextFileSync(`${dir}/t.json`, "{}");
+      assert.deepEqual(readOptionFileSync(`${dir}/t.json`, 100), { ok: true, text: "{}", size: 2 });
+      const made = await new Deno.Command("mkfifo", { args: [`${dir}/fifo`] }).output();
+      assert.ok(made.success);
+      // Opening this FIFO would wait for a writer forever: the test hangs if it is opened.
+      assert.deepEqual(readOptionFileSync(`${dir}/fifo`, 100), {
+        ok: false,
+        message: "not a regular file (a FIFO, socket or device)",
+        size: null,
+      });
+      assert.deepEqual(readOptionFileSync(dir, 100), {
+        ok: false,
+        message: "is a directory",
+        size: null,
+      });
+      assert.deepEqual(readOptionFileSync(`${dir}/missing.json`, 100), {
+        ok: false,
+        message: "not found",
+        size: null,
+      });
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test("readTextSync: small and multi-buffer files come back whole, with their size", async () => {
