@@ -295,5 +295,9 @@ function realPathOrNull(p: string): string | null {
 export function errText(e: unknown): string {
   if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (e instanceof Deno.errors.NotFound) return "not found";
-  return e instanceof Error ? e.message.split("\n")[0] : String(e);
+  const first = e instanceof Error ? e.message.split("\n")[0] : String(e);
+  // Deno appends the operation and the absolute path ("…(os error 36): readdir '/abs/…'"). Every
+  // caller names the path itself, relative to the results root, so the machine path is dropped:
+  // it would make the report depend on where the results sit.
+  return first.replace(/(\(os error \d+\)): [a-z_]+ '.*$/, "$1");
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { listDir, NOT_REGULAR, NOT_UTF8, sortedListing, walkResults } from "./walk.ts";
+import { errText, listDir, NOT_REGULAR, NOT_UTF8, sortedListing, walkResults } from "./walk.ts";
 
 const noTimeline = () => false;
 
@@ -262,4 +262,25 @@ Deno.test("walk: a root listing given by the caller is walked instead of listing
     const partial = await walkResults(root, { isTimeline: noTimeline, rootListing: without });
     assert.deepEqual(partial.artifacts.map((a) => a.path), ["a/x.json", "b.json", "link.json"]);
   });
+});
+
+Deno.test("errText: one line, without the absolute path Deno appends", () => {
+  let caught: unknown;
+  try {
+    Deno.readDirSync(`/${"d".repeat(300)}`).next();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof Error && caught.message.includes("readdir '/ddd"), String(caught));
+  assert.match(errText(caught), /^File name too long \(os error \d+\)$/);
+  assert.equal(
+    errText(new Error("Too many levels of symbolic links (os error 40): realpath 'a' -> 'b'")),
+    "Too many levels of symbolic links (os error 40)",
+  );
+  assert.equal(
+    errText(new Error("Unexpected end of JSON input\nat …")),
+    "Unexpected end of JSON input",
+  );
+  assert.equal(errText(new Deno.errors.NotFound("x")), "not found");
+  assert.equal(errText("plain"), "plain");
 });
