@@ -314,9 +314,11 @@ export interface LoadedArtifact {
 
 /**
  * Line readers hand an over-long line to line parsers as this mark followed by a message, so the
- * parser can report the line ("Line longer than N bytes; skipped") without ever holding it.
+ * parser can report the line ("Line longer than N bytes; skipped") without ever holding it. The
+ * mark is a lone surrogate: `TextDecoder` never outputs one, so no line read from a file can
+ * start with it (a NUL could, and a line of a file was then taken for the mark).
  */
-export const OVERLONG_LINE_MARK = "\u0000";
+export const OVERLONG_LINE_MARK = "\uDFFF";
 
 /** The marker line for a line over `maxBytes`. */
 export function overlongLine(maxBytes: number): string {
