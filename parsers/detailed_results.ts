@@ -238,7 +238,7 @@ export async function parseDetailedResults(
       if (seen.has(name)) {
         issue(
           line,
-          `Line ${line}: duplicate column "${name}" in the header; the first one is used`,
+          `Duplicate column "${name}" in the header; the first one is used`,
         );
         return;
       }
@@ -249,7 +249,7 @@ export async function parseDetailedResults(
       else if (name === "error_message") slotOf[i] = ERROR;
     });
     for (const name of REQUIRED) {
-      if (!seen.has(name)) issue(line, `Line ${line}: the header lacks column "${name}"`);
+      if (!seen.has(name)) issue(line, `The header lacks column "${name}"`);
     }
   };
 
@@ -261,9 +261,7 @@ export async function parseDetailedResults(
         bump(invalidCells, NUMERIC_COLUMNS[s]);
         issue(
           line,
-          `Line ${line}: cannot read ${NUMERIC_COLUMNS[s]} "${
-            rawInvalid[s]
-          }" as a number; treated as missing`,
+          `Cannot read ${NUMERIC_COLUMNS[s]} "${rawInvalid[s]}" as a number; treated as missing`,
         );
       }
     }
@@ -275,7 +273,7 @@ export async function parseDetailedResults(
       if (successState === 3) {
         issue(
           line,
-          `Line ${line}: success is "${successRaw}", expected True or False; counted as failed`,
+          `Success is "${successRaw}", expected True or False; counted as failed`,
         );
       }
       failed++;
@@ -355,7 +353,7 @@ export async function parseDetailedResults(
       if (header === null && fields > MAX_HEADER_FIELDS) {
         issue(
           line,
-          `Line ${line}: the header has ${fields} fields; only the first ${MAX_HEADER_FIELDS} are read`,
+          `The header has ${fields} fields; only the first ${MAX_HEADER_FIELDS} are read`,
         );
       }
       if (header === null) {
@@ -364,11 +362,11 @@ export async function parseDetailedResults(
         skipped++;
         issue(
           line,
-          `Line ${line}: ${problem.charAt(0).toLowerCase()}${problem.slice(1)}; row skipped`,
+          `${problem}; row skipped`,
         );
       } else if (fields !== headerFields) {
         skipped++;
-        issue(line, `Line ${line}: expected ${headerFields} fields, found ${fields}; row skipped`);
+        issue(line, `Expected ${headerFields} fields, found ${fields}; row skipped`);
       } else {
         onRow(line);
       }

@@ -186,10 +186,10 @@ Deno.test("parseDetailedResults skips rows with missing or extra fields and name
   ].join("\n") + "\n";
   const result = await parseDetailedResults(chunked(enc(text)));
   deepStrictEqual(result.issues, [
-    { line: 3, message: "Line 3: expected 23 fields, found 22; row skipped" },
-    { line: 5, message: "Line 5: expected 23 fields, found 24; row skipped" },
-    { line: 6, message: 'Line 6: success is "maybe", expected True or False; counted as failed' },
-    { line: 7, message: 'Line 7: cannot read ttft "abc" as a number; treated as missing' },
+    { line: 3, message: "Expected 23 fields, found 22; row skipped" },
+    { line: 5, message: "Expected 23 fields, found 24; row skipped" },
+    { line: 6, message: 'Success is "maybe", expected True or False; counted as failed' },
+    { line: 7, message: 'Cannot read ttft "abc" as a number; treated as missing' },
   ]);
   const draft = only(result);
   equal(draft.metrics.num_requests_total, 4);
@@ -227,7 +227,7 @@ Deno.test("parseDetailedResults reports empty and headerless files as unreadable
   });
   const noSuccess = await parseDetailedResults(chunked(enc("a,b\n1,2\n")));
   equal(noSuccess.unreadable, true);
-  ok(noSuccess.issues.some((i) => i.message === 'Line 1: the header lacks column "success"'));
+  ok(noSuccess.issues.some((i) => i.message === 'The header lacks column "success"'));
   const headerOnly = only(await parseDetailedResults(chunked(enc(HEADER + "\n"))));
   equal(headerOnly.metrics.num_requests_total, 0);
   equal(headerOnly.metrics.success_rate, null);
@@ -241,7 +241,7 @@ Deno.test("parseDetailedResults leaves metrics of a missing column null", async 
   const text = [cols, row().split(",")].map((r) => r.filter((_, i) => i !== drop).join(","))
     .join("\n");
   const result = await parseDetailedResults(chunked(enc(text)));
-  deepStrictEqual(result.issues, [{ line: 1, message: 'Line 1: the header lacks column "ttft"' }]);
+  deepStrictEqual(result.issues, [{ line: 1, message: 'The header lacks column "ttft"' }]);
   const draft = only(result);
   equal(draft.metrics.p50_ttft, null);
   close(draft.metrics.p50_e2el, 1.5, "p50_e2el");

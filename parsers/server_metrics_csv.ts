@@ -246,7 +246,7 @@ export async function parseServerMetricsCsv(
       if (header === null && fields > MAX_HEADER_FIELDS) {
         issue(
           line,
-          `Line ${line}: the header has ${fields} fields; only the first ${MAX_HEADER_FIELDS} are read`,
+          `The header has ${fields} fields; only the first ${MAX_HEADER_FIELDS} are read`,
         );
       }
       if (header === null) {
@@ -258,7 +258,7 @@ export async function parseServerMetricsCsv(
           if (present.has(name)) {
             issue(
               line,
-              `Line ${line}: duplicate column "${name}" in the header; the first one is used`,
+              `Duplicate column "${name}" in the header; the first one is used`,
             );
             return;
           }
@@ -270,15 +270,15 @@ export async function parseServerMetricsCsv(
         skipped++;
         issue(
           line,
-          `Line ${line}: ${problem.charAt(0).toLowerCase()}${problem.slice(1)}; row skipped`,
+          `${problem}; row skipped`,
         );
       } else if (fields !== header.length) {
         skipped++;
-        issue(line, `Line ${line}: expected ${header.length} fields, found ${fields}; row skipped`);
+        issue(line, `Expected ${header.length} fields, found ${fields}; row skipped`);
       } else {
         rows++;
         if (bad.length > 0) {
-          issue(line, `Line ${line}: skipped unreadable cells: ${bad.join(", ")}`);
+          issue(line, `Skipped unreadable cells: ${bad.join(", ")}`);
         }
         let reset = false;
         for (let c = 0; c < COUNTERS.length; c++) {
@@ -306,7 +306,7 @@ export async function parseServerMetricsCsv(
   }
   const known = ["prefix_cache_queries", "prompt_tokens_total", "kv_cache_usage_pct"];
   if (!known.some((k) => present.has(k))) {
-    issue(1, `Line 1: the header has none of the columns ${known.map((k) => `"${k}"`).join(", ")}`);
+    issue(1, `The header has none of the columns ${known.map((k) => `"${k}"`).join(", ")}`);
     if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
     return { drafts: [], issues, unreadable: true };
   }

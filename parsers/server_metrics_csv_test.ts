@@ -191,7 +191,7 @@ Deno.test("parseServerMetricsCsv is unaffected by a missing middle row and skips
     chunked(enc([HEADER_25, rows[0], rows[1], "123.0,1.0,5", rows[3], rows[4]].join("\n"))),
   );
   deepStrictEqual(short.issues, [
-    { line: 4, message: "Line 4: expected 25 fields, found 3; row skipped" },
+    { line: 4, message: "Expected 25 fields, found 3; row skipped" },
   ]);
   equal(notesOf(only(short)).rows, 4);
   equal(notesOf(only(short)).rows_skipped, 1);
@@ -209,8 +209,7 @@ Deno.test("parseServerMetricsCsv reports an empty or unreadable cell and still u
   deepStrictEqual(result.issues, [
     {
       line: 3,
-      message:
-        'Line 3: skipped unreadable cells: kv_cache_usage_pct "n/a", prompt_tokens_total (empty)',
+      message: 'Skipped unreadable cells: kv_cache_usage_pct "n/a", prompt_tokens_total (empty)',
     },
   ]);
   const n = notesOf(only(result));
@@ -260,7 +259,7 @@ Deno.test("parseServerMetricsCsv reports empty and foreign files as unreadable",
   deepStrictEqual(foreign.issues, [{
     line: 1,
     message:
-      'Line 1: the header has none of the columns "prefix_cache_queries", "prompt_tokens_total", "kv_cache_usage_pct"',
+      'The header has none of the columns "prefix_cache_queries", "prompt_tokens_total", "kv_cache_usage_pct"',
   }]);
   const headerOnly = only(await parseServerMetricsCsv(chunked(enc(HEADER_25 + "\n"))));
   equal(headerOnly.metrics.server_gpu_cache_hit_rate, null);
