@@ -158,6 +158,50 @@ Deno.test("exit 3: bad flag values name the flag and its allowed values", async 
   });
 });
 
+Deno.test("exit 3: a --baseline or --thresholds that cannot be used is named, never an internal error", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const write = (name: string, text: string) => {
+      Deno.writeTextFileSync(`${tmp}/${name}`, text);
+      return `${tmp}/${name}`;
+    };
+    const report = (cells: string) => `{"schema_version":"inferguard-analyze/v1","cells":${cells}}`;
+    const fifo = `${tmp}/fifo.json`;
+    const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assert.ok(made.success);
+    const cases: [string[], RegExp][] = [
+      [
+        ["--baseline", write("b1.json", report('[{"cell_id":"x"}]'))],
+        /cells\[0\] is not an inferguard cell/,
+      ],
+      [["--baseline", write("b2.json", report("[null]"))], /cells\[0\] is not an inferguard cell/],
+      [
+        [
+          "--baseline",
+          write("b3.json", report('[{"cell_id":"a","metrics":{}},{"cell_id":"b","metrics":null}]')),
+        ],
+        /cells\[1\] is not an inferguard cell/,
+      ],
+      [
+        ["--baseline", write("b4.json", "{}")],
+        /neither a results directory nor an inferguard report/,
+      ],
+      // A FIFO would block the open forever (past SIGTERM): refused before it is opened.
+      [["--baseline", fifo], /not a regular file/],
+      [["--thresholds", fifo], /--thresholds .*not a regular file/],
+      [["--thresholds", tmp], /--thresholds .*is a directory/],
+    ];
+    for (const [extra, pattern] of cases) {
+      const out = `${tmp}/out`;
+      const r = await runCli(analyzeArgs(input, out, ...extra));
+      assert.equal(r.code, 3, `${extra.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, pattern, extra.join(" "));
+      assert.doesNotMatch(r.stderr, /internal error|TypeError|\n\s+at /, extra.join(" "));
+      assert.ok(!existsSync(out), `${extra.join(" ")}: no report on bad usage`);
+    }
+  });
+});
+
 Deno.test("exit 3: report writing fails when the output dir's parent is a regular file", async () => {
   await withTemp(async (tmp) => {
     const input = copyCase("fixed_seq_pair", tmp);

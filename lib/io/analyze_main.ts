@@ -164,7 +164,21 @@ async function loadBaseline(
       `--baseline "${path}" is neither a results directory nor an inferguard report.json`,
     );
   }
+  const bad = v.cells.findIndex((c) => !isCellLike(c));
+  if (bad >= 0) {
+    throw new UsageError(
+      `--baseline "${path}": cells[${bad}] is not an inferguard cell (it needs a string cell_id and a metrics object)`,
+    );
+  }
   return { source: path, cells: v.cells as Cell[] };
+}
+
+/** What matching a baseline cell reads without a guard (the rest may be missing or null). */
+function isCellLike(c: unknown): boolean {
+  const isObject = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
+  if (!isObject(c)) return false;
+  const { cell_id, metrics } = c as { cell_id?: unknown; metrics?: unknown };
+  return typeof cell_id === "string" && isObject(metrics);
 }
 
 /**
