@@ -25,6 +25,9 @@ const MATCH_KEYS = [
   "scenario_type",
 ] as const;
 
+/** Identity keys a cell holds as numbers. */
+const NUMERIC_KEYS: ReadonlySet<string> = new Set(["isl", "osl", "concurrency"]);
+
 /** Whether a JSON value looks like a campaign manifest (and not, e.g., a power manifest). */
 export function isCampaignManifest(value: unknown): boolean {
   return isRecord(value) &&
@@ -69,8 +72,19 @@ export function parseManifest(
       const raw = key === "hardware"
         ? entry.hardware ?? entry.hw
         : entry[key] ?? (key === "concurrency" ? entry.conc : undefined);
-      const v = typeof raw === "number" ? num(raw) : str(raw);
-      if (v !== null) match[key] = v;
+      if (raw === undefined || raw === null) continue;
+      // Cells hold isl, osl and concurrency as numbers and the rest as text: "4" must match 4.
+      const v = NUMERIC_KEYS.has(key) ? num(raw) : typeof raw === "number" ? String(raw) : str(raw);
+      if (v === null) {
+        issues.push({
+          line: null,
+          message: `Expected cell ${index}: ${key} ${JSON.stringify(raw)} is not ${
+            NUMERIC_KEYS.has(key) ? "a number" : "text"
+          }; that key is ignored`,
+        });
+        continue;
+      }
+      match[key] = v;
     }
     const path = str(entry.path);
     if (path === null && Object.keys(match).length === 0) {

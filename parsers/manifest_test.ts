@@ -44,6 +44,25 @@ Deno.test("manifest: unusable entries become issues, the rest is kept", () => {
   assert.match(issues[1].message, /1 names no path and no identity/);
 });
 
+Deno.test("manifest: numbers given as text match numeric identity keys, and the reverse", () => {
+  const { manifest, issues } = parseManifest({
+    expected_cells: [
+      { model: "kimik2.5", concurrency: "4", isl: " 1024 ", osl: 1024 },
+      { framework: 7, conc: "64" },
+      { model: "m", concurrency: "sixty-four", precision: false },
+    ],
+  });
+  assert.deepEqual(manifest!.expected_cells.map((e) => e.match), [
+    { model: "kimik2.5", isl: 1024, osl: 1024, concurrency: 4 },
+    { framework: "7", concurrency: 64 },
+    { model: "m" },
+  ]);
+  assert.deepEqual(issues.map((i) => i.message), [
+    "Expected cell 2: precision false is not text; that key is ignored",
+    'Expected cell 2: concurrency "sixty-four" is not a number; that key is ignored',
+  ]);
+});
+
 Deno.test("manifest: non-manifests are rejected (power manifest, arrays, scalars)", () => {
   for (const v of [{ samples: "samples.csv", windows: [] }, [], null, "manifest", 1]) {
     assert.equal(isCampaignManifest(v), false, JSON.stringify(v));
