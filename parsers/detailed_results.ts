@@ -253,6 +253,16 @@ export async function parseDetailedResults(
     }
   };
 
+  /** Whether the row just read repeats the header: its success and numeric cells hold their names. */
+  const isHeaderAgain = () => {
+    if (successState !== 3 || successRaw.trim() !== "success") return false;
+    for (let s = 0; s < NUMERIC_COLUMNS.length; s++) {
+      if (state[s] === VALUE_OK) return false;
+      if (state[s] === VALUE_INVALID && rawInvalid[s].trim() !== NUMERIC_COLUMNS[s]) return false;
+    }
+    return true;
+  };
+
   const onRow = (line: number) => {
     total++;
     for (let s = 0; s < NUMERIC_COLUMNS.length; s++) {
@@ -367,6 +377,10 @@ export async function parseDetailedResults(
       } else if (fields !== headerFields) {
         skipped++;
         issue(line, `Expected ${headerFields} fields, found ${fields}; row skipped`);
+      } else if (isHeaderAgain()) {
+        // Two runs' files joined with `cat`: the second header is not a failed request.
+        skipped++;
+        issue(line, "The header row again; skipped");
       } else {
         onRow(line);
       }
@@ -380,6 +394,12 @@ export async function parseDetailedResults(
     return { drafts: [], issues, unreadable: true };
   }
   if (!headerNames.includes("success")) {
+    return { drafts: [], issues, unreadable: true };
+  }
+  if (total === 0 && skipped > 0) {
+    // Rows were there but none could be read: that says nothing about how many requests ran or
+    // succeeded, so no counts are made up (0 of 0 would read as a run with no successes).
+    issues.push({ line: null, message: `None of the ${skipped} rows could be read` });
     return { drafts: [], issues, unreadable: true };
   }
 

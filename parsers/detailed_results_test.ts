@@ -174,6 +174,40 @@ Deno.test("parseDetailedResults handles quotes, newlines, CRLF, BOM, reordered c
   }
 });
 
+Deno.test("parseDetailedResults: a header repeated mid-file (two files joined) is skipped, not a failed request", async () => {
+  const text =
+    [HEADER, row(), row(), HEADER, row(), " " + HEADER.replace(",success,", ", success ,")]
+      .join("\n") + "\n";
+  const result = await parseDetailedResults(chunked(enc(text)));
+  deepStrictEqual(result.issues, [
+    { line: 4, message: "The header row again; skipped" },
+    { line: 6, message: "The header row again; skipped" },
+  ]);
+  const draft = only(result);
+  equal(draft.metrics.num_requests_total, 3);
+  equal(draft.metrics.num_requests_successful, 3);
+  equal((draft.notes as unknown as DetailedResultsNotes).rows_skipped, 2);
+  // A real failed row whose success cell reads "success" is still a request.
+  const odd = await parseDetailedResults(
+    chunked(enc([HEADER, row({ success: "success" })].join("\n"))),
+  );
+  equal(only(odd).metrics.num_requests_total, 1);
+});
+
+Deno.test("parseDetailedResults: rows that are all unreadable give no counts, only the reason", async () => {
+  const text = [HEADER, row() + ",x", row() + ",x"].join("\n") + "\n";
+  const result = await parseDetailedResults(chunked(enc(text)));
+  equal(result.unreadable, true);
+  deepStrictEqual(result.drafts, []);
+  deepStrictEqual(result.issues.at(-1), {
+    line: null,
+    message: "None of the 2 rows could be read",
+  });
+  // A header alone still says the run made no requests.
+  const headerOnly = await parseDetailedResults(chunked(enc(HEADER + "\n")));
+  equal(only(headerOnly).metrics.num_requests_total, 0);
+});
+
 Deno.test("parseDetailedResults skips rows with missing or extra fields and names their lines", async () => {
   const text = [
     HEADER,
