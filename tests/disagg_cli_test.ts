@@ -683,3 +683,90 @@ Deno.test("SIGINT stops a real watch process cleanly with complete timeline line
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Spawn `main.ts disagg status` with `args`; stdout discarded, stderr kept. */
+function spawnDisagg(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN_TS, "disagg", "status", ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Reads `reader` until what it carried matches `pattern` (the child reached that point). */
+async function waitFor(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  pattern: RegExp,
+): Promise<string> {
+  let seen = "";
+  const decoder = new TextDecoder();
+  while (!pattern.test(seen)) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen += decoder.decode(value, { stream: true });
+  }
+  return seen;
+}
+
+Deno.test({
+  name: "SIGINT while the --timeline FIFO waits for a reader ends the run at once (exit 130)",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const fifo = `${dir}/timeline.fifo`;
+      assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+      const port = freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const child = spawnDisagg(["--prefill", url, "--decode", url, "--timeline", fifo]);
+      // No reader ever opens the FIFO: the child's open waits. Give it time to get there.
+      await new Promise((r) => setTimeout(r, 1500));
+      const t0 = performance.now();
+      child.kill("SIGINT");
+      const status = await child.output();
+      const stderr = new TextDecoder().decode(status.stderr);
+      assert.equal(status.code, 130, stderr);
+      assert.match(stderr, /interrupted/);
+      assert.ok(performance.now() - t0 < 5000, `${performance.now() - t0} ms`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("a second SIGINT ends a run stuck in a scrape at once; the first only asks it to stop", async () => {
+  let release = () => {};
+  const released = new Promise<void>((r) => release = r);
+  await using p = fakeEngine(async () => {
+    await released; // answer only when the test is over
+    return text("");
+  });
+  const child = spawnDisagg([
+    "--prefill",
+    p.base,
+    "--decode",
+    p.base,
+    "--window",
+    "0",
+    "--timeout",
+    "60",
+  ]);
+  try {
+    const reader = child.stderr.getReader();
+    for (let i = 0; i < 100 && p.scrapes() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(p.scrapes(), 2);
+    const t0 = performance.now();
+    child.kill("SIGINT");
+    const first = await waitFor(reader, /again to stop now/);
+    assert.match(first, /stopping after this sample/);
+    child.kill("SIGINT");
+    const rest = await waitFor(reader, /(?!)/); // to the end of stderr
+    const { code } = await child.status;
+    assert.equal(code, 130, first + rest);
+    assert.match(rest, /interrupted/);
+    assert.ok(performance.now() - t0 < 10_000, `${performance.now() - t0} ms`);
+  } finally {
+    release();
+  }
+});

@@ -462,11 +462,49 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
     throw e;
   }
 
+  // Signals are heard before the timeline is opened: opening a FIFO waits for its reader.
+  // The first SIGINT/SIGTERM ends the run after the sample in progress (the rest of its window is
+  // cut short); a second one, or one before sampling starts, ends it at once (130/143), so a
+  // scrape stuck until its --timeout never holds the terminal.
+  const stop = new AbortController();
+  let sampling = false;
   let timeline: Deno.FsFile | null = null;
+  const handlers: [Deno.Signal, () => void][] = [];
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    const handler = () => {
+      if (sampling && !stop.signal.aborted) {
+        stop.abort();
+        err("inferguard disagg: stopping after this sample (again to stop now)");
+        return;
+      }
+      err("inferguard disagg: interrupted");
+      try {
+        timeline?.close();
+      } catch {
+        // Already closed.
+      }
+      Deno.exit(sig === "SIGINT" ? 130 : 143);
+    };
+    try {
+      Deno.addSignalListener(sig, handler);
+      handlers.push([sig, handler]);
+    } catch {
+      // SIGTERM is not available on every platform.
+    }
+  }
+  const onAbort = () => stop.abort();
+  hooks.signal?.addEventListener("abort", onAbort);
+  if (hooks.signal?.aborted) stop.abort();
+  const unlisten = () => {
+    for (const [sig, handler] of handlers) Deno.removeSignalListener(sig, handler);
+    hooks.signal?.removeEventListener("abort", onAbort);
+  };
+
   if (opts.timeline !== null) {
     try {
       timeline = await Deno.open(opts.timeline, { append: true, create: true });
     } catch (e) {
+      unlisten();
       err(
         `inferguard disagg: Cannot open --timeline "${opts.timeline}": ${
           e instanceof Error ? e.message : e
@@ -475,20 +513,7 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
       return 3;
     }
   }
-
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  const listening: Deno.Signal[] = [];
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    try {
-      Deno.addSignalListener(sig, onSignal);
-      listening.push(sig);
-    } catch {
-      // SIGTERM is not available on every platform.
-    }
-  }
-  hooks.signal?.addEventListener("abort", onSignal);
-  if (hooks.signal?.aborted) stop.abort();
+  sampling = true;
 
   const sides: [Side, Side] = [
     { name: "prefill", target: opts.prefill, probes: null },
@@ -521,8 +546,7 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
       }
     }
   } finally {
-    for (const sig of listening) Deno.removeSignalListener(sig, onSignal);
-    hooks.signal?.removeEventListener("abort", onSignal);
+    unlisten();
     timeline?.close();
   }
   return exitCode(worst, opts.failOn);
