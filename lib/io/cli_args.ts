@@ -45,9 +45,17 @@ export interface NumberSpec {
   min?: number;
   /** Whether the bound itself is allowed (default: the value must exceed it). */
   allowMin?: boolean;
+  /** The largest value allowed (inclusive; default: no limit). */
+  max?: number;
   /** What the number counts, named in the message ("seconds"). */
   unit?: string;
 }
+
+/** Longest wait a timer can hold (2³¹−1 ms): a longer one fires at once instead. */
+export const MAX_TIMER_SECONDS = 2_147_483;
+
+/** Plain decimal notation ("5", "0.5", "1e3"); not "0x10", "0b1" or "Infinity". */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /**
  * The number a flag was given, or `fallback` when it was not given; a usage error naming the flag,
@@ -68,12 +76,12 @@ export function numberFlag<T>(
   spec: NumberSpec = {},
 ): number | T {
   if (raw === undefined) return fallback;
-  const { integer = false, min = 0, allowMin = false, unit } = spec;
+  const { integer = false, min = 0, allowMin = false, max, unit } = spec;
   const v = Number(raw);
-  const ok = raw.trim() !== "" && Number.isFinite(v) && (!integer || Number.isInteger(v)) &&
-    (allowMin ? v >= min : v > min);
+  const ok = DECIMAL.test(raw) && Number.isFinite(v) && (!integer || Number.isInteger(v)) &&
+    (allowMin ? v >= min : v > min) && (max === undefined || v <= max);
   if (ok) return v;
-  const bound = `${allowMin ? ">=" : ">"} ${min}`;
+  const bound = `${allowMin ? ">=" : ">"} ${min}${max === undefined ? "" : ` and <= ${max}`}`;
   const expected = integer
     ? (min === 0 && !allowMin ? "a positive integer" : `an integer ${bound}`)
     : `a number ${bound}`;

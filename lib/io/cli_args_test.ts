@@ -24,6 +24,8 @@ Deno.test("numberFlag: accepts what the spec allows", () => {
   assert.equal(numberFlag("--cells", "1e3", 1, { integer: true }), 1000);
   assert.equal(numberFlag("--seed", "0", 1, { integer: true, allowMin: true }), 0);
   assert.equal(numberFlag("--users", "2", 1, { integer: true, min: 1, allowMin: true }), 2);
+  assert.equal(numberFlag("--interval", " +.5 ", 15), 0.5);
+  assert.equal(numberFlag("--timeout", "2147483", 5, { max: 2_147_483 }), 2_147_483);
 });
 
 Deno.test("numberFlag: names the flag, the value and what it expects", () => {
@@ -41,6 +43,14 @@ Deno.test("numberFlag: names the flag, the value and what it expects", () => {
     ["--timeout", "abc", { unit: "seconds" }, '"abc" (expected a number > 0 of seconds)'],
     ["--mb", "Infinity", {}, '"Infinity" (expected a number > 0)'],
     ["--users", "1", { integer: true, min: 1 }, '"1" (expected an integer > 1)'],
+    ["--window", "0x10", { allowMin: true }, '"0x10" (expected a number >= 0)'],
+    ["--count", "0b11", { integer: true }, '"0b11" (expected a positive integer)'],
+    [
+      "--timeout",
+      "3000000",
+      { max: 2_147_483, unit: "seconds" },
+      '"3000000" (expected a number > 0 and <= 2147483 of seconds)',
+    ],
   ];
   for (const [flag, raw, spec, tail] of cases) {
     const e = usageError(() => numberFlag(flag, raw, 0, spec));

@@ -3,7 +3,7 @@
  * the exit code. All network, clock, file and console access of the live overlay lives here.
  * @module
  */
-import { argsMessage, numberFlag, oneOf, UsageError } from "./cli_args.ts";
+import { argsMessage, MAX_TIMER_SECONDS, numberFlag, oneOf, UsageError } from "./cli_args.ts";
 import { parseArgs } from "node:util";
 import { type Finding, SEVERITY_RANK } from "../types.ts";
 import { type EngineOverride, identifyPage, type Probes } from "../../live/identify.ts";
@@ -131,10 +131,20 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
     decode,
     engine,
     json: values.json ?? false,
-    windowS: numberFlag("--window", values.window, 5, { allowMin: true, unit: "seconds" }),
-    timeoutS: numberFlag("--timeout", values.timeout, 5, { unit: "seconds" }),
+    windowS: numberFlag("--window", values.window, 5, {
+      allowMin: true,
+      max: MAX_TIMER_SECONDS,
+      unit: "seconds",
+    }),
+    timeoutS: numberFlag("--timeout", values.timeout, 5, {
+      max: MAX_TIMER_SECONDS,
+      unit: "seconds",
+    }),
     watch: (values.watch ?? false) || count !== null || durationS !== null,
-    intervalS: numberFlag("--interval", values.interval, 15, { unit: "seconds" }),
+    intervalS: numberFlag("--interval", values.interval, 15, {
+      max: MAX_TIMER_SECONDS,
+      unit: "seconds",
+    }),
     count,
     durationS,
     timeline: values.timeline ?? null,
