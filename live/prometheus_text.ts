@@ -357,13 +357,30 @@ export function histogramSeries(
     if (le === null || Number.isNaN(le)) continue;
     get(b.labels).buckets.push({ le, count: b.value });
   }
+  // A series printed twice (an exporter bug) must not count twice: like counters, the larger
+  // of two duplicate values is kept.
+  const larger = (x: number | null, y: number) => x === null || y > x ? y : x;
   for (const s of page.samples.get(`${baseName}_sum`) ?? []) {
-    if (labelsMatch(s.labels, filter)) get(s.labels).sum = s.value;
+    if (labelsMatch(s.labels, filter)) get(s.labels).sum = larger(get(s.labels).sum, s.value);
   }
   for (const s of page.samples.get(`${baseName}_count`) ?? []) {
-    if (labelsMatch(s.labels, filter)) get(s.labels).count = s.value;
+    if (labelsMatch(s.labels, filter)) get(s.labels).count = larger(get(s.labels).count, s.value);
   }
   const out = [...byKey.values()];
-  for (const s of out) s.buckets.sort((a, b) => a.le - b.le);
+  for (const s of out) {
+    s.buckets.sort((a, b) => a.le - b.le);
+    s.buckets = s.buckets.filter((b, i, all) => {
+      const next = all[i + 1];
+      if (next === undefined || next.le !== b.le) return true;
+      next.count = larger(next.count, b.count)!;
+      return false;
+    });
+    // A histogram must end with `le="+Inf"`, equal to `_count`; when an exporter leaves it out,
+    // `_count` stands in, so observations above the last bound are not lost from the quantiles.
+    const last = s.buckets.at(-1);
+    if (last !== undefined && last.le !== Infinity && s.count !== null) {
+      s.buckets.push({ le: Infinity, count: larger(last.count, s.count)! });
+    }
+  }
   return out.sort((a, b) => labelKey(a.labels).localeCompare(labelKey(b.labels)));
 }

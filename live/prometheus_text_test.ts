@@ -153,3 +153,34 @@ Deno.test("trap 12: bad lines, HTML, CRLF and BOM never throw and never abort th
   assert.deepEqual([html.sampleCount, html.issues.length], [0, 1]);
   assert.deepEqual(parsePrometheusText("").sampleCount, 0);
 });
+
+Deno.test("histogramSeries: a histogram printed twice counts once (the larger value kept)", () => {
+  const block = [
+    'h_bucket{le="0.1"} 50',
+    'h_bucket{le="1"} 90',
+    'h_bucket{le="+Inf"} 100',
+    "h_sum 30",
+    "h_count 100",
+  ];
+  const [s] = histogramSeries(parsePrometheusText([...block, ...block].join("\n")), "h");
+  assert.deepEqual(s.buckets, [
+    { le: 0.1, count: 50 },
+    { le: 1, count: 90 },
+    { le: Infinity, count: 100 },
+  ]);
+  assert.deepEqual([s.sum, s.count], [30, 100]);
+  const [odd] = histogramSeries(
+    parsePrometheusText(['h_bucket{le="0.1"} 5', 'h_bucket{le="0.1"} 7', "h_count 7"].join("\n")),
+    "h",
+  );
+  assert.deepEqual(odd.buckets, [{ le: 0.1, count: 7 }, { le: Infinity, count: 7 }]);
+});
+
+Deno.test("histogramSeries: without a +Inf bucket, _count stands in for it", () => {
+  const text = ['h_bucket{le="0.1"} 50', 'h_bucket{le="1"} 90', "h_sum 30", "h_count 100"];
+  const [s] = histogramSeries(parsePrometheusText(text.join("\n")), "h");
+  assert.deepEqual(s.buckets.at(-1), { le: Infinity, count: 100 });
+  // No _count either: nothing is made up.
+  const [bare] = histogramSeries(parsePrometheusText(text.slice(0, 2).join("\n")), "h");
+  assert.equal(bare.buckets.at(-1)?.le, 1);
+});

@@ -343,6 +343,29 @@ function tableFor(identity: Identification, page: PromPage): Table | null {
   return null;
 }
 
+/** Why a field whose page value is NaN or ±Inf is left out: no rate or rule may use it. */
+const NOT_FINITE = "not a finite number on the page (NaN or ±Inf)";
+
+/** Every count, sum and bound of a histogram series is finite (the `+Inf` bound aside). */
+function finiteHistogram(s: HistogramReading["series"][number]): boolean {
+  return s.buckets.every((b) =>
+    Number.isFinite(b.count) && (b.le === Infinity || Number.isFinite(b.le))
+  ) &&
+    (s.sum === null || Number.isFinite(s.sum)) && (s.count === null || Number.isFinite(s.count));
+}
+
+/**
+ * The process start time, for restart detection: the latest finite one when a page carries
+ * several (one per process, in no fixed order), `null` when there is none.
+ */
+function processStart(page: PromPage): number | null {
+  let latest: number | null = null;
+  for (const s of page.samples.get("process_start_time_seconds") ?? []) {
+    if (Number.isFinite(s.value) && (latest === null || s.value > latest)) latest = s.value;
+  }
+  return latest;
+}
+
 /** Build the normalized snapshot of one parsed page. */
 export function buildSnapshot(page: PromPage, identity: Identification): EndpointSnapshot {
   const snap: EndpointSnapshot = {
@@ -352,7 +375,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     counters: {},
     histograms: {},
     unavailable: {},
-    process_start_s: page.samples.get("process_start_time_seconds")?.[0]?.value ?? null,
+    process_start_s: processStart(page),
   };
   const table = tableFor(identity, page);
   if (!table) {
@@ -377,7 +400,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
       if ((spec.mode ?? "first") === "first") break;
     }
     if (total === null) snap.unavailable[field] = missingReason(spec, identity);
-    else if (Number.isNaN(total)) snap.unavailable[field] = "NaN";
+    else if (!Number.isFinite(total)) snap.unavailable[field] = NOT_FINITE;
     else {
       snap.gauges[field] = total;
       snap.gauge_sources[field] = used.join(" + ");
@@ -396,6 +419,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
       if ((spec.mode ?? "first") === "first") break;
     }
     if (series.length === 0) snap.unavailable[field] = missingReason(spec, identity);
+    else if (!series.every((x) => Number.isFinite(x.value))) snap.unavailable[field] = NOT_FINITE;
     else snap.counters[field] = { sources: used, series, total: aggregateSeries(series) };
   }
   for (const field of HISTOGRAM_FIELDS) {
@@ -419,7 +443,8 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
       };
       break;
     }
-    if (reading) snap.histograms[field] = reading;
+    if (reading && !reading.series.every(finiteHistogram)) snap.unavailable[field] = NOT_FINITE;
+    else if (reading) snap.histograms[field] = reading;
     else snap.unavailable[field] = missingReason(spec, identity);
   }
   fillEngineSpecific(snap, page, identity, table);

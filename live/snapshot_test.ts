@@ -178,7 +178,7 @@ Deno.test("new and legacy offload names are never added; NaN gauges are null wit
   assert.equal(s.counters.offload_bytes_gpu_to_cpu?.total, 100);
   assert.equal(s.counters.offload_bytes_cpu_to_gpu?.total, 40);
   assert.equal(s.gauges.running, undefined);
-  assert.equal(s.unavailable.running, "NaN");
+  assert.equal(s.unavailable.running, "not a finite number on the page (NaN or ±Inf)");
   assert.ok(s.identity.connectors.includes("cpu-offload"));
 });
 
@@ -186,4 +186,41 @@ Deno.test("a page with no engine has every field unavailable with one reason", (
   const s = fromText("node_load1 0.5\n");
   assert.deepEqual(s.gauges, {});
   assert.equal(s.unavailable.running, "no engine metrics recognised on this page");
+});
+
+Deno.test("NaN or ±Inf counters, gauges and histograms are unavailable with a reason, never a number", () => {
+  const s = fromText([
+    "vllm:num_requests_waiting +Inf",
+    "vllm:kv_cache_usage_perc -Inf",
+    'vllm:request_success_total{finished_reason="stop"} 10',
+    'vllm:request_success_total{finished_reason="length"} NaN',
+    "vllm:prompt_tokens_total +Inf",
+    "vllm:generation_tokens_total 100",
+    'vllm:time_to_first_token_seconds_bucket{le="0.1"} NaN',
+    'vllm:time_to_first_token_seconds_bucket{le="+Inf"} 4',
+    "vllm:time_to_first_token_seconds_count 4",
+    "vllm:time_to_first_token_seconds_sum 0.2",
+    'vllm:e2e_request_latency_seconds_bucket{le="1e308"} 1',
+    'vllm:e2e_request_latency_seconds_bucket{le="+Inf"} 1',
+    "vllm:e2e_request_latency_seconds_count 1",
+    "vllm:e2e_request_latency_seconds_sum 0.5",
+  ].join("\n"));
+  const why = "not a finite number on the page (NaN or ±Inf)";
+  for (const f of ["waiting", "kv_usage", "requests_completed", "prompt_tokens", "ttft"] as const) {
+    assert.equal(s.unavailable[f], why, f);
+  }
+  assert.equal(s.counters.generation_tokens?.total, 100);
+  // A finite bound that is still finite in seconds is kept (no scale here).
+  assert.ok(s.histograms.e2e !== undefined);
+});
+
+Deno.test("process start: the latest finite value of every series; NaN alone gives null", () => {
+  assert.equal(fromText("process_start_time_seconds NaN\n").process_start_s, null);
+  const two = [
+    'process_start_time_seconds{pid="2"} 1700000050',
+    'process_start_time_seconds{pid="1"} 1700000000',
+    'process_start_time_seconds{pid="3"} NaN',
+  ];
+  assert.equal(fromText(two.join("\n")).process_start_s, 1700000050);
+  assert.equal(fromText(two.reverse().join("\n")).process_start_s, 1700000050);
 });

@@ -277,6 +277,14 @@ export function computeEndpointSample(
     unavailable.rates = options.singleReason ?? "single scrape";
     return sample;
   }
+  const was = `${a.identity.engine ?? "unknown"} ${a.identity.kind}`;
+  const now = `${b.identity.engine ?? "unknown"} ${b.identity.kind}`;
+  if (was !== now) {
+    // Another server answered the second scrape (a redeploy behind the URL): its lifetime
+    // totals are not growth over the window.
+    unavailable.rates = `the endpoint changed between the scrapes (${was} page, then ${now} page)`;
+    return sample;
+  }
   const dt = options.windowS;
   const grow = (f: GaugeField): number | null => {
     const x = a.gauges[f];

@@ -183,3 +183,45 @@ Deno.test("vLLM role betrayed by a window: one token per request (prefill), exte
   });
   assert.equal(agg.role, "unknown");
 });
+
+Deno.test("another engine answering the second scrape gives no rates, with the reason", async () => {
+  const vllm = await read("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  const sglang = await read("sgl-project_sglang__production_metrics_md_40ef116f.prom");
+  const s = computeEndpointSample(snapOf(vllm), snapOf(sglang), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.equal(s.rates, null);
+  assert.equal(s.deltas, null);
+  assert.equal(
+    s.unavailable.rates,
+    "the endpoint changed between the scrapes (vllm engine page, then sglang engine page)",
+  );
+  // The same engine on both scrapes still gives rates.
+  const same = computeEndpointSample(snapOf(vllm), snapOf(vllm), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.ok(same.rates !== null);
+});
+
+Deno.test("a histogram without a +Inf bucket: p99 beyond the last bound is '> 1', not a number", () => {
+  const page = (n: number) =>
+    [
+      `vllm:time_to_first_token_seconds_bucket{le="0.1"} ${n * 50}`,
+      `vllm:time_to_first_token_seconds_bucket{le="1"} ${n * 90}`,
+      `vllm:time_to_first_token_seconds_count ${n * 100}`,
+      `vllm:time_to_first_token_seconds_sum ${n * 30}`,
+      "vllm:num_requests_running 1",
+    ].join("\n");
+  const s = computeEndpointSample(snapOf(page(0)), snapOf(page(1)), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  const ttft = s.latency!.ttft!;
+  assert.equal(ttft.count, 100);
+  assert.equal(ttft.p99, "> 1");
+});
