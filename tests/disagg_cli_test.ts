@@ -770,3 +770,37 @@ Deno.test("a second SIGINT ends a run stuck in a scrape at once; the first only 
     release();
   }
 });
+
+Deno.test("credentials in a URL reach the endpoint and never the output or the timeline", async () => {
+  const body = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  const auth = `Basic ${btoa("scraper:s3cret-pw")}`;
+  await using p = fakeEngine((_, req) =>
+    req.headers.get("authorization") === auth ? text(body) : new Response("", { status: 401 })
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    const withCreds = p.base.replace("http://", "http://scraper:s3cret-pw@");
+    const timeline = `${dir}/t.jsonl`;
+    const r = await run([
+      "status",
+      "--prefill",
+      withCreds,
+      "--decode",
+      p.base.replace("http://", "http://token-only@"),
+      "--window",
+      "0",
+      "--json",
+      "--timeline",
+      timeline,
+    ]);
+    const rec = JSON.parse(r.stdout[0]);
+    assert.equal(rec.prefill.scrape.outcome, "ok"); // the credentials were sent
+    assert.equal(rec.decode.scrape.http_status, 401);
+    assert.equal(rec.prefill.url, `${p.base.replace("http://", "http://***@")}/metrics`);
+    const everything = [...r.stdout, ...r.stderr, await Deno.readTextFile(timeline)].join("\n");
+    assert.doesNotMatch(everything, /s3cret-pw|scraper|token-only/);
+    assert.match(everything, /\*\*\*@/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -175,7 +175,29 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * `text` with the user info of every URL in it (`http://user:password@host`) replaced by `***`:
+ * credentials reach the endpoint, never the table, the JSON or the timeline.
+ *
+ * @example
+ * ```ts
+ * redactUrls("http://u:pw@10.0.0.1:8000/metrics"); // "http://***@10.0.0.1:8000/metrics"
+ * ```
+ */
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#]+@/gi, "$1***@");
+}
+
 function toStatus(scrape: MetricsScrape): ScrapeStatus {
+  const s = rawStatus(scrape);
+  return {
+    ...s,
+    url: redactUrls(s.url),
+    message: s.message === null ? null : redactUrls(s.message),
+  };
+}
+
+function rawStatus(scrape: MetricsScrape): ScrapeStatus {
   const o = scrape.outcome;
   if (o.kind === "ok") {
     if (scrape.jsonAtMetrics && !scrape.fallbackUsed) {

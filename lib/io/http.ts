@@ -68,7 +68,11 @@ export function resolveMetricsTarget(input: string): MetricsTarget | null {
     return null;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
-  const base = url.origin;
+  // The origin with the user info kept: credentials go to /metrics and to the probes alike.
+  const auth = url.username || url.password
+    ? `${url.username}${url.password ? `:${url.password}` : ""}@`
+    : "";
+  const base = `${url.protocol}//${auth}${url.host}`;
   if (url.pathname === "/" || url.pathname === "") {
     return { base, metrics: `${base}/metrics${url.search}`, explicit: false };
   }

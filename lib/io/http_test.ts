@@ -43,6 +43,13 @@ Deno.test("resolveMetricsTarget: base URL gets /metrics, explicit paths are kept
   });
   assert.equal(resolveMetricsTarget("ftp://h/x"), null);
   assert.equal(resolveMetricsTarget("not a url"), null);
+  // User info stays on the base, for /metrics and for the probes.
+  assert.deepEqual(resolveMetricsTarget("https://u:p%40ss@h:8443"), {
+    base: "https://u:p%40ss@h:8443",
+    metrics: "https://u:p%40ss@h:8443/metrics",
+    explicit: false,
+  });
+  assert.equal(resolveMetricsTarget("http://token@h")?.base, "http://token@h");
 });
 
 Deno.test("fetchText: ok body, with invalid UTF-8 replaced", async () => {
