@@ -44,7 +44,18 @@ export function parseAggCollection(value: unknown): ParseResult {
     for (const issue of checked.issues) {
       issues.push({ line: null, message: `Row ${i}: ${issue.message}` });
     }
-    drafts.push({ ...draftFromAgg(withoutRejected(row, checked.rejected)), sub_key: String(i) });
+    const draft = draftFromAgg(withoutRejected(row, checked.rejected));
+    const { scenario_type: _defaulted, ...identity } = draft.identity;
+    if (!hasAnyValue(identity) && !hasAnyValue(draft.metrics)) {
+      // `{}` (or a row of unknown keys) would become a cell of nothing but nulls.
+      issues.push({ line: null, message: `Row ${i} has no field of an agg row; skipped` });
+      return;
+    }
+    drafts.push({ ...draft, sub_key: String(i) });
   });
   return { drafts, issues, unreadable: false };
+}
+
+function hasAnyValue(fields: object): boolean {
+  return Object.values(fields).some((v) => v !== null && v !== undefined);
 }

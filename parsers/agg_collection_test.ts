@@ -62,3 +62,13 @@ Deno.test({
     });
   },
 });
+
+Deno.test("collection: a row with no agg field ({} or unknown keys) is an issue, not a cell of nulls", () => {
+  const r = parseAggCollection([{ hw: "h200", conc: 4, tput_per_gpu: 80 }, {}, { note: "x" }]);
+  assert.deepEqual(r.drafts.map((d) => d.sub_key), ["0"]);
+  assert.deepEqual(r.issues.map((i) => i.message), [
+    "Row 1 has no field of an agg row; skipped",
+    "Row 2 has no field of an agg row; skipped",
+  ]);
+  assert.equal(r.unreadable, false);
+});
