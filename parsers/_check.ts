@@ -113,7 +113,7 @@ function isClean(obj: Record<string, unknown>, plan: CheckPlan): boolean {
     if (x === undefined || x === null) continue;
     const n = num(x);
     if (n === null) return false;
-    if (code === POSITIVE ? n <= 0 || !Number.isInteger(n) : n < 0) return false;
+    if (code === POSITIVE ? n <= 0 || !Number.isSafeInteger(n) : n < 0) return false;
   }
   return !overCount(obj);
 }
@@ -132,7 +132,7 @@ function report(obj: Record<string, unknown>, plan: CheckPlan): CheckResult {
     if (x === undefined || x === null) continue;
     const n = num(x);
     if (n === null) reject(out, key, `is not a number (${describe(x)})`);
-    else if (n <= 0 || !Number.isInteger(n)) {
+    else if (n <= 0 || !Number.isSafeInteger(n)) {
       reject(out, key, `must be a positive whole number, got ${n}`);
     }
   }

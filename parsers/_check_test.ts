@@ -94,3 +94,10 @@ Deno.test("withoutRejected: drops the rejected fields, keeps the rest in order",
   const clean = { conc: 4 };
   assert.equal(withoutRejected(clean, checkRecordValues(clean).rejected), clean);
 });
+
+Deno.test("check: a whole number past 2^53 (1e308) is no concurrency", () => {
+  assert.deepEqual(messages(record(1e308, 40, 1)), [
+    'Field "conc" must be a positive whole number, got 1e+308',
+  ]);
+  assert.deepEqual(messages(record(2 ** 53 - 1, 40, 1)), []);
+});

@@ -34,9 +34,17 @@ export function parseCommandText(name: string, text: string): ParseResult {
   const notes: Record<string, unknown> = { [`command_${name}`]: command };
   const identity: ParseResult["drafts"][number]["identity"] = {};
   const users = command.match(/--start-users[ =](\d+)/);
+  const issues: ParseResult["issues"] = [];
   if (users) {
-    notes.command_start_users = Number(users[1]);
-    identity.concurrency = Number(users[1]);
+    const n = Number(users[1]);
+    notes.command_start_users = n;
+    if (n >= 1 && Number.isSafeInteger(n)) identity.concurrency = n;
+    else {
+      issues.push({
+        line: null,
+        message: `--start-users ${users[1].slice(0, 24)} is not a concurrency; not used`,
+      });
+    }
   }
   const conc = command.match(/--(?:max-)?concurrency[ =](\d+)/);
   if (conc) notes.command_concurrency = Number(conc[1]);
@@ -56,7 +64,7 @@ export function parseCommandText(name: string, text: string): ParseResult {
       metrics: {},
       notes,
     }],
-    issues: [],
+    issues,
     unreadable: false,
   };
 }
