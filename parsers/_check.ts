@@ -170,3 +170,54 @@ export function withoutRejected(
   if (rejected.size === 0) return obj;
   return Object.fromEntries(Object.entries(obj).filter(([k]) => !rejected.has(k)));
 }
+
+/** Metrics that are shares of a whole: 0–1 (a hair over 1 from rounding is let through). */
+const RATIO_METRICS: ReadonlySet<string> = new Set([
+  "success_rate",
+  "theoretical_cache_hit_rate",
+  "server_gpu_cache_hit_rate",
+  "server_cpu_cache_hit_rate",
+  "gpu_kv_usage_p95",
+  "cpu_kv_usage_p95",
+]);
+
+/**
+ * Leave out the metrics of a draft that cannot be right, each with an issue naming it: a negative
+ * value (every metric counts, times, rates or sizes something), a share outside 0–1 (a cache hit
+ * rate of 2 from hits that outnumber queries), and more successful requests than requests.
+ * Run on every parser's drafts, so no detector ever compares against an impossible number.
+ *
+ * @example
+ * ```ts
+ * const metrics: Record<string, number | null> = { server_gpu_cache_hit_rate: 2 };
+ * const issues: { line: number | null; message: string }[] = [];
+ * guardMetricRanges(metrics, issues); // metrics.server_gpu_cache_hit_rate is now null
+ * ```
+ */
+export function guardMetricRanges(
+  metrics: Record<string, unknown>,
+  issues: Issue[],
+): void {
+  for (const key in metrics) {
+    const v = metrics[key];
+    if (typeof v !== "number") continue;
+    if (v < 0) {
+      metrics[key] = null;
+      issues.push({ line: null, message: `Field "${key}" is ${v}, below 0; left out` });
+    } else if (v > 1 + 1e-9 && RATIO_METRICS.has(key)) {
+      metrics[key] = null;
+      issues.push({ line: null, message: `Field "${key}" is ${v}, outside 0–1; left out` });
+    }
+  }
+  const ok = metrics.num_requests_successful;
+  const total = metrics.num_requests_total;
+  if (typeof ok === "number" && typeof total === "number" && ok > total) {
+    metrics.num_requests_successful = null;
+    if (typeof metrics.success_rate === "number") metrics.success_rate = null;
+    issues.push({
+      line: null,
+      message:
+        `Field "num_requests_successful" (${ok}) exceeds num_requests_total (${total}); left out`,
+    });
+  }
+}

@@ -3,6 +3,7 @@
  * once; JSON is parsed once and then recognised by its shape; big CSV/JSONL files are streamed.
  * @module
  */
+import { guardMetricRanges } from "../../parsers/_check.ts";
 import { isAbsolute } from "node:path";
 import { globMatcher, kindFromJson } from "../sniff.ts";
 import {
@@ -234,8 +235,12 @@ const packer = new NumberPacker();
  * be packed exactly stay as they are.
  */
 function packDrafts(loaded: LoadedArtifact): LoadedArtifact {
-  for (const d of loaded.result?.drafts ?? []) {
-    if (!(d.metrics instanceof PackedNumbers)) d.metrics = packer.pack(d.metrics) ?? d.metrics;
+  const result = loaded.result;
+  for (const d of result?.drafts ?? []) {
+    if (!(d.metrics instanceof PackedNumbers)) {
+      guardMetricRanges(d.metrics as Record<string, unknown>, result!.issues);
+      d.metrics = packer.pack(d.metrics) ?? d.metrics;
+    }
     const extra = d.extra_percentiles;
     if (extra && !(extra instanceof PackedNumbers)) {
       d.extra_percentiles = packer.pack(extra) ?? extra;

@@ -32,6 +32,30 @@ Deno.test("jsonDepthOver finds the first byte past the nesting limit, ignoring b
   assert.equal(jsonDepthOver(`{"a": "${"x".repeat(5000)}"}`, 10), null);
 });
 
+Deno.test("loadAll: an impossible metric from any parser is left out with an issue naming it", async () => {
+  const root = await Deno.makeTempDir({ prefix: "inferguard_load_" });
+  try {
+    // Hits that outnumber queries (a hit rate of 2) and a KV usage of 250 %.
+    await Deno.writeTextFile(
+      `${root}/metrics_server_metrics.csv`,
+      "timestamp_sec,kv_cache_usage_pct,prefix_cache_hits,prefix_cache_queries\n" +
+        "1,250,0,0\n2,250,40,20\n",
+    );
+    const walked = await walkResults(root, { isTimeline: () => false, sizeFromRead: readsWhole });
+    const [loaded] = await loadAll(root, walked.artifacts);
+    const [draft] = loaded.result!.drafts;
+    const metrics = numbersOf(draft.metrics) as Record<string, number | null>;
+    assert.equal(metrics.server_gpu_cache_hit_rate, null);
+    assert.equal(metrics.gpu_kv_usage_p95, null);
+    assert.deepEqual(loaded.result!.issues.map((i) => i.message), [
+      'Field "server_gpu_cache_hit_rate" is 2, outside 0–1; left out',
+      'Field "gpu_kv_usage_p95" is 2.5, outside 0–1; left out',
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("loadAll: files the walk left unsized get the size of what was read", async () => {
   const root = await Deno.makeTempDir({ prefix: "inferguard_load_" });
   try {
