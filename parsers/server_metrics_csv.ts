@@ -60,6 +60,17 @@ type GaugeNote = typeof GAUGES[number][1];
 const TIMESTAMP = "timestamp_sec";
 const RELATIVE_TIME = "relative_time_sec";
 
+/** Metrics made of counter deltas (left out when the rows are not in time order). */
+const COUNTER_METRICS = [
+  "server_gpu_cache_hit_rate",
+  "server_cpu_cache_hit_rate",
+  "kv_offload_bytes_gpu_to_cpu",
+  "kv_offload_bytes_cpu_to_gpu",
+  "kv_offload_time_gpu_to_cpu",
+  "kv_offload_time_cpu_to_gpu",
+  "num_preemptions",
+] as const;
+
 /** At most this many issues are listed; the rest are counted in one closing issue. */
 const MAX_ISSUES = 100;
 
@@ -213,6 +224,8 @@ export async function parseServerMetricsCsv(
   let restarts = 0;
   let firstTime: number | null = null;
   let lastTime: number | null = null;
+  /** The first row whose time is before the previous row's: counters were differenced out of order. */
+  let outOfOrder: { line: number; time: number; before: number } | null = null;
   let timeSlot = -1;
   const cellsSkipped = new Map<string, number>();
 
@@ -291,6 +304,9 @@ export async function parseServerMetricsCsv(
           if (valid[gaugeBase + g]) gauges[g].push(values[gaugeBase + g] / GAUGES[g][2]);
         }
         if (timeSlot >= 0 && valid[timeSlot]) {
+          if (lastTime !== null && values[timeSlot] < lastTime && outOfOrder === null) {
+            outOfOrder = { line, time: values[timeSlot], before: lastTime };
+          }
           firstTime ??= values[timeSlot];
           lastTime = values[timeSlot];
         }
@@ -423,5 +439,18 @@ export async function parseServerMetricsCsv(
   };
   draft.notes = notes as unknown as Record<string, unknown>;
   if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
+  if (outOfOrder !== null) {
+    // Differenced out of order, a counter looks reset wherever time goes back: its deltas, and
+    // every rate made of them, are wrong. The gauges' percentiles do not depend on the order.
+    const { line, time, before } = outOfOrder;
+    issue(
+      line,
+      `Rows are not in time order (${
+        timeSlot === tsSlot ? TIMESTAMP : RELATIVE_TIME
+      } ${time} after ${before}); counter-based metrics left out`,
+    );
+    const m = draft.metrics as Record<string, number | null>;
+    for (const f of COUNTER_METRICS) m[f] = null;
+  }
   return { drafts: [draft], issues, unreadable: false };
 }

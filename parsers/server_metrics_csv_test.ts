@@ -364,3 +364,25 @@ Deno.test("parseServerMetricsCsv returns a result for arbitrary bytes", async ()
     { numRuns: 300 },
   );
 });
+
+Deno.test("parseServerMetricsCsv: rows out of time order keep the gauges and drop counter metrics", async () => {
+  const text = new TextDecoder().decode(await Deno.readFile(BS12_OFF));
+  const [header, ...rows] = text.trimEnd().split("\n");
+  const ordered = only(await parseServerMetricsCsv(chunked(enc(text))));
+  ok(ordered.metrics.server_gpu_cache_hit_rate !== null);
+  // Swap two rows in the middle, as a merge of two logs might.
+  const k = Math.floor(rows.length / 2);
+  [rows[k], rows[k + 1]] = [rows[k + 1], rows[k]];
+  const result = await parseServerMetricsCsv(chunked(enc([header, ...rows].join("\n") + "\n")));
+  const shuffled = only(result);
+  equal(shuffled.metrics.server_gpu_cache_hit_rate, null);
+  equal(shuffled.metrics.num_preemptions, null);
+  equal(shuffled.metrics.gpu_kv_usage_p95, ordered.metrics.gpu_kv_usage_p95);
+  const last = result.issues.at(-1)!;
+  equal(last.line, k + 3);
+  ok(
+    /^Rows are not in time order \(timestamp_sec .+ after .+\); counter-based metrics left out$/
+      .test(last.message),
+    last.message,
+  );
+});
