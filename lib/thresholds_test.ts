@@ -1,6 +1,6 @@
-import { deepStrictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok } from "node:assert/strict";
 import { RULES } from "../rules/mod.ts";
-import { defaultThresholds, parseThresholds } from "./thresholds.ts";
+import { defaultThresholds, parseThresholds, THRESHOLD_RANGES } from "./thresholds.ts";
 
 Deno.test("defaultThresholds: every rule's defaults, as fresh copies", () => {
   const d = defaultThresholds();
@@ -71,4 +71,40 @@ Deno.test("parseThresholds: errors name the key", async (t) => {
   for (const [name, value, message] of cases) {
     await t.step(name, () => deepStrictEqual(parseThresholds(value), { ok: false, message }));
   }
+});
+
+Deno.test("parseThresholds: every threshold has a range, and a value outside it names the key", () => {
+  for (const [code, keys] of Object.entries(defaultThresholds())) {
+    for (const [key, v] of Object.entries(keys)) {
+      const range = THRESHOLD_RANGES[`${code}.${key}`];
+      ok(range !== undefined, `${code}.${key} has no range`);
+      // The defaults themselves are in range.
+      deepStrictEqual(parseThresholds({ [code]: { [key]: v } }).ok, true, `${code}.${key}`);
+    }
+  }
+  const bad: [Record<string, Record<string, number>>, string][] = [
+    [
+      { ttft_cliff: { ratio_warning: -1 } },
+      'Threshold "ttft_cliff.ratio_warning" must be a number > 0, got -1',
+    ],
+    [
+      { throughput_plateau: { min_consecutive_steps: 0.5 } },
+      'Threshold "throughput_plateau.min_consecutive_steps" must be a whole number >= 1, got 0.5',
+    ],
+    [
+      { partial_run: { min_success_rate: 5 } },
+      'Threshold "partial_run.min_success_rate" must be a number from 0 to 1, got 5',
+    ],
+    [
+      { ttft_cliff: { ratio_warning: 5 } },
+      'Threshold "ttft_cliff.ratio_critical" (4) is below "ttft_cliff.ratio_warning" (5)',
+    ],
+  ];
+  for (const [value, message] of bad) {
+    deepStrictEqual(parseThresholds(value), { ok: false, message });
+  }
+  deepStrictEqual(
+    parseThresholds({ ttft_cliff: { ratio_warning: 5, ratio_critical: 8 } }).ok,
+    true,
+  );
 });
