@@ -128,10 +128,11 @@ function parsePointSuffix(name: string, info: NameInfo): void {
       info.metrics.num_prefill_gpu = g;
       info.metrics.num_decode_gpu = 0;
     }
-    info.metrics.num_gpus = g;
+    // `gpus_0` (or `conc0`) names no real run: left unknown rather than a 0 to divide by.
+    if (g > 0) info.metrics.num_gpus = g;
   }
   const conc = name.match(/(?:^|_)concurrency_(\d+)(?:_|$)/) ?? name.match(/_conc(\d+)(?:_|$)/);
-  if (conc) info.identity.concurrency = Number(conc[1]);
+  if (conc && Number(conc[1]) > 0) info.identity.concurrency = Number(conc[1]);
 }
 
 /**
