@@ -115,7 +115,10 @@ export async function parseAiperfJsonl(lines: AsyncIterable<string>): Promise<Pa
     if (phase !== "profiling" || hasError) continue;
     successful++;
 
-    const m = metrics ?? {};
+    // The schema reads an array as an object keyed "0", "1", …: look at what the line held.
+    const listed = Array.isArray((parsed as { metrics?: unknown }).metrics);
+    if (listed) report(lineNo, 'Field "metrics" is an array, not an object');
+    const m = metrics && !listed ? metrics : {};
     const read = (key: string, asSeconds: boolean): number | null => {
       const entry = m[key];
       if (entry === undefined || entry === null) return null;
@@ -161,6 +164,13 @@ export async function parseAiperfJsonl(lines: AsyncIterable<string>): Promise<Pa
   if (total === 0) {
     issues.push({ line: null, message: "No aiperf records found" });
     return { drafts: [], issues, unreadable: true };
+  }
+  if (profiling === 0 && warmup > 0) {
+    // Counted as requests that did not succeed, but the reason is not theirs: say it.
+    issues.push({
+      line: null,
+      message: `Only warm-up records (${warmup}): the profiling phase never ran`,
+    });
   }
 
   const metrics: Partial<Record<MetricField, number | null>> = {

@@ -133,6 +133,21 @@ Deno.test("jsonl: no successful records still reports completion", async () => {
   assert.equal(d.metrics.duration_s, undefined);
 });
 
+Deno.test("jsonl: only warm-up records say the profiling never ran; metrics as an array is named", async () => {
+  const warm = await parseAiperfJsonl(
+    iter([0, 1, 2].map((i) => record("warmup", i, i + 1, { ttft: 1, latency: 2 }))),
+  );
+  assert.equal(warm.drafts[0].metrics.num_requests_successful, 0);
+  assert.deepEqual(warm.issues.map((i) => i.message), [
+    "Only warm-up records (3): the profiling phase never ran",
+  ]);
+  const arr = JSON.parse(record("profiling", 0, 1, { ttft: 1, latency: 2 }));
+  arr.metrics = [1, 2, 3];
+  const r = await parseAiperfJsonl(iter([JSON.stringify(arr)]));
+  assert.deepEqual(r.issues, [{ line: 1, message: 'Field "metrics" is an array, not an object' }]);
+  assert.equal(r.drafts[0].metrics.num_requests_successful, 1);
+});
+
 Deno.test({
   name: "real jsonl conc 1 agrees with the agg and the aiperf aggregate of the same run",
   ignore: !HAS_REALDATA,
