@@ -265,7 +265,7 @@ function foldGroup(
   state.usedIds.add(id);
   return assembleCell(id, identity, {
     source_format: format === null ? "unknown" : mixed ? "mixed" : format,
-    status: statusOf(metrics),
+    status: statusOf(metrics, mergedNotes.status_txt),
     extra_percentiles: mergeSorted(extras, true, state.extraShapes),
     eval: evalResults,
     timeline: null,
@@ -433,10 +433,14 @@ function deriveCompletion(m: Metrics, requestAccounting: unknown): void {
   }
 }
 
-function statusOf(m: Metrics): CellStatus {
+/**
+ * The cell's status from its request counts; without counts, a `status.txt` of `FAILED` (which
+ * the harness writes when no request succeeded) marks it failed.
+ */
+function statusOf(m: Metrics, statusTxt: unknown): CellStatus {
   if (m.num_requests_successful === 0) return "failed";
   if (m.success_rate != null) return m.success_rate >= 1 ? "complete" : "partial";
-  return "unknown";
+  return statusTxt === "FAILED" ? "failed" : "unknown";
 }
 
 /** FNV-1a 32-bit hash as 8 hex characters. */

@@ -71,6 +71,18 @@ Deno.test("fold: raw + agg are one cell; the higher priority (agg) wins, the raw
   }
 });
 
+Deno.test("fold: status.txt FAILED marks a cell without request counts failed; counts win", () => {
+  const status = (txt: string) =>
+    rec({ artifact: "status.txt", kind: "status", primary: false, notes: { status_txt: txt } });
+  const agg = (metrics: Partial<Metrics>) =>
+    rec({ artifact: "agg.json", kind: "agg", identity: { concurrency: 4 }, metrics });
+  assert.equal(only([agg({ tput_per_gpu: 5 }), status("FAILED")]).status, "failed");
+  assert.equal(only([agg({ tput_per_gpu: 5 }), status("SUCCESS")]).status, "unknown");
+  assert.equal(only([agg({ tput_per_gpu: 5 })]).status, "unknown");
+  const counted = agg({ num_requests_total: 4, num_requests_successful: 4 });
+  assert.equal(only([counted, status("FAILED")]).status, "complete");
+});
+
 Deno.test("fold: every identity and metric field is present; unknown is null, never 0", () => {
   const c = only([rec({ metrics: { p99_ttft: 1 } })]);
   for (const [k, v] of Object.entries(c.metrics)) {
