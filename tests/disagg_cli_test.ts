@@ -804,3 +804,28 @@ Deno.test("credentials in a URL reach the endpoint and never the output or the t
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("parsing one side's big page does not use up the other side's --timeout", async () => {
+  // About 12 MB of histogram series (under the 16 MB body cap): parsing it holds the thread for
+  // longer than the 1 s timeout below, so it must wait until the slower side has answered.
+  const les = ["0.001", "0.01", "0.02", "0.04", "0.06", "0.08", "0.1", "0.25", "0.5", "1", "2.5"];
+  const lines = ["vllm:num_requests_running 1"];
+  for (let i = 0; i < 9000; i++) {
+    const labels = `engine="${i}",model_name="m"`;
+    for (const le of [...les, "+Inf"]) {
+      lines.push(`vllm:time_to_first_token_seconds_bucket{${labels},le="${le}"} ${i}`);
+    }
+    lines.push(`vllm:time_to_first_token_seconds_count{${labels}} ${i}`);
+    lines.push(`vllm:time_to_first_token_seconds_sum{${labels}} ${i}`);
+  }
+  const big = lines.join("\n") + "\n";
+  const small = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(() => text(big));
+  await using d = fakeEngine(async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    return text(small);
+  });
+  const { rec } = await status(p.base, d.base, ["--window", "0", "--timeout", "1"]);
+  assert.equal(rec.decode.scrape.outcome, "ok", JSON.stringify(rec.decode.scrape));
+  assert.equal(rec.prefill.scrape.outcome, "ok", JSON.stringify(rec.prefill.scrape));
+});

@@ -278,7 +278,15 @@ interface Reading {
   at: number;
 }
 
-async function read(side: Side, opts: DisaggOptions, fetchOpts: FetchOptions): Promise<Reading> {
+/** One side's scrape (and first-time probes), not yet parsed. */
+interface Fetched {
+  side: Side;
+  scrape: MetricsScrape;
+  status: ScrapeStatus;
+  at: number;
+}
+
+async function fetchSide(side: Side, fetchOpts: FetchOptions): Promise<Fetched> {
   const scrape = await scrapeMetrics(side.target, fetchOpts);
   const at = performance.now();
   const status = toStatus(scrape);
@@ -287,10 +295,31 @@ async function read(side: Side, opts: DisaggOptions, fetchOpts: FetchOptions): P
   if (side.probes === null && reachable) {
     side.probes = await probeEndpoint(side.target.base, fetchOpts);
   }
+  return { side, scrape, status, at };
+}
+
+function parseSide({ side, scrape, status, at }: Fetched, opts: DisaggOptions): Reading {
   if (!status.ok || scrape.outcome.kind !== "ok") return { status, snapshot: null, at };
   const page = parsePrometheusText(scrape.outcome.body);
   const identity = identifyPage(page, { probes: side.probes, engine: opts.engine });
   return { status, snapshot: buildSnapshot(page, identity), at };
+}
+
+/**
+ * Both sides' readings. Both scrapes finish before either page is parsed: parsing a big page
+ * holds the thread for a second or more, and the other side's request, still in flight, would
+ * then run out of its time through no fault of its endpoint.
+ */
+async function readBoth(
+  sides: [Side, Side],
+  opts: DisaggOptions,
+  fetchOpts: FetchOptions,
+): Promise<[Reading, Reading]> {
+  const [a, b] = await Promise.all([
+    fetchSide(sides[0], fetchOpts),
+    fetchSide(sides[1], fetchOpts),
+  ]);
+  return [parseSide(a, opts), parseSide(b, opts)];
 }
 
 function endpointSample(a: Reading | null, b: Reading, scrapedAt: string): EndpointSample {
@@ -327,13 +356,10 @@ async function takeSample(
   const fetchOpts: FetchOptions = { timeoutMs: opts.timeoutS * 1000 };
   let first: [Reading, Reading] | null = null;
   if (opts.windowS > 0) {
-    first = await Promise.all([read(sides[0], opts, fetchOpts), read(sides[1], opts, fetchOpts)]);
+    first = await readBoth(sides, opts, fetchOpts);
     await sleep(opts.windowS * 1000, stop);
   }
-  const second = await Promise.all([
-    read(sides[0], opts, fetchOpts),
-    read(sides[1], opts, fetchOpts),
-  ]);
+  const second = await readBoth(sides, opts, fetchOpts);
   const observedAt = new Date().toISOString();
   const windowS = first ? round((second[0].at - first[0].at) / 1000, 3) : 0;
   const prefill = endpointSample(first?.[0] ?? null, second[0], observedAt);
