@@ -68,6 +68,8 @@ export function resolveMetricsTarget(input: string): MetricsTarget | null {
     return null;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  // "http:///metrics" parses with "metrics" as the host: a URL with no host is refused instead.
+  if (/^[a-z]+:\/\/\//i.test(input.trim())) return null;
   // The origin with the user info kept: credentials go to /metrics and to the probes alike.
   const auth = url.username || url.password
     ? `${url.username}${url.password ? `:${url.password}` : ""}@`
@@ -216,7 +218,9 @@ export async function fetchText(url: string, options: FetchOptions): Promise<Fet
             kind: "redirect_refused",
             url: current.href,
             location: next.href,
-            message: `Redirect to another host (${next.host}) refused`,
+            message: next.host !== origin.host
+              ? `Redirect to another host (${next.host || next.protocol}) refused`
+              : `Redirect from ${origin.protocol} to ${next.protocol} refused`,
           };
         }
         if (hop >= maxRedirects) {

@@ -43,6 +43,7 @@ Deno.test("resolveMetricsTarget: base URL gets /metrics, explicit paths are kept
   });
   assert.equal(resolveMetricsTarget("ftp://h/x"), null);
   assert.equal(resolveMetricsTarget("not a url"), null);
+  assert.equal(resolveMetricsTarget("http:///metrics"), null); // no host, not host "metrics"
   // User info stays on the base, for /metrics and for the probes.
   assert.deepEqual(resolveMetricsTarget("https://u:p%40ss@h:8443"), {
     base: "https://u:p%40ss@h:8443",
@@ -159,6 +160,9 @@ Deno.test("fetchText: redirects are followed on the same host, at most 3, never 
         headers: { location: n > 1 ? `/hop${n - 1}` : "/metrics" },
       });
     }
+    if (u.pathname === "/file") {
+      return new Response(null, { status: 302, headers: { location: "file:///etc/passwd" } });
+    }
     if (u.pathname === "/away") {
       return new Response(null, {
         status: 301,
@@ -173,7 +177,15 @@ Deno.test("fetchText: redirects are followed on the same host, at most 3, never 
     assert.equal((await fetchText(`${base}/hop4`, { timeoutMs: 2000 })).kind, "too_many_redirects");
     const away = await fetchText(`${base}/away`, { timeoutMs: 2000 });
     assert.equal(away.kind, "redirect_refused");
-    if (away.kind === "redirect_refused") assert.equal(away.location, "http://192.0.2.1:9/metrics");
+    if (away.kind === "redirect_refused") {
+      assert.equal(away.location, "http://192.0.2.1:9/metrics");
+      assert.equal(away.message, "Redirect to another host (192.0.2.1:9) refused");
+    }
+    const file = await fetchText(`${base}/file`, { timeoutMs: 2000 });
+    assert.equal(file.kind, "redirect_refused");
+    if (file.kind === "redirect_refused") {
+      assert.equal(file.message, "Redirect to another host (file:) refused");
+    }
   });
 });
 
