@@ -105,12 +105,39 @@ export function matchBaseline(
     if (list) list.push(b);
     else byIdentity.set(id, [b]);
   }
+  // Cells of this run that share an identity (two runs of one point, rows of one eval file) are
+  // paired with the baseline's in turn: the same cell id first (a tree against itself, or a copy),
+  // then the rest in cell-id order. Beyond the baseline's count, the smallest id is used again.
+  const byIdentityNow = new Map<string, Cell[]>();
+  for (const cell of cells) {
+    const id = baselineIdentity(cell);
+    const list = byIdentityNow.get(id);
+    if (list) list.push(cell);
+    else byIdentityNow.set(id, [cell]);
+  }
+  const pairOf = new Map<Cell, Cell>();
+  for (const [id, group] of byIdentityNow) {
+    const candidates = byIdentity.get(id);
+    if (!candidates) continue;
+    const sorted = [...candidates].sort((a, b) => compareText(a.cell_id, b.cell_id));
+    const unpaired = new Map(sorted.map((c) => [c.cell_id, c]));
+    const rest: Cell[] = [];
+    for (const cell of [...group].sort((a, b) => compareText(a.cell_id, b.cell_id))) {
+      const same = unpaired.get(cell.cell_id);
+      if (same === undefined) rest.push(cell);
+      else {
+        pairOf.set(cell, same);
+        unpaired.delete(cell.cell_id);
+      }
+    }
+    const free = [...unpaired.values()];
+    rest.forEach((cell, i) => pairOf.set(cell, free[i] ?? sorted[0]));
+  }
   const matches: BaselineMatch[] = [];
   for (const cell of cells) {
     const candidates = byIdentity.get(baselineIdentity(cell));
-    if (!candidates) continue;
-    let base = candidates[0];
-    for (const c of candidates) if (compareText(c.cell_id, base.cell_id) < 0) base = c;
+    const base = pairOf.get(cell);
+    if (!candidates || !base) continue;
     const deltas: Record<string, MetricDelta> = {};
     for (const m of BASELINE_METRICS) deltas[m] = metricDelta(cell.metrics[m], base.metrics[m]);
     matches.push({

@@ -77,3 +77,19 @@ Deno.test("matchBaseline: ratio is null for a zero baseline; eval deltas on shar
     },
   });
 });
+
+Deno.test("matchBaseline: cells sharing an identity pair with the same id first, then in id order", () => {
+  const run = (id: string, p99: number) => cell(id, 64, { p99_tpot: p99 });
+  // Two runs of one point: a tree against itself pairs each with itself, not both with "a…".
+  const tree = [run("dsr1_c64-bbbb", 0.016), run("dsr1_c64-aaaa", 0.008)];
+  deepStrictEqual(
+    matchBaseline(tree, tree).map((m) => [m.cell_id, m.baseline_cell_id, m.deltas.p99_tpot.ratio]),
+    [["dsr1_c64-aaaa", "dsr1_c64-aaaa", 1], ["dsr1_c64-bbbb", "dsr1_c64-bbbb", 1]],
+  );
+  // No id in common: in id order; a third cell falls back to the smallest baseline id.
+  const now = [run("x-1", 0.008), run("x-2", 0.016), run("x-3", 0.02)];
+  deepStrictEqual(
+    matchBaseline(now, tree).map((m) => [m.cell_id, m.baseline_cell_id, m.baseline_candidates]),
+    [["x-1", "dsr1_c64-aaaa", 2], ["x-2", "dsr1_c64-bbbb", 2], ["x-3", "dsr1_c64-aaaa", 2]],
+  );
+});
