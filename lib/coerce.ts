@@ -44,3 +44,30 @@ export function boolish(x: unknown): boolean | null {
 export function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
+
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * Whether `s` is an ISO 8601 / RFC 3339 date, or date and time with a zone (`Z` or `±hh:mm`), on a
+ * real calendar day. `Date.parse` alone takes "1", "May 5" and 2026-02-30 (as March 2), and reads
+ * a time without a zone in the machine's own zone.
+ *
+ * @example
+ * ```ts
+ * isIsoTime("2026-05-27T09:50:00Z"); // true
+ * isIsoTime("2026-02-30T00:00:00Z"); // false
+ * ```
+ */
+export function isIsoTime(s: string): boolean {
+  const m = ISO_TIME.exec(s);
+  if (m === null) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) {
+    return false;
+  }
+  if (m[4] === undefined) return true;
+  return Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6] ?? 0) < 60 &&
+    !Number.isNaN(Date.parse(s));
+}

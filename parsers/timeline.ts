@@ -7,6 +7,7 @@
  * counted as issues with their 1-based line number; parsing never throws.
  * @module
  */
+import { isIsoTime } from "../lib/coerce.ts";
 import * as v from "valibot";
 import { overlongMessage } from "../lib/types.ts";
 
@@ -27,7 +28,7 @@ export interface TimelineSample {
 
 const IsoTime = v.pipe(
   v.string(),
-  v.check((s) => !Number.isNaN(Date.parse(s)), "observed_at is not a valid timestamp"),
+  v.check(isIsoTime, "observed_at is not an ISO 8601 time with a zone"),
 );
 
 const FindingSchema = v.object({

@@ -110,3 +110,14 @@ Deno.test("parseTimeline: round trip of lines the disagg writer produces", async
   const rawGot = await parseTimeline(lines(...raw));
   assert.deepEqual(rawGot.samples.map((s) => s.findings.length), [1, 1, 0]);
 });
+
+Deno.test("timeline: an observed_at that is not an ISO time with a zone is a bad line", async () => {
+  const rec = (at: string) =>
+    JSON.stringify({ schema_version: "disagg-status/v1", observed_at: at, findings: [] });
+  const got = await parseTimeline(
+    lines(rec("2026-05-27T09:50:00Z"), rec("1"), rec("2026-02-30T00:00:00Z"), rec("May 5")),
+  );
+  assert.deepEqual(got.samples.map((s) => s.observed_at), ["2026-05-27T09:50:00Z"]);
+  assert.deepEqual(got.issues.map((i) => i.line), [2, 3, 4]);
+  for (const i of got.issues) assert.match(i.message, /ISO 8601 time with a zone/);
+});

@@ -3,6 +3,7 @@
  * exit-code contract (0/1/2 after writing, 3 for no report).
  * @module
  */
+import { isIsoTime } from "../coerce.ts";
 import { parseArgs } from "node:util";
 import { analyze, type Report, VERSION } from "../analyze.ts";
 import { defaultThresholds, parseThresholds } from "../thresholds.ts";
@@ -100,7 +101,7 @@ function megabytes(flag: string, value: string | undefined, fallback: number): n
 function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
   if (flag !== undefined) {
     const t = Date.parse(flag);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(flag) || Number.isNaN(t)) {
+    if (!isIsoTime(flag)) {
       throw new UsageError(
         `Invalid value "${flag}" for --generated-at; expected an ISO 8601 time such as 2026-01-01T00:00:00Z`,
       );
