@@ -63,6 +63,7 @@ export function curveKey(cell: Cell): Record<string, KeyValue> {
   const shared = {
     hardware: cell.hardware,
     model: cell.model,
+    ...modelPathIfNoModel(cell),
     framework: cell.framework,
     precision: cell.precision,
     spec_decoding: cell.spec_decoding,
@@ -333,9 +334,20 @@ export function paretoFrontier(cells: readonly Cell[]): Frontier[] {
   return frontiersOf(cells, curveWork(cells));
 }
 
+/**
+ * `{model_path}` when the short model prefix is unknown but the path is not: the path then keeps
+ * two models' points (files named only `concurrency_64_…`) off one curve and one frontier. Known
+ * prefixes keep their curves whatever path each run loaded the model from.
+ */
+function modelPathIfNoModel(cell: Cell): { model_path?: string } {
+  return cell.model === null && cell.model_path !== null ? { model_path: cell.model_path } : {};
+}
+
 /** The frontier group of a cell: its frontier key's values as JSON (the field names are fixed). */
 function frontierGroupKey(cell: Cell): string {
-  return JSON.stringify([cell.hardware, cell.model, cell.isl, cell.osl, cell.scenario_type]);
+  const group = [cell.hardware, cell.model, cell.isl, cell.osl, cell.scenario_type];
+  if (cell.model === null && cell.model_path !== null) group.push(cell.model_path);
+  return JSON.stringify(group);
 }
 
 function frontiersOf(cells: readonly Cell[], work: CurveWork): Frontier[] {
@@ -370,6 +382,7 @@ function frontiersOf(cells: readonly Cell[], work: CurveWork): Frontier[] {
       keys.set(g, {
         hardware: cell.hardware,
         model: cell.model,
+        ...modelPathIfNoModel(cell),
         isl: cell.isl,
         osl: cell.osl,
         scenario_type: cell.scenario_type,

@@ -62,6 +62,30 @@ Deno.test("buildCurves: multi-node topology is part of the key", () => {
   deepStrictEqual(curves[0].key.num_decode_gpu, 8);
 });
 
+Deno.test("buildCurves and paretoFrontier: without a model prefix, the model path keeps models apart", () => {
+  const bare = (id: string, conc: number, path: string | null, model: string | null = null) =>
+    cell(id, conc, { model, model_path: path }, { tput_per_gpu: conc, intvty: 100 / conc });
+  const cells = [
+    bare("oss-64", 64, "/models/gpt-oss-120b"),
+    bare("llama-128", 128, "/models/Llama-3.1-405B"),
+    // A known prefix keeps one curve whatever path each run loaded the model from.
+    bare("k-4", 4, "/a/dsr1", "dsr1"),
+    bare("k-8", 8, "/b/dsr1", "dsr1"),
+  ];
+  const curves = buildCurves(cells);
+  deepStrictEqual(curves.map((c) => c.points.map((p) => p.cell_id)).sort(), [
+    ["k-4", "k-8"],
+    ["llama-128"],
+    ["oss-64"],
+  ]);
+  deepStrictEqual(
+    curves.find((c) => c.points[0].cell_id === "oss-64")!.key.model_path,
+    "/models/gpt-oss-120b",
+  );
+  ok(!("model_path" in curves.find((c) => c.points[0].cell_id === "k-4")!.key));
+  deepStrictEqual(paretoFrontier(cells).length, 3);
+});
+
 Deno.test("paretoFrontier: keeps non-dominated points per hardware/model/shape", () => {
   const m = (tput: number | null, intvty: number | null) => ({ tput_per_gpu: tput, intvty });
   const cells = [
