@@ -52,6 +52,11 @@ function agenticAncestor(dir: string): { dir: string; rf: string } | null {
   return null;
 }
 
+/** The group key of an AgentX run: `run:<suffix>` at the root, `run:<dir>/<suffix>` below it. */
+function runKey(dir: string, suffix: string): string {
+  return dir ? `run:${dir}/${suffix}` : `run:${suffix}`;
+}
+
 /** Strip an agg/power prefix from a file stem so a raw result and its agg share one stem. */
 function pairStem(path: string): string {
   return stemOf(path).replace(/^(agg_|power_validation_)/, "");
@@ -81,13 +86,16 @@ export function groupKeys(artifacts: readonly ArtifactRef[]): (string | null)[] 
       anc = agenticAncestor(parent);
       ancestors.set(parent, anc);
     }
+    // A run's directories (`bmk_agentic_<rf>`, `agentic_<rf>`, `server_logs_<rf>`) are siblings:
+    // their run key is the directory holding them plus the suffix, so the same suffix in two
+    // campaigns (two parents) makes two cells.
     if (a.kind === "agentx_agg") {
       if (anc && parent === anc.dir && (aggsPerDir.get(anc.dir) ?? 0) === 1) {
-        return `run:${anc.rf}`;
+        return runKey(dirOf(anc.dir), anc.rf);
       }
-      return `run:${stemOf(a.path)}`;
+      return runKey(dirOf(anc ? anc.dir : parent), stemOf(a.path));
     }
-    if (anc && AGENTIC_KINDS.has(a.kind)) return `run:${anc.rf}`;
+    if (anc && AGENTIC_KINDS.has(a.kind)) return runKey(dirOf(anc.dir), anc.rf);
     if (
       a.kind === "detailed_results" || a.kind === "server_metrics_csv" ||
       a.kind === "aiperf_profile" || a.kind === "aiperf_profile_jsonl" ||
