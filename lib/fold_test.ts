@@ -83,6 +83,17 @@ Deno.test("fold: status.txt FAILED marks a cell without request counts failed; c
   assert.equal(only([counted, status("FAILED")]).status, "complete");
 });
 
+Deno.test("fold: a file named gpus_0_ctx_0_gen_0 gives no GPU count and no per-GPU throughput", () => {
+  const c = only([rec({
+    artifact: "mn/concurrency_8_req_rate_inf_gpus_0_ctx_0_gen_0.json",
+    metrics: { total_tput_tps: 100, output_tput_tps: 60, num_requests_total: 8 },
+  })]);
+  assert.equal(c.metrics.num_gpus, null);
+  assert.equal(c.metrics.num_prefill_gpu, null);
+  assert.equal(c.metrics.tput_per_gpu, null);
+  assert.equal(c.is_multinode, true);
+});
+
 Deno.test("fold: every identity and metric field is present; unknown is null, never 0", () => {
   const c = only([rec({ metrics: { p99_ttft: 1 } })]);
   for (const [k, v] of Object.entries(c.metrics)) {

@@ -117,7 +117,8 @@ function parsePointSuffix(name: string, info: NameInfo): void {
   const gpus = name.match(/_?gpus_(\d+)/);
   const ctx = name.match(/_ctx_(\d+)/);
   const gen = name.match(/_gen_(\d+)/);
-  if (gpus) {
+  // `gpus_0` names no real run: its split (and count) are left unknown rather than a 0 to divide by.
+  if (gpus && Number(gpus[1]) > 0) {
     info.identity.is_multinode = true;
     const g = Number(gpus[1]);
     if (ctx && gen) {
@@ -128,9 +129,8 @@ function parsePointSuffix(name: string, info: NameInfo): void {
       info.metrics.num_prefill_gpu = g;
       info.metrics.num_decode_gpu = 0;
     }
-    // `gpus_0` (or `conc0`) names no real run: left unknown rather than a 0 to divide by.
-    if (g > 0) info.metrics.num_gpus = g;
-  }
+    info.metrics.num_gpus = g;
+  } else if (gpus) info.identity.is_multinode = true;
   const conc = name.match(/(?:^|_)concurrency_(\d+)(?:_|$)/) ?? name.match(/_conc(\d+)(?:_|$)/);
   if (conc && Number(conc[1]) > 0) info.identity.concurrency = Number(conc[1]);
 }

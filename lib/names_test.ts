@@ -192,7 +192,7 @@ Deno.test("names: srt-slurm results_concurrency files, disaggregated and aggrega
 
 Deno.test("names: gpus_0 and concurrency_0 are left unknown, not 0", () => {
   const got = parseResultName("concurrency_0_req_rate_inf_gpus_0_ctx_0_gen_0.json");
-  assert.equal(got.metrics.num_gpus, undefined);
+  assert.deepEqual(got.metrics, {}); // no split either: the fold would add P + D = 0
   assert.equal(got.identity.concurrency, undefined);
   assert.equal(got.identity.is_multinode, true);
   assert.equal(parseResultName("glm47_conc0.json").identity.concurrency, undefined);
