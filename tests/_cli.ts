@@ -52,3 +52,30 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/**
+ * Resolves once a thread of process `pid` is blocked in `openat` (Linux only): the process has
+ * reached an open that waits, such as a FIFO with no writer. Rejects after `timeoutMs`. `/proc`
+ * is read through `sh`: Deno grants `/proc` paths only with `--allow-all`.
+ */
+export async function waitForBlockedOpen(pid: number, timeoutMs = 20_000): Promise<void> {
+  const openat = Deno.build.arch === "aarch64" ? "56" : "257";
+  const script = 'for f in /proc/"$1"/task/*/syscall; do read -r n rest < "$f" && echo "$n"; done';
+  const until = Date.now() + timeoutMs;
+  let seen = "";
+  let blocked = 0;
+  while (Date.now() < until) {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", script, "sh", String(pid)],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    seen = new TextDecoder().decode(out.stdout).trim().split("\n").join(" ");
+    // Seen on two polls in a row: a blocked open, not one of the quick opens of start-up.
+    if (seen.split(" ").includes(openat)) {
+      if (++blocked >= 2) return;
+    } else blocked = 0;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`process ${pid} did not block in openat within ${timeoutMs} ms (${seen})`);
+}

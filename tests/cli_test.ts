@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { MAIN_TS, runCli } from "./_cli.ts";
+import { MAIN_TS, runCli, waitForBlockedOpen } from "./_cli.ts";
 
 const CASES = fileURLToPath(new URL("../testdata/cases/", import.meta.url));
 const SAMPLE = fileURLToPath(new URL("../testdata/sample/", import.meta.url));
@@ -166,9 +166,6 @@ Deno.test("exit 3: a --baseline or --thresholds that cannot be used is named, ne
       return `${tmp}/${name}`;
     };
     const report = (cells: string) => `{"schema_version":"inferguard-analyze/v1","cells":${cells}}`;
-    const fifo = `${tmp}/fifo.json`;
-    const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
-    assert.ok(made.success);
     const cases: [string[], RegExp][] = [
       [
         ["--baseline", write("b1.json", report('[{"cell_id":"x"}]'))],
@@ -186,9 +183,6 @@ Deno.test("exit 3: a --baseline or --thresholds that cannot be used is named, ne
         ["--baseline", write("b4.json", "{}")],
         /neither a results directory nor an inferguard report/,
       ],
-      // A FIFO would block the open forever (past SIGTERM): refused before it is opened.
-      [["--baseline", fifo], /not a regular file/],
-      [["--thresholds", fifo], /--thresholds .*not a regular file/],
       [["--thresholds", tmp], /--thresholds .*is a directory/],
     ];
     for (const [extra, pattern] of cases) {
@@ -200,6 +194,39 @@ Deno.test("exit 3: a --baseline or --thresholds that cannot be used is named, ne
       assert.ok(!existsSync(out), `${extra.join(" ")}: no report on bad usage`);
     }
   });
+});
+
+Deno.test({
+  name: "--thresholds from a pipe (`<(…)`, a FIFO) is read; Ctrl-C ends a wait for its writer",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await withTemp(async (tmp) => {
+      const input = copyCase("fixed_seq_pair", tmp);
+      const fifo = `${tmp}/thresholds.fifo`;
+      assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+      const writer = new Deno.Command("sh", {
+        args: ["-c", `printf '{"ttft_cliff": {"ratio_warning": 2.5}}' > '${fifo}'`],
+      }).spawn();
+      const r = await runCli(analyzeArgs(input, `${tmp}/out`, "--thresholds", fifo));
+      assert.notEqual(r.code, 3, r.stderr);
+      assert.equal(report(`${tmp}/out`).analyzer.thresholds.ttft_cliff.ratio_warning, 2.5);
+      assert.ok((await writer.status).success);
+      // No writer: the run waits, and SIGINT ends it (exit 130) instead of leaving it stuck.
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", MAIN_TS, ...analyzeArgs(input, `${tmp}/out2`, "--thresholds", fifo)],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      const killer = setTimeout(() => child.kill("SIGKILL"), 30_000); // a hang fails, not stalls
+      try {
+        await waitForBlockedOpen(child.pid);
+        child.kill("SIGINT");
+        assert.equal((await child.status).code, 130);
+      } finally {
+        clearTimeout(killer);
+      }
+    });
+  },
 });
 
 Deno.test("exit 3: report writing fails when the output dir's parent is a regular file", async () => {

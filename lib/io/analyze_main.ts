@@ -20,7 +20,7 @@ import { parseTimeline } from "../../parsers/timeline.ts";
 import { renderJsonChunks } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load.ts";
-import { readOptionFileSync, textLines } from "./read.ts";
+import { readOptionFile, textLines } from "./read.ts";
 import { argsMessage, oneOf, UsageError } from "./cli_args.ts";
 import { errText } from "./walk.ts";
 import { removePendingWrites, writeAtomic } from "./write.ts";
@@ -151,7 +151,7 @@ async function loadBaseline(
     }
     return { source: path, cells: report.cells };
   }
-  const text = readOptionFileSync(path, DEFAULT_LIMITS.maxJsonBytes);
+  const text = await readOptionFile(path, DEFAULT_LIMITS.maxJsonBytes);
   if (!text.ok) throw new UsageError(`Cannot read --baseline "${path}": ${text.message}`);
   let value: unknown;
   try {
@@ -420,7 +420,7 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   const generatedAt = resolveGeneratedAt(o["generated-at"], io);
   let thresholds = defaultThresholds();
   if (o.thresholds !== undefined) {
-    const text = readOptionFileSync(o.thresholds, DEFAULT_LIMITS.maxTextBytes);
+    const text = await readOptionFile(o.thresholds, DEFAULT_LIMITS.maxTextBytes);
     if (!text.ok) {
       throw new UsageError(`Cannot read --thresholds "${o.thresholds}": ${text.message}`);
     }

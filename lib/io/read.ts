@@ -120,32 +120,42 @@ export function readTextSync(absPath: string, maxBytes: number): SizedTextResult
 }
 
 /**
- * {@link readTextSync} for a path given on the command line: anything but a regular file (a
- * directory, or a FIFO whose open would block the run) is refused before it is opened.
+ * {@link readTextSync} for a path given on the command line. A directory is refused; a pipe or a
+ * device (`--thresholds <(…)`, `/dev/stdin`) is read asynchronously, so the thread stays free and
+ * a signal still ends the run while a FIFO waits for its writer.
  *
  * @example
  * ```ts
- * const r = readOptionFileSync("thresholds.json", 1 << 20);
+ * const r = await readOptionFile("thresholds.json", 1 << 20);
  * if (!r.ok) console.error(r.message);
  * ```
  */
-export function readOptionFileSync(path: string, maxBytes: number): SizedTextResult {
+export async function readOptionFile(path: string, maxBytes: number): Promise<SizedTextResult> {
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(path);
   } catch (e) {
     return { ok: false, message: errText(e), size: null };
   }
-  if (!info.isFile) {
-    return {
-      ok: false,
-      message: info.isDirectory
-        ? "is a directory"
-        : "not a regular file (a FIFO, socket or device)",
-      size: null,
-    };
+  if (info.isDirectory) return { ok: false, message: "is a directory", size: null };
+  if (info.isFile) return readTextSync(path, maxBytes);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let file: Deno.FsFile | null = null;
+  try {
+    file = await Deno.open(path);
+    const buf = new Uint8Array(64 * 1024);
+    for (let n = await file.read(buf); n !== null; n = await file.read(buf)) {
+      size += n;
+      if (size > maxBytes) return overLimit(size, maxBytes);
+      chunks.push(buf.slice(0, n));
+    }
+  } catch (e) {
+    return { ok: false, message: errText(e), size: null };
+  } finally {
+    file?.close();
   }
-  return readTextSync(path, maxBytes);
+  return { ...decodeText(concat(chunks, size)), size };
 }
 
 /**

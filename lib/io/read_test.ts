@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { byteChunks, decodeText, readOptionFileSync, readTextSync, textLines } from "./read.ts";
+import { byteChunks, decodeText, readOptionFile, readTextSync, textLines } from "./read.ts";
 
 const enc = new TextEncoder();
 
@@ -69,28 +69,49 @@ Deno.test("readTextSync: over the size limit or missing gives a message, not a t
   assert.deepEqual(missing, { ok: false, message: "not found", size: null });
 });
 
+/** `p`, or a failure after `ms`: a read that waits forever fails the test instead of hanging it. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 Deno.test({
-  name: "readOptionFileSync: a FIFO or a directory is refused before it is opened",
+  name: "readOptionFile: files and pipes are read, a directory is refused",
   ignore: Deno.build.os === "windows",
   fn: async () => {
     const dir = Deno.makeTempDirSync({ prefix: "inferguard_read_" });
     try {
       Deno.writeTextFileSync(`${dir}/t.json`, "{}");
-      assert.deepEqual(readOptionFileSync(`${dir}/t.json`, 100), { ok: true, text: "{}", size: 2 });
-      const made = await new Deno.Command("mkfifo", { args: [`${dir}/fifo`] }).output();
-      assert.ok(made.success);
-      // Opening this FIFO would wait for a writer forever: the test hangs if it is opened.
-      assert.deepEqual(readOptionFileSync(`${dir}/fifo`, 100), {
-        ok: false,
-        message: "not a regular file (a FIFO, socket or device)",
-        size: null,
+      assert.deepEqual(await readOptionFile(`${dir}/t.json`, 100), {
+        ok: true,
+        text: "{}",
+        size: 2,
       });
-      assert.deepEqual(readOptionFileSync(dir, 100), {
+      // A FIFO (what `--thresholds <(…)` passes) is read once its writer has written.
+      const fifo = `${dir}/fifo`;
+      assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+      const writer = new Deno.Command("sh", { args: ["-c", `printf '{"a": 1}' > '${fifo}'`] })
+        .spawn();
+      assert.deepEqual(await within(readOptionFile(fifo, 100), 10_000, "FIFO read"), {
+        ok: true,
+        text: '{"a": 1}',
+        size: 8,
+      });
+      assert.ok((await writer.status).success);
+      const big = new Deno.Command("sh", { args: ["-c", `head -c 300 /dev/zero > '${fifo}'`] })
+        .spawn();
+      const over = await within(readOptionFile(fifo, 100), 10_000, "FIFO over the limit");
+      assert.equal(over.ok, false);
+      await big.status;
+      assert.deepEqual(await readOptionFile(dir, 100), {
         ok: false,
         message: "is a directory",
         size: null,
       });
-      assert.deepEqual(readOptionFileSync(`${dir}/missing.json`, 100), {
+      assert.deepEqual(await readOptionFile(`${dir}/missing.json`, 100), {
         ok: false,
         message: "not found",
         size: null,
