@@ -132,6 +132,11 @@ export interface ServerMetricsNotes {
   };
   /** Empty or unreadable cells skipped, by column (each row with any is also an issue). */
   cells_skipped: Record<string, number>;
+  /**
+   * Present only when rows are not in time order: the first row whose time is before the one
+   * above it. The counter deltas, resets and rates are then left out (null, or none).
+   */
+  rows_out_of_order?: { line: number; time: number; before: number };
 }
 
 class CounterSeries {
@@ -437,20 +442,35 @@ export async function parseServerMetricsCsv(
     },
     cells_skipped: Object.fromEntries([...cellsSkipped].sort()),
   };
-  draft.notes = notes as unknown as Record<string, unknown>;
-  if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
   if (outOfOrder !== null) {
-    // Differenced out of order, a counter looks reset wherever time goes back: its deltas, and
-    // every rate made of them, are wrong. The gauges' percentiles do not depend on the order.
+    // Differenced out of order, a counter looks reset wherever time goes back: its deltas, the
+    // resets and every rate made of them are wrong, in the metrics and in the notes alike. The
+    // gauges' percentiles do not depend on the order. Listed whatever the issue cap.
     const { line, time, before } = outOfOrder;
-    issue(
+    issues.push({
       line,
-      `Rows are not in time order (${
+      message: `Rows are not in time order (${
         timeSlot === tsSlot ? TIMESTAMP : RELATIVE_TIME
       } ${time} after ${before}); counter-based metrics left out`,
-    );
+    });
     const m = draft.metrics as Record<string, number | null>;
     for (const f of COUNTER_METRICS) m[f] = null;
+    notes.rows_out_of_order = outOfOrder;
+    notes.counter_deltas = Object.fromEntries(COUNTERS.map((c) => [c, null])) as Record<
+      Counter,
+      null
+    >;
+    notes.counter_resets = {};
+    notes.restarts_detected = 0;
+    notes.gpu_cache_hit_rate_basis = null;
+    notes.gpu_hit_rate_by_source = null;
+    notes.gpu_hit_rate_by_queries = null;
+    notes.cpu_hit_rate_by_source = null;
+    notes.cpu_hit_rate_by_queries = null;
+    notes.queries_per_prompt_token = null;
+    notes.offload_bytes_zero_while_cpu_tier_active = false;
   }
+  draft.notes = notes as unknown as Record<string, unknown>;
+  if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
   return { drafts: [draft], issues, unreadable: false };
 }

@@ -378,6 +378,18 @@ Deno.test("parseServerMetricsCsv: rows out of time order keep the gauges and dro
   equal(shuffled.metrics.server_gpu_cache_hit_rate, null);
   equal(shuffled.metrics.num_preemptions, null);
   equal(shuffled.metrics.gpu_kv_usage_p95, ordered.metrics.gpu_kv_usage_p95);
+  const notes = shuffled.notes as unknown as ServerMetricsNotes;
+  deepStrictEqual(notes.gpu_hit_rate_by_source, null);
+  deepStrictEqual(notes.gpu_hit_rate_by_queries, null);
+  deepStrictEqual(notes.restarts_detected, 0);
+  ok(Object.values(notes.counter_deltas).every((d) => d === null));
+  equal(notes.rows_out_of_order?.line, k + 3);
+  ok(!("rows_out_of_order" in (ordered.notes as object)), "absent when the rows are in order");
+  // Listed even past the cap on issues: 120 short rows first, then the swap.
+  const noisy = [header, ...Array.from({ length: 120 }, () => "1,2"), ...rows].join("\n");
+  const capped = await parseServerMetricsCsv(chunked(enc(noisy + "\n")));
+  ok(capped.issues.some((i) => i.message.startsWith("Rows are not in time order")));
+  equal(capped.issues.at(-1)!.message, "20 more issues not listed");
   const last = result.issues.at(-1)!;
   equal(last.line, k + 3);
   ok(
