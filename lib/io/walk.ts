@@ -147,6 +147,7 @@ export async function walkResults(
   const issues: ArtifactIssue[] = [];
   const visited = new Set<string>([realRoot]);
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot + "/");
+  const recognised = (rel: string) => kindFromName(rel, opts.isTimeline) !== "other";
   // Depth-first, entries sorted by name, a directory's contents at its place in the order; an
   // explicit stack of frames so deep trees cannot overflow the call stack. `real` is the
   // directory's resolved path (links inside the root are resolved once, where they are met).
@@ -192,7 +193,11 @@ export async function walkResults(
     // Deno lists a name that is not valid UTF-8 with U+FFFD in place of the bad bytes, and that
     // name then opens nothing: say why, rather than a bare "not found" later.
     if (name.includes("\uFFFD") && !exists(abs)) {
-      issues.push({ path: rel, line: null, message: NOT_UTF8 });
+      // A directory may hold results, and a file named like one inferguard reads is worth a
+      // finding; any other file is not (unknown files never fail a run).
+      if (type & IS_DIR || recognised(rel)) {
+        issues.push({ path: rel, line: null, message: NOT_UTF8 });
+      }
       continue;
     }
     if (type & IS_LINK) {
@@ -248,8 +253,9 @@ export async function walkResults(
       const file = { path: rel, kind, size };
       if (collect) artifacts.push(file);
       opts.onFile?.(file);
-    } else {
-      // A FIFO would block the read forever, a device may never end: name it and move on.
+    } else if (recognised(rel)) {
+      // A FIFO would block the read forever, a device may never end: never opened, and named
+      // when its name is one inferguard reads (a socket of some other program is no finding).
       issues.push({ path: rel, line: null, message: NOT_REGULAR });
     }
   }

@@ -138,7 +138,11 @@ Deno.test({
     await withTree(async (root) => {
       await write(`${root}/ok.json`);
       // Opening a FIFO with no writer blocks forever; the walk must not try.
-      await sh(root, "mkfifo agg_fifo.json && ln -s agg_fifo.json link_to_fifo.json");
+      await sh(
+        root,
+        "mkfifo agg_fifo.json app.sock && ln -s agg_fifo.json link_to_fifo.json",
+      );
+      // app.sock: a name inferguard does not read, so no finding (unknown files never fail a run).
       const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
       assert.deepEqual(artifacts.map((a) => a.path), ["ok.json"]);
       assert.deepEqual(issues.map((i) => [i.path, i.message]), [
@@ -156,7 +160,10 @@ Deno.test({
     await withTree(async (root) => {
       await write(`${root}/ok.json`);
       await write(`${root}/ok_\uFFFD.json`); // a real U+FFFD in a name still opens
-      await sh(root, `touch "$(printf 'bad_\\377.json')" && mkdir "$(printf 'dir_\\376')"`);
+      await sh(
+        root,
+        `touch "$(printf 'bad_\\377.json')" "$(printf 'notes_\\377.txt')" && mkdir "$(printf 'dir_\\376')"`,
+      );
       const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
       assert.deepEqual(artifacts.map((a) => a.path), ["ok.json", "ok_\uFFFD.json"]);
       assert.deepEqual(issues.map((i) => [i.path, i.message]), [
