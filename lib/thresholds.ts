@@ -41,10 +41,10 @@ const COUNT: Range = { low: 1, high: Infinity, integer: true };
  */
 export const THRESHOLD_RANGES: Readonly<Record<string, Range>> = {
   "eval_regression.stderr_multiplier": NON_NEGATIVE,
-  "eval_regression.min_drop": FRACTION,
+  "eval_regression.min_drop": NON_NEGATIVE, // also perplexity and loss, unbounded
   "kv_offload_thrash.growth_ratio": FACTOR,
   "kv_offload_thrash.ttft_ratio": FACTOR,
-  "kv_offload_thrash.reload_fraction": FRACTION,
+  "kv_offload_thrash.reload_fraction": NON_NEGATIVE, // blocks can be reloaded more than once
   "kv_pressure.gpu_kv_usage_p95": FRACTION,
   "kv_pressure.cpu_kv_usage_p95": FRACTION,
   "kv_pressure.min_preemptions": COUNT,
