@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkRecordValues, guardMetricRanges, withoutRejected } from "./_check.ts";
+import { checkRecordValues, withoutRejected } from "./_check.ts";
 
 function messages(obj: Record<string, unknown>): string[] {
   return checkRecordValues(obj).issues.map((i) => i.message);
@@ -100,48 +100,4 @@ Deno.test("check: a whole number past 2^53 (1e308) is no concurrency", () => {
     'Field "conc" must be a positive whole number, got 1e+308',
   ]);
   assert.deepEqual(messages(record(2 ** 53 - 1, 40, 1)), []);
-});
-
-Deno.test("guardMetricRanges: negatives, shares outside 0–1 and too many successes are left out", () => {
-  const metrics: Record<string, unknown> = {
-    server_gpu_cache_hit_rate: 2,
-    gpu_kv_usage_p95: -0.5,
-    theoretical_cache_hit_rate: 1 + 1e-12, // rounding: kept
-    p99_ttft: -0.005,
-    input_tput_tps: -4,
-    total_tput_tps: 1e6, // not a share: any size is fine
-    num_requests_total: 1607,
-    num_requests_successful: 5000,
-    success_rate: 3.11,
-    p50_ttft: null,
-  };
-  const issues: { line: number | null; message: string }[] = [];
-  guardMetricRanges(metrics, issues);
-  assert.deepEqual(metrics, {
-    server_gpu_cache_hit_rate: null,
-    gpu_kv_usage_p95: null,
-    theoretical_cache_hit_rate: 1 + 1e-12,
-    p99_ttft: null,
-    input_tput_tps: null,
-    total_tput_tps: 1e6,
-    num_requests_total: 1607,
-    num_requests_successful: null,
-    success_rate: null,
-    p50_ttft: null,
-  });
-  assert.deepEqual(issues.map((i) => i.message), [
-    'Field "server_gpu_cache_hit_rate" is 2, outside 0–1; left out',
-    'Field "gpu_kv_usage_p95" is -0.5, below 0; left out',
-    'Field "p99_ttft" is -0.005, below 0; left out',
-    'Field "input_tput_tps" is -4, below 0; left out',
-    'Field "success_rate" is 3.11, outside 0–1; left out',
-    'Field "num_requests_successful" (5000) exceeds num_requests_total (1607); left out',
-  ]);
-  const clean: Record<string, unknown> = {
-    success_rate: 1,
-    num_requests_total: 4,
-    num_requests_successful: 4,
-  };
-  guardMetricRanges(clean, issues);
-  assert.equal(issues.length, 6);
 });

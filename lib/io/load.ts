@@ -3,7 +3,7 @@
  * once; JSON is parsed once and then recognised by its shape; big CSV/JSONL files are streamed.
  * @module
  */
-import { guardMetricRanges } from "../../parsers/_check.ts";
+import { guardDraftRanges } from "../ranges.ts";
 import { isAbsolute } from "node:path";
 import { globMatcher, kindFromJson } from "../sniff.ts";
 import {
@@ -226,6 +226,12 @@ async function* jsonLines(abs: string, maxLineBytes: number): AsyncGenerator<str
   }
 }
 
+/** The artifact with its drafts' impossible metrics left out, each with an issue (lib/ranges.ts). */
+function inRange(loaded: LoadedArtifact): LoadedArtifact {
+  if (loaded.result) guardDraftRanges(loaded.result);
+  return loaded;
+}
+
 /** Packs the numbers of every draft loaded (see lib/packed.ts). */
 const packer = new NumberPacker();
 
@@ -235,12 +241,8 @@ const packer = new NumberPacker();
  * be packed exactly stay as they are.
  */
 function packDrafts(loaded: LoadedArtifact): LoadedArtifact {
-  const result = loaded.result;
-  for (const d of result?.drafts ?? []) {
-    if (!(d.metrics instanceof PackedNumbers)) {
-      guardMetricRanges(d.metrics as Record<string, unknown>, result!.issues);
-      d.metrics = packer.pack(d.metrics) ?? d.metrics;
-    }
+  for (const d of loaded.result?.drafts ?? []) {
+    if (!(d.metrics instanceof PackedNumbers)) d.metrics = packer.pack(d.metrics) ?? d.metrics;
     const extra = d.extra_percentiles;
     if (extra && !(extra instanceof PackedNumbers)) {
       d.extra_percentiles = packer.pack(extra) ?? extra;
@@ -264,7 +266,7 @@ export async function loadAll(
   async function worker(): Promise<void> {
     while (next < refs.length) {
       const i = next++;
-      out[i] = packDrafts(await loadArtifact(root, refs[i], limits));
+      out[i] = packDrafts(inRange(await loadArtifact(root, refs[i], limits)));
       const turn = pause();
       if (turn) await turn;
     }
@@ -333,7 +335,7 @@ export function startLoading(
         read = readTextSync(path, wholeLimit(file.kind, limits));
         onRead?.();
       }
-      loaded.push(packDrafts(await loadFromText(file, read, path, limits)));
+      loaded.push(packDrafts(inRange(await loadFromText(file, read, path, limits))));
       parsed?.();
       const turn = pause();
       if (turn) await turn;
