@@ -277,9 +277,12 @@ export function computeEndpointSample(
     unavailable.rates = options.singleReason ?? "single scrape";
     return sample;
   }
+  // Only two identified pages can disagree: metrics that appear with the first request turn an
+  // unknown page into an engine's, which is growth, not another server.
   const was = `${a.identity.engine ?? "unknown"} ${a.identity.kind}`;
   const now = `${b.identity.engine ?? "unknown"} ${b.identity.kind}`;
-  if (was !== now) {
+  const identified = (id: EndpointSnapshot["identity"]) => id.kind !== "unknown";
+  if (was !== now && identified(a.identity) && identified(b.identity)) {
     // Another server answered the second scrape (a redeploy behind the URL): its lifetime
     // totals are not growth over the window.
     unavailable.rates = `the endpoint changed between the scrapes (${was} page, then ${now} page)`;

@@ -198,6 +198,13 @@ Deno.test("another engine answering the second scrape gives no rates, with the r
     s.unavailable.rates,
     "the endpoint changed between the scrapes (vllm engine page, then sglang engine page)",
   );
+  // An unknown first page (no engine metric yet) that turns into an engine's is not a switch.
+  const bare = computeEndpointSample(snapOf("node_load1 0.5\n"), snapOf(vllm), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.ok(!String(bare.unavailable.rates ?? "").includes("changed"), bare.unavailable.rates);
   // The same engine on both scrapes still gives rates.
   const same = computeEndpointSample(snapOf(vllm), snapOf(vllm), {
     windowS: 5,

@@ -112,7 +112,7 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
     const t = resolveMetricsTarget(raw);
     if (!t) {
       throw new UsageError(
-        `Invalid value for ${flag}: "${raw}" (expected an http:// or https:// URL)`,
+        `Invalid value for ${flag}: "${redactUrls(raw)}" (expected an http:// or https:// URL)`,
       );
     }
     return t;
