@@ -195,6 +195,8 @@ export async function parseDetailedResults(
   let total = 0;
   let successful = 0;
   let skipped = 0;
+  /** Of the rows skipped, those that repeated the header. */
+  let headersAgain = 0;
   let hitAll = 0;
   let missAll = 0;
   let theoreticalAll = 0;
@@ -380,6 +382,7 @@ export async function parseDetailedResults(
       } else if (isHeaderAgain()) {
         // Two runs' files joined with `cat`: the second header is not a failed request.
         skipped++;
+        headersAgain++;
         issue(line, "The header row again; skipped");
       } else {
         onRow(line);
@@ -396,10 +399,11 @@ export async function parseDetailedResults(
   if (!headerNames.includes("success")) {
     return { drafts: [], issues, unreadable: true };
   }
-  if (total === 0 && skipped > 0) {
+  if (total === 0 && skipped > headersAgain) {
     // Rows were there but none could be read: that says nothing about how many requests ran or
     // succeeded, so no counts are made up (0 of 0 would read as a run with no successes).
-    issues.push({ line: null, message: `None of the ${skipped} rows could be read` });
+    const rowsBad = skipped - headersAgain;
+    issues.push({ line: null, message: `None of the ${rowsBad} rows could be read` });
     return { drafts: [], issues, unreadable: true };
   }
 

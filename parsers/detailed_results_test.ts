@@ -203,9 +203,11 @@ Deno.test("parseDetailedResults: rows that are all unreadable give no counts, on
     line: null,
     message: "None of the 2 rows could be read",
   });
-  // A header alone still says the run made no requests.
+  // A header alone still says the run made no requests; so does a header repeated.
   const headerOnly = await parseDetailedResults(chunked(enc(HEADER + "\n")));
   equal(only(headerOnly).metrics.num_requests_total, 0);
+  const twice = await parseDetailedResults(chunked(enc(HEADER + "\n" + HEADER + "\n")));
+  equal(only(twice).metrics.num_requests_total, 0);
 });
 
 Deno.test("parseDetailedResults skips rows with missing or extra fields and names their lines", async () => {
