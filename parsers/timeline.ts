@@ -117,6 +117,13 @@ export function parseTimelineLine(line: string): TimelineSample | string {
   return `Unknown schema_version ${JSON.stringify(schema ?? null)}`;
 }
 
+/** FNV-1a (32-bit) of a string's UTF-16 code units. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /**
  * Read a timeline from its lines (one JSON record per line; blank lines skipped).
  *
@@ -130,6 +137,7 @@ export async function parseTimeline(
 ): Promise<{ samples: TimelineSample[]; issues: { line: number; message: string }[] }> {
   const samples: TimelineSample[] = [];
   const issues: { line: number; message: string }[] = [];
+  const seen = new Map<string, number>();
   let n = 0;
   for await (const raw of lines) {
     n++;
@@ -142,8 +150,20 @@ export async function parseTimeline(
     if (n === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     if (line.trim() === "") continue;
     const parsed = parseTimelineLine(line);
-    if (typeof parsed === "string") issues.push({ line: n, message: parsed });
-    else samples.push(parsed);
+    if (typeof parsed === "string") {
+      issues.push({ line: n, message: parsed });
+      continue;
+    }
+    // A line written twice (timelines joined, a log replayed) is one sample, not two. Lines are
+    // told apart by time, sequence and a hash of their text, so memory stays small.
+    const key = `${parsed.observed_at}|${parsed.sequence}|${line.length}|${fnv1a(line)}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issues.push({ line: n, message: `Repeats line ${first} exactly; skipped` });
+      continue;
+    }
+    seen.set(key, n);
+    samples.push(parsed);
   }
   return { samples, issues };
 }

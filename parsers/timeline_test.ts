@@ -121,3 +121,27 @@ Deno.test("timeline: an observed_at that is not an ISO time with a zone is a bad
   assert.deepEqual(got.issues.map((i) => i.line), [2, 3, 4]);
   for (const i of got.issues) assert.match(i.message, /ISO 8601 time with a zone/);
 });
+
+Deno.test("timeline: a line written twice counts once", async () => {
+  const rec = (at: string, sequence: number) =>
+    JSON.stringify({
+      schema_version: "inferguard-timeline/v1",
+      observed_at: at,
+      sequence,
+      disagg_status: { schema_version: "disagg-status/v1", findings: [] },
+    });
+  const got = await parseTimeline(
+    lines(
+      rec("2026-05-27T09:50:00Z", 1),
+      rec("2026-05-27T09:50:00Z", 1),
+      rec("2026-05-27T09:50:15Z", 2),
+      rec("2026-05-27T09:50:15Z", 1), // another process's sequence 1: kept
+      rec("2026-05-27T09:50:00Z", 1),
+    ),
+  );
+  assert.equal(got.samples.length, 3);
+  assert.deepEqual(got.issues, [
+    { line: 2, message: "Repeats line 1 exactly; skipped" },
+    { line: 5, message: "Repeats line 1 exactly; skipped" },
+  ]);
+});
