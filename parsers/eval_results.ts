@@ -103,6 +103,12 @@ function readTaskMetrics(
           line: null,
           message: `Field "${where}.${seKey}" is not a number: ${preview(seRaw)}`,
         });
+      } else if (stderr !== null && stderr < 0) {
+        issues.push({
+          line: null,
+          message: `Field "${where}.${seKey}" is ${stderr}, below 0; treated as missing`,
+        });
+        stderr = null;
       }
     }
     out[key] = { value: x, stderr };

@@ -70,4 +70,17 @@ Deno.test("lm-eval results: malformed input becomes issues", async (t) => {
       "No numeric eval metrics found in results",
     ]);
   });
+  await t.step("a negative stderr is treated as missing", () => {
+    const r = parseEvalResults({
+      results: {
+        gsm8k: { "exact_match,strict-match": 0.9, "exact_match_stderr,strict-match": -0.05 },
+      },
+    });
+    assert.deepEqual(r.drafts[0].eval, {
+      gsm8k: { "exact_match,strict-match": { value: 0.9, stderr: null } },
+    });
+    assert.deepEqual(r.issues.map((i) => i.message), [
+      'Field "results.gsm8k.exact_match_stderr,strict-match" is -0.05, below 0; treated as missing',
+    ]);
+  });
 });
