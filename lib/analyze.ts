@@ -133,6 +133,49 @@ const SECTION_SOURCES: ReadonlySet<ArtifactKind> = new Set([
   "aiperf_server_metrics",
 ]);
 
+/** `results_<ts>_conc<N>.json` (or `…_conc<N>_2.json` on a name clash): a batched eval's file. */
+const BATCHED_RESULTS = /(?:^|\/)results_[^/]*_conc(\d+)(?:_\d+)?\.json$/;
+
+/**
+ * Batched multi-node evals write one `results_<ts>_conc<N>.json` per concurrency into one
+ * directory, beside one `meta_env.json` (formats reference §10.2). In place, each such file's
+ * records move to a group of their own concurrency, and the directory's other records (its
+ * metadata) are copied into every such group, without their own concurrency. Returns the keys of
+ * the groups made; a directory's group left with metadata only is dropped.
+ */
+function splitBatchedEvals(records: CellRecord[]): Set<string> {
+  const made = new Set<string>();
+  const split = new Set<string>(); // directory groups that were split
+  for (const r of records) {
+    const m = BATCHED_RESULTS.exec(r.artifact);
+    if (r.kind !== "eval_results" || m === null) continue;
+    split.add(r.group_key);
+    r.group_key = `${r.group_key}#conc${m[1]}`;
+    r.identity = { ...r.identity, concurrency: Number(m[1]) };
+    made.add(r.group_key);
+  }
+  if (split.size === 0) return made;
+  const shared = records.filter((r) => split.has(r.group_key) && r.kind !== "eval_results");
+  // A directory that also holds an unbatched results file keeps its own group as well.
+  const stillResults = new Set(
+    records.filter((r) => split.has(r.group_key) && r.kind === "eval_results").map((r) =>
+      r.group_key
+    ),
+  );
+  const kept = records.filter((r) => !split.has(r.group_key) || stillResults.has(r.group_key));
+  for (const key of made) {
+    const dir = key.slice(0, key.lastIndexOf("#conc"));
+    for (const r of shared) {
+      if (r.group_key !== dir) continue;
+      const { concurrency: _theirs, ...identity } = r.identity;
+      kept.push({ ...r, group_key: key, identity });
+    }
+  }
+  records.length = 0;
+  records.push(...kept);
+  return made;
+}
+
 /**
  * Build the report from loaded artifacts.
  *
@@ -215,8 +258,11 @@ export function analyze(input: AnalyzeInput): Report {
       dir = i < 0 ? "" : dir.slice(0, i);
     }
   };
+  const batched = splitBatchedEvals(evalRecords);
   for (const r of evalRecords) {
-    const target = nearestKey(r.artifact);
+    // A batched eval (one results file per concurrency) is joined on identity, concurrency
+    // included, never by directory: its directory holds several concurrencies.
+    const target = batched.has(r.group_key) ? null : nearestKey(r.artifact);
     cellRecords.push(target ? { ...r, group_key: target, primary: false } : r);
   }
 

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { analyze } from "./analyze.ts";
 import { defaultThresholds } from "./thresholds.ts";
-import type { ExpectedCell, Identity, LoadedArtifact } from "./types.ts";
+import type { ExpectedCell, Identity, LoadedArtifact, ParseResult } from "./types.ts";
+import { parseEvalMeta } from "../parsers/eval_meta.ts";
+import { parseEvalResults } from "../parsers/eval_results.ts";
 
 function raw(path: string, identity: Partial<Identity>): LoadedArtifact {
   return {
@@ -146,4 +148,56 @@ Deno.test("analyze: recordsFolded lets go of the records after the fold and chan
   });
   assert.equal(calls, 1);
   assert.equal(JSON.stringify(report), JSON.stringify(expected));
+});
+
+Deno.test("analyze: a batched eval (results_<ts>_conc<N>.json) gives one cell per concurrency", () => {
+  const meta = {
+    is_multinode: true,
+    framework: "sglang",
+    precision: "fp8",
+    spec_decoding: "none",
+    tp: 8,
+    ep: 1,
+    dp_attention: false,
+    conc: 64,
+    eval_concs: [4, 16],
+    infmax_model_prefix: "dsr1",
+    hw: "gb200",
+    isl: "1024",
+    osl: "1024",
+  };
+  const results = (score: number) => ({
+    lm_eval_version: "0.4.9",
+    results: { gsm8k: { "exact_match,strict-match": score } },
+  });
+  const art = (path: string, kind: "eval_meta" | "eval_results", r: ParseResult) => ({
+    ref: { path, kind, size: 1 },
+    result: r,
+  });
+  const report = analyze({
+    inputRoot: "r",
+    generatedAt: "2026-01-01T00:00:00Z",
+    loaded: [
+      art("ev/meta_env.json", "eval_meta", parseEvalMeta(meta)),
+      art(
+        "ev/results_2026-06-01T00-00-00_conc16.json",
+        "eval_results",
+        parseEvalResults(results(0.8)),
+      ),
+      art(
+        "ev/results_2026-06-01T00-00-00_conc4.json",
+        "eval_results",
+        parseEvalResults(results(0.95)),
+      ),
+    ],
+    walkIssues: [],
+    timelines: [],
+    thresholds: defaultThresholds(),
+  });
+  assert.deepEqual(
+    report.cells.map((
+      c,
+    ) => [c.concurrency, c.model, c.hardware, c.eval?.gsm8k?.["exact_match,strict-match"]?.value]),
+    [[16, "dsr1", "gb200", 0.8], [4, "dsr1", "gb200", 0.95]],
+  );
 });
