@@ -94,6 +94,33 @@ Deno.test("fold: a file named gpus_0_ctx_0_gen_0 gives no GPU count and no per-G
   assert.equal(c.is_multinode, true);
 });
 
+Deno.test("fold: of two lm-eval runs in one cell, the later file wins and the earlier is listed", () => {
+  const run = (artifact: string, value: number) =>
+    rec({
+      artifact,
+      kind: "eval_results",
+      source_format: "eval",
+      primary: false,
+      eval: { gsm8k: { "exact_match,strict-match": { value, stderr: 0.01 } } },
+    });
+  for (
+    const order of [
+      [
+        run("ev/results_2026-05-01T00-00-00.json", 0.95),
+        run("ev/results_2026-06-01T00-00-00.json", 0.5),
+      ],
+      [
+        run("ev/results_2026-06-01T00-00-00.json", 0.5),
+        run("ev/results_2026-05-01T00-00-00.json", 0.95),
+      ],
+    ]
+  ) {
+    const c = only(order);
+    assert.equal(c.eval?.gsm8k["exact_match,strict-match"].value, 0.5);
+    assert.deepEqual(c.notes.eval_results_superseded, ["ev/results_2026-05-01T00-00-00.json"]);
+  }
+});
+
 Deno.test("fold: every identity and metric field is present; unknown is null, never 0", () => {
   const c = only([rec({ metrics: { p99_ttft: 1 } })]);
   for (const [k, v] of Object.entries(c.metrics)) {
