@@ -59,6 +59,18 @@ export function metricDelta(current: number | null, baseline: number | null): Me
   };
 }
 
+/** Cells by {@link baselineIdentity}, in input order within each. */
+function byBaselineIdentity(cells: readonly Cell[]): Map<string, Cell[]> {
+  const out = new Map<string, Cell[]>();
+  for (const c of cells) {
+    const id = baselineIdentity(c);
+    const list = out.get(id);
+    if (list) list.push(c);
+    else out.set(id, [c]);
+  }
+  return out;
+}
+
 /** Identity a baseline match is made on: the curve key plus concurrency. */
 export function baselineIdentity(cell: Cell): string {
   return canonicalKey({ ...curveKey(cell), concurrency: finite(cell.concurrency) });
@@ -98,23 +110,11 @@ export function matchBaseline(
   cells: readonly Cell[],
   baselineCells: readonly Cell[],
 ): BaselineMatch[] {
-  const byIdentity = new Map<string, Cell[]>();
-  for (const b of baselineCells) {
-    const id = baselineIdentity(b);
-    const list = byIdentity.get(id);
-    if (list) list.push(b);
-    else byIdentity.set(id, [b]);
-  }
+  const byIdentity = byBaselineIdentity(baselineCells);
   // Cells of this run that share an identity (two runs of one point, rows of one eval file) are
   // paired with the baseline's in turn: the same cell id first (a tree against itself, or a copy),
   // then the rest in cell-id order. Beyond the baseline's count, the smallest id is used again.
-  const byIdentityNow = new Map<string, Cell[]>();
-  for (const cell of cells) {
-    const id = baselineIdentity(cell);
-    const list = byIdentityNow.get(id);
-    if (list) list.push(cell);
-    else byIdentityNow.set(id, [cell]);
-  }
+  const byIdentityNow = byBaselineIdentity(cells);
   const pairOf = new Map<Cell, Cell>();
   for (const [id, group] of byIdentityNow) {
     const candidates = byIdentity.get(id);
