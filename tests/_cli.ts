@@ -54,28 +54,31 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
 }
 
 /**
- * Resolves once a thread of process `pid` is blocked in `openat` (Linux only): the process has
- * reached an open that waits, such as a FIFO with no writer. Rejects after `timeoutMs`. `/proc`
- * is read through `sh`: Deno grants `/proc` paths only with `--allow-all`.
+ * Resolves once a thread of `child` waits in the kernel for the other end of a FIFO
+ * (`wait_for_partner`, Linux): the open of a FIFO with no writer (or reader) has been reached.
+ * Rejects if the child exits first, or after `timeoutMs`. `/proc` is read through `sh`, as Deno
+ * grants `/proc` paths only with `--allow-all`; `wchan` needs no ptrace rights.
  */
-export async function waitForBlockedOpen(pid: number, timeoutMs = 20_000): Promise<void> {
-  const openat = Deno.build.arch === "aarch64" ? "56" : "257";
-  const script = 'for f in /proc/"$1"/task/*/syscall; do read -r n rest < "$f" && echo "$n"; done';
+export async function waitForFifoOpen(child: Deno.ChildProcess, timeoutMs = 20_000): Promise<void> {
+  let exited: Deno.CommandStatus | null = null;
+  child.status.then((s) => exited = s);
+  const script = 'cat /proc/"$1"/task/*/wchan 2>/dev/null; echo';
   const until = Date.now() + timeoutMs;
   let seen = "";
-  let blocked = 0;
   while (Date.now() < until) {
+    if (exited !== null) {
+      throw new Error(`process ${child.pid} exited (${JSON.stringify(exited)}) before the open`);
+    }
     const out = await new Deno.Command("sh", {
-      args: ["-c", script, "sh", String(pid)],
+      args: ["-c", script, "sh", String(child.pid)],
       stdout: "piped",
       stderr: "null",
     }).output();
-    seen = new TextDecoder().decode(out.stdout).trim().split("\n").join(" ");
-    // Seen on two polls in a row: a blocked open, not one of the quick opens of start-up.
-    if (seen.split(" ").includes(openat)) {
-      if (++blocked >= 2) return;
-    } else blocked = 0;
+    seen = new TextDecoder().decode(out.stdout);
+    if (seen.includes("wait_for_partner")) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`process ${pid} did not block in openat within ${timeoutMs} ms (${seen})`);
+  throw new Error(
+    `process ${child.pid} did not reach a FIFO open within ${timeoutMs} ms (${seen})`,
+  );
 }

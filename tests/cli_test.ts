@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { MAIN_TS, runCli, waitForBlockedOpen } from "./_cli.ts";
+import { MAIN_TS, runCli, waitForFifoOpen } from "./_cli.ts";
 
 const CASES = fileURLToPath(new URL("../testdata/cases/", import.meta.url));
 const SAMPLE = fileURLToPath(new URL("../testdata/sample/", import.meta.url));
@@ -215,13 +215,17 @@ Deno.test({
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", MAIN_TS, ...analyzeArgs(input, `${tmp}/out2`, "--thresholds", fifo)],
         stdout: "null",
-        stderr: "null",
+        stderr: "piped",
       }).spawn();
       const killer = setTimeout(() => child.kill("SIGKILL"), 30_000); // a hang fails, not stalls
       try {
-        await waitForBlockedOpen(child.pid);
+        await waitForFifoOpen(child);
         child.kill("SIGINT");
-        assert.equal((await child.status).code, 130);
+        const { code, signal, stderr } = await child.output();
+        // Handled (not killed by the signal): the run's own message and exit code.
+        assert.equal(signal, null);
+        assert.equal(code, 130);
+        assert.match(new TextDecoder().decode(stderr), /interrupted by SIGINT/);
       } finally {
         clearTimeout(killer);
       }

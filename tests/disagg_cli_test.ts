@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { runDisagg } from "../lib/io/disagg_main.ts";
 import { parseTimeline } from "../parsers/timeline.ts";
-import { waitForBlockedOpen } from "./_cli.ts";
+import { waitForFifoOpen } from "./_cli.ts";
 
 const MAIN_TS = fileURLToPath(new URL("../main.ts", import.meta.url));
 const PAGES = new URL("../testdata/metrics/", import.meta.url);
@@ -724,10 +724,11 @@ Deno.test({
       const killer = setTimeout(() => child.kill("SIGKILL"), 30_000); // a hang fails, not stalls
       try {
         // No reader ever opens the FIFO: the child's open waits, with its handlers installed.
-        await waitForBlockedOpen(child.pid);
+        await waitForFifoOpen(child);
         child.kill("SIGINT");
         const status = await child.output();
         const stderr = new TextDecoder().decode(status.stderr);
+        assert.equal(status.signal, null, stderr);
         assert.equal(status.code, 130, stderr);
         assert.match(stderr, /interrupted/);
       } finally {
