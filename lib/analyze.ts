@@ -138,20 +138,36 @@ const BATCHED_RESULTS = /(?:^|\/)results_[^/]*_conc(\d+)(?:_\d+)?\.json$/;
 
 /**
  * Batched multi-node evals write one `results_<ts>_conc<N>.json` per concurrency into one
- * directory, beside one `meta_env.json` (formats reference §10.2). In place, each such file's
- * records move to a group of their own concurrency, and the directory's other records (its
- * metadata) are copied into every such group, without their own concurrency. Returns the keys of
- * the groups made; a directory's group left with metadata only is dropped.
+ * directory, beside one `meta_env.json` (formats reference §10.2). In place, when a directory
+ * holds two or more concurrencies, each such file's records move to a group of their own, and
+ * the directory's other records (its metadata) are copied into every such group, without their
+ * own concurrency. Returns the keys of the groups made; a directory's group left with metadata
+ * only is dropped.
  */
 function splitBatchedEvals(records: CellRecord[]): Set<string> {
   const made = new Set<string>();
   const split = new Set<string>(); // directory groups that were split
+  // Only a directory with two or more concurrencies is a batch: one `…_conc<N>.json` alone stays
+  // with its directory (and the benchmark cell there), as any results file does.
+  const concsOf = new Map<string, Set<number>>();
+  const concOf = (r: CellRecord): number | null => {
+    const m = r.kind === "eval_results" ? BATCHED_RESULTS.exec(r.artifact) : null;
+    const n = m === null ? 0 : Number(m[1]);
+    return n > 0 && Number.isSafeInteger(n) ? n : null;
+  };
   for (const r of records) {
-    const m = BATCHED_RESULTS.exec(r.artifact);
-    if (r.kind !== "eval_results" || m === null) continue;
+    const n = concOf(r);
+    if (n === null) continue;
+    const set = concsOf.get(r.group_key);
+    if (set) set.add(n);
+    else concsOf.set(r.group_key, new Set([n]));
+  }
+  for (const r of records) {
+    const n = concOf(r);
+    if (n === null || (concsOf.get(r.group_key)?.size ?? 0) < 2) continue;
     split.add(r.group_key);
-    r.group_key = `${r.group_key}#conc${m[1]}`;
-    r.identity = { ...r.identity, concurrency: Number(m[1]) };
+    r.group_key = `${r.group_key}#conc${n}`;
+    r.identity = { ...r.identity, concurrency: n };
     made.add(r.group_key);
   }
   if (split.size === 0) return made;

@@ -201,3 +201,36 @@ Deno.test("analyze: a batched eval (results_<ts>_conc<N>.json) gives one cell pe
     [[16, "dsr1", "gb200", 0.8], [4, "dsr1", "gb200", 0.95]],
   );
 });
+
+Deno.test("analyze: one results_<ts>_conc<N>.json (or conc0) stays with the benchmark cell of its directory", () => {
+  const results = {
+    lm_eval_version: "0.4.9",
+    results: { gsm8k: { "exact_match,strict-match": 0.9 } },
+  };
+  for (
+    const name of [
+      "results_2026-06-01T00-00-00_conc8.json",
+      "results_2026-06-01T00-00-00_conc0.json",
+    ]
+  ) {
+    const report = analyze({
+      inputRoot: "r",
+      generatedAt: "2026-01-01T00:00:00Z",
+      loaded: [
+        raw("runs/b/x.json", { model: "dsr1", concurrency: 8 }),
+        {
+          ref: { path: `runs/b/${name}`, kind: "eval_results", size: 1 },
+          result: parseEvalResults(results),
+        },
+      ],
+      walkIssues: [],
+      timelines: [],
+      thresholds: defaultThresholds(),
+    });
+    assert.deepEqual(
+      report.cells.map((c) => [c.concurrency, c.eval?.gsm8k?.["exact_match,strict-match"]?.value]),
+      [[8, 0.9]],
+      name,
+    );
+  }
+});

@@ -72,11 +72,26 @@ export function joinEvalCells(
       artifacts[k2] = [...new Set([...(artifacts[k2] ?? []), ...(paths ?? [])])].sort();
     }
     // Like an eval attached by directory in the fold, the cell now merges two kinds of record.
-    merged.set(target.cell_id, { ...target, source_format: "mixed", eval: evalResults, artifacts });
+    merged.set(target.cell_id, {
+      ...target,
+      source_format: "mixed",
+      eval: evalResults,
+      artifacts,
+      notes: withSuperseded(target.notes, c.notes),
+    });
     joined.set(c.cell_id, target.cell_id);
   }
   return {
     cells: cells.filter((c) => !joined.has(c.cell_id)).map((c) => merged.get(c.cell_id) ?? c),
     joined,
   };
+}
+
+/** `notes` plus the eval cell's `eval_results_superseded` (keys kept sorted), so a rerun stays named. */
+function withSuperseded(notes: Cell["notes"], from: Cell["notes"]): Cell["notes"] {
+  const theirs = from.eval_results_superseded;
+  if (!Array.isArray(theirs) || theirs.length === 0) return notes;
+  const ours = Array.isArray(notes.eval_results_superseded) ? notes.eval_results_superseded : [];
+  const all = { ...notes, eval_results_superseded: [...new Set([...ours, ...theirs])].sort() };
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -66,3 +66,26 @@ Deno.test("an eval row stays its own cell when no benchmark cell, or several, ma
     "ev",
   ]);
 });
+
+Deno.test("a joined eval cell keeps naming the lm-eval files it superseded", () => {
+  const bench = makeCell("bench", {
+    ...identity,
+    source_format: "inferencex-static",
+    metrics: { tp: 4, ep: 4 },
+    notes: { z_last: 1, backend: "sglang" },
+  });
+  const ev = makeCell("ev", {
+    ...identity,
+    source_format: "eval",
+    metrics: { tp: 4, ep: 4 },
+    eval: { gsm8k: { em_strict: { value: 0.5, stderr: 0.006 } } },
+    notes: { eval_results_superseded: ["ev/results_2026-05-01T00-00-00.json"] },
+  });
+  const { cells } = joinEvalCells([bench, ev]);
+  assert.deepEqual(cells[0].notes, {
+    backend: "sglang",
+    eval_results_superseded: ["ev/results_2026-05-01T00-00-00.json"],
+    z_last: 1,
+  });
+  assert.deepEqual(Object.keys(cells[0].notes), ["backend", "eval_results_superseded", "z_last"]);
+});

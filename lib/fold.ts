@@ -18,7 +18,17 @@ export interface FoldOptions {
 
 function compareRecords(a: CellRecord, b: CellRecord): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
+  if (a.kind === "eval_results" && b.kind === "eval_results" && sameDir(a.artifact, b.artifact)) {
+    // lm-eval names results by time (`results_<ISO time>.json`): a rerun in the same directory
+    // supersedes the first run, scores and notes alike.
+    return a.artifact > b.artifact ? -1 : a.artifact < b.artifact ? 1 : 0;
+  }
   return a.artifact < b.artifact ? -1 : a.artifact > b.artifact ? 1 : 0;
+}
+
+function sameDir(a: string, b: string): boolean {
+  const i = a.lastIndexOf("/");
+  return i === b.lastIndexOf("/") && a.slice(0, i) === b.slice(0, i);
 }
 
 /**
@@ -224,7 +234,7 @@ function foldGroup(
   // is slower to build and read than one made in one go.
   const artifacts = new Map<string, string[]>();
   let evalResults: Cell["eval"] = null;
-  let withEval: CellRecord[] | null = null;
+  const superseded: string[] = []; // lm-eval results files whose every task an earlier one gave
   let format: SourceFormat | null = null;
   let mixed = false;
   for (const r of recs) {
@@ -232,7 +242,17 @@ function foldGroup(
     fillMetrics(metrics, r.metrics);
     if (r.extra_percentiles) extras.push(numbersOf(r.extra_percentiles));
     if (r.notes) notes.push(r.notes);
-    if (r.eval) (withEval ??= []).push(r);
+    if (r.eval) {
+      evalResults ??= {};
+      let used = false;
+      for (const [task, m] of Object.entries(r.eval)) {
+        if (evalResults[task] === undefined) {
+          evalResults[task] = { ...m };
+          used = true;
+        }
+      }
+      if (!used && r.kind === "eval_results") superseded.push(r.artifact);
+    }
     const f = r.source_format;
     if (f !== "unknown" && (r.primary || f === "eval")) {
       if (format === null) format = f;
@@ -242,15 +262,13 @@ function foldGroup(
     if (list) list.push(r.artifact);
     else artifacts.set(r.kind, [r.artifact]);
   }
-  let superseded: string[] = [];
-  if (withEval !== null) ({ evalResults, superseded } = mergeEvals(withEval));
   // Names fill what the records leave open.
   for (const r of recs) if (r.primary) fillFromName(identity, metrics, r.artifact);
   for (const name of names) fillFromName(identity, metrics, name);
   for (const list of artifacts.values()) if (list.length > 1) sortUnique(list);
   // Extra percentiles: the first non-null value wins; notes: the first defined value wins.
+  if (superseded.length > 0) notes.push({ eval_results_superseded: superseded.sort() });
   const mergedNotes = mergeSorted(notes, false, state.noteShapes);
-  if (superseded.length > 0) mergedNotes.eval_results_superseded = superseded;
 
   deriveTopology(identity, metrics);
   deriveThroughputPerGpu(identity, metrics);
@@ -275,32 +293,6 @@ function foldGroup(
     findings: [],
     metrics,
   });
-}
-
-/**
- * Eval results of a cell's records. Per task, the record of higher priority wins, and among equals
- * the later file: lm-eval names results by time (`results_<ISO time>.json`), so a rerun in the same
- * directory supersedes the first run. Files whose tasks were all superseded are listed.
- */
-function mergeEvals(
-  recs: readonly CellRecord[],
-): { evalResults: NonNullable<Cell["eval"]>; superseded: string[] } {
-  const order = [...recs].sort((a, b) =>
-    b.priority - a.priority || (a.artifact < b.artifact ? 1 : a.artifact > b.artifact ? -1 : 0)
-  );
-  const evalResults: NonNullable<Cell["eval"]> = {};
-  const superseded: string[] = [];
-  for (const r of order) {
-    let used = false;
-    for (const [task, m] of Object.entries(r.eval!)) {
-      if (evalResults[task] === undefined) {
-        evalResults[task] = { ...m };
-        used = true;
-      }
-    }
-    if (!used) superseded.push(r.artifact);
-  }
-  return { evalResults, superseded: superseded.sort() };
 }
 
 function fillFromName(identity: Identity, metrics: Metrics, name: string): void {

@@ -119,6 +119,23 @@ Deno.test("fold: of two lm-eval runs in one cell, the later file wins and the ea
     assert.equal(c.eval?.gsm8k["exact_match,strict-match"].value, 0.5);
     assert.deepEqual(c.notes.eval_results_superseded, ["ev/results_2026-05-01T00-00-00.json"]);
   }
+  // The run's notes come from the same (later) file as its scores.
+  const noted = (artifact: string, value: number, date: string) => ({
+    ...run(artifact, value),
+    notes: { lm_eval_date: date },
+  });
+  const c = only([
+    noted("ev/results_2026-05-01T00-00-00.json", 0.95, "may"),
+    noted("ev/results_2026-06-01T00-00-00.json", 0.5, "june"),
+  ]);
+  assert.equal(c.notes.lm_eval_date, "june");
+  assert.deepEqual(Object.keys(c.notes), [...Object.keys(c.notes)].sort());
+  // In sibling directories there is no "later run": path order, as for any other record.
+  const sib = only([
+    run("run/b_first/results_2026-05-01T00-00-00.json", 0.95),
+    run("run/a_rerun/results_2026-06-01T00-00-00.json", 0.5),
+  ]);
+  assert.equal(sib.eval?.gsm8k["exact_match,strict-match"].value, 0.5);
 });
 
 Deno.test("fold: every identity and metric field is present; unknown is null, never 0", () => {
