@@ -2,7 +2,7 @@
  * One sorted walk of a results tree.
  * @module
  */
-import { kindFromName } from "../sniff.ts";
+import { isParsedKind, kindFromName } from "../sniff.ts";
 import { timeSlicer } from "./event_loop.ts";
 import type { ArtifactIssue, ArtifactKind, ArtifactRef } from "../types.ts";
 
@@ -147,7 +147,8 @@ export async function walkResults(
   const issues: ArtifactIssue[] = [];
   const visited = new Set<string>([realRoot]);
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot + "/");
-  const recognised = (rel: string) => kindFromName(rel, opts.isTimeline) !== "other";
+  // Named like a file whose records inferguard parses (a FIFO `server.log` is only listed).
+  const recognised = (rel: string) => isParsedKind(kindFromName(rel, opts.isTimeline));
   // Depth-first, entries sorted by name, a directory's contents at its place in the order; an
   // explicit stack of frames so deep trees cannot overflow the call stack. `real` is the
   // directory's resolved path (links inside the root are resolved once, where they are met).

@@ -140,9 +140,10 @@ Deno.test({
       // Opening a FIFO with no writer blocks forever; the walk must not try.
       await sh(
         root,
-        "mkfifo agg_fifo.json app.sock && ln -s agg_fifo.json link_to_fifo.json",
+        "mkfifo agg_fifo.json app.sock server.log && ln -s agg_fifo.json link_to_fifo.json",
       );
-      // app.sock: a name inferguard does not read, so no finding (unknown files never fail a run).
+      // app.sock and server.log: names inferguard does not parse, so no finding (unknown or
+      // listing-only files never fail a run).
       const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
       assert.deepEqual(artifacts.map((a) => a.path), ["ok.json"]);
       assert.deepEqual(issues.map((i) => [i.path, i.message]), [
