@@ -112,7 +112,7 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
     const t = resolveMetricsTarget(raw);
     if (!t) {
       throw new UsageError(
-        `Invalid value for ${flag}: "${redactUrls(raw)}" (expected an http:// or https:// URL)`,
+        `Invalid value for ${flag}: "${hideUserInfo(raw)}" (expected an http:// or https:// URL)`,
       );
     }
     return t;
@@ -186,6 +186,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export function redactUrls(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#]+@/gi, "$1***@");
+}
+
+/**
+ * A value that failed to parse as a URL, with anything up to its last `@` hidden: it may hold
+ * credentials in a form {@link redactUrls} does not see (`user:pw@host`, `http://u:p@ss@h`).
+ */
+function hideUserInfo(raw: string): string {
+  const at = raw.lastIndexOf("@");
+  if (at < 0) return raw;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0] ?? "";
+  return `${scheme}***${raw.slice(at)}`;
 }
 
 function toStatus(scrape: MetricsScrape): ScrapeStatus {

@@ -147,7 +147,14 @@ export async function readOptionFile(path: string, maxBytes: number): Promise<Si
     const buf = new Uint8Array(64 * 1024);
     for (let n = await file.read(buf); n !== null; n = await file.read(buf)) {
       size += n;
-      if (size > maxBytes) return overLimit(size, maxBytes);
+      if (size > maxBytes) {
+        // A pipe has no size to state: only that it went past the limit.
+        return {
+          ok: false,
+          message: `more than ${maxBytes} bytes, over the limit for this kind`,
+          size: null,
+        };
+      }
       chunks.push(buf.slice(0, n));
     }
   } catch (e) {

@@ -104,7 +104,11 @@ Deno.test({
       const big = new Deno.Command("sh", { args: ["-c", `head -c 300 /dev/zero > '${fifo}'`] })
         .spawn();
       const over = await within(readOptionFile(fifo, 100), 10_000, "FIFO over the limit");
-      assert.equal(over.ok, false);
+      assert.deepEqual(over, {
+        ok: false,
+        message: "more than 100 bytes, over the limit for this kind",
+        size: null,
+      });
       await big.status;
       assert.deepEqual(await readOptionFile(dir, 100), {
         ok: false,
