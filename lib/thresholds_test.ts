@@ -107,4 +107,7 @@ Deno.test("parseThresholds: every threshold has a range, and a value outside it 
     parseThresholds({ ttft_cliff: { ratio_warning: 5, ratio_critical: 8 } }).ok,
     true,
   );
+  // Unbounded above: perplexity drops, and blocks reloaded more than once.
+  deepStrictEqual(parseThresholds({ eval_regression: { min_drop: 2 } }).ok, true);
+  deepStrictEqual(parseThresholds({ kv_offload_thrash: { reload_fraction: 3 } }).ok, true);
 });

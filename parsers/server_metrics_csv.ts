@@ -231,6 +231,8 @@ export async function parseServerMetricsCsv(
   let lastTime: number | null = null;
   /** The first row whose time is before the previous row's: counters were differenced out of order. */
   let outOfOrder: { line: number; time: number; before: number } | null = null;
+  let minTime: number | null = null;
+  let maxTime: number | null = null;
   let timeSlot = -1;
   const cellsSkipped = new Map<string, number>();
 
@@ -314,6 +316,8 @@ export async function parseServerMetricsCsv(
           }
           firstTime ??= values[timeSlot];
           lastTime = values[timeSlot];
+          if (minTime === null || values[timeSlot] < minTime) minTime = values[timeSlot];
+          if (maxTime === null || values[timeSlot] > maxTime) maxTime = values[timeSlot];
         }
       }
       valid.fill(0);
@@ -469,6 +473,8 @@ export async function parseServerMetricsCsv(
     notes.cpu_hit_rate_by_queries = null;
     notes.queries_per_prompt_token = null;
     notes.offload_bytes_zero_while_cpu_tier_active = false;
+    notes.cpu_tier_active = false; // made of the deltas left out
+    notes.time_span_s = minTime !== null && maxTime !== null ? maxTime - minTime : null;
   }
   draft.notes = notes as unknown as Record<string, unknown>;
   if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });

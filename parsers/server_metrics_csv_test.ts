@@ -384,6 +384,8 @@ Deno.test("parseServerMetricsCsv: rows out of time order keep the gauges and dro
   deepStrictEqual(notes.restarts_detected, 0);
   ok(Object.values(notes.counter_deltas).every((d) => d === null));
   equal(notes.rows_out_of_order?.line, k + 3);
+  equal(notes.cpu_tier_active, false);
+  equal(notes.time_span_s, (ordered.notes as unknown as ServerMetricsNotes).time_span_s);
   ok(!("rows_out_of_order" in (ordered.notes as object)), "absent when the rows are in order");
   // Listed even past the cap on issues: 120 short rows first, then the swap.
   const noisy = [header, ...Array.from({ length: 120 }, () => "1,2"), ...rows].join("\n");
