@@ -133,6 +133,57 @@ const SECTION_SOURCES: ReadonlySet<ArtifactKind> = new Set([
   "aiperf_server_metrics",
 ]);
 
+/** Identity fields on which an eval and the benchmark cell of its directory must not disagree. */
+const EVAL_IDENTITY_FIELDS = [
+  "model",
+  "hardware",
+  "framework",
+  "precision",
+  "concurrency",
+] as const;
+
+/**
+ * Whether the eval records of group `evalKey` state an identity value that none of the benchmark
+ * records of group `cellKey` has (strings compared ignoring case). A field either side leaves
+ * open is no conflict.
+ */
+function identityConflicts(
+  benchmark: readonly CellRecord[],
+  evals: readonly CellRecord[],
+): (evalKey: string, cellKey: string) => boolean {
+  type Seen = Map<string, Set<string>>;
+  const gather = (recs: readonly CellRecord[]) => {
+    const out = new Map<string, Seen>();
+    for (const r of recs) {
+      let seen = out.get(r.group_key);
+      if (!seen) out.set(r.group_key, seen = new Map());
+      for (const f of EVAL_IDENTITY_FIELDS) {
+        const v = r.identity[f];
+        if (v === null || v === undefined) continue;
+        const text = String(v).toLowerCase();
+        const set = seen.get(f);
+        if (set) set.add(text);
+        else seen.set(f, new Set([text]));
+      }
+    }
+    return out;
+  };
+  if (evals.length === 0) return () => false;
+  // Gathered now, as strings: the closure must not hold the records (they are let go of later).
+  const cells = gather(benchmark);
+  const ofEvals = gather(evals);
+  return (evalKey, cellKey) => {
+    const ours = ofEvals.get(evalKey);
+    const theirs = cells.get(cellKey);
+    if (!ours || !theirs) return false;
+    for (const [f, values] of ours) {
+      const known = theirs.get(f);
+      if (known && ![...values].some((v) => known.has(v))) return true;
+    }
+    return false;
+  };
+}
+
 /** `results_<ts>_conc<N>.json` (or `…_conc<N>_2.json` on a name clash): a batched eval's file. */
 const BATCHED_RESULTS = /(?:^|\/)results_[^/]*_conc(\d+)(?:_\d+)?\.json$/;
 
@@ -275,10 +326,13 @@ export function analyze(input: AnalyzeInput): Report {
     }
   };
   const batched = splitBatchedEvals(evalRecords);
+  const contradicts = identityConflicts(cellRecords.slice(0, benchmarkRecords), evalRecords);
   for (const r of evalRecords) {
     // A batched eval (one results file per concurrency) is joined on identity, concurrency
-    // included, never by directory: its directory holds several concurrencies.
-    const target = batched.has(r.group_key) ? null : nearestKey(r.artifact);
+    // included, never by directory: its directory holds several concurrencies. So is an eval
+    // whose own identity (its meta_env) contradicts the cell of its directory.
+    let target = batched.has(r.group_key) ? null : nearestKey(r.artifact);
+    if (target !== null && contradicts(r.group_key, target)) target = null;
     cellRecords.push(target ? { ...r, group_key: target, primary: false } : r);
   }
 

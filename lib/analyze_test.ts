@@ -234,3 +234,38 @@ Deno.test("analyze: one results_<ts>_conc<N>.json (or conc0) stays with the benc
     );
   }
 });
+
+Deno.test("analyze: an eval whose meta_env contradicts its directory's cell is not attached to it", () => {
+  const results = {
+    lm_eval_version: "0.4.9",
+    results: { gsm8k: { "exact_match,strict-match": 0.9 } },
+  };
+  const run = (metaModel: string) =>
+    analyze({
+      inputRoot: "r",
+      generatedAt: "2026-01-01T00:00:00Z",
+      loaded: [
+        raw("d/x.json", { model: "gptoss", hardware: "h200", concurrency: 4 }),
+        {
+          ref: { path: "d/meta_env.json", kind: "eval_meta", size: 1 },
+          result: parseEvalMeta({ infmax_model_prefix: metaModel, hw: "H200", conc: 4, tp: 8 }),
+        },
+        {
+          ref: { path: "d/results_2026-06-01T00-00-00.json", kind: "eval_results", size: 1 },
+          result: parseEvalResults(results),
+        },
+      ],
+      walkIssues: [],
+      timelines: [],
+      thresholds: defaultThresholds(),
+    });
+  // Another model: two cells, the benchmark one without the eval.
+  assert.deepEqual(
+    run("dsr1").cells.map((c) => [c.model, c.source_format, c.eval === null]).sort(),
+    [["dsr1", "eval", false], ["gptoss", "inferencex-static", true]],
+  );
+  // The same identity (hardware in another case): attached, one cell.
+  assert.deepEqual(run("gptoss").cells.map((c) => [c.model, c.source_format, c.eval === null]), [
+    ["gptoss", "mixed", false],
+  ]);
+});
