@@ -6,6 +6,7 @@
  * @module
  */
 import { assembleCell, emptyIdentity, emptyMetrics } from "./cell.ts";
+import { shortHash } from "./hash.ts";
 import { parseResultName } from "./names.ts";
 import { type NumberMap, numbersOf, PackedNumbers } from "./packed.ts";
 import type { Cell, CellRecord, CellStatus, Identity, Metrics, SourceFormat } from "./types.ts";
@@ -460,16 +461,6 @@ function statusOf(m: Metrics, statusTxt: unknown): CellStatus {
   if (m.num_requests_successful === 0) return "failed";
   if (m.success_rate != null) return m.success_rate >= 1 ? "complete" : "partial";
   return statusTxt === "FAILED" ? "failed" : "unknown";
-}
-
-/** FNV-1a 32-bit hash as 8 hex characters. */
-export function shortHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /** A readable, stable cell id: model, shape, hardware, concurrency, and a hash of the group key. */

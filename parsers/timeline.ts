@@ -8,6 +8,7 @@
  * @module
  */
 import { isIsoTime } from "../lib/coerce.ts";
+import { shortHash } from "../lib/hash.ts";
 import * as v from "valibot";
 import { overlongMessage } from "../lib/types.ts";
 
@@ -117,13 +118,6 @@ export function parseTimelineLine(line: string): TimelineSample | string {
   return `Unknown schema_version ${JSON.stringify(schema ?? null)}`;
 }
 
-/** FNV-1a (32-bit) of a string's UTF-16 code units. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /**
  * Read a timeline from its lines (one JSON record per line; blank lines skipped).
  *
@@ -156,7 +150,7 @@ export async function parseTimeline(
     }
     // A line written twice (timelines joined, a log replayed) is one sample, not two. Lines are
     // told apart by time, sequence and a hash of their text, so memory stays small.
-    const key = `${parsed.observed_at}|${parsed.sequence}|${line.length}|${fnv1a(line)}`;
+    const key = `${parsed.observed_at}|${parsed.sequence}|${line.length}|${shortHash(line)}`;
     const first = seen.get(key);
     if (first !== undefined) {
       issues.push({ line: n, message: `Repeats line ${first} exactly; skipped` });
