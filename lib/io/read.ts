@@ -141,26 +141,21 @@ export async function readOptionFile(path: string, maxBytes: number): Promise<Si
   if (info.isFile) return readTextSync(path, maxBytes);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  let file: Deno.FsFile | null = null;
   try {
-    file = await Deno.open(path);
-    const buf = new Uint8Array(64 * 1024);
-    for (let n = await file.read(buf); n !== null; n = await file.read(buf)) {
-      size += n;
+    for await (const chunk of byteChunks(path)) {
+      size += chunk.length;
+      // A pipe has no size to state: only that it went past the limit.
       if (size > maxBytes) {
-        // A pipe has no size to state: only that it went past the limit.
         return {
           ok: false,
           message: `more than ${maxBytes} bytes, over the limit for this kind`,
           size: null,
         };
       }
-      chunks.push(buf.slice(0, n));
+      chunks.push(chunk.slice()); // the chunk's buffer is reused for the next read
     }
   } catch (e) {
     return { ok: false, message: errText(e), size: null };
-  } finally {
-    file?.close();
   }
   return { ...decodeText(concat(chunks, size)), size };
 }
