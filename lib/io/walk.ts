@@ -138,7 +138,7 @@ export async function walkResults(
   // per-call overhead, which the async ops multiply; nothing else runs while we walk.
   const realRoot = Deno.realPathSync(root);
   const excluded = new Set(
-    [opts.excludeDir ?? []].flat().map(realPathOrNull).filter((p): p is string => p !== null),
+    [opts.excludeDir ?? []].flat().map(resolveLink).filter((p) => typeof p === "string"),
   );
   const artifacts: WalkedFile[] = [];
   const collect = opts.collect ?? true;
@@ -287,14 +287,6 @@ function resolveLink(p: string): string | { problem: string } {
     }
     if (e instanceof Deno.errors.NotFound) return { problem: "Broken symbolic link" };
     return { problem: `Cannot resolve symbolic link: ${errText(e)}` };
-  }
-}
-
-function realPathOrNull(p: string): string | null {
-  try {
-    return Deno.realPathSync(p);
-  } catch {
-    return null;
   }
 }
 
