@@ -4,6 +4,7 @@
  * @module
  */
 import { crossCheckAggregates } from "./crosscheck.ts";
+import { gpuCountMismatches } from "./gpu_count.ts";
 import { finding } from "./finding.ts";
 import { joinEvalCells } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
@@ -362,6 +363,8 @@ export function analyze(input: AnalyzeInput): Report {
       else cellByKey.delete(key);
     }
   }
+
+  findings.push(...gpuCountMismatches(cells));
 
   // Missing primary records and unavailable sections.
   for (const [key, cell] of cellByKey) {

@@ -48,6 +48,12 @@ export const PIPELINE_CODES: readonly PipelineCode[] = [
     summary: "A recognised file could not be parsed; the evidence names the path, line and reason",
   },
   {
+    code: "gpu_count_mismatch",
+    severities: ["warning"],
+    summary: "A disaggregated cell's GPU total (from its name or record) is not prefill + decode " +
+      "GPUs; per-GPU throughput divides by prefill + decode, as InferenceX does",
+  },
+  {
     code: "metrics_unavailable",
     severities: ["warning"],
     summary: "Metrics a report section needs are missing (e.g. an AgentX cell without server " +

@@ -5,6 +5,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { copyFile, mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import {
   analyzeInProcess,
   assertContract,
@@ -117,5 +119,36 @@ Deno.test("<script> in a file name never appears raw in report.md", async () => 
     const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
     assertContract(r, "script name");
     assert.ok(!/<script/i.test(r.markdown!));
+  });
+});
+
+const REAL = fileURLToPath(
+  new URL(
+    "../../shared/realdata/multinode/gptoss-mi355x-disagg-raw/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json",
+    import.meta.url,
+  ),
+);
+
+Deno.test("analyze: a real raw multi-node file renamed gpus_16_ctx_4_gen_8 gets a gpu_count_mismatch", async () => {
+  await withTemp("ig-gpu-count-", async (dir) => {
+    await mkdir(`${dir}/in/mn`, { recursive: true });
+    // The same real file twice: its own consistent name, and a copy whose name contradicts itself.
+    await copyFile(REAL, `${dir}/in/mn/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json`);
+    await mkdir(`${dir}/in/mn2`);
+    await copyFile(REAL, `${dir}/in/mn2/concurrency_64_req_rate_inf_gpus_16_ctx_4_gen_8.json`);
+    const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
+    const report = r.report!;
+    const hits = report.findings.filter((f) => f.code === "gpu_count_mismatch");
+    assert.equal(hits.length, 1);
+    assert.deepEqual(hits[0].evidence.artifacts, {
+      raw_result: ["mn2/concurrency_64_req_rate_inf_gpus_16_ctx_4_gen_8.json"],
+    });
+    assert.equal(hits[0].evidence.per_gpu_divisor, 12);
+    // The per-GPU throughput of the contradicting copy uses P + D = 12, the consistent one 16.
+    const byPath = (p: string) =>
+      report.cells.find((c) => c.artifacts.raw_result?.[0]?.startsWith(p));
+    const ok = byPath("mn/")!;
+    const bad = byPath("mn2/")!;
+    assert.equal(bad.metrics.tput_per_gpu! * 12, ok.metrics.tput_per_gpu! * 16);
   });
 });
