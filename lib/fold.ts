@@ -436,17 +436,27 @@ function deriveThroughputPerGpu(identity: Identity, m: Metrics): void {
 }
 
 /**
- * Success rate from request counts. AgentX v1.0 aggregates count warm-up records in the total;
- * there the rate is profiled ÷ (profiled + error-dropped), so warm-up drops are not failures.
+ * Success rate from request counts. AgentX v1.0 aggregates and aiperf exports count warm-up
+ * records in the total; there the rate is profiled ÷ (profiled + failed while profiling), so
+ * warm-up records are not failures. Warm-up and error counts overlap (an errored warm-up record
+ * counts in both), so the profiling failures are the dropped records that are not warm-up ones;
+ * without that split, every errored record counts as a failure.
  */
 function deriveCompletion(m: Metrics, requestAccounting: unknown): void {
   const acc = requestAccounting as Record<string, unknown> | null | undefined;
-  if (
-    acc && typeof acc.records_profiled === "number" && typeof acc.records_error_dropped === "number"
-  ) {
-    const denom = acc.records_profiled + acc.records_error_dropped;
-    if (denom > 0) m.success_rate = acc.records_profiled / denom;
-    return;
+  const profiled = acc?.records_profiled;
+  if (acc && typeof profiled === "number") {
+    const dropped = acc.records_dropped_total;
+    const warmup = acc.records_warmup_dropped;
+    const failed = typeof dropped === "number" && typeof warmup === "number" && dropped >= warmup
+      ? dropped - warmup
+      : typeof acc.records_error_dropped === "number"
+      ? acc.records_error_dropped
+      : null;
+    if (failed !== null) {
+      if (profiled + failed > 0) m.success_rate = profiled / (profiled + failed);
+      return;
+    }
   }
   if (m.success_rate == null && m.num_requests_successful != null && m.num_requests_total) {
     m.success_rate = m.num_requests_successful / m.num_requests_total;

@@ -217,6 +217,53 @@ Deno.test("fold: status complete / partial / failed / unknown", () => {
   assert.equal(partial.metrics.success_rate, 0.9);
 });
 
+Deno.test("fold: warm-up records are not failures; errored warm-up records count once", () => {
+  // Real request_accounting of ../shared/realdata/agentx-v1 (c16 and c48 of kimik2.7 kvdram-lmcache):
+  // at c16 every dropped record was a warm-up record (887 of 887), one of which also errored, so
+  // the profiling phase lost nothing: 720 / 720. At c48, 712 dropped, 711 of them warm-up: one
+  // request failed while profiling, 906 / 907.
+  const cases: { name: string; acc: Record<string, unknown>; rate: number; status: string }[] = [
+    {
+      name: "errored warm-up only",
+      acc: {
+        records_total: 1607,
+        records_profiled: 720,
+        records_dropped_total: 887,
+        records_warmup_dropped: 887,
+        records_error_dropped: 1,
+      },
+      rate: 1,
+      status: "complete",
+    },
+    {
+      name: "one failure while profiling",
+      acc: {
+        records_total: 1618,
+        records_profiled: 906,
+        records_dropped_total: 712,
+        records_warmup_dropped: 711,
+        records_error_dropped: 2,
+      },
+      rate: 906 / 907,
+      status: "partial",
+    },
+    {
+      name: "no warm-up split: every errored record is a failure",
+      acc: { records_profiled: 98, records_error_dropped: 2 },
+      rate: 0.98,
+      status: "partial",
+    },
+  ];
+  for (const c of cases) {
+    const cell = only([rec({
+      metrics: { num_requests_total: c.acc.records_total as number ?? 100 },
+      notes: { request_accounting: c.acc },
+    })]);
+    assert.equal(cell.metrics.success_rate, c.rate, c.name);
+    assert.equal(cell.status, c.status, c.name);
+  }
+});
+
 Deno.test("fold: two groups with the same identity get distinct, stable cell ids", () => {
   const a = rec({ group_key: "file:a/x", artifact: "a/x.json", identity: { concurrency: 4 } });
   const b = rec({ group_key: "file:b/x", artifact: "b/x.json", identity: { concurrency: 4 } });
