@@ -236,8 +236,7 @@ function foldGroup(
   const artifacts = new Map<string, string[]>();
   let evalResults: Cell["eval"] = null;
   const superseded: string[] = []; // lm-eval results files whose every task an earlier one gave
-  let format: SourceFormat | null = null;
-  let mixed = false;
+  const formats: SourceFormat[] = []; // distinct formats of the primary records, in order
   for (const r of recs) {
     fillIdentity(identity, r.identity);
     fillMetrics(metrics, r.metrics);
@@ -256,8 +255,7 @@ function foldGroup(
     }
     const f = r.source_format;
     if (f !== "unknown" && (r.primary || f === "eval")) {
-      if (format === null) format = f;
-      else if (format !== f) mixed = true;
+      if (!formats.includes(f)) formats.push(f);
     }
     const list = artifacts.get(r.kind);
     if (list) list.push(r.artifact);
@@ -271,6 +269,18 @@ function foldGroup(
   if (superseded.length > 0) notes.push({ eval_results_superseded: superseded.sort() });
   const mergedNotes = mergeSorted(notes, false, state.noteShapes);
 
+  // A raw benchmark_serving file looks the same from one node or many: a multi-node name (an
+  // AMD `…_gpus_16_ctx_8_gen_8.json`) makes it srt-slurm / AMD multi-node, as its agg is.
+  const distinct = new Set(
+    formats.map((f) =>
+      f === "inferencex-static" && identity.is_multinode === true ? "inferencex-srt-slurm" : f
+    ),
+  );
+  const format: SourceFormat = distinct.size === 0
+    ? "unknown"
+    : distinct.size > 1
+    ? "mixed"
+    : distinct.values().next().value!;
   deriveTopology(identity, metrics);
   deriveThroughputPerGpu(identity, metrics);
   deriveCompletion(metrics, mergedNotes.request_accounting);
@@ -284,7 +294,7 @@ function foldGroup(
   for (let n = 2; state.usedIds.has(id); n++) id = `${baseId}-${n}`;
   state.usedIds.add(id);
   return assembleCell(id, identity, {
-    source_format: format === null ? "unknown" : mixed ? "mixed" : format,
+    source_format: format,
     status: statusOf(metrics, mergedNotes.status_txt),
     extra_percentiles: mergeSorted(extras, true, state.extraShapes),
     eval: evalResults,

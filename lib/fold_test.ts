@@ -264,6 +264,39 @@ Deno.test("fold: warm-up records are not failures; errored warm-up records count
   }
 });
 
+Deno.test("fold: a raw result with a multi-node name is srt-slurm / AMD multi-node, as its agg", () => {
+  const raw = (artifact: string) =>
+    rec({ artifact, source_format: "inferencex-static", metrics: { num_requests_total: 40 } });
+  const amd = "mn/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json";
+  const cases: { name: string; records: CellRecord[]; format: string }[] = [
+    { name: "AMD raw alone", records: [raw(amd)], format: "inferencex-srt-slurm" },
+    {
+      name: "AMD raw with its agg",
+      records: [
+        raw(amd),
+        rec({
+          artifact: "mn/agg_x_concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json",
+          kind: "agg",
+          priority: 25,
+          source_format: "inferencex-srt-slurm",
+          identity: { is_multinode: true },
+        }),
+      ],
+      format: "inferencex-srt-slurm",
+    },
+    { name: "single-node raw", records: [raw("x/results_c4.json")], format: "inferencex-static" },
+    {
+      name: "multi-node raw with an AgentX aggregate",
+      records: [
+        raw(amd),
+        rec({ artifact: "mn/x.json", kind: "agentx_agg", source_format: "agentx-aiperf" }),
+      ],
+      format: "mixed",
+    },
+  ];
+  for (const c of cases) assert.equal(only(c.records).source_format, c.format, c.name);
+});
+
 Deno.test("fold: two groups with the same identity get distinct, stable cell ids", () => {
   const a = rec({ group_key: "file:a/x", artifact: "a/x.json", identity: { concurrency: 4 } });
   const b = rec({ group_key: "file:b/x", artifact: "b/x.json", identity: { concurrency: 4 } });
