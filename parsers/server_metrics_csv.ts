@@ -115,8 +115,13 @@ export interface ServerMetricsNotes {
   cpu_tier_active: boolean;
   /** Δprefix_cache_queries / Δprompt_tokens_total: 1.0 normally, ≫ 1 under KV saturation. */
   queries_per_prompt_token: number | null;
-  /** Offload byte counters did not move although the CPU tier was used (a known upstream gap). */
+  /**
+   * Offload byte counters did not move although the CPU tier was used (a known upstream gap): the
+   * offload bytes and times are then `null` in the metrics, not 0.
+   */
   offload_bytes_zero_while_cpu_tier_active: boolean;
+  /** CPU KV usage stayed 0 although the CPU tier was used: `cpu_kv_usage_p95` is then `null`. */
+  cpu_kv_usage_zero_while_cpu_tier_active: boolean;
   /** Gauges over rows; KV usage as a ratio 0–1. */
   gauges: Record<GaugeNote, GaugeSummary | null>;
   /**
@@ -154,8 +159,9 @@ class CounterSeries {
       return false;
     }
     if (v < this.last) {
+      // The server restarted: its counter began again at 0, so `v` was all counted since then.
       this.done += this.last - this.first;
-      this.first = v;
+      this.first = 0;
       this.last = v;
       this.resets++;
       return true;
@@ -393,6 +399,13 @@ export async function parseServerMetricsCsv(
     return Number.isNaN(v) ? null : v;
   };
 
+  // With the CPU tier in use, offload counters and CPU KV usage that never leave 0 are not
+  // populated (vLLM's native offload does not export them): unknown, not "no offload".
+  const bytesUnpopulated = cpuTierActive && !offloadBytesMoved &&
+    (deltas.kv_offload_bytes_gpu_to_cpu !== null || deltas.kv_offload_bytes_cpu_to_gpu !== null);
+  const cpuUsage = gaugeNotes.cpu_kv_usage;
+  const cpuUsageUnpopulated = cpuTierActive && cpuUsage !== null && cpuUsage.max === 0;
+  const offload = (v: number | null) => bytesUnpopulated ? null : v;
   const draft: RecordDraft = {
     source_format: "agentx-trace-replay",
     priority: 30,
@@ -401,12 +414,12 @@ export async function parseServerMetricsCsv(
     metrics: {
       server_gpu_cache_hit_rate: gpuRate,
       server_cpu_cache_hit_rate: cpuRate,
-      kv_offload_bytes_gpu_to_cpu: deltas.kv_offload_bytes_gpu_to_cpu,
-      kv_offload_bytes_cpu_to_gpu: deltas.kv_offload_bytes_cpu_to_gpu,
-      kv_offload_time_gpu_to_cpu: deltas.kv_offload_time_gpu_to_cpu,
-      kv_offload_time_cpu_to_gpu: deltas.kv_offload_time_cpu_to_gpu,
+      kv_offload_bytes_gpu_to_cpu: offload(deltas.kv_offload_bytes_gpu_to_cpu),
+      kv_offload_bytes_cpu_to_gpu: offload(deltas.kv_offload_bytes_cpu_to_gpu),
+      kv_offload_time_gpu_to_cpu: offload(deltas.kv_offload_time_gpu_to_cpu),
+      kv_offload_time_cpu_to_gpu: offload(deltas.kv_offload_time_cpu_to_gpu),
       gpu_kv_usage_p95: gaugeNotes.gpu_kv_usage?.p95 ?? null,
-      cpu_kv_usage_p95: gaugeNotes.cpu_kv_usage?.p95 ?? null,
+      cpu_kv_usage_p95: cpuUsageUnpopulated ? null : cpuUsage?.p95 ?? null,
       num_preemptions: deltas.num_preemptions_total,
     },
   };
@@ -431,8 +444,8 @@ export async function parseServerMetricsCsv(
     cpu_hit_rate_by_queries: cpuByQueries,
     cpu_tier_active: cpuTierActive,
     queries_per_prompt_token: ratio(deltas.prefix_cache_queries, prompt),
-    offload_bytes_zero_while_cpu_tier_active: cpuTierActive && !offloadBytesMoved &&
-      (deltas.kv_offload_bytes_gpu_to_cpu !== null || deltas.kv_offload_bytes_cpu_to_gpu !== null),
+    offload_bytes_zero_while_cpu_tier_active: bytesUnpopulated,
+    cpu_kv_usage_zero_while_cpu_tier_active: cpuUsageUnpopulated,
     gauges: gaugeNotes,
     last_row: {
       server_gpu_cache_hit_rate: ratio(last("prefix_cache_hits"), last("prefix_cache_queries")),
@@ -473,6 +486,8 @@ export async function parseServerMetricsCsv(
     notes.cpu_hit_rate_by_queries = null;
     notes.queries_per_prompt_token = null;
     notes.offload_bytes_zero_while_cpu_tier_active = false;
+    notes.cpu_kv_usage_zero_while_cpu_tier_active = false;
+    m.cpu_kv_usage_p95 = cpuUsage?.p95 ?? null; // gauges do not depend on the order
     notes.cpu_tier_active = false; // made of the deltas left out
     notes.time_span_s = minTime !== null && maxTime !== null ? maxTime - minTime : null;
   }

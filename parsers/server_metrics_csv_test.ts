@@ -152,10 +152,11 @@ Deno.test("parseServerMetricsCsv adds the segment deltas across a counter reset"
   ].join("\n") + "\n";
   const draft = only(await parseServerMetricsCsv(chunked(enc(text))));
   const n = notesOf(draft);
-  // (300 − 100) + (150 − 50); hits (110 − 10) + (50 − 0)
-  equal(n.counter_deltas.prompt_tokens_total, 300);
+  // (300 − 100) + (150 − 0): a restarted counter starts again at 0, so the 50 tokens of the first
+  // row after the restart were real traffic (Prometheus increase()); hits (110 − 10) + (50 − 0)
+  equal(n.counter_deltas.prompt_tokens_total, 350);
   equal(n.counter_deltas.prefix_cache_hits, 150);
-  equal(n.counter_deltas.prefix_cache_queries, 300);
+  equal(n.counter_deltas.prefix_cache_queries, 350);
   equal(n.restarts_detected, 1);
   deepStrictEqual(n.counter_resets, {
     prefix_cache_hits: 1,
@@ -164,7 +165,7 @@ Deno.test("parseServerMetricsCsv adds the segment deltas across a counter reset"
   });
   // the by-source counters are all zero here, so the rate falls back to hits / queries
   equal(n.gpu_cache_hit_rate_basis, "prefix_cache_queries");
-  close(draft.metrics.server_gpu_cache_hit_rate, 0.5, "hit rate");
+  close(draft.metrics.server_gpu_cache_hit_rate, 150 / 350, "hit rate");
   close(n.time_span_s, 4, "time span");
 });
 
@@ -311,6 +312,17 @@ Deno.test({
       close(draft.metrics.server_gpu_cache_hit_rate, local, `${key} metric`, 5e-5);
       if (key.endsWith("offloadoff")) equal(draft.metrics.server_cpu_cache_hit_rate, null, key);
       else close(draft.metrics.server_cpu_cache_hit_rate, external, `${key} cpu metric`, 5e-5);
+      // The offload byte/time columns and cpu_kv_cache_usage_pct read 0 on every row of all five
+      // files (checked with Python's csv module). Without offload that is the truth; with the CPU
+      // tier serving half or more of the prompt tokens it means "not populated": unknown.
+      const on = key.endsWith("offloadon");
+      const expected = on ? null : 0;
+      equal(draft.metrics.kv_offload_bytes_gpu_to_cpu, expected, `${key} bytes g→c`);
+      equal(draft.metrics.kv_offload_bytes_cpu_to_gpu, expected, `${key} bytes c→g`);
+      equal(draft.metrics.kv_offload_time_gpu_to_cpu, expected, `${key} time g→c`);
+      equal(draft.metrics.cpu_kv_usage_p95, expected, `${key} CPU KV usage`);
+      equal(n.offload_bytes_zero_while_cpu_tier_active, on, key);
+      equal(n.cpu_kv_usage_zero_while_cpu_tier_active, on, key);
     }
   },
 });
