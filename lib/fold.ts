@@ -443,6 +443,13 @@ function deriveThroughputPerGpu(identity: Identity, m: Metrics): void {
   m.tput_per_gpu ??= per(m.total_tput_tps, total);
   m.output_tput_per_gpu ??= per(m.output_tput_tps, outputDiv);
   m.input_tput_per_gpu ??= per(m.input_tput_tps, inputDiv);
+  // An agg without its raw file states only per-GPU throughput; the same formulas, inverted,
+  // give the absolute figures exactly.
+  const times = (v: number | null | undefined, div: number | null) =>
+    v != null && div != null && div > 0 ? v * div : null;
+  m.total_tput_tps ??= times(m.tput_per_gpu, total);
+  m.output_tput_tps ??= times(m.output_tput_per_gpu, outputDiv);
+  m.input_tput_tps ??= times(m.input_tput_per_gpu, inputDiv);
 }
 
 /**

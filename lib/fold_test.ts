@@ -201,6 +201,32 @@ Deno.test("fold: the GPU split in a per-point file name fills a raw-only multi-n
   assert.equal(c.hardware, null, "no hardware in the name: unknown, not guessed");
 });
 
+Deno.test("fold: an agg without its raw file gets absolute throughput from per-GPU × GPUs", () => {
+  const agg = (identity: Partial<Identity>, metrics: Partial<Metrics>) =>
+    only([rec({ kind: "agg", priority: 25, identity, metrics })]).metrics;
+  // Single node, tp8: 82.687 tok/s/GPU × 8 = 661.496 (the power sidecar's window gives
+  // (37068 + 36709) / 111.53 = 661.50 for the real h200 c4 cell this comes from).
+  const single = agg({ is_multinode: false }, { tp: 8, tput_per_gpu: 82.687 });
+  assert.ok(Math.abs(single.total_tput_tps! - 661.496) < 1e-9);
+  assert.equal(single.output_tput_tps, null, "no output per GPU: no output throughput");
+  // Disaggregated P8 + D8: total × 16, output × D, input × P.
+  const disagg = agg({ is_multinode: true }, {
+    num_prefill_gpu: 8,
+    num_decode_gpu: 8,
+    tput_per_gpu: 1046,
+    output_tput_per_gpu: 1000,
+    input_tput_per_gpu: 1092,
+  });
+  assert.deepEqual(
+    [disagg.total_tput_tps, disagg.output_tput_tps, disagg.input_tput_tps],
+    [16736, 8000, 8736],
+  );
+  // Measured totals are never replaced.
+  const measured = agg({ is_multinode: false }, { tp: 8, tput_per_gpu: 80, total_tput_tps: 650 });
+  assert.equal(measured.total_tput_tps, 650);
+  assert.equal(agg({}, { tput_per_gpu: 80 }).total_tput_tps, null, "no GPU count: unknown");
+});
+
 Deno.test("fold: no GPU count → no per-GPU throughput", () => {
   const c = only([rec({ metrics: { total_tput_tps: 800, output_tput_tps: 400 } })]);
   assert.equal(c.metrics.tput_per_gpu, null);
