@@ -37,6 +37,35 @@ function byCellId(cells: readonly Cell[]): Cell[] {
   return [...byId.keys()].sort().map((id) => byId.get(id)!);
 }
 
+/** The ids of the cells a finding is about: its own, then those its evidence compares with. */
+function cellIdsOf(f: Finding): string[] {
+  const ids = f.cell_id === null ? [] : [f.cell_id];
+  const add = (v: unknown) => {
+    if (typeof v === "string" && !ids.includes(v)) ids.push(v);
+  };
+  for (const [k, v] of Object.entries(f.evidence)) {
+    if (k.endsWith("cell_id")) add(v);
+    else if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      add((v as Record<string, unknown>).cell_id);
+    }
+  }
+  return ids;
+}
+
+/**
+ * The finding with `evidence.artifacts`: the artifact paths (by kind) of every cell of this run it
+ * names (SPEC §4: evidence holds the numbers and the paths they come from). Cells of a baseline
+ * are in another tree and are named by id only.
+ */
+function withArtifacts(f: Finding, byId: ReadonlyMap<string, Cell>): Finding {
+  const artifacts: Record<string, Cell["artifacts"]> = {};
+  for (const id of cellIdsOf(f)) {
+    const cell = byId.get(id);
+    if (cell) artifacts[id] = cell.artifacts;
+  }
+  return Object.keys(artifacts).length === 0 ? f : { ...f, evidence: { ...f.evidence, artifacts } };
+}
+
 /**
  * Run every rule over the cells. Thresholds are by code; a code or key left out uses the
  * rule's default. The result does not depend on the order of `cells`.
@@ -57,6 +86,7 @@ export function runRules(
   const { curves, frontiers: frontier } = curvesAndFrontiers(sorted);
   const baseline = opts.baselineCells ? matchBaseline(sorted, byCellId(opts.baselineCells)) : null;
   const ctx: RuleContext = { cells: sorted, curves, baseline };
+  const byId = new Map(sorted.map((c) => [c.cell_id, c]));
   const findings: Finding[] = [];
   const notChecked = new Map<string, { code: string; reason: string }[]>();
   for (const rule of RULES) {
@@ -68,7 +98,7 @@ export function runRules(
         const list = notChecked.get(f.evidence.curve_id) ?? [];
         list.push({ code: f.code, reason: f.message });
         notChecked.set(f.evidence.curve_id, list);
-      } else findings.push(f);
+      } else findings.push(withArtifacts(f, byId));
     }
   }
   const annotated = curves.map((c) => {

@@ -102,3 +102,30 @@ Deno.test("a curve too short to compare is listed in not_checked and yields no f
   ok(codes.includes("ttft_cliff") && codes.includes("tpot_degradation"), JSON.stringify(codes));
   deepStrictEqual([...codes].sort(), codes, "sorted by code");
 });
+
+Deno.test("runRules: evidence names the artifacts of every cell of the run it compares", () => {
+  const point = (c: number, ttft: number, tput: number) =>
+    makeCell(`c${c}`, {
+      model: "m",
+      concurrency: c,
+      status: "complete",
+      artifacts: { raw_result: [`run/c${c}.json`], agg: [`run/agg_c${c}.json`] },
+      metrics: { p99_ttft: ttft, total_tput_tps: tput },
+    });
+  const cells = [point(8, 0.25, 3600), point(16, 1.25, 3700)];
+  const { findings } = runRules(cells, { thresholds: defaultThresholds() });
+  const cliff = findings.find((f) => f.code === "ttft_cliff")!;
+  deepStrictEqual(cliff.evidence.artifacts, {
+    c16: { raw_result: ["run/c16.json"], agg: ["run/agg_c16.json"] },
+    c8: { raw_result: ["run/c8.json"], agg: ["run/agg_c8.json"] },
+  });
+  // A baseline cell lives in another tree: named by id, no paths from this run's cells.
+  const base = runRules([point(16, 1.25, 3700)], {
+    thresholds: defaultThresholds(),
+    baselineCells: [{ ...point(16, 0.25, 3600), cell_id: "base-c16" }],
+  });
+  ok(base.findings.some((f) => f.evidence.baseline_cell_id === "base-c16"));
+  for (const f of base.findings) {
+    deepStrictEqual(Object.keys(f.evidence.artifacts as object), ["c16"], f.code);
+  }
+});
