@@ -80,9 +80,18 @@ export interface Step {
   to: CurvePoint;
 }
 
+/** Whether two points of one level plot the same numbers: one measurement listed twice. */
+function sameMeasurement(a: CurvePoint, b: CurvePoint): boolean {
+  return a.total_tput_tps === b.total_tput_tps && a.tput_per_gpu === b.tput_per_gpu &&
+    a.p99_ttft === b.p99_ttft && a.p99_tpot === b.p99_tpot && a.p99_e2el === b.p99_e2el &&
+    a.intvty === b.intvty && a.status === b.status;
+}
+
 /**
  * Points of a curve usable by a rule (not failed, passing `usable`) and the steps between
- * consecutive distinct concurrency levels. Duplicated levels (re-runs) give one step per pair.
+ * consecutive distinct concurrency levels. Duplicated levels (re-runs) give one step per pair of
+ * distinct measurements: a point plotting exactly the numbers of an earlier point of its level
+ * (the same run found twice, e.g. an agg file and its row in `agg_bmk.json`) adds no step.
  */
 export function curveSteps(
   curve: Curve,
@@ -92,8 +101,8 @@ export function curveSteps(
   const levels: CurvePoint[][] = [];
   for (const p of points) {
     const last = levels[levels.length - 1];
-    if (last && last[0].concurrency === p.concurrency) last.push(p);
-    else levels.push([p]);
+    if (!last || last[0].concurrency !== p.concurrency) levels.push([p]);
+    else if (!last.some((q) => sameMeasurement(q, p))) last.push(p);
   }
   const steps: Step[] = [];
   for (let i = 1; i < levels.length; i++) {

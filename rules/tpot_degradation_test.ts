@@ -115,3 +115,27 @@ Deno.test("tpot_degradation: real curves", () => {
     ],
   ]);
 });
+
+Deno.test("tpot_degradation: one measurement listed twice gives one finding, distinct re-runs each", () => {
+  // The same c16 and c32 runs found twice (an agg file and its row in agg_bmk.json): one step.
+  const twice = [
+    curveCell("a", 16, { p99_tpot: 0.02 }),
+    curveCell("a-row", 16, { p99_tpot: 0.02 }),
+    curveCell("b", 32, { p99_tpot: 0.04 }),
+    curveCell("b-row", 32, { p99_tpot: 0.04 }),
+  ];
+  deepStrictEqual(
+    run(twice).map((f) => [f.cell_id, (f.evidence.from as { cell_id: string }).cell_id]),
+    [["b", "a"]],
+  );
+  // Two real re-runs at c16 that measured different numbers are each compared with c32.
+  const reruns = [
+    curveCell("a", 16, { p99_tpot: 0.02 }),
+    curveCell("a2", 16, { p99_tpot: 0.025 }),
+    curveCell("b", 32, { p99_tpot: 0.04 }),
+  ];
+  deepStrictEqual(
+    run(reruns).map((f) => (f.evidence.from as { cell_id: string }).cell_id).sort(),
+    ["a", "a2"],
+  );
+});
