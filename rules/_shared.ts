@@ -134,10 +134,16 @@ export function throughputLabel(metric: "total_tput_tps" | "tput_per_gpu"): stri
   return metric === "total_tput_tps" ? "total throughput" : "throughput per GPU";
 }
 
+/** Whether a curve has a point that is not a failed run (so a rule had something to look at). */
+export function measured(curve: Curve): boolean {
+  return curve.points.some((p) => p.status !== "failed");
+}
+
 /**
- * The "too few points" result a curve rule emits when a curve has usable points but fewer than two
- * concurrency levels to compare; `runRules` moves it into the curve's `not_checked` list (it is a
- * fact about the curve, not a finding about a cell).
+ * The "too few points" result a curve rule emits when a measured curve has fewer than two
+ * concurrency levels with what the rule needs (none at all, e.g. a source that reports p95 but
+ * no p99); `runRules` moves it into the curve's `not_checked` list (it is a fact about the curve,
+ * not a finding about a cell).
  */
 export function tooFewPoints(
   code: string,
@@ -145,14 +151,16 @@ export function tooFewPoints(
   usable: CurvePoint[],
   needs: string,
 ): Finding {
-  const last = usable[usable.length - 1];
+  const last = usable[usable.length - 1] ?? curve.points[curve.points.length - 1];
   const levels = new Set(usable.map((p) => p.concurrency)).size;
   return finding(
     code,
     "info",
     last.cell_id,
-    `Curve ${curve.curve_id} has ${levels} concurrency level with ${needs}, so ${code} ` +
-      `cannot compare adjacent points (needs at least 2)`,
+    (levels === 0
+      ? `Curve ${curve.curve_id} has no point with ${needs}`
+      : `Curve ${curve.curve_id} has ${levels} concurrency level with ${needs}`) +
+      `, so ${code} cannot compare adjacent points (needs at least 2)`,
     {
       reason: "too_few_points",
       curve_id: curve.curve_id,

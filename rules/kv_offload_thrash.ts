@@ -11,6 +11,7 @@ import {
   curveSteps,
   finding,
   fmtRatio,
+  measured,
   positive,
   round4,
   tooFewPoints,
@@ -78,7 +79,7 @@ export const kvOffloadThrash: Rule = {
       if (!curve.points.some((p) => bytes(byId.get(p.cell_id)) !== null)) continue;
       const withTtft = (p: CurvePoint) => positive(p.p99_ttft) !== null;
       const { points, levels, steps } = curveSteps(curve, withTtft);
-      if (points.length === 0) continue;
+      if (points.length === 0 && !measured(curve)) continue;
       if (levels < 2) {
         out.push(tooFewPoints(CODE, curve, points, "p99 TTFT"));
         continue;

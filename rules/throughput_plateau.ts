@@ -12,6 +12,7 @@ import {
   fmtGain,
   fmtRatio,
   hasThroughput,
+  measured,
   positive,
   round4,
   type Step,
@@ -74,7 +75,7 @@ export const throughputPlateau: Rule = {
         curve,
         (p) => hasThroughput(p) && (positive(p.p99_ttft) !== null || positive(p.p99_e2el) !== null),
       );
-      if (points.length === 0) continue;
+      if (points.length === 0 && !measured(curve)) continue;
       if (levels < 2) {
         out.push(tooFewPoints(CODE, curve, points, "throughput and p99 latency"));
         continue;

@@ -12,6 +12,7 @@ import {
   finding,
   fmtRatio,
   fmtSeconds,
+  measured,
   positive,
   round4,
   tooFewPoints,
@@ -51,7 +52,7 @@ export const tpotDegradation: Rule = {
     const thresholds = { ratio: t.ratio };
     for (const curve of ctx.curves) {
       const { points, levels, steps } = curveSteps(curve, (p) => positive(p.p99_tpot) !== null);
-      if (points.length === 0) continue;
+      if (points.length === 0 && !measured(curve)) continue;
       if (levels < 2) {
         out.push(tooFewPoints(CODE, curve, points, "p99 TPOT"));
         continue;

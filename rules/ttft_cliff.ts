@@ -15,6 +15,7 @@ import {
   fmtRatio,
   fmtSeconds,
   hasThroughput,
+  measured,
   positive,
   round4,
   throughputGain,
@@ -66,7 +67,7 @@ export const ttftCliff: Rule = {
         curve,
         (p) => positive(p.p99_ttft) !== null && hasThroughput(p),
       );
-      if (points.length === 0) continue;
+      if (points.length === 0 && !measured(curve)) continue;
       if (levels < 2) {
         out.push(tooFewPoints(CODE, curve, points, "p99 TTFT and throughput"));
         continue;

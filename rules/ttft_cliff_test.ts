@@ -136,8 +136,32 @@ Deno.test("ttft_cliff: table", async (t) => {
       }],
     },
     {
-      name: "quiet: no point has p99 TTFT (nothing to say)",
+      name: "not checked: no point has p99 TTFT (e.g. a source with p95 only)",
       cells: [curveCell("a", 4, { total_tput_tps: 1 }), curveCell("b", 8, { total_tput_tps: 1 })],
+      expected: (c) => [{
+        code: "ttft_cliff",
+        severity: "info",
+        cell_id: "b",
+        message: `Curve ${
+          buildCurves(c)[0].curve_id
+        } has no point with p99 TTFT and throughput, so ttft_cliff cannot compare adjacent points (needs at least 2)`,
+        source: "analyzer",
+        evidence: {
+          reason: "too_few_points",
+          curve_id: buildCurves(c)[0].curve_id,
+          concurrency_levels: 0,
+          min_levels: 2,
+          cell_ids: [],
+          concurrencies: [],
+        },
+      }],
+    },
+    {
+      name: "quiet: every point failed (invalid_run_no_successful_requests says it)",
+      cells: [
+        curveCell("a", 4, { total_tput_tps: 1 }, { status: "failed" }),
+        curveCell("b", 8, { total_tput_tps: 1 }, { status: "failed" }),
+      ],
       expected: () => [],
     },
   ];
