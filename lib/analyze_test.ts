@@ -4,6 +4,9 @@ import { defaultThresholds } from "./thresholds.ts";
 import type { ExpectedCell, Identity, LoadedArtifact, ParseResult } from "./types.ts";
 import { parseEvalMeta } from "../parsers/eval_meta.ts";
 import { parseEvalResults } from "../parsers/eval_results.ts";
+import { analyzeInProcess, withTemp } from "../tests/_hostile.ts";
+import { HAS_REALDATA, realdata } from "../tests/_realdata.ts";
+import type { Report } from "./analyze.ts";
 
 function raw(path: string, identity: Partial<Identity>): LoadedArtifact {
   return {
@@ -268,4 +271,233 @@ Deno.test("analyze: an eval whose meta_env contradicts its directory's cell is n
   assert.deepEqual(run("gptoss").cells.map((c) => [c.model, c.source_format, c.eval === null]), [
     ["gptoss", "mixed", false],
   ]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Grouping and joining of real multi-node layouts (formats reference §2.2, §2.4, §9.1, §10).
+// Real files are copied into a temporary tree under the names the GitHub Actions artifacts use.
+
+/** The RF of the real AMD multi-node curve (its aggs are named `agg_<RF>_<point>.json`). */
+const AMD_RF =
+  "gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8x16x32x64x128x256x512_mi355x-amds_0";
+const amdPoint = (conc: number) => `concurrency_${conc}_req_rate_inf_gpus_16_ctx_8_gen_8.json`;
+
+async function copyInto(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
+  await Deno.copyFile(from, to);
+}
+
+/** Run the real analyze on `tree` (outside it) and return its report. */
+async function analyzeTree(tree: string, out: string): Promise<Report> {
+  const r = await analyzeInProcess(tree, out, ["--fail-on", "never"]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.report!;
+}
+
+Deno.test({
+  name:
+    "analyze (real data): multi-node raw results in power_audit_<RF>/ and their aggs in bmk_<RF>/ are one cell per point",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("mn_pair", async (dir) => {
+      const tree = `${dir}/in`;
+      for (const conc of [64, 128]) {
+        const p = amdPoint(conc);
+        await copyInto(
+          realdata(`multinode/gptoss-mi355x-disagg-raw/${p}`),
+          `${tree}/power_audit_${AMD_RF}/${AMD_RF}_${p}`,
+        );
+        await copyInto(
+          realdata(`multinode/gptoss-mi355x-disagg-agg/agg_${AMD_RF}_${p}`),
+          `${tree}/bmk_${AMD_RF}/agg_${AMD_RF}_${p}`,
+        );
+        await copyInto(
+          realdata(`multinode/gptoss-mi355x-disagg-agg/power_validation_${AMD_RF}_${p}`),
+          `${tree}/power_audit_${AMD_RF}/power_validation_${AMD_RF}_${p}`,
+        );
+      }
+      // Single-node pairing is unchanged: bmk_<RF>/agg_<RF>.json with power_audit_<RF>/<RF>.json.
+      const sn =
+        "kimik2.5_1k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc4_MI355-gbt350-odcdh5-wbb3";
+      await copyInto(
+        realdata(`fixed-seq/kimik2.5-mi355x/agg_${sn}.json`),
+        `${tree}/bmk_${sn}/agg_${sn}.json`,
+      );
+      await copyInto(
+        realdata(`fixed-seq/kimik2.5-mi355x/${sn}.json`),
+        `${tree}/power_audit_${sn}/${sn}.json`,
+      );
+      const report = await analyzeTree(tree, `${dir}/out`);
+      const cells = [...report.cells].sort((a, b) => a.concurrency! - b.concurrency!);
+      // Expected values: `completed` and `total_token_throughput` of the raw files (reference
+      // §6.2's table for the AMD curve; the kimik2.5 conc-4 file read with python's json).
+      assert.deepEqual(
+        cells.map((c) => [
+          c.concurrency,
+          c.is_multinode,
+          Object.keys(c.artifacts).sort(),
+          c.metrics.num_requests_successful,
+          Math.round(c.metrics.total_tput_tps! * 100) / 100,
+        ]),
+        [
+          [4, false, ["agg", "raw_result"], 40, 445.01],
+          [64, true, ["agg", "power_validation", "raw_result"], 640, 10005.21],
+          [128, true, ["agg", "power_validation", "raw_result"], 1280, 16736.56],
+        ],
+      );
+    }),
+});
+
+Deno.test({
+  name:
+    "analyze (real data): a multi-node AgentX run gives one cell per conc_<N>, with its <RF>_conc<N>.json",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("ax_mn", async (dir) => {
+      // A multi-node RF whose experiment name says conc4 while its run covers 1 and 4.
+      const rf =
+        "kimik2.7_tp8_conc4_kvnone_fp4_vllm_prefill-tp4-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp4-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc1x4_mi355x-amds_0";
+      const src = (conc: number, file: string) =>
+        realdata(
+          `agentx-aiperf/agentic_kimik2.7_tp4_conc${conc}_kvnone_fp4_vllm_tp4-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc${conc}_mi355x-amds_0${
+            conc === 1 ? 1 : 2
+          }/aiperf_artifacts/${file}`,
+        );
+      const tree = `${dir}/in`;
+      const raw = (conc: number) =>
+        `${tree}/agentic_${rf}/LOGS/agentic/conc_${conc}/aiperf_artifacts`;
+      // conc 1: per-request records only; conc 4: aiperf's aggregate, server metrics and the agg.
+      await copyInto(src(1, "profile_export.jsonl"), `${raw(1)}/profile_export.jsonl`);
+      await copyInto(src(4, "profile_export_aiperf.json"), `${raw(4)}/profile_export_aiperf.json`);
+      await copyInto(src(4, "server_metrics_export.csv"), `${raw(4)}/server_metrics_export.csv`);
+      await copyInto(
+        realdata(
+          "agentx-aiperf/bmk_agentic_kimik2.7_tp4_conc4_kvnone_fp4_vllm_tp4-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_mi355x-amds_02/kimik2.7_tp4_conc4_kvnone_fp4_vllm_tp4-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_mi355x-amds_02.json",
+        ),
+        `${tree}/bmk_agentic_${rf}/${rf}_conc4.json`,
+      );
+      const report = await analyzeTree(tree, `${dir}/out`);
+      const cells = [...report.cells].sort((a, b) => a.concurrency! - b.concurrency!);
+      // Expected counts: reference §9.6 (conc 1: 1 warm-up + 195 profiling records in the JSONL)
+      // and §9.7's table (conc 4 agg: 552 total / 547 successful).
+      assert.deepEqual(
+        cells.map((c) => [
+          c.concurrency,
+          Object.keys(c.artifacts).sort(),
+          c.metrics.num_requests_total,
+          c.metrics.num_requests_successful,
+        ]),
+        [
+          [1, ["aiperf_profile_jsonl"], 196, 195],
+          [4, ["agentx_agg", "aiperf_profile", "aiperf_server_metrics"], 552, 547],
+        ],
+      );
+    }),
+});
+
+Deno.test({
+  name:
+    "analyze (real data): batched multi-node evals and multi-node agg_eval rows join their benchmark cells",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("mn_eval", async (dir) => {
+      const tree = `${dir}/in`;
+      for (const conc of [4, 16, 64]) {
+        const p = amdPoint(conc);
+        await copyInto(
+          realdata(`multinode/gptoss-mi355x-disagg-agg/agg_${AMD_RF}_${p}`),
+          `${tree}/bmk_${AMD_RF}/agg_${AMD_RF}_${p}`,
+        );
+      }
+      // meta_env.json as the runner's writer makes it for a multi-node batch (reference §10.1):
+      // tp/ep/dp_attention are the prefill values, which the multi-node aggs do not have.
+      const meta = {
+        is_multinode: true,
+        framework: "vllm-disagg",
+        precision: "fp4",
+        spec_decoding: "none",
+        tp: 8,
+        ep: 1,
+        dp_attention: false,
+        conc: 4,
+        eval_concs: [4, 16],
+        completed_eval_concs: [4, 16],
+        failed_eval_concs: [],
+        prefill_tp: 8,
+        prefill_ep: 1,
+        prefill_dp_attention: false,
+        prefill_num_workers: 1,
+        decode_tp: 8,
+        decode_ep: 1,
+        decode_dp_attention: false,
+        decode_num_workers: 1,
+        model: "openai/gpt-oss-120b",
+        infmax_model_prefix: "gptoss",
+        hw: "mi355x-disagg",
+        isl: "1024",
+        osl: "1024",
+      };
+      const ev = `${tree}/eval_${AMD_RF}`;
+      await Deno.mkdir(ev, { recursive: true });
+      await Deno.writeTextFile(`${ev}/meta_env.json`, JSON.stringify(meta));
+      for (const [conc, score] of [[4, 0.91], [16, 0.92]]) {
+        await Deno.writeTextFile(
+          `${ev}/results_2026-04-28T10-00-00.000000_conc${conc}.json`,
+          JSON.stringify({
+            lm_eval_version: "0.4.9",
+            results: { gsm8k: { "exact_match,strict-match": score } },
+          }),
+        );
+      }
+      // agg_eval rows (reference §10.3): upper-case hw, `prefill=…,decode=…` DP attention; the
+      // second row's empty spec_decoding is not known to mean "none", so it stays its own cell.
+      const row = (score: number, spec: string) => ({
+        is_multinode: true,
+        model_prefix: "gptoss",
+        model: "openai/gpt-oss-120b",
+        hw: "MI355X-DISAGG",
+        framework: "vllm-disagg",
+        precision: "fp4",
+        spec_decoding: spec,
+        isl: 1024,
+        osl: 1024,
+        prefill_tp: 8,
+        prefill_ep: 1,
+        prefill_num_workers: 1,
+        decode_tp: 8,
+        decode_ep: 1,
+        decode_num_workers: 1,
+        conc: 64,
+        dp_attention: "prefill=false,decode=false",
+        task: "gsm8k",
+        em_strict: score,
+        em_strict_se: 0.006,
+        score,
+        score_name: "em_strict",
+        score_se: 0.006,
+      });
+      await Deno.mkdir(`${tree}/eval_results_all`, { recursive: true });
+      await Deno.writeTextFile(
+        `${tree}/eval_results_all/agg_eval_all.json`,
+        JSON.stringify([row(0.93, "none"), row(0.5, "")]),
+      );
+      const report = await analyzeTree(tree, `${dir}/out`);
+      assert.deepEqual(
+        report.cells.map((c) => [
+          c.concurrency,
+          c.source_format,
+          c.spec_decoding,
+          c.eval?.gsm8k?.["exact_match,strict-match"]?.value ?? c.eval?.gsm8k?.em_strict?.value ??
+            null,
+        ]).sort((a, b) =>
+          (a[0] as number) - (b[0] as number) || String(a[1]).localeCompare(String(b[1]))
+        ),
+        [
+          [4, "mixed", "none", 0.91],
+          [16, "mixed", "none", 0.92],
+          [64, "eval", null, 0.5],
+          [64, "mixed", "none", 0.93],
+        ],
+      );
+    }),
 });

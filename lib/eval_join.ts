@@ -1,31 +1,82 @@
 /**
  * Joining eval-only cells to the benchmark cell they measured, on identity — model, hardware
- * (case-insensitive), framework, precision, speculative decoding, tp, ep, DP attention and
- * concurrency — never on paths (the formats reference, §10.3).
+ * (case-insensitive), framework, precision, speculative decoding, concurrency and the serving
+ * topology — never on paths (the formats reference, §10.3). Single-node topology is tp, ep and DP
+ * attention; multi-node topology is the prefill and decode blocks (tp, ep, DP attention), with
+ * worker and GPU counts compared where both sides state them.
  * @module
  */
-import type { Cell } from "./types.ts";
+import type { Cell, MetricField } from "./types.ts";
 
-const JOIN_FIELDS = [
+/** Identity fields every join needs, on both sides. */
+const IDENTITY_FIELDS = [
   "model",
   "hardware",
   "framework",
   "precision",
   "spec_decoding",
-  "dp_attention",
   "concurrency",
 ] as const;
 
+/**
+ * Multi-node fields compared only when both sides state them: an eval's `meta_env.json` or
+ * agg_eval row may leave them out (reference §10.1, §10.3), and the runner's metadata writer
+ * defaults a missing worker count to 1.
+ */
+const MULTI_NODE_OPTIONAL: readonly MetricField[] = [
+  "prefill_num_workers",
+  "decode_num_workers",
+  "num_prefill_gpu",
+  "num_decode_gpu",
+];
+
+/** Whether a cell describes a multi-node (prefill/decode) deployment, as far as it says. */
+function isMultiNode(c: Cell): boolean {
+  if (c.is_multinode !== null) return c.is_multinode;
+  // Older records lack `is_multinode`: single-node ones state tp, multi-node ones the blocks.
+  return c.metrics.tp === null && c.metrics.prefill_tp !== null && c.metrics.decode_tp !== null;
+}
+
+/**
+ * The exact-match part of a cell's join identity, or `null` when a required part is unknown.
+ * An empty string is unknown too: an agg_eval row's `spec_decoding: ""` does not say "none"
+ * (the reference only records that such a row exists).
+ */
 function joinKey(c: Cell): string | null {
   const parts: unknown[] = [];
-  for (const f of JOIN_FIELDS) {
+  for (const f of IDENTITY_FIELDS) {
     const v = c[f];
-    if (v === null) return null;
+    if (v === null || v === "") return null;
     parts.push(typeof v === "string" ? v.toLowerCase() : v);
   }
-  if (c.metrics.tp === null) return null;
-  parts.push(c.metrics.tp, c.metrics.ep);
+  const m = c.metrics;
+  if (!isMultiNode(c)) {
+    // Multi-node records keep tp/ep/dp_attention only as legacy or prefill copies: never join on
+    // them there. Single-node: tp and DP attention must be known; ep is compared as it is.
+    if (m.tp === null || c.dp_attention === null) return null;
+    parts.push("single", c.dp_attention, m.tp, m.ep);
+    return JSON.stringify(parts);
+  }
+  if (m.prefill_tp === null || m.decode_tp === null) return null;
+  if (c.prefill_dp_attention === null || c.decode_dp_attention === null) return null;
+  parts.push(
+    "multi",
+    m.prefill_tp,
+    m.prefill_ep,
+    c.prefill_dp_attention,
+    m.decode_tp,
+    m.decode_ep,
+    c.decode_dp_attention,
+  );
   return JSON.stringify(parts);
+}
+
+/** Whether two cells with one join key agree on the fields compared only when both state them. */
+function compatible(a: Cell, b: Cell): boolean {
+  if (!isMultiNode(a)) return true;
+  return MULTI_NODE_OPTIONAL.every((f) =>
+    a.metrics[f] === null || b.metrics[f] === null || a.metrics[f] === b.metrics[f]
+  );
 }
 
 /**
@@ -59,7 +110,7 @@ export function joinEvalCells(
   for (const c of cells) {
     if (c.source_format !== "eval" || c.eval === null) continue;
     const k = joinKey(c);
-    const targets = k === null ? [] : byKey.get(k) ?? [];
+    const targets = k === null ? [] : (byKey.get(k) ?? []).filter((t) => compatible(c, t));
     if (targets.length !== 1) continue;
     const target = merged.get(targets[0].cell_id) ?? targets[0];
     const evalResults = { ...(target.eval ?? {}) };

@@ -89,3 +89,163 @@ Deno.test("a joined eval cell keeps naming the lm-eval files it superseded", () 
   });
   assert.deepEqual(Object.keys(cells[0].notes), ["backend", "eval_results_superseded", "z_last"]);
 });
+
+/** A multi-node deployment: 1 prefill worker (tp4 ep4 DPA) + 1 decode worker (tp8 ep8 DPA). */
+const mnIdentity = {
+  model: "dsr1",
+  hardware: "gb200",
+  framework: "dynamo-trt",
+  precision: "fp4",
+  spec_decoding: "none",
+  is_multinode: true,
+  prefill_dp_attention: true,
+  decode_dp_attention: true,
+};
+const mnTopology = {
+  prefill_tp: 4,
+  prefill_ep: 4,
+  prefill_num_workers: 1,
+  decode_tp: 8,
+  decode_ep: 8,
+  decode_num_workers: 1,
+};
+/** A multi-node benchmark cell (an agg: no tp/ep/dp_attention, GPU split known). */
+const mnBench = (id: string, concurrency: number, extra: Record<string, unknown> = {}) =>
+  makeCell(id, {
+    ...mnIdentity,
+    concurrency,
+    source_format: "inferencex-srt-slurm",
+    metrics: { ...mnTopology, num_prefill_gpu: 4, num_decode_gpu: 8 },
+    ...extra,
+  });
+/**
+ * A multi-node eval cell as the runner's `meta_env.json` describes one: `tp`/`ep`/`dp_attention`
+ * are the prefill values (which no multi-node agg has), GPU counts absent.
+ */
+const mnEval = (
+  id: string,
+  concurrency: number,
+  score: number,
+  over: { identity?: Record<string, unknown>; metrics?: Record<string, number | null> } = {},
+) =>
+  makeCell(id, {
+    ...mnIdentity,
+    dp_attention: true,
+    concurrency,
+    ...over.identity,
+    source_format: "eval",
+    metrics: { tp: 4, ep: 4, ...mnTopology, ...over.metrics },
+    eval: { gsm8k: { em_strict: { value: score, stderr: null } } },
+  });
+
+/** Each case: cells in, and which eval cell joins which benchmark cell (absent: none). */
+const MULTI_NODE_CASES: {
+  name: string;
+  cells: ReturnType<typeof makeCell>[];
+  joined: Record<string, string>;
+}[] = [
+  {
+    name: "each batched multi-node eval joins the benchmark cell of its concurrency",
+    cells: [mnBench("b4", 4), mnBench("b16", 16), mnEval("e4", 4, 0.91), mnEval("e16", 16, 0.92)],
+    joined: { e4: "b4", e16: "b16" },
+  },
+  {
+    name: "GPU counts and worker counts are compared where both sides state them",
+    cells: [
+      mnBench("b4", 4),
+      mnEval("e4", 4, 0.9, { metrics: { num_prefill_gpu: 4, num_decode_gpu: 8 } }),
+    ],
+    joined: { e4: "b4" },
+  },
+  {
+    name: "a GPU split that differs does not join (quiet)",
+    cells: [mnBench("b4", 4), mnEval("e4", 4, 0.9, { metrics: { num_decode_gpu: 16 } })],
+    joined: {},
+  },
+  {
+    name: "a worker count that differs does not join (quiet)",
+    cells: [mnBench("b4", 4), mnEval("e4", 4, 0.9, { metrics: { decode_num_workers: 2 } })],
+    joined: {},
+  },
+  {
+    name: "another decode block does not join (quiet)",
+    cells: [mnBench("b4", 4), mnEval("e4", 4, 0.9, { metrics: { decode_ep: 1 } })],
+    joined: {},
+  },
+  {
+    name: "unknown DP attention on one side does not join (quiet)",
+    cells: [mnBench("b4", 4), mnEval("e4", 4, 0.9, { identity: { decode_dp_attention: null } })],
+    joined: {},
+  },
+  {
+    name: "two deployments that differ only in what the eval leaves open: ambiguous (quiet)",
+    cells: [
+      mnBench("b4", 4),
+      mnBench("b4big", 4, { metrics: { ...mnTopology, num_prefill_gpu: 8, num_decode_gpu: 8 } }),
+      mnEval("e4", 4, 0.9),
+    ],
+    joined: {},
+  },
+  {
+    name: "a single-node eval never joins a multi-node cell with the same tp (quiet)",
+    cells: [
+      mnBench("b4", 4, { metrics: { tp: 4, ep: 4, ...mnTopology }, dp_attention: true }),
+      makeCell("e4", {
+        ...mnIdentity,
+        is_multinode: false,
+        dp_attention: true,
+        concurrency: 4,
+        source_format: "eval",
+        metrics: { tp: 4, ep: 4 },
+        eval: { gsm8k: { em_strict: { value: 0.9, stderr: null } } },
+      }),
+    ],
+    joined: {},
+  },
+  {
+    name: "without is_multinode, prefill/decode blocks and no tp still make a multi-node cell",
+    cells: [
+      mnBench("b4", 4, { is_multinode: null }),
+      mnEval("e4", 4, 0.9, { identity: { is_multinode: null }, metrics: { tp: null, ep: null } }),
+    ],
+    joined: { e4: "b4" },
+  },
+];
+
+for (const c of MULTI_NODE_CASES) {
+  Deno.test(`multi-node eval join: ${c.name}`, () => {
+    const input = Object.freeze(c.cells.map((x) => Object.freeze(x)));
+    const { cells, joined } = joinEvalCells(input);
+    assert.deepEqual(Object.fromEntries(joined), c.joined);
+    const joinedIds = new Set(Object.keys(c.joined));
+    assert.deepEqual(
+      cells.map((x) => x.cell_id),
+      c.cells.map((x) => x.cell_id).filter((id) => !joinedIds.has(id)),
+    );
+    for (const [ev, bench] of Object.entries(c.joined)) {
+      const target = cells.find((x) => x.cell_id === bench)!;
+      assert.deepEqual(target.eval, c.cells.find((x) => x.cell_id === ev)!.eval);
+      assert.equal(target.source_format, "mixed");
+    }
+  });
+}
+
+Deno.test('an empty spec_decoding is unknown, not "none": the row stays its own cell', () => {
+  const bench = makeCell("bench", {
+    ...identity,
+    source_format: "inferencex-static",
+    metrics: { tp: 4, ep: 4 },
+  });
+  for (const spec of ["", null]) {
+    const ev = makeCell("ev", {
+      ...identity,
+      spec_decoding: spec,
+      source_format: "eval",
+      metrics: { tp: 4, ep: 4 },
+      eval: { gsm8k: { em_strict: { value: 0.9, stderr: null } } },
+    });
+    // Not even with a benchmark cell whose spec is empty as well.
+    const blank = makeCell("blank", { ...bench, cell_id: "blank", spec_decoding: spec });
+    assert.equal(joinEvalCells([bench, blank, ev]).joined.size, 0, JSON.stringify(spec));
+  }
+});
