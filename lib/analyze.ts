@@ -245,6 +245,37 @@ function splitBatchedEvals(records: CellRecord[]): Set<string> {
 }
 
 /**
+ * A multi-node AgentX run gives one cell per concurrency (`run:<dir>/<RF>_concurrency_<N>`, see
+ * `groupKeys`); a record of the whole run (its `benchmark_command.txt`, `status.txt`, …) is keyed
+ * by the run (`run:<dir>/<RF>`) and, left alone, would make a cell with no primary record. Such a
+ * record describes every concurrency of the run: it is copied into each, without a concurrency of
+ * its own. A run key with a primary record of its own is left as it is.
+ */
+function spreadRunRecords(records: CellRecord[], primaryKeys: ReadonlySet<string>): void {
+  const points = new Map<string, string[]>(); // run key -> its per-concurrency keys
+  for (const key of primaryKeys) {
+    const m = /^(run:.+)_concurrency_\d+$/.exec(key);
+    if (m === null || primaryKeys.has(m[1])) continue;
+    const list = points.get(m[1]);
+    if (list) list.push(key);
+    else points.set(m[1], [key]);
+  }
+  if (points.size === 0) return;
+  const kept: CellRecord[] = [];
+  for (const r of records) {
+    const targets = points.get(r.group_key);
+    if (targets === undefined) {
+      kept.push(r);
+      continue;
+    }
+    const { concurrency: _run, ...identity } = r.identity;
+    for (const key of targets.sort()) kept.push({ ...r, group_key: key, identity });
+  }
+  records.length = 0;
+  records.push(...kept);
+}
+
+/**
  * Build the report from loaded artifacts.
  *
  * @example
@@ -308,6 +339,8 @@ export function analyze(input: AnalyzeInput): Report {
       }
     }
   }
+
+  spreadRunRecords(cellRecords, primaryKeys);
 
   // An eval or timeline belongs to the cell of its nearest run directory, unless several cells
   // share that directory. Only runs with evals or timelines need the directory index.

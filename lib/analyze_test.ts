@@ -376,7 +376,14 @@ Deno.test({
         ),
         `${tree}/bmk_agentic_${rf}/${rf}_conc4.json`,
       );
+      // A file of the whole run, outside every conc_<N>: it describes both points (and its
+      // --start-users is not theirs), and makes no cell of its own.
+      await Deno.writeTextFile(
+        `${tree}/agentic_${rf}/benchmark_command.txt`,
+        "python trace_replay.py --start-users 4 --max-users 4 --test-duration 1800\n",
+      );
       const report = await analyzeTree(tree, `${dir}/out`);
+      assert.deepEqual(report.findings.filter((f) => f.code === "missing_required_artifact"), []);
       const cells = [...report.cells].sort((a, b) => a.concurrency! - b.concurrency!);
       // Expected counts: reference §9.6 (conc 1: 1 warm-up + 195 profiling records in the JSONL)
       // and §9.7's table (conc 4 agg: 552 total / 547 successful).
@@ -388,8 +395,8 @@ Deno.test({
           c.metrics.num_requests_successful,
         ]),
         [
-          [1, ["aiperf_profile_jsonl"], 196, 195],
-          [4, ["agentx_agg", "aiperf_profile", "aiperf_server_metrics"], 552, 547],
+          [1, ["aiperf_profile_jsonl", "command"], 196, 195],
+          [4, ["agentx_agg", "aiperf_profile", "aiperf_server_metrics", "command"], 552, 547],
         ],
       );
     }),
