@@ -73,6 +73,11 @@ function joinKey(c: Cell): string | null {
 
 /** Whether two cells with one join key agree on the fields compared only when both state them. */
 function compatible(a: Cell, b: Cell): boolean {
+  // Sequence lengths are not part of the reference's join key, but an eval that names its
+  // benchmark's ISL/OSL (from its `source` path) belongs to no benchmark of another shape.
+  for (const f of ["isl", "osl"] as const) {
+    if (a[f] !== null && b[f] !== null && a[f] !== b[f]) return false;
+  }
   if (!isMultiNode(a)) return true;
   return MULTI_NODE_OPTIONAL.every((f) =>
     a.metrics[f] === null || b.metrics[f] === null || a.metrics[f] === b.metrics[f]

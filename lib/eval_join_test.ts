@@ -249,3 +249,38 @@ Deno.test('an empty spec_decoding is unknown, not "none": the row stays its own 
     assert.equal(joinEvalCells([bench, blank, ev]).joined.size, 0, JSON.stringify(spec));
   }
 });
+
+Deno.test("an eval that names its benchmark's ISL/OSL joins only a cell of that shape", () => {
+  const bench = (id: string, isl: number, osl: number) =>
+    makeCell(id, { ...identity, isl, osl, source_format: "inferencex-static", metrics: { tp: 4 } });
+  const ev = (isl: number | null, osl: number | null) =>
+    makeCell("ev", {
+      ...identity,
+      isl,
+      osl,
+      source_format: "eval",
+      metrics: { tp: 4 },
+      eval: { gsm8k: { em_strict: { value: 0.95, stderr: 0.006 } } },
+    });
+  const cases: { name: string; cells: ReturnType<typeof makeCell>[]; joined: string | null }[] = [
+    { name: "other shape only", cells: [bench("b1k1k", 1024, 1024), ev(1024, 8192)], joined: null },
+    {
+      name: "its shape among others",
+      cells: [bench("b1k1k", 1024, 1024), bench("b1k8k", 1024, 8192), ev(1024, 8192)],
+      joined: "b1k8k",
+    },
+    {
+      name: "shape unknown on the eval",
+      cells: [bench("b1k1k", 1024, 1024), ev(null, null)],
+      joined: "b1k1k",
+    },
+    {
+      name: "shape unknown, two candidates: ambiguous",
+      cells: [bench("b1k1k", 1024, 1024), bench("b1k8k", 1024, 8192), ev(null, null)],
+      joined: null,
+    },
+  ];
+  for (const c of cases) {
+    assert.equal(joinEvalCells(c.cells).joined.get("ev") ?? null, c.joined, c.name);
+  }
+});
