@@ -197,6 +197,51 @@ export function identifyPage(
   };
 }
 
+/**
+ * Identify an endpoint from its probes alone, for a scrape that returned no page (a 404 on
+ * `/metrics`, a JSON body, an HTTP error): engine from `/v1/models` `owned_by` (or SGLang's
+ * `/get_server_info`), role from `disaggregation_mode`, model and version from the probes.
+ *
+ * @example
+ * ```ts
+ * const id = identifyFromProbes({
+ *   modelsOwnedBy: "sglang", modelId: "m", version: null,
+ *   serverInfo: { disaggregation_mode: "prefill" },
+ * });
+ * [id.engine, id.role]; // ["sglang", "prefill"]
+ * ```
+ */
+export function identifyFromProbes(
+  probes: Probes | null,
+  options: { engine?: EngineOverride } = {},
+): Identification {
+  const empty: PromPage = {
+    families: new Map(),
+    samples: new Map(),
+    sampleCount: 0,
+    createdCount: 0,
+    eof: false,
+    issues: [],
+  };
+  const id = identifyPage(empty, { probes, engine: options.engine });
+  if (id.engine === null && probes) {
+    const owned = probes.modelsOwnedBy ? OWNED_BY[probes.modelsOwnedBy] ?? null : null;
+    const info = probes.serverInfo;
+    const sglangInfo = info !== null && "disaggregation_mode" in info ? "sglang" : null;
+    const engine = owned ?? sglangInfo;
+    if (engine) {
+      id.engine = engine;
+      id.kind = "engine";
+      id.decided_by = "probe";
+      const { role, evidence } = decideRole(empty, engine, probes);
+      id.role = role;
+      id.role_evidence = evidence;
+    }
+  }
+  if (id.role === "unknown") id.role_evidence = "no page; no role marker in the probes";
+  return id;
+}
+
 function decideRole(
   page: PromPage,
   engine: Engine | null,

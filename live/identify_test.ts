@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { identifyPage } from "./identify.ts";
+import { identifyFromProbes, identifyPage } from "./identify.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
 
 const load = async (name: string) =>
@@ -123,4 +123,42 @@ Deno.test("--engine overrides the page; --engine dynamo only sets the wrapper", 
     engine: "dynamo",
   });
   assert.deepEqual([sg.engine, sg.wrapper], ["sglang", "dynamo"]);
+});
+
+Deno.test("identifyFromProbes: a page-less endpoint keeps what its probes say", () => {
+  const sglang = identifyFromProbes({
+    modelsOwnedBy: null,
+    modelId: null,
+    version: null,
+    serverInfo: {
+      disaggregation_mode: "decode",
+      disaggregation_transfer_backend: "mooncake",
+      version: "0.5.1",
+    },
+  });
+  assert.deepEqual(
+    [sglang.engine, sglang.kind, sglang.decided_by, sglang.role, sglang.connectors, sglang.version],
+    ["sglang", "engine", "probe", "decode", ["mooncake"], "0.5.1"],
+  );
+  const vllm = identifyFromProbes({
+    modelsOwnedBy: "vllm",
+    modelId: "Qwen/Qwen3-0.6B",
+    version: "0.11.0",
+    serverInfo: null,
+  });
+  assert.deepEqual([vllm.engine, vllm.role, vllm.model, vllm.version], [
+    "vllm",
+    "unknown",
+    "Qwen/Qwen3-0.6B",
+    "0.11.0",
+  ]);
+  assert.equal(vllm.role_evidence, "no page; no role marker in the probes");
+  const none = identifyFromProbes(null);
+  assert.deepEqual([none.engine, none.kind, none.decided_by], [null, "unknown", "none"]);
+  const forced = identifyFromProbes(null, { engine: "trtllm" });
+  assert.deepEqual([forced.engine, forced.kind, forced.decided_by], [
+    "trtllm",
+    "engine",
+    "override",
+  ]);
 });

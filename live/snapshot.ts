@@ -6,6 +6,8 @@
  * Aggregation: series are summed over data-parallel labels (vLLM `engine`, SGLang `dp_rank`, and
  * any other label such as `finished_reason`) but not over tensor/pipeline replicas (`tp_rank`,
  * `pp_rank`, `moe_ep_rank`, `pid`): those report the same number and the maximum is taken.
+ * Usage fractions (`kv_usage`) are never summed: across data-parallel ranks the maximum is taken,
+ * the pressure on the fullest rank.
  * @module
  */
 import type { Engine, Identification } from "./identify.ts";
@@ -17,7 +19,11 @@ import {
   type PromPage,
 } from "./prometheus_text.ts";
 
-/** Gauge fields of a snapshot. */
+/**
+ * Gauge fields of a snapshot. Counts (`running`, `waiting`, `waiting_on_transfer`,
+ * `inflight_requests`) and `capacity_tokens` are summed over data-parallel ranks; `kv_usage`
+ * (0–1) is the **maximum** over data-parallel ranks (the fullest rank's usage, never a sum).
+ */
 export const GAUGE_FIELDS = [
   "running",
   "waiting",
@@ -90,8 +96,13 @@ export interface EndpointSnapshot {
   histograms: Partial<Record<HistogramField, HistogramReading>>;
   /** Field -> reason it is `null`. */
   unavailable: Record<string, string>;
-  /** `process_start_time_seconds` or Dynamo uptime-derived marker, for reset detection. */
+  /** `process_start_time_seconds` (the latest when several), for restart detection. */
   process_start_s: number | null;
+  /**
+   * `dynamo_component_uptime_seconds` (the largest when several): when a page has no process
+   * start time, uptime going backwards between two scrapes marks a restart (reference §5.9).
+   */
+  uptime_s: number | null;
 }
 
 type Filter = Record<string, string | readonly string[]>;
@@ -101,12 +112,24 @@ interface Source {
   /** Multiply values (and `le` bounds for histograms) by this. */
   scale?: number;
 }
+/** Which KV connector families a field needs, for the reason when they are absent. */
+interface ConnectorNeed {
+  /** What is missing, e.g. "NIXL/Mooncake transfer metrics". */
+  what: string;
+  /** Connectors (as `Identification.connectors` names them) that export those families. */
+  owners: readonly string[];
+}
 interface Spec {
   sources: Source[];
   /** `first`: the first present source only (never add old and new names); `sum`: add all. */
   mode?: "first" | "sum";
-  /** Reason when none is present; `connector` uses the connector wording. */
-  connector?: boolean;
+  /**
+   * How data-parallel series combine: `sum` (counts, default) or `max` (usage fractions, which
+   * must never add up past 1). Replicas always take the maximum.
+   */
+  across?: "sum" | "max";
+  /** Reason when none is present uses the connector wording. */
+  connector?: ConnectorNeed;
 }
 
 type Table = {
@@ -117,6 +140,15 @@ type Table = {
 
 const m = (metric: string, filter?: Filter, scale?: number): Source => ({ metric, filter, scale });
 
+const TRANSFER: ConnectorNeed = {
+  what: "NIXL/Mooncake transfer metrics",
+  owners: ["mooncake", "nixl"],
+};
+const OFFLOAD: ConnectorNeed = {
+  what: "vLLM CPU-offload byte counters (vllm:kv_offload_*)",
+  owners: ["cpu-offload"],
+};
+
 const VLLM: Table = {
   gauges: {
     running: { sources: [m("vllm:num_requests_running")] },
@@ -124,7 +156,10 @@ const VLLM: Table = {
     waiting_on_transfer: {
       sources: [m("vllm:num_requests_waiting_by_reason", { reason: "deferred" })],
     },
-    kv_usage: { sources: [m("vllm:kv_cache_usage_perc"), m("vllm:gpu_cache_usage_perc")] },
+    kv_usage: {
+      across: "max",
+      sources: [m("vllm:kv_cache_usage_perc"), m("vllm:gpu_cache_usage_perc")],
+    },
   },
   counters: {
     prompt_tokens: { sources: [m("vllm:prompt_tokens_total")] },
@@ -141,7 +176,7 @@ const VLLM: Table = {
     },
     kv_transfer_failures: {
       mode: "sum",
-      connector: true,
+      connector: TRANSFER,
       sources: [
         m("vllm:nixl_num_failed_transfers_total"),
         m("vllm:nixl_num_failed_notifications_total"),
@@ -152,14 +187,14 @@ const VLLM: Table = {
       ],
     },
     offload_bytes_gpu_to_cpu: {
-      connector: true,
+      connector: OFFLOAD,
       sources: [
         m("vllm:kv_offload_store_bytes_total"),
         m("vllm:kv_offload_total_bytes_total", { transfer_type: "GPU_to_CPU" }),
       ],
     },
     offload_bytes_cpu_to_gpu: {
-      connector: true,
+      connector: OFFLOAD,
       sources: [
         m("vllm:kv_offload_load_bytes_total"),
         m("vllm:kv_offload_total_bytes_total", { transfer_type: "CPU_to_GPU" }),
@@ -174,11 +209,11 @@ const VLLM: Table = {
     e2e: { sources: [m("vllm:e2e_request_latency_seconds")] },
     queue_time: { sources: [m("vllm:request_queue_time_seconds")] },
     kv_transfer_time: {
-      connector: true,
+      connector: TRANSFER,
       sources: [m("vllm:nixl_xfer_time_seconds"), m("vllm:mooncake_xfer_time_seconds")],
     },
     kv_transfer_size: {
-      connector: true,
+      connector: TRANSFER,
       sources: [m("vllm:nixl_bytes_transferred"), m("vllm:mooncake_bytes_transferred")],
     },
   },
@@ -204,7 +239,7 @@ const SGLANG: Table = {
         m("sglang:num_decode_prealloc_queue_reqs"),
       ],
     },
-    kv_usage: { sources: [m("sglang:token_usage")] },
+    kv_usage: { across: "max", sources: [m("sglang:token_usage")] },
     capacity_tokens: { sources: [m("sglang:max_total_num_tokens")] },
   },
   counters: {
@@ -246,7 +281,7 @@ function trtllmTable(prefix: string): Table {
     gauges: {
       running: { sources: [t("num_requests_running")] },
       waiting: { sources: [t("num_requests_waiting")] },
-      kv_usage: { sources: [t("kv_cache_utilization")] },
+      kv_usage: { across: "max", sources: [t("kv_cache_utilization")] },
     },
     counters: {
       prompt_tokens: { sources: [t("prompt_tokens_total")] },
@@ -282,9 +317,19 @@ const FRONTEND: Table = {
   },
 };
 
-/** Sum over data-parallel and other labels, max over replica labels. */
+/**
+ * Max over replica labels, then sum (default) or max over data-parallel and other labels.
+ *
+ * @example
+ * ```ts
+ * const dp = [{ labels: { engine: "0" }, value: 0.5 }, { labels: { engine: "1" }, value: 0.6 }];
+ * aggregateSeries(dp); // 1.1 (counts add up)
+ * aggregateSeries(dp, { across: "max" }); // 0.6 (a usage fraction: the fullest rank)
+ * ```
+ */
 export function aggregateSeries(
   series: readonly { labels: Record<string, string>; value: number }[],
+  options: { across?: "sum" | "max" } = {},
 ): number {
   const groups = new Map<string, number>();
   for (const s of series) {
@@ -292,6 +337,7 @@ export function aggregateSeries(
     const prev = groups.get(key);
     groups.set(key, prev === undefined ? s.value : Math.max(prev, s.value));
   }
+  if (options.across === "max") return Math.max(...groups.values());
   let total = 0;
   for (const v of groups.values()) total += v;
   return total;
@@ -306,25 +352,45 @@ function readSeries(page: PromPage, src: Source): SeriesReading[] {
   return out;
 }
 
-function engineLabel(engine: Engine | null): string {
-  return engine === "trtllm" ? "TensorRT-LLM" : engine === "sglang" ? "SGLang" : "vLLM";
+const ENGINE_NAMES: Record<Engine, string> = {
+  vllm: "vLLM",
+  sglang: "SGLang",
+  trtllm: "TensorRT-LLM",
+};
+
+/** What serves the page, for reasons: the engine's name, or the page type when no engine. */
+function pageLabel(identity: Identification): string {
+  if (identity.engine) return ENGINE_NAMES[identity.engine];
+  return identity.kind === "frontend" ? "Dynamo frontend" : `${identity.kind} page`;
+}
+
+/** Reason for a field the page type or engine does not have at all. */
+function notExported(identity: Identification): string {
+  return identity.engine === null && identity.kind === "frontend"
+    ? "not exported by a Dynamo frontend page"
+    : `not exported by ${pageLabel(identity)}`;
 }
 
 function missingReason(spec: Spec, identity: Identification): string {
   if (spec.connector) {
-    const seen = identity.connectors.length
-      ? ` (connectors seen: ${identity.connectors.join(", ")})`
-      : "";
-    return `no KV connector metrics on this page${seen}`;
+    const seen = identity.connectors;
+    if (seen.length === 0) return "no KV connector metrics on this page";
+    const own = seen.filter((c) => spec.connector!.owners.includes(c));
+    if (own.length) {
+      return `${spec.connector.what} absent although the page shows ${
+        own.join(", ")
+      } (not exported by this build)`;
+    }
+    return `no ${spec.connector.what} on this page: its KV connector evidence is ${
+      seen.join(", ")
+    }, which exports none`;
   }
   const first = spec.sources[0];
-  if (!first) return `not exported by ${engineLabel(identity.engine)}`;
+  if (!first) return notExported(identity);
   const filter = first.filter
     ? `{${Object.entries(first.filter).map(([k, v]) => `${k}="${v}"`).join(",")}}`
     : "";
-  return `not exported by this ${
-    engineLabel(identity.engine)
-  } build (${first.metric}${filter} absent)`;
+  return `not exported by this ${pageLabel(identity)} build (${first.metric}${filter} absent)`;
 }
 
 function tableFor(identity: Identification, page: PromPage): Table | null {
@@ -359,8 +425,12 @@ function finiteHistogram(s: HistogramReading["series"][number]): boolean {
  * several (one per process, in no fixed order), `null` when there is none.
  */
 function processStart(page: PromPage): number | null {
+  return largestFinite(page, "process_start_time_seconds");
+}
+
+function largestFinite(page: PromPage, metric: string): number | null {
   let latest: number | null = null;
-  for (const s of page.samples.get("process_start_time_seconds") ?? []) {
+  for (const s of page.samples.get(metric) ?? []) {
     if (Number.isFinite(s.value) && (latest === null || s.value > latest)) latest = s.value;
   }
   return latest;
@@ -376,6 +446,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     histograms: {},
     unavailable: {},
     process_start_s: processStart(page),
+    uptime_s: largestFinite(page, "dynamo_component_uptime_seconds"),
   };
   const table = tableFor(identity, page);
   if (!table) {
@@ -396,7 +467,12 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
       const series = readSeries(page, src);
       if (series.length === 0) continue;
       used.push(src.metric);
-      total = (total ?? 0) + aggregateSeries(series);
+      const value = aggregateSeries(series, { across: spec.across });
+      total = total === null
+        ? value
+        : spec.across === "max"
+        ? Math.max(total, value)
+        : total + value;
       if ((spec.mode ?? "first") === "first") break;
     }
     if (total === null) snap.unavailable[field] = missingReason(spec, identity);
@@ -453,23 +529,23 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     if (snap.gauges[f] === undefined && !(f in snap.unavailable)) {
       snap.unavailable[f] = f === "inflight_requests"
         ? "not a Dynamo worker page"
-        : `not exported by ${engineLabel(identity.engine)}`;
+        : notExported(identity);
     }
   }
   for (const f of [...COUNTER_FIELDS, ...HISTOGRAM_FIELDS] as const) {
     const have = f in snap.counters || f in snap.histograms;
-    if (!have && !(f in snap.unavailable)) {
-      snap.unavailable[f] = identity.kind === "frontend"
-        ? "not exported by a Dynamo frontend page"
-        : `not exported by ${engineLabel(identity.engine)}`;
-    }
+    if (!have && !(f in snap.unavailable)) snap.unavailable[f] = notExported(identity);
   }
   return snap;
 }
 
-function gaugeValue(page: PromPage, metric: string, filter?: Filter): number | null {
-  const series = readSeries(page, { metric, filter });
-  return series.length ? aggregateSeries(series) : null;
+function gaugeValue(
+  page: PromPage,
+  metric: string,
+  options: { filter?: Filter; across?: "sum" | "max" } = {},
+): number | null {
+  const series = readSeries(page, { metric, filter: options.filter });
+  return series.length ? aggregateSeries(series, { across: options.across }) : null;
 }
 
 function fillEngineSpecific(
@@ -515,7 +591,7 @@ function fillEngineSpecific(
   }
   if (identity.wrapper === "dynamo") {
     const inflight = gaugeValue(page, "dynamo_component_inflight_requests", {
-      dynamo_endpoint: "generate",
+      filter: { dynamo_endpoint: "generate" },
     });
     if (inflight !== null) {
       set(
@@ -526,7 +602,9 @@ function fillEngineSpecific(
     }
     const totalBlocks = gaugeValue(page, "dynamo_component_kvstats_total_blocks");
     if (snap.gauges.kv_usage === undefined) {
-      const usage = gaugeValue(page, "dynamo_component_kvstats_gpu_cache_usage_percent");
+      const usage = gaugeValue(page, "dynamo_component_kvstats_gpu_cache_usage_percent", {
+        across: "max",
+      });
       if (usage !== null && totalBlocks !== null && totalBlocks > 0) {
         set("kv_usage", usage, "dynamo_component_kvstats_gpu_cache_usage_percent");
       } else if (usage !== null) {
@@ -538,6 +616,21 @@ function fillEngineSpecific(
     if (snap.gauges.running === undefined && inflight !== null) {
       snap.unavailable.running +=
         `; dynamo_component_inflight_requests{dynamo_endpoint="generate"} = ${inflight}`;
+    }
+  }
+  if (identity.engine === "sglang") {
+    // Older SGLang builds export these as gauges holding the last transfer's value (reference
+    // §4.2): present, but with no count or sum a window can difference.
+    for (
+      const [field, metric] of [
+        ["kv_transfer_time", "sglang:kv_transfer_latency_ms"],
+        ["kv_transfer_size", "sglang:kv_transfer_total_mb"],
+      ] as const
+    ) {
+      if (snap.histograms[field] || !page.samples.get(metric)?.length) continue;
+      snap.unavailable[field] = `${metric} is a gauge in this SGLang build (the last transfer's ` +
+        "value, no count or sum): it has no window semantics, so windowed transfer " +
+        `${field === "kv_transfer_time" ? "latency quantiles" : "counts and bytes"} are unknown`;
     }
   }
   if (identity.engine === "trtllm") {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { identifyPage } from "./identify.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
 import { aggregateSeries, buildSnapshot } from "./snapshot.ts";
+import { setSample, spreadSeries } from "./_test_pages.ts";
 
 const snap = async (name: string) => {
   const page = parsePrometheusText(
@@ -76,9 +77,19 @@ Deno.test("Dynamo vLLM worker page: §8.2 values; requests counted once", async 
     [s.histograms.queue_time?.series[0].sum, s.histograms.queue_time?.series[0].buckets[0].le],
     [1.883227378129959e-05, 0.3],
   );
-  assert.match(
-    s.unavailable.kv_transfer_failures,
-    /no KV connector metrics on this page \(connectors seen: lmcache\)/,
+  // LMCache is on the page: the reason names what is missing, never "no KV connector metrics".
+  for (const f of ["kv_transfer_failures", "kv_transfer_time", "kv_transfer_size"]) {
+    assert.equal(
+      s.unavailable[f],
+      "no NIXL/Mooncake transfer metrics on this page: its KV connector evidence is lmcache, " +
+        "which exports none",
+      f,
+    );
+  }
+  assert.equal(
+    s.unavailable.offload_bytes_gpu_to_cpu,
+    "no vLLM CPU-offload byte counters (vllm:kv_offload_*) on this page: its KV connector " +
+      "evidence is lmcache, which exports none",
   );
 });
 
@@ -144,7 +155,13 @@ Deno.test("Dynamo frontend page: frontend fields only, engine fields explain why
     299,
     0.6126917290000005,
   ]);
-  assert.equal(s.unavailable.kv_usage, "not exported by vLLM");
+  // A frontend page is no engine: no reason may name one.
+  assert.equal(s.unavailable.kv_usage, "not exported by a Dynamo frontend page");
+  assert.equal(s.unavailable.waiting_on_transfer, "not exported by a Dynamo frontend page");
+  assert.equal(s.unavailable.prompt_tokens, "not exported by a Dynamo frontend page");
+  for (const [field, why] of Object.entries(s.unavailable)) {
+    assert.ok(!/vLLM|SGLang|TensorRT/.test(why), `${field}: ${why}`);
+  }
 });
 
 Deno.test("data-parallel series are summed, TP replicas are not", () => {
@@ -223,4 +240,76 @@ Deno.test("process start: the latest finite value of every series; NaN alone giv
   ];
   assert.equal(fromText(two.join("\n")).process_start_s, 1700000050);
   assert.equal(fromText(two.reverse().join("\n")).process_start_s, 1700000050);
+});
+
+const VLLM_MODEL = { model_name: "Qwen/Qwen1.5-0.5B-Chat" };
+const SGLANG_PAGE = "sgl-project_sglang__production_metrics_md_40ef116f.prom";
+const readPage = (name: string) =>
+  Deno.readTextFile(new URL(`../testdata/metrics/${name}`, import.meta.url));
+
+Deno.test("KV usage over data-parallel vLLM engines is the fullest engine's, never a sum", async () => {
+  // The real stand-alone page served by two engine cores: its engine="0" series copied to
+  // engine="1", then usage 0.5 / 0.6 and running 3 / 7 set by hand.
+  let text = spreadSeries(
+    await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt"),
+    (n) => n.startsWith("vllm:"),
+    [{ engine: "0" }, { engine: "1" }],
+  );
+  const usage = (engine: string, v: number) =>
+    setSample(text, "vllm:kv_cache_usage_perc", { ...VLLM_MODEL, engine }, () => v);
+  text = usage("0", 0.5);
+  text = usage("1", 0.6);
+  text = setSample(text, "vllm:num_requests_running", { engine: "0" }, () => 3);
+  text = setSample(text, "vllm:num_requests_running", { engine: "1" }, () => 7);
+  const s = fromText(text);
+  assert.equal(s.gauges.kv_usage, 0.6); // max, not 1.1
+  assert.equal(s.gauges.running, 10); // counts still add up
+  assert.equal(s.gauges.capacity_tokens, 2 * 2452 * 16); // capacity too
+});
+
+Deno.test("SGLang token_usage over dp_rank × tp_rank: max over DP, replicas once; counts summed", async () => {
+  // The real SGLang page's scheduler gauges spread over 2 DP ranks × 2 identical TP replicas;
+  // DP rank 1 then set to 0.61 usage and 100 running.
+  let text = spreadSeries(
+    await readPage(SGLANG_PAGE),
+    (n) => ["sglang:token_usage", "sglang:num_running_reqs", "sglang:num_used_tokens"].includes(n),
+    [
+      { dp_rank: "0", tp_rank: "0" },
+      { dp_rank: "0", tp_rank: "1" },
+      { dp_rank: "1", tp_rank: "0" },
+      { dp_rank: "1", tp_rank: "1" },
+    ],
+  );
+  text = setSample(text, "sglang:token_usage", { dp_rank: "1" }, () => 0.61);
+  text = setSample(text, "sglang:num_running_reqs", { dp_rank: "1" }, () => 100);
+  const s = fromText(text);
+  assert.equal(s.gauges.kv_usage, 0.61); // not 0.28 + 0.61 = 0.89, nor 1.78 with replicas
+  assert.equal(s.gauges.running, 162 + 100);
+});
+
+Deno.test("older SGLang kv_transfer_* gauges: reason says gauge without window semantics, not absent", async () => {
+  const real = await readPage(SGLANG_PAGE);
+  const m = 'model_name="meta-llama/Llama-3.1-8B-Instruct"';
+  const s = fromText(
+    real + "\n# TYPE sglang:kv_transfer_latency_ms gauge\n" +
+      `sglang:kv_transfer_latency_ms{${m}} 12.5\n` +
+      `# TYPE sglang:kv_transfer_total_mb gauge\nsglang:kv_transfer_total_mb{${m}} 48.0\n`,
+  );
+  assert.equal(
+    s.unavailable.kv_transfer_time,
+    "sglang:kv_transfer_latency_ms is a gauge in this SGLang build (the last transfer's value, no " +
+      "count or sum): it has no window semantics, so windowed transfer latency quantiles are unknown",
+  );
+  assert.match(s.unavailable.kv_transfer_size, /^sglang:kv_transfer_total_mb is a gauge/);
+  assert.match(s.unavailable.kv_transfer_size, /counts and bytes are unknown$/);
+  // Without them the reason is still "absent".
+  assert.equal(
+    fromText(real).unavailable.kv_transfer_time,
+    "not exported by this SGLang build (sglang:kv_transfer_latency_ms absent)",
+  );
+});
+
+Deno.test("Dynamo worker page: uptime kept as the restart marker when there is no process start", async () => {
+  const s = await snap("ai-dynamo_dynamo__vllm.log");
+  assert.deepEqual([s.process_start_s, s.uptime_s], [null, 69.555781023]);
 });

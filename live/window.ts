@@ -16,6 +16,7 @@ import {
   type GaugeField,
   type HistogramField,
   type HistogramReading,
+  REPLICA_LABELS,
 } from "./snapshot.ts";
 
 /** Windowed quantiles of one histogram. Values are numbers, `"> <bound>"` or `"<= <bound>"`. */
@@ -67,6 +68,10 @@ export interface EndpointSample {
   conflicts: string[];
   /** Unrecognised prefixes seen (for `engine_unidentified`). */
   other_prefixes: string[];
+  /**
+   * Gauges of the second scrape. Counts and `capacity_tokens` are summed over data-parallel
+   * ranks; `kv_usage` (0–1) is the maximum over them, the fullest rank's usage.
+   */
   gauges: Record<GaugeField, number | null>;
   /** Change of queue gauges between the two scrapes (B − A). */
   growth: { waiting: number | null; waiting_on_transfer: number | null } | null;
@@ -158,30 +163,60 @@ export function counterDelta(
   return { delta: aggregateSeries(deltas), reset };
 }
 
-/** Reset-aware bucket deltas of a histogram field, summed per `le` across series. */
+/** Window delta of one histogram series. */
+interface SeriesDelta {
+  buckets: { le: number; count: number }[];
+  sum: number | null;
+  count: number;
+}
+
+/**
+ * Reset-aware bucket deltas of a histogram field, summed per `le` across data-parallel series.
+ * Tensor/pipeline replicas (series differing only in {@link REPLICA_LABELS}) observe the same
+ * requests: one of them counts, the one with the most observations in the window, as the
+ * maximum is taken for counters.
+ */
 export function histogramDelta(
   a: HistogramReading | undefined,
   b: HistogramReading,
 ): { buckets: { le: number; count: number }[]; sum: number | null; reset: boolean } {
   const before = new Map<string, HistogramReading["series"][number]>();
   for (const s of a?.series ?? []) before.set(labelKey(s.labels), s);
-  const perLe = new Map<number, number>();
-  let sum: number | null = 0;
   let reset = false;
+  // One delta per data-parallel group: the replica with the largest Δcount (ties: first in label
+  // order, so the choice does not depend on page order).
+  const groups = new Map<string, { key: string; delta: SeriesDelta }>();
   for (const s of b.series) {
-    const prev = before.get(labelKey(s.labels));
+    const key = labelKey(s.labels);
+    const prev = before.get(key);
     const prevCount = prev ? (prev.count ?? prev.buckets.at(-1)?.count ?? 0) : 0;
     const count = s.count ?? s.buckets.at(-1)?.count ?? 0;
     const restarted = prev !== undefined && count < prevCount;
     if (restarted) reset = true;
     const prevBuckets = new Map<number, number>();
     if (prev && !restarted) { for (const pb of prev.buckets) prevBuckets.set(pb.le, pb.count); }
-    for (const bk of s.buckets) {
-      const d = Math.max(0, bk.count - (prevBuckets.get(bk.le) ?? 0));
-      perLe.set(bk.le, (perLe.get(bk.le) ?? 0) + d);
+    const delta: SeriesDelta = {
+      buckets: s.buckets.map((bk) => ({
+        le: bk.le,
+        count: Math.max(0, bk.count - (prevBuckets.get(bk.le) ?? 0)),
+      })),
+      sum: s.sum === null ? null : s.sum - (prev && !restarted ? (prev.sum ?? 0) : 0),
+      count: count - (prev && !restarted ? prevCount : 0),
+    };
+    const group = labelKey(s.labels, REPLICA_LABELS);
+    const held = groups.get(group);
+    if (
+      !held || delta.count > held.delta.count ||
+      (delta.count === held.delta.count && key < held.key)
+    ) {
+      groups.set(group, { key, delta });
     }
-    if (s.sum === null || sum === null) sum = null;
-    else sum += s.sum - (prev && !restarted ? (prev.sum ?? 0) : 0);
+  }
+  const perLe = new Map<number, number>();
+  let sum: number | null = 0;
+  for (const { delta } of groups.values()) {
+    for (const bk of delta.buckets) perLe.set(bk.le, (perLe.get(bk.le) ?? 0) + bk.count);
+    sum = sum === null || delta.sum === null ? null : sum + delta.sum;
   }
   const buckets = [...perLe.entries()].map(([le, count]) => ({ le, count })).sort((x, y) =>
     x.le - y.le
@@ -295,8 +330,7 @@ export function computeEndpointSample(
     return x === undefined || y === undefined ? null : y - x;
   };
   sample.growth = { waiting: grow("waiting"), waiting_on_transfer: grow("waiting_on_transfer") };
-  const restartedProcess = a.process_start_s !== null && b.process_start_s !== null &&
-    a.process_start_s !== b.process_start_s;
+  const restartedProcess = restarted(a, b);
   const deltas: Partial<Record<CounterField, number>> = {};
   const rates: Partial<Record<CounterField, number>> = {};
   for (const f of COUNTER_FIELDS) {
@@ -329,18 +363,39 @@ export function computeEndpointSample(
 }
 
 /**
- * vLLM has no role metric, but a window betrays it (reference §2.3): decode receives KV through
- * the connector (external-transfer prompt tokens grow); a P/D prefill emits about one token per
- * request.
+ * Whether the process behind the endpoint restarted between the scrapes: a changed
+ * `process_start_time_seconds`, or, on pages without one (Dynamo workers), uptime going
+ * backwards (reference §5.9).
+ */
+function restarted(a: EndpointSnapshot, b: EndpointSnapshot): boolean {
+  if (a.process_start_s !== null && b.process_start_s !== null) {
+    return a.process_start_s !== b.process_start_s;
+  }
+  return a.uptime_s !== null && b.uptime_s !== null && b.uptime_s < a.uptime_s;
+}
+
+/**
+ * KV connectors that move KV between a prefill and a decode instance. LMCache and CPU offloading
+ * also feed `prompt_tokens_by_source{source="external_kv_transfer"}` (cache hits from CPU or
+ * disk, reference §4.1), so their growth alone says nothing about the role.
+ */
+export const PD_CONNECTORS: readonly string[] = ["mooncake", "nixl"];
+
+/**
+ * vLLM has no role metric, but a window betrays it (reference §2.3): a decode with a P/D transfer
+ * connector receives KV through it (external-transfer prompt tokens grow); a P/D prefill emits
+ * about one token per request.
  */
 function inferVllmRole(sample: EndpointSample, d: Partial<Record<CounterField, number>>): void {
   const external = d.external_kv_tokens;
   const gen = d.generation_tokens;
   const req = d.requests_completed;
-  if (external !== undefined && external > 0) {
+  const pd = sample.connectors.filter((c) => PD_CONNECTORS.includes(c));
+  if (external !== undefined && external > 0 && pd.length > 0) {
     sample.role = "decode";
     sample.role_evidence =
-      `Δprompt_tokens_by_source{source="external_kv_transfer"} = ${external} in the window`;
+      `Δprompt_tokens_by_source{source="external_kv_transfer"} = ${external} in the window ` +
+      `with the ${pd.join(", ")} connector`;
   } else if (gen !== undefined && req !== undefined && req >= 5 && gen <= req * 1.1) {
     sample.role = "prefill";
     sample.role_evidence =
@@ -353,7 +408,12 @@ export interface TransferSummary {
   connectors: { prefill: string[]; decode: string[] };
   /** Failures in the window per side (`null` when the side exports no failure counter). */
   failures: { prefill: number | null; decode: number | null; total: number | null };
-  /** Transfers completed in the window (issuing side, decode first), `null` when not exported. */
+  /**
+   * Side the transfer count, bytes and time come from (see {@link transferSide}), `null` when
+   * neither side exports transfer histograms.
+   */
+  transfers_side: "prefill" | "decode" | null;
+  /** Transfers completed in the window (from `transfers_side`), `null` when not exported. */
   transfers: number | null;
   bytes: number | null;
   bytes_per_s: number | null;
@@ -372,6 +432,26 @@ export interface PairSample {
   transfer: TransferSummary;
 }
 
+/**
+ * The side whose transfer histograms count the pair's KV transfers. Both sides may register
+ * them while only one fills them: SGLang's prefill scheduler fills `sglang:kv_transfer_*` and
+ * the decode's stay at 0; vLLM's NIXL histograms accrue on the side that issues the read, the
+ * decode in the default pull mode (reference §4.1, §4.2). So a side whose count moved in the
+ * window wins over one whose did not; otherwise the engine's filling side, then whichever side
+ * has them.
+ */
+export function transferSide(
+  prefill: EndpointSample,
+  decode: EndpointSample,
+): "prefill" | "decode" | null {
+  const p = prefill.transfers;
+  const d = decode.transfers;
+  if (!p || !d) return d ? "decode" : p ? "prefill" : null;
+  if ((p.count > 0) !== (d.count > 0)) return p.count > 0 ? "prefill" : "decode";
+  const engine = prefill.engine ?? decode.engine;
+  return engine === "sglang" ? "prefill" : "decode";
+}
+
 /** Build the transfer summary from the two endpoint samples. */
 export function computeTransfer(
   prefill: EndpointSample,
@@ -381,7 +461,8 @@ export function computeTransfer(
   const windowS = options.windowS;
   const pf = prefill.deltas?.kv_transfer_failures ?? null;
   const df = decode.deltas?.kv_transfer_failures ?? null;
-  const side = decode.transfers ? decode : prefill.transfers ? prefill : null;
+  const sideName = transferSide(prefill, decode);
+  const side = sideName === "prefill" ? prefill : sideName === "decode" ? decode : null;
   const t = side?.transfers ?? null;
   return {
     connectors: { prefill: prefill.connectors, decode: decode.connectors },
@@ -390,6 +471,7 @@ export function computeTransfer(
       decode: df,
       total: pf === null && df === null ? null : (pf ?? 0) + (df ?? 0),
     },
+    transfers_side: sideName,
     transfers: t ? t.count : null,
     bytes: t ? t.bytes : null,
     bytes_per_s: t && t.bytes !== null && windowS > 0 ? t.bytes / windowS : null,

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { identifyPage } from "./identify.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
 import { buildSnapshot } from "./snapshot.ts";
-import { computeEndpointSample, histogramQuantiles, type ScrapeStatus } from "./window.ts";
+import {
+  computeEndpointSample,
+  computeTransfer,
+  histogramQuantiles,
+  type ScrapeStatus,
+} from "./window.ts";
+import { histogramText, setSample, spreadSeries, zeroPage } from "./_test_pages.ts";
 
 const OK: ScrapeStatus = {
   ok: true,
@@ -163,7 +169,8 @@ Deno.test("a process restart (new process_start_time_seconds) resets every count
 Deno.test("vLLM role betrayed by a window: one token per request (prefill), external KV tokens (decode)", () => {
   const page = (req: number, gen: number, ext: number) =>
     `vllm:request_success_total{finished_reason="length"} ${req}\nvllm:generation_tokens_total ${gen}\n` +
-    `vllm:prompt_tokens_by_source_total{source="external_kv_transfer"} ${ext}\n`;
+    `vllm:prompt_tokens_by_source_total{source="external_kv_transfer"} ${ext}\n` +
+    "vllm:nixl_num_failed_transfers_total 0\n";
   const p = computeEndpointSample(snapOf(page(0, 0, 0)), snapOf(page(10, 10, 0)), {
     windowS: 5,
     scrape: OK,
@@ -176,6 +183,7 @@ Deno.test("vLLM role betrayed by a window: one token per request (prefill), exte
     scrapedAt: null,
   });
   assert.equal(d.role, "decode");
+  assert.match(d.role_evidence!, /with the nixl connector$/);
   const agg = computeEndpointSample(snapOf(page(0, 0, 0)), snapOf(page(10, 900, 0)), {
     windowS: 5,
     scrape: OK,
@@ -231,4 +239,172 @@ Deno.test("a histogram without a +Inf bucket: p99 beyond the last bound is '> 1'
   const ttft = s.latency!.ttft!;
   assert.equal(ttft.count, 100);
   assert.equal(ttft.p99, "> 1");
+});
+
+Deno.test("vLLM external-KV tokens from native CPU offload or LMCache alone do not make a decode", () => {
+  // Offload hits feed prompt_tokens_by_source{external_kv_transfer} too (reference §4.1).
+  for (
+    const connector of [
+      "vllm:kv_offload_store_bytes_total 100\n",
+      'lmcache:num_hit_tokens_total{role="worker"} 5\n',
+    ]
+  ) {
+    const page = (req: number, gen: number, ext: number) =>
+      `vllm:request_success_total{finished_reason="length"} ${req}\n` +
+      `vllm:generation_tokens_total ${gen}\n` +
+      `vllm:prompt_tokens_by_source_total{source="external_kv_transfer"} ${ext}\n` + connector;
+    const s = computeEndpointSample(snapOf(page(0, 0, 0)), snapOf(page(10, 900, 4000)), {
+      windowS: 5,
+      scrape: OK,
+      scrapedAt: null,
+    });
+    assert.equal(s.deltas!.external_kv_tokens, 4000);
+    assert.equal(s.role, "unknown", connector);
+  }
+});
+
+const SGLANG_REAL = "sgl-project_sglang__production_metrics_md_40ef116f.prom";
+const MODEL = { model_name: "meta-llama/Llama-3.1-8B-Instruct" };
+const RANKS = [
+  { dp_rank: "0", tp_rank: "0" },
+  { dp_rank: "0", tp_rank: "1" },
+  { dp_rank: "1", tp_rank: "0" },
+  { dp_rank: "1", tp_rank: "1" },
+];
+
+/**
+ * The real SGLang page with recent-main transfer histograms appended for 2 DP ranks × 2 TP
+ * replicas (replicas identical). `filled` = [transfers, MB] per DP rank; each transfer is 5 MB
+ * and takes 5 ms.
+ */
+async function sglangWithTransfers(filled: [number, number][]): Promise<string> {
+  const real = await read(SGLANG_REAL);
+  const lines = [real, "# TYPE sglang:kv_transfer_total_mb histogram"];
+  for (const r of RANKS) {
+    const [n, mb] = filled[Number(r.dp_rank)];
+    const labels = { ...MODEL, ...r };
+    lines.push(
+      histogramText("sglang:kv_transfer_total_mb", labels, {
+        bounds: [1, 10, 100],
+        counts: [0, n, n, n],
+        sum: mb,
+      }),
+    );
+  }
+  lines.push("# TYPE sglang:kv_transfer_latency_ms histogram");
+  for (const r of RANKS) {
+    const [n] = filled[Number(r.dp_rank)];
+    lines.push(
+      histogramText("sglang:kv_transfer_latency_ms", { ...MODEL, ...r }, {
+        bounds: [1, 10, 100],
+        counts: [0, n, n, n],
+        sum: 5 * n,
+      }),
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+Deno.test("histograms: DP ranks summed, identical TP replicas counted once", async () => {
+  const a = snapOf(await sglangWithTransfers([[0, 0], [0, 0]]));
+  const b = snapOf(await sglangWithTransfers([[20, 100], [10, 50]]));
+  const s = computeEndpointSample(a, b, { windowS: 5, scrape: OK, scrapedAt: null });
+  // DP0 moved 20 transfers / 100 MB, DP1 10 / 50 MB; each TP replica repeats its rank's numbers.
+  assert.deepEqual(s.transfers, { count: 30, bytes: 150 * 1024 * 1024 });
+  const time = s.latency!.kv_transfer_time!;
+  assert.equal(time.count, 30);
+  close(time.mean, 0.005, 1e-12); // 150 ms over 30 transfers, in seconds
+  // The real TTFT histogram repeated by two TP replicas: lifetime count stays 11008 (§8.5).
+  const ttft = spreadSeries(
+    await read(SGLANG_REAL),
+    (n) => n.startsWith("sglang:time_to_first_token_seconds"),
+    [{ tp_rank: "0" }, { tp_rank: "1" }],
+  );
+  const t = computeEndpointSample(snapOf(zeroPage(ttft)), snapOf(ttft), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.equal(t.latency!.ttft!.count, 11008);
+  close(t.latency!.ttft!.mean, 213.65, 0.01);
+});
+
+Deno.test("Dynamo worker restart: uptime going backwards resets every counter and histogram", async () => {
+  const real = await read("ai-dynamo_dynamo__vllm.log");
+  // Second scrape: a new worker, 5 s up, that already generated 700 tokens (more than the old
+  // one's 600, so no counter went down) and took 2 more requests.
+  let restarted = setSample(real, "dynamo_component_uptime_seconds", {}, () => 5.0);
+  restarted = setSample(restarted, "vllm:generation_tokens_total", {}, () => 700);
+  restarted = setSample(restarted, "vllm:request_success_total", { finished_reason: "length" }, (
+    v,
+  ) => v + 2);
+  const s = computeEndpointSample(snapOf(real), snapOf(restarted), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.equal(s.deltas!.generation_tokens, 700); // second-scrape value, not 700 - 600
+  assert.equal(s.deltas!.requests_completed, 4); // 2 + 2 since the restart
+  assert.deepEqual(s.counter_resets, [
+    "prompt_tokens",
+    "generation_tokens",
+    "requests_completed",
+    "request_errors",
+    "preemptions",
+    "prefix_cache_queries",
+    "prefix_cache_hits",
+    "ttft",
+    "itl",
+    "e2e",
+    "queue_time",
+  ]);
+  // Uptime moving forward is no restart.
+  const later = setSample(real, "dynamo_component_uptime_seconds", {}, (v) => v + 5);
+  const same = computeEndpointSample(snapOf(real), snapOf(later), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.deepEqual(same.counter_resets, []);
+});
+
+Deno.test("KV transfers are counted on the side that fills them: SGLang prefill, not its idle decode", async () => {
+  const ep = (a: string, b: string) =>
+    computeEndpointSample(snapOf(a), snapOf(b), { windowS: 5, scrape: OK, scrapedAt: null });
+  const idle = await sglangWithTransfers([[0, 0], [0, 0]]);
+  const prefill = ep(idle, await sglangWithTransfers([[20, 100], [10, 50]]));
+  // The decode registers the same histograms and never fills them.
+  const decode = ep(idle, idle);
+  assert.deepEqual(decode.transfers, { count: 0, bytes: 0 });
+  const t = computeTransfer(prefill, decode, { windowS: 5 });
+  assert.deepEqual([t.transfers_side, t.transfers, t.bytes], [
+    "prefill",
+    30,
+    150 * 1024 * 1024,
+  ]);
+  assert.equal(t.transfers_per_s, 6);
+  assert.equal(t.transfer_time?.count, 30);
+  // Neither side moved: SGLang still reads the prefill side (0 transfers, measured).
+  assert.equal(computeTransfer(decode, decode, { windowS: 5 }).transfers_side, "prefill");
+});
+
+Deno.test("KV transfers on vLLM: the issuing decode side, unless only the prefill's count moved", () => {
+  const page = (n: number) =>
+    histogramText("vllm:nixl_bytes_transferred", { engine: "0" }, {
+      bounds: [1e6],
+      counts: [0, n],
+      sum: n * 2e6,
+    }) + "\n";
+  const ep = (a: number, b: number) =>
+    computeEndpointSample(snapOf(page(a)), snapOf(page(b)), {
+      windowS: 5,
+      scrape: OK,
+      scrapedAt: null,
+    });
+  const both = computeTransfer(ep(10, 15), ep(10, 14), { windowS: 5 });
+  assert.deepEqual([both.transfers_side, both.transfers], ["decode", 4]);
+  const idle = computeTransfer(ep(10, 10), ep(10, 10), { windowS: 5 });
+  assert.deepEqual([idle.transfers_side, idle.transfers], ["decode", 0]);
+  const prefillOnly = computeTransfer(ep(10, 13), ep(10, 10), { windowS: 5 });
+  assert.deepEqual([prefillOnly.transfers_side, prefillOnly.transfers], ["prefill", 3]);
 });

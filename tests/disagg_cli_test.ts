@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { runDisagg } from "../lib/io/disagg_main.ts";
 import { parseTimeline } from "../parsers/timeline.ts";
 import { waitForFifoOpen } from "./_cli.ts";
+import { histogramText, setSample, spreadSeries } from "../live/_test_pages.ts";
 
 const MAIN_TS = fileURLToPath(new URL("../main.ts", import.meta.url));
 const PAGES = new URL("../testdata/metrics/", import.meta.url);
@@ -291,6 +292,16 @@ Deno.test("404 on /metrics: metrics_disabled (warning), exit code follows --fail
   assert.equal(crit.code, 0);
   assert.deepEqual(codes(crit.rec), ["metrics_disabled"]);
   assert.equal(crit.rec.findings[0].severity, "warning");
+  // The probes still say who answered: SGLang (it has /get_server_info), role prefill.
+  const ep = crit.rec.prefill;
+  assert.deepEqual([ep.engine, ep.kind, ep.engine_decided_by, ep.role, ep.role_evidence], [
+    "sglang",
+    "engine",
+    "probe",
+    "prefill",
+    '/get_server_info disaggregation_mode "prefill"',
+  ]);
+  assert.equal(ep.unavailable.all, "scrape failed (http_status)");
   const warn = await status(p.base, d.base, ["--window", "0", "--fail-on", "warning"]);
   assert.equal(warn.code, 1);
   const never = await status(p.base, d.base, ["--window", "0", "--fail-on", "never"]);
@@ -417,6 +428,8 @@ Deno.test("prefill completes requests while decode receives nothing: kv_transfer
   assert.deepEqual(rec.findings[0].evidence.decode_receipt, {
     kv_transfers: 0,
     external_kv_tokens: 0,
+    prompt_tokens: 0,
+    requests_completed: 0,
   });
   assert.deepEqual(
     [
@@ -467,6 +480,190 @@ Deno.test("prefill queue grows while decode's does not: prefill_decode_imbalance
     waiting_growth: 5,
     running: 4,
   });
+});
+
+Deno.test("404 with owned_by sglang, and a first scrape that read a page: identity kept on failure", async () => {
+  await using p = fakeEngine(
+    () => new Response("Not Found", { status: 404 }),
+    (path) =>
+      path === "/v1/models"
+        ? Response.json({ data: [{ id: "m", owned_by: "sglang" }] })
+        : path === "/get_server_info"
+        ? Response.json({ disaggregation_mode: "decode", version: "0.4.6" })
+        : null,
+  );
+  // Decode: a page on the first scrape, HTTP 500 on the second.
+  await using d = fakeEngine(
+    (n) => n === 1 ? text(vllmPage(base)) : new Response("boom", { status: 500 }),
+  );
+  const { rec } = await status(p.base, d.base, ["--window", "0.2"]);
+  assert.deepEqual(
+    [rec.prefill.engine, rec.prefill.role, rec.prefill.version, rec.prefill.model],
+    ["sglang", "decode", "0.4.6", "m"],
+  );
+  const de = rec.decode;
+  assert.deepEqual([de.scrape.ok, de.scrape.http_status], [false, 500]);
+  assert.deepEqual([de.engine, de.kind, de.connectors, de.model], [
+    "vllm",
+    "engine",
+    ["nixl"],
+    "m",
+  ]);
+  assert.deepEqual(codes(rec), ["endpoint_unreachable", "metrics_disabled"]);
+  // The table keeps the failure in view next to the engine the probes named.
+  const r = await run(["status", "--prefill", p.base, "--decode", p.base, "--window", "0"]);
+  assert.match(r.stdout.join("\n"), /prefill\s+sglang \(http_status\)\s+decode/);
+});
+
+Deno.test("two vLLM engines at 0.5 KV usage with a preemption: usage 0.5, no decode-pressure finding", async () => {
+  // The real stand-alone page served by two engine cores (engine="0" copied to "1"), both at
+  // 0.5 KV usage; the second scrape adds one preemption. Summed usage (1.0) used to read as
+  // decode KV pressure.
+  const real = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  let twoEngines = spreadSeries(real, (n) => n.startsWith("vllm:"), [
+    { engine: "0" },
+    { engine: "1" },
+  ]);
+  twoEngines = setSample(twoEngines, "vllm:kv_cache_usage_perc", {}, () => 0.5);
+  const preempted = setSample(
+    twoEngines,
+    "vllm:num_preemptions_total",
+    { engine: "0" },
+    (v) => v + 1,
+  );
+  await using p = fakeEngine(() => text(real));
+  await using d = fakeEngine((n) => text(n === 1 ? twoEngines : preempted));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0.2", "--fail-on", "warning"]);
+  assert.equal(rec.decode.gauges.kv_usage, 0.5);
+  assert.equal(rec.decode.gauges.capacity_tokens, 2 * 39232);
+  assert.equal(rec.decode.deltas.preemptions, 1);
+  assert.deepEqual(rec.findings, []);
+  assert.equal(code, 0);
+});
+
+/** SGLang PD page: 2 DP ranks × 2 identical TP replicas, recent-main transfer histograms. */
+interface SglangRank {
+  running: number;
+  usage: number;
+  inflight: number;
+  decodeTransferQueue: number;
+  failed: number;
+  transfers: number;
+  mb: number;
+}
+
+function sglangPage(ranks: [SglangRank, SglangRank], tokenizer: { prompt: number; req: number }) {
+  const m = 'model_name="meta-llama/Llama-3.1-8B-Instruct"';
+  const out: string[] = [];
+  const each = (f: (r: SglangRank, labels: Record<string, string>, l: string) => void) => {
+    for (const dp of [0, 1]) {
+      for (const tp of [0, 1]) {
+        const labels = {
+          dp_rank: String(dp),
+          engine_type: "unified",
+          model_name: "meta-llama/Llama-3.1-8B-Instruct",
+          moe_ep_rank: "0",
+          pp_rank: "0",
+          tp_rank: String(tp),
+        };
+        const l = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
+        f(ranks[dp], labels, l);
+      }
+    }
+  };
+  const gauge = (name: string, v: (r: SglangRank) => number) => {
+    out.push(`# TYPE ${name} gauge`);
+    each((r, _, l) => out.push(`${name}{${l}} ${v(r)}`));
+  };
+  gauge("sglang:num_running_reqs", (r) => r.running);
+  gauge("sglang:num_queue_reqs", () => 0);
+  gauge("sglang:token_usage", (r) => r.usage);
+  gauge("sglang:max_total_num_tokens", () => 100000);
+  gauge("sglang:num_prefill_inflight_queue_reqs", (r) => r.inflight);
+  gauge("sglang:num_decode_transfer_queue_reqs", (r) => r.decodeTransferQueue);
+  out.push("# TYPE sglang:num_transfer_failed_reqs_total counter");
+  each((r, _, l) => out.push(`sglang:num_transfer_failed_reqs_total{${l}} ${r.failed}`));
+  out.push("# TYPE sglang:kv_transfer_total_mb histogram");
+  each((r, labels) =>
+    out.push(histogramText("sglang:kv_transfer_total_mb", labels, {
+      bounds: [1, 10, 100],
+      counts: [0, r.transfers, r.transfers, r.transfers],
+      sum: r.mb,
+    }))
+  );
+  out.push("# TYPE sglang:kv_transfer_latency_ms histogram");
+  each((r, labels) =>
+    out.push(histogramText("sglang:kv_transfer_latency_ms", labels, {
+      bounds: [1, 10, 100],
+      counts: [0, r.transfers, r.transfers, r.transfers],
+      sum: 5 * r.transfers,
+    }))
+  );
+  out.push("# TYPE sglang:prompt_tokens_total counter");
+  out.push(`sglang:prompt_tokens_total{${m}} ${tokenizer.prompt}`);
+  out.push("# TYPE sglang:num_requests_total counter");
+  out.push(`sglang:num_requests_total{${m}} ${tokenizer.req}`);
+  return out.join("\n") + "\n";
+}
+
+Deno.test("healthy SGLang PD pair with DP × TP ranks: usage ≤ 1, transfers from prefill, no stall", async () => {
+  const rank = (o: Partial<SglangRank> = {}): SglangRank => ({
+    running: 4,
+    usage: 0.3,
+    inflight: 0,
+    decodeTransferQueue: 0,
+    failed: 5,
+    transfers: 100,
+    mb: 500,
+    ...o,
+  });
+  // Prefill: in the window DP0 sends 20 transfers (100 MB), DP1 10 (50 MB); one DP0 failure.
+  const prefill = (n: number) =>
+    n === 1 ? sglangPage([rank(), rank()], { prompt: 1000, req: 10 }) : sglangPage([
+      rank({ usage: 0.3, inflight: 3, failed: 6, transfers: 120, mb: 600 }),
+      rank({ usage: 0.5, inflight: 2, transfers: 110, mb: 550 }),
+    ], { prompt: 5000, req: 50 });
+  // Decode: registers the transfer histograms and never fills them (reference §4.2); KV usage
+  // 0.5 and 0.6 on its two DP ranks; two requests waiting for KV to land (a steady queue).
+  const idle = rank({ failed: 0, transfers: 0, mb: 0, running: 30, decodeTransferQueue: 1 });
+  const decode = sglangPage([{ ...idle, usage: 0.5 }, { ...idle, usage: 0.6 }], {
+    prompt: 0,
+    req: 0,
+  });
+  await using p = fakeEngine((n) => text(prefill(n)));
+  await using d = fakeEngine(() => text(decode));
+  const { rec } = await status(p.base, d.base, ["--window", "0.2"]);
+  assert.deepEqual([rec.prefill.gauges.kv_usage, rec.decode.gauges.kv_usage], [0.5, 0.6]);
+  assert.deepEqual([rec.prefill.gauges.running, rec.decode.gauges.running], [8, 60]);
+  assert.equal(rec.prefill.gauges.capacity_tokens, 200000);
+  assert.deepEqual(rec.prefill.transfers, { count: 30, bytes: 150 * 1024 * 1024 });
+  const t = rec.transfer;
+  assert.deepEqual([t.transfers_side, t.transfers, t.bytes, t.failures.prefill], [
+    "prefill",
+    30,
+    150 * 1024 * 1024,
+    1,
+  ]);
+  assert.equal(t.transfer_time.count, 30);
+  assert.equal(rec.decode.gauges.waiting_on_transfer, 2);
+  // 1 failure in 30 transfers (3.3 %): a warning; no stall, no imbalance.
+  assert.deepEqual(codes(rec), ["kv_transfer_errors_present"]);
+  assert.equal(rec.findings[0].severity, "warning");
+  assert.equal(
+    rec.findings[0].message,
+    `1 KV transfer failure in the last ${rec.window_s} s, 3.3 % of 30 transfers, below the 5.0 % critical ratio`,
+  );
+  assert.deepEqual(Object.keys(t), [
+    "connectors",
+    "failures",
+    "transfers_side",
+    "transfers",
+    "bytes",
+    "bytes_per_s",
+    "transfers_per_s",
+    "external_kv_tokens",
+    "transfer_time",
+  ]);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,13 @@
 import { argsMessage, MAX_TIMER_SECONDS, numberFlag, oneOf, UsageError } from "./cli_args.ts";
 import { parseArgs } from "node:util";
 import { type Finding, SEVERITY_RANK } from "../types.ts";
-import { type EngineOverride, identifyPage, type Probes } from "../../live/identify.ts";
+import {
+  type EngineOverride,
+  type Identification,
+  identifyFromProbes,
+  identifyPage,
+  type Probes,
+} from "../../live/identify.ts";
 import { parsePrometheusText } from "../../live/prometheus_text.ts";
 import { runLiveRules } from "../../live/rules/mod.ts";
 import { buildSnapshot, type EndpointSnapshot } from "../../live/snapshot.ts";
@@ -286,6 +292,8 @@ interface Side {
 interface Reading {
   status: ScrapeStatus;
   snapshot: EndpointSnapshot | null;
+  /** Who answered: from the page, or from the probes when the scrape gave no page. */
+  identity: Identification | null;
   at: number;
 }
 
@@ -309,11 +317,23 @@ async function fetchSide(side: Side, fetchOpts: FetchOptions): Promise<Fetched> 
   return { side, scrape, status, at };
 }
 
+/** Whether any probe answered (a 404 server may still say who it is). */
+function probesAnswered(p: Probes | null): p is Probes {
+  return p !== null &&
+    (p.modelsOwnedBy !== null || p.modelId !== null || p.version !== null || p.serverInfo !== null);
+}
+
 function parseSide({ side, scrape, status, at }: Fetched, opts: DisaggOptions): Reading {
-  if (!status.ok || scrape.outcome.kind !== "ok") return { status, snapshot: null, at };
+  if (!status.ok || scrape.outcome.kind !== "ok") {
+    // The server answered HTTP (404, JSON body, error status): what its probes said about engine
+    // and role still holds. Without an answer this time, old probes are not repeated as news.
+    const answered = status.http_status !== null && probesAnswered(side.probes);
+    const identity = answered ? identifyFromProbes(side.probes, { engine: opts.engine }) : null;
+    return { status, snapshot: null, identity, at };
+  }
   const page = parsePrometheusText(scrape.outcome.body);
   const identity = identifyPage(page, { probes: side.probes, engine: opts.engine });
-  return { status, snapshot: buildSnapshot(page, identity), at };
+  return { status, snapshot: buildSnapshot(page, identity), identity, at };
 }
 
 /**
@@ -334,7 +354,11 @@ async function readBoth(
 }
 
 function endpointSample(a: Reading | null, b: Reading, scrapedAt: string): EndpointSample {
-  if (!b.snapshot) return failedEndpointSample(b.status, { scrapedAt });
+  if (!b.snapshot) {
+    // A first scrape that read a page knows the endpoint better than the probes alone.
+    const identity = a?.snapshot?.identity ?? b.identity;
+    return failedEndpointSample(b.status, { scrapedAt, identity });
+  }
   if (a === null) {
     return computeEndpointSample(null, b.snapshot, { windowS: 0, scrape: b.status, scrapedAt });
   }
@@ -446,10 +470,12 @@ export function renderTable(sample: PairSample, findings: Finding[]): string {
     "ttft p90",
   ]];
   for (const [name, ep] of [["prefill", sample.prefill], ["decode", sample.decode]] as const) {
-    const engine = ep.engine
-      ? `${ep.wrapper ? `${ep.wrapper}/` : ""}${ep.engine}`
-      : ep.scrape.ok
-      ? (ep.kind ?? "unknown")
+    const named = ep.engine ? `${ep.wrapper ? `${ep.wrapper}/` : ""}${ep.engine}` : null;
+    // A failed scrape keeps its outcome in view even when the probes named the engine.
+    const engine = ep.scrape.ok
+      ? (named ?? ep.kind ?? "unknown")
+      : named
+      ? `${named} (${ep.scrape.outcome})`
       : ep.scrape.outcome;
     rows.push([
       name,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Finding } from "../../lib/types.ts";
-import type { EndpointSample } from "../window.ts";
+import type { PairSample } from "../window.ts";
 import { liveFinding, type LiveRule } from "./_rule.ts";
 
 /** Thresholds of `kv_transfer_stall`. */
@@ -17,18 +17,36 @@ export interface KvTransferStallThresholds extends Record<string, number> {
   min_waiting_on_transfer: number;
 }
 
-/** Decode-side signals that KV arrived, transfer-specific ones first. */
-function receiptSignals(decode: EndpointSample): Record<string, number> {
-  const d = decode.deltas ?? {};
-  const specific: Record<string, number> = {};
-  if (decode.transfers) specific.kv_transfers = decode.transfers.count;
-  if (d.external_kv_tokens !== undefined) specific.external_kv_tokens = d.external_kv_tokens;
-  if (Object.keys(specific).length) return specific;
-  const general: Record<string, number> = {};
+/**
+ * Window deltas that show KV reaching decode, transfer-specific ones first: the pair's transfer
+ * count (from the side that fills it), decode external-KV prompt tokens, then decode prompt
+ * tokens and completed requests (new work admitted on decode means its KV arrived). Any of them
+ * above 0 is receipt, so a transfer histogram that one side registers but never fills cannot
+ * outvote growing decode counters. Decode generation tokens count only when the engine has no
+ * transfer-specific series: with them, decode still generating for requests admitted earlier is
+ * no sign that new KV arrives.
+ */
+function receiptSignals(sample: PairSample): Record<string, number> {
+  const d = sample.decode.deltas ?? {};
+  const signals: Record<string, number> = {};
+  if (sample.transfer.transfers !== null) signals.kv_transfers = sample.transfer.transfers;
+  if (d.external_kv_tokens !== undefined) signals.external_kv_tokens = d.external_kv_tokens;
+  const specific = Object.keys(signals).length > 0;
   for (const k of ["prompt_tokens", "generation_tokens", "requests_completed"] as const) {
-    if (d[k] !== undefined) general[k] = d[k]!;
+    if (k === "generation_tokens" && specific) continue;
+    if (d[k] !== undefined) signals[k] = d[k]!;
   }
-  return general;
+  return signals;
+}
+
+/** "prefill completed 40 requests (4000 prompt tokens)" with only the quantities it exports. */
+function prefillWork(requests: number | null, tokens: number | null): string {
+  if (requests !== null && tokens !== null) {
+    return `prefill completed ${requests} requests (${tokens} prompt tokens)`;
+  }
+  return requests !== null
+    ? `prefill completed ${requests} requests`
+    : `prefill processed ${tokens} prompt tokens`;
 }
 
 /** Rule object for `kv_transfer_stall`. */
@@ -38,16 +56,20 @@ export const kvTransferStall: LiveRule<KvTransferStallThresholds> = {
   summary: "Prefill completes work but decode receives no KV within the window",
   docs:
     "Judged on window deltas, never on lifetime zeros (a fresh healthy pair has moved no bytes " +
-    "either). Decode receipt is read from transfer-specific series when the engine has them (NIXL " +
-    "or Mooncake transfer counts, external-KV prompt tokens), otherwise from decode prompt/" +
-    "generation/request deltas. Confirm over the next windows and in the connector logs of both " +
-    "sides; measure transfer counts per side.",
+    "either). Decode receipt is any growth of the pair's KV transfer count (read from the side " +
+    "that fills it: SGLang's prefill, vLLM's NIXL/Mooncake issuing side, or whichever side's " +
+    "count moved), decode external-KV prompt tokens, decode prompt tokens or decode completed " +
+    "requests; decode generation tokens count only for engines without transfer series. Fires " +
+    "when every one of them is 0 while prefill completed work (min_prefill_requests or " +
+    "min_prefill_prompt_tokens) or decode has min_waiting_on_transfer requests parked. Confirm " +
+    "over the next windows and in the connector logs of both sides; measure transfer counts per " +
+    "side.",
   defaults: { min_prefill_requests: 1, min_prefill_prompt_tokens: 1, min_waiting_on_transfer: 1 },
   check(sample, t): Finding[] {
     const p = sample.prefill;
     const d = sample.decode;
     if (!p.scrape.ok || !d.scrape.ok || !p.deltas || !d.deltas) return [];
-    const signals = receiptSignals(d);
+    const signals = receiptSignals(sample);
     const names = Object.keys(signals);
     if (names.length === 0) return [];
     const nothing = names.every((k) => signals[k] === 0);
@@ -60,7 +82,7 @@ export const kvTransferStall: LiveRule<KvTransferStallThresholds> = {
     const decodeParked = parked !== null && parked >= t.min_waiting_on_transfer;
     if (!prefillWorked && !decodeParked) return [];
     const what = prefillWorked
-      ? `prefill completed ${pReq ?? 0} requests (${pTok ?? 0} prompt tokens)`
+      ? prefillWork(pReq, pTok)
       : `decode has ${parked} requests waiting on KV transfer`;
     return [liveFinding("kv_transfer_stall", "warning", {
       message: `In the last ${sample.window_s} s ${what} while decode received nothing (${
@@ -72,6 +94,7 @@ export const kvTransferStall: LiveRule<KvTransferStallThresholds> = {
         prefill_prompt_tokens: pTok,
         decode_waiting_on_transfer: parked,
         decode_receipt: signals,
+        transfers_side: sample.transfer.transfers_side,
       },
     })];
   },

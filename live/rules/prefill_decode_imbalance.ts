@@ -39,6 +39,19 @@ function pressure(ep: EndpointSample, side: "prefill" | "decode", t: ImbalanceTh
   return reasons;
 }
 
+/**
+ * What is known of the quiet side's queues: "did not grow" only when at least one of its queue
+ * gauges was read on both scrapes; otherwise their growth is unknown, never assumed flat.
+ */
+function otherSide(side: "prefill" | "decode", ep: EndpointSample): string {
+  const g = ep.growth;
+  const known = g !== null &&
+    (g.waiting !== null || (side === "decode" && g.waiting_on_transfer !== null));
+  return known
+    ? `${side} queues did not grow`
+    : `${side} queue growth unknown (its queue gauges are not exported)`;
+}
+
 /** Rule object for `prefill_decode_imbalance`. */
 export const prefillDecodeImbalance: LiveRule<ImbalanceThresholds> = {
   code: "prefill_decode_imbalance",
@@ -62,9 +75,9 @@ export const prefillDecodeImbalance: LiveRule<ImbalanceThresholds> = {
     return [liveFinding("prefill_decode_imbalance", "warning", {
       message: `${
         side === "prefill" ? "Prefill" : "Decode"
-      } side is the bottleneck over the last ${sample.window_s} s: ${
-        reasons.join("; ")
-      }; ${other} queues did not grow`,
+      } side is the bottleneck over the last ${sample.window_s} s: ${reasons.join("; ")}; ${
+        otherSide(other, sample[other])
+      }`,
       evidence: {
         window_s: sample.window_s,
         bottleneck: side,

@@ -73,3 +73,15 @@ Deno.test("prefill_decode_imbalance: decode KV pressure with preemptions, at kv_
   d.gauges.kv_usage = 0.89;
   assert.deepEqual(prefillDecodeImbalance.check(pairSample(side(0, 0), d), t), []);
 });
+
+Deno.test("prefill_decode_imbalance: the other side's unknown queue growth is said to be unknown", () => {
+  // A decode whose engine exports no queue gauges: growth is null, not "did not grow".
+  const d = side(0, 0, { growth: { waiting: null, waiting_on_transfer: null } });
+  d.gauges.waiting = null;
+  d.gauges.waiting_on_transfer = null;
+  const got = prefillDecodeImbalance.check(pairSample(side(2826, 2826), d), t);
+  assert.equal(
+    got[0].message,
+    "Prefill side is the bottleneck over the last 5 s: waiting queue grew by 2826 to 2826; decode queue growth unknown (its queue gauges are not exported)",
+  );
+});
