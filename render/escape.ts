@@ -3,24 +3,27 @@
  * @module
  */
 
-// The control characters in these two classes are intended: they are what gets replaced.
+// The control characters in these classes are intended: they are what gets replaced.
 
-/** Characters that are not plain text in Markdown, plus line breaks and other controls. */
+/** Characters that are not plain text in Markdown (or GitHub math), plus line breaks and controls. */
 // deno-lint-ignore no-control-regex
-const MD_SPECIAL = /[\u0000-\u001f\u007f\u2028\u2029<>&\\|`*_[\]#~]/;
+const MD_SPECIAL = /[\u0000-\u001f\u007f\u2028\u2029<>&\\|`*_[\]#~$]/;
 const MD_SPECIAL_ALL = new RegExp(MD_SPECIAL.source, "g");
-/** What may not appear inside a code span: controls, and characters that end a span or cell. */
+/** Line breaks and other controls: a code span cannot hold them on one line, so they become spaces. */
 // deno-lint-ignore no-control-regex
-const SPAN_SPECIAL = /[\u0000-\u001f\u007f\u2028\u2029`|<>]/;
-const SPAN_SPECIAL_ALL = new RegExp(SPAN_SPECIAL.source, "g");
+const CONTROLS = /[\u0000-\u001f\u007f\u2028\u2029]/;
+const CONTROLS_ALL = new RegExp(CONTROLS.source, "g");
+/** Text a code span cannot show as itself: `<`/`>` (kept out of the file as raw HTML-looking text). */
+const SPAN_FALLBACK = /[<>]/;
 
 /**
- * Escape text for inline Markdown and table cells: `|`, backslashes, Markdown punctuation and
- * HTML are neutralised; newlines and other control characters become spaces.
+ * Escape text for inline Markdown and table cells: `|`, backslashes, Markdown punctuation, `$`
+ * (GitHub math) and HTML are neutralised; newlines and other control characters become spaces.
+ * Rendered, the text reads exactly as the input (only controls are lost).
  *
  * @example
  * ```ts
- * escapeMd("a|b\n<script>"); // "a\\|b &lt;script&gt;"
+ * escapeMd("a|b\n<script> $5"); // "a\\|b &lt;script&gt; \\$5"
  * ```
  */
 export function escapeMd(value: unknown): string {
@@ -49,32 +52,56 @@ function escapeMdChar(ch: string): string {
     case "]":
     case "#":
     case "~":
+    case "$":
       return "\\" + ch;
     default:
       return " ";
   }
 }
 
-/** Escape text for use inside a Markdown code span (backticks become a safe look-alike). */
-export function codeSpan(value: unknown): string {
-  // Code spans cannot escape: replace the few characters that could break out of a span or a
-  // table, or read as HTML to a careless renderer, with look-alikes; controls become spaces.
-  const text = String(value ?? "");
-  return "`" + (SPAN_SPECIAL.test(text) ? text.replace(SPAN_SPECIAL_ALL, spanChar) : text) + "`";
+/** Options of {@link codeSpan}. */
+export interface CodeSpanOptions {
+  /** The span goes into a table cell, where GFM needs every `|` written as `\|`. */
+  inTable?: boolean;
 }
 
-/** The look-alike of one character matched by `SPAN_SPECIAL` (controls become a space). */
-function spanChar(ch: string): string {
-  switch (ch) {
-    case "`":
-      return "ˋ";
-    case "|":
-      return "¦";
-    case "<":
-      return "‹";
-    case ">":
-      return "›";
-    default:
-      return " ";
+/**
+ * A Markdown code span showing `value` verbatim (GFM/CommonMark rules), so that paths and ids can
+ * be copied from the rendered report: the fence is one backtick longer than the longest run of
+ * backticks inside, padded with a space where the text starts or ends with a backtick or a
+ * space; in a table, `|` is written `\|` (which GFM removes again inside code spans). Line breaks
+ * and other controls become spaces. Text holding `<` or `>`, or (in a table) a backslash before
+ * a `|`, cannot be shown verbatim in a span without raw HTML-looking text or an ambiguous
+ * escape; it is written as escaped inline text instead ({@link escapeMd}), which renders the
+ * same characters.
+ *
+ * @example
+ * ```ts
+ * codeSpan("a`b"); // "``a`b``"
+ * codeSpan("x|y", { inTable: true }); // "`x\\|y`"
+ * ```
+ */
+export function codeSpan(value: unknown, options: CodeSpanOptions = {}): string {
+  let text = String(value ?? "");
+  if (CONTROLS.test(text)) text = text.replace(CONTROLS_ALL, " ");
+  if (SPAN_FALLBACK.test(text) || (options.inTable && text.includes("\\|"))) {
+    return escapeMd(text);
   }
+  if (text === "") return "` `";
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 0x60) {
+      run++;
+      if (run > longest) longest = run;
+    } else run = 0;
+  }
+  const fence = "`".repeat(longest + 1);
+  const pad = /[^ ]/.test(text) && (
+      text.startsWith("`") || text.endsWith("`") || (text.startsWith(" ") && text.endsWith(" "))
+    )
+    ? " "
+    : "";
+  const body = options.inTable && text.includes("|") ? text.replaceAll("|", "\\|") : text;
+  return fence + pad + body + pad + fence;
 }

@@ -1,12 +1,21 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { analyze, type Report } from "../lib/analyze.ts";
+import { analyze, type DiscoveredEntry, type Report, sortFindings } from "../lib/analyze.ts";
+import { curvesAndFrontiers } from "../lib/curves.ts";
 import { loadAll } from "../lib/io/load.ts";
 import { walkResults } from "../lib/io/walk.ts";
 import { defaultThresholds } from "../lib/thresholds.ts";
+import {
+  type Cell,
+  type Finding,
+  METRIC_FIELDS,
+  type Metrics,
+  type Severity,
+} from "../lib/types.ts";
 import type { LoadedArtifact } from "../parsers/mod.ts";
 import { renderJson } from "./json.ts";
-import { fmt, renderMarkdown, renderMarkdownChunks } from "./markdown.ts";
+import { fmt } from "./_format.ts";
+import { renderMarkdown, renderMarkdownChunks } from "./markdown.ts";
 
 const HEADINGS = [
   "## 1. Executive summary",
@@ -100,8 +109,11 @@ Deno.test("markdown: sections with nothing to show say so plainly", () => {
   assert.match(text(HEADINGS[2]), /broken\.json/);
   assert.match(text(HEADINGS[3]), /No cell could be formed/);
   assert.match(text(HEADINGS[4]), /No live timeline/);
-  assert.match(text(HEADINGS[5]), /No curve has two or more points/);
-  assert.match(text(HEADINGS[6]), /Nothing in the evidence calls for another measurement/);
+  assert.match(text(HEADINGS[5]), /No curve could be formed/);
+  assert.match(
+    text(HEADINGS[6]),
+    /recover readable copies of the 1 unreadable input \(`broken\.json`\)/,
+  );
   assert.match(text(HEADINGS[0]), /Cells: 0/);
 });
 
@@ -201,4 +213,822 @@ Deno.test("markdown: renderMarkdownChunks concatenates to exactly renderMarkdown
   // The title, then per section a separator, its pieces and a newline: more than 1 + 8 * 3
   // pieces means some section was split into several.
   assert.ok([...renderMarkdownChunks(big)].length > 25);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hand-built reports: the renderer is a pure function of the report, so these tests state the
+// report's content (cells, findings with the rules' evidence shapes, manifest) and read the text.
+
+type CellSpec = Partial<Omit<Cell, "metrics">> & { metrics?: Partial<Metrics> };
+
+/** A fixed-sequence cell of model `m` on h100 at tp8 (override anything through `spec`). */
+function cell(id: string, concurrency: number | null, spec: CellSpec = {}): Cell {
+  const metrics = Object.fromEntries(METRIC_FIELDS.map((f) => [f, null])) as Metrics;
+  const { metrics: m, ...rest } = spec;
+  return {
+    cell_id: id,
+    hardware: "h100",
+    model: "m",
+    model_path: null,
+    framework: "vllm",
+    precision: "fp8",
+    spec_decoding: null,
+    offload_mode: null,
+    disagg: null,
+    recipe_name: null,
+    runner: null,
+    image: null,
+    scenario_type: "fixed_seq",
+    is_multinode: false,
+    isl: 1024,
+    osl: 1024,
+    concurrency,
+    dp_attention: null,
+    prefill_dp_attention: null,
+    decode_dp_attention: null,
+    source_format: "inferencex-static",
+    status: "complete",
+    metrics: { ...metrics, tp: 8, ...m },
+    extra_percentiles: {},
+    eval: null,
+    timeline: null,
+    notes: {},
+    artifacts: {},
+    findings: [],
+    ...rest,
+  };
+}
+
+/**
+ * A curve point `c<concurrency><suffix>`: tput per GPU (total = 8×), p99 TTFT (s) and TPOT (s);
+ * complete unless `spec` says otherwise.
+ */
+function pt(
+  concurrency: number,
+  tputPerGpu: number | null,
+  ttft: number | null,
+  tpot: number | null,
+  spec: CellSpec & { suffix?: string } = {},
+): Cell {
+  const { suffix, metrics, ...rest } = spec;
+  return cell(`c${concurrency}${suffix ?? ""}`, concurrency, {
+    ...rest,
+    metrics: {
+      tput_per_gpu: tputPerGpu,
+      total_tput_tps: tputPerGpu === null ? null : tputPerGpu * 8,
+      p99_ttft: ttft,
+      p99_tpot: tpot,
+      intvty: tpot === null ? null : 1 / tpot,
+      ...metrics,
+    },
+  });
+}
+
+function finding(
+  code: string,
+  severity: Severity,
+  cellId: string | null,
+  message: string,
+  evidence: Record<string, unknown> = {},
+  extra: Partial<Finding> = {},
+): Finding {
+  return { code, severity, cell_id: cellId, message, evidence, source: "analyzer", ...extra };
+}
+
+/** A step finding between two curve points, with the evidence shape the curve rules write. */
+function step(code: string, from: Cell, to: Cell, message: string, severity: Severity = "warning") {
+  return finding(code, severity, to.cell_id, message, {
+    curve_id: "any",
+    from: { cell_id: from.cell_id, concurrency: from.concurrency, p99_ttft: from.metrics.p99_ttft },
+    to: { cell_id: to.cell_id, concurrency: to.concurrency, p99_ttft: to.metrics.p99_ttft },
+  });
+}
+
+/** The report of these cells and findings, the way lib/analyze.ts assembles one. */
+function build(
+  cells: Cell[],
+  findings: Finding[] = [],
+  opts: { discovered?: DiscoveredEntry[]; parsed?: number } = {},
+): Report {
+  const withFindings = cells.map((c) => ({
+    ...c,
+    findings: findings.filter((f) => f.cell_id === c.cell_id),
+  }));
+  const { curves, frontiers } = curvesAndFrontiers(withFindings);
+  const byStatus = { complete: 0, partial: 0, failed: 0, unknown: 0 };
+  for (const c of withFindings) byStatus[c.status]++;
+  const bySeverity = { info: 0, warning: 0, critical: 0 };
+  const byCode: Record<string, number> = {};
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+  }
+  const discovered = opts.discovered ?? [];
+  return {
+    schema_version: "inferguard-analyze/v1",
+    generated_at: "2026-01-01T00:00:00Z",
+    input_root: "results",
+    analyzer: {
+      name: "inferguard",
+      version: "0.0.0",
+      capabilities: { diagnosis: "on", actuation: "off", replay: "off", recall: "off", llm: "off" },
+      thresholds: defaultThresholds(),
+    },
+    run_summary: {
+      cells_total: withFindings.length,
+      cells_by_status: byStatus,
+      cells_by_source_format: {},
+      findings_total: findings.length,
+      findings_by_severity: bySeverity,
+      findings_by_code: byCode,
+      artifacts_discovered: discovered.length,
+      artifacts_parsed: opts.parsed ?? discovered.filter((d) => d.parsed).length,
+      artifacts_unreadable: discovered.filter((d) => d.issue !== null && !d.parsed).length,
+      missing_artifacts: [],
+      expected_cells: null,
+      timeline_expected: false,
+    },
+    cells: withFindings,
+    cross_run: { curves, pareto_frontier: frontiers, baseline: null, timelines: [] },
+    findings: sortFindings(findings),
+    artifact_manifest: { discovered, skipped: [], written: [] },
+  };
+}
+
+/** The lines of one numbered section (`6` → "## 6. …"), heading excluded. */
+function section(md: string, n: number): string[] {
+  const lines = md.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(`## ${n}. `));
+  const end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+  return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
+/** Lines of section `n` that start with `prefix`. */
+function linesOf(md: string, n: number, prefix: string): string[] {
+  return section(md, n).filter((l) => l.startsWith(prefix));
+}
+
+const LABEL = "m · h100 · vllm · fp8 · 1024/1024 · tp8";
+
+Deno.test("markdown §6: throughput is labelled by the one metric every used point has", () => {
+  const cases: { name: string; cells: Cell[]; want: string }[] = [
+    {
+      name: "quiet: per GPU everywhere",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 300, 1, 0.01), pt(16, 250, 1, 0.01)],
+      want:
+        "- Throughput per GPU peaks at 300 tok/s/GPU at c8, 3× the c4 value; at c16 it is 250 tok/s/GPU (-16.7 % from the peak).",
+    },
+    {
+      name: "total throughput only: tok/s, not tok/s/GPU",
+      cells: [4, 8, 16].map((c, i) =>
+        pt(c, null, 1, 0.01, { metrics: { total_tput_tps: [800, 2400, 2000][i] } })
+      ),
+      want:
+        "- Total throughput peaks at 2400 tok/s at c8, 3× the c4 value; at c16 it is 2000 tok/s (-16.7 % from the peak).",
+    },
+    {
+      name: "one point lacks per GPU: every point is described in total throughput",
+      cells: [
+        pt(4, 100, 1, 0.01),
+        pt(8, 300, 1, 0.01),
+        pt(16, null, 1, 0.01, {
+          metrics: { total_tput_tps: 2000 },
+        }),
+      ],
+      want:
+        "- Total throughput peaks at 2400 tok/s at c8, 3× the c4 value; at c16 it is 2000 tok/s (-16.7 % from the peak).",
+    },
+  ];
+  for (const c of cases) {
+    const md = renderMarkdown(build(c.cells));
+    assert.deepEqual(
+      linesOf(md, 6, "- Throughput").concat(linesOf(md, 6, "- Total")),
+      [c.want],
+      c.name,
+    );
+  }
+});
+
+Deno.test("markdown §6/§7: re-runs at one concurrency are not described as a curve", () => {
+  const reruns = build([pt(64, 500, 1, 0.01), pt(64, 520, 1.2, 0.011, { suffix: "b" })]);
+  const id = reruns.cross_run.curves[0].curve_id;
+  const md = renderMarkdown(reruns);
+  const block = section(md, 6);
+  assert.deepEqual(
+    block.slice(0, block.findIndex((l) => l.startsWith("Pareto"))).filter((l) => l !== ""),
+    [
+      `**${LABEL}** (\`${id}\`): 2 runs, all at c64 — re-runs of one concurrency, no curve shape to describe.`,
+      "- Throughput per GPU 500–520 tok/s/GPU; p99 TTFT 1–1.2 s; p99 TPOT 10–11 ms across the 2 non-failed runs.",
+    ],
+  );
+  assert.ok(!md.includes("goes from") && !md.includes("point(s)"));
+  assert.deepEqual(linesOf(md, 7, "- "), [
+    `- Curve \`${id}\` (${LABEL}) has only re-runs at c64 (2 runs): compare them before publishing one, and add concurrencies to see its shape.`,
+  ]);
+  assert.match(section(md, 2).join("\n"), /\| 64 ×2 \|/);
+  // Quiet: two concurrencies are a (short) curve.
+  const two = renderMarkdown(build([pt(32, 500, 1, 0.01), pt(64, 520, 1.2, 0.011)]));
+  assert.match(section(two, 6)[1], /: 2 points at 2 concurrencies, c32–c64\.$/);
+  assert.ok(!two.includes("re-runs"));
+});
+
+Deno.test("markdown §6: curve findings are placed, sorted by concurrency and folded when repeated", () => {
+  const [c4, c8, c12, c16, c24, c32] = [4, 8, 12, 16, 24, 32].map((c) =>
+    pt(c, 100 * c, 1, 0.01 * c)
+  );
+  const c12b = pt(12, 1200, 1, 0.12, { suffix: "b" });
+  const findings = [
+    step("tpot_degradation", c8, c12, "p99 TPOT rises 1.50× from 80 ms to 120 ms"),
+    step("tpot_degradation", c8, c12b, "p99 TPOT rises 1.50× from 80 ms to 120 ms"),
+    step("tpot_degradation", c16, c24, "p99 TPOT rises 1.50× from 160 ms to 240 ms"),
+    step("tpot_degradation", c24, c32, "p99 TPOT rises 1.33× from 240 ms to 320 ms"),
+    step("tpot_degradation", c4, c8, "p99 TPOT rises 2.00× from 40 ms to 80 ms"),
+    finding("kv_pressure", "warning", c16.cell_id, "KV pressure: GPU KV usage p95 0.95 ≥ 0.9"),
+  ];
+  const md = renderMarkdown(build([c4, c8, c12, c12b, c16, c24, c32], findings));
+  assert.deepEqual(linesOf(md, 6, "- c"), [
+    "- c4→c8 `tpot_degradation`: p99 TPOT rises 2.00× from 40 ms to 80 ms",
+    "- c8→c12 `tpot_degradation`: p99 TPOT rises 1.50× from 80 ms to 120 ms (×2: re-runs with the same result)",
+    "- c16 `kv_pressure`: KV pressure: GPU KV usage p95 0.95 ≥ 0.9",
+    "- c16→c24 `tpot_degradation`: p99 TPOT rises 1.50× from 160 ms to 240 ms",
+    "- c24→c32 `tpot_degradation`: p99 TPOT rises 1.33× from 240 ms to 320 ms",
+  ]);
+});
+
+Deno.test("markdown §6: which side saturates uses trustworthy points and names KV signals", () => {
+  const partial = {
+    status: "partial" as const,
+    metrics: { success_rate: 0.5, num_requests_total: 100, num_requests_successful: 50 },
+  };
+  const cases: {
+    name: string;
+    cells: Cell[];
+    findings?: (cs: Cell[]) => Finding[];
+    want: string[];
+  }[] = [
+    {
+      name: "quiet: every point complete",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 200, 2, 0.012), pt(16, 300, 4, 0.013)],
+      want: [
+        "- p99 TTFT goes from 1 s at c4 to 4 s at c16 (4×); p99 TPOT from 10 ms to 13 ms (1.3×).",
+        "- Over c4–c16, TTFT grows much faster than TPOT (4× vs 1.3×): queueing before the first token — a prefill-side or admission signal.",
+      ],
+    },
+    {
+      name: "a partial last point is left out of the range",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 200, 1.05, 0.025), pt(16, 50, 100, 0.5, partial)],
+      want: [
+        "- Left out of the shape below (failed, or success rate under 0.95): c16 (partial, success 0.5).",
+        "- p99 TTFT goes from 1 s at c4 to 1.05 s at c8 (1.05×); p99 TPOT from 10 ms to 25 ms (2.5×).",
+        "- Over c4–c8 (trustworthy points only), TPOT grows much faster than TTFT (2.5× vs 1.05×): a decode-side signal (per-token step time rising with batch size).",
+      ],
+    },
+    {
+      name: "KV findings on the curve replace the prefill/decode guess",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 200, 2, 0.012), pt(16, 300, 4, 0.013)],
+      findings: (cs) => [
+        finding(
+          "kv_pressure",
+          "warning",
+          cs[1].cell_id,
+          "KV pressure: GPU KV usage p95 0.95 ≥ 0.9",
+        ),
+        finding(
+          "kv_pressure",
+          "warning",
+          cs[2].cell_id,
+          "KV pressure: GPU KV usage p95 0.99 ≥ 0.9",
+        ),
+      ],
+      want: [
+        "- p99 TTFT goes from 1 s at c4 to 4 s at c16 (4×); p99 TPOT from 10 ms to 13 ms (1.3×).",
+        "- Over c4–c16, TTFT grows 4× and TPOT 1.3×, together with a KV-capacity signal: `kv_pressure` at c8, c16 — the growth points at KV-cache capacity, so the TTFT/TPOT split alone does not say whether prefill or decode saturates.",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    const md = renderMarkdown(build(c.cells, c.findings?.(c.cells) ?? []));
+    const got = section(md, 6).filter((l) =>
+      l.startsWith("- Left out") || l.startsWith("- p99") || l.startsWith("- Over")
+    );
+    assert.deepEqual(got, c.want, c.name);
+  }
+});
+
+Deno.test("markdown §6/§7: throughput still rising at the top concurrency asks for higher ones", () => {
+  const cases: { name: string; top: number; line: string; item: boolean }[] = [
+    {
+      name: "+50 %",
+      top: 300,
+      line:
+        "- Throughput per GPU is highest at the top measured concurrency, c16 (300 tok/s/GPU, 3× the c4 value), and still rising: +50 % over c8.",
+      item: true,
+    },
+    {
+      name: "exactly at the 5 % threshold",
+      top: 210,
+      line:
+        "- Throughput per GPU is highest at the top measured concurrency, c16 (210 tok/s/GPU, 2.1× the c4 value), and still rising: +5 % over c8.",
+      item: true,
+    },
+    {
+      name: "quiet: +4 %, no new measurement",
+      top: 208,
+      line:
+        "- Throughput per GPU is highest at the top measured concurrency, c16 (208 tok/s/GPU, 2.08× the c4 value), and nearly flat: +4 % over c8.",
+      item: false,
+    },
+    {
+      name: "quiet: peak inside the curve",
+      top: 150,
+      line:
+        "- Throughput per GPU peaks at 200 tok/s/GPU at c8, 2× the c4 value; at c16 it is 150 tok/s/GPU (-25 % from the peak).",
+      item: false,
+    },
+  ];
+  for (const c of cases) {
+    const r = build([pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01), pt(16, c.top, 1, 0.01)]);
+    const md = renderMarkdown(r);
+    assert.deepEqual(linesOf(md, 6, "- Throughput"), [c.line], c.name);
+    const gain = `${fmt((c.top / 200 - 1) * 100, 3)} %`;
+    const items = linesOf(md, 7, "- Measure curve");
+    assert.deepEqual(
+      items,
+      c.item
+        ? [
+          `- Measure curve \`${
+            r.cross_run.curves[0].curve_id
+          }\` (${LABEL}) beyond c16: throughput per GPU still rises +${gain} from c8 to c16, so its peak has not been measured.`,
+        ]
+        : [],
+      c.name,
+    );
+  }
+});
+
+Deno.test("markdown §7: a TTFT spike that falls back is re-run, not densified", () => {
+  const make = (nextTtft: number) => {
+    const c8 = pt(8, 200, 50, 0.03, { metrics: { num_requests_total: 160 } });
+    const c12 = pt(12, 90, 900, 0.09, { metrics: { num_requests_total: 60 } });
+    const c16 = pt(16, 190, nextTtft, 0.06, { metrics: { num_requests_total: 210 } });
+    const cliff = step(
+      "ttft_cliff",
+      c8,
+      c12,
+      "p99 TTFT rises 18.00× from 50 s to 900 s",
+      "critical",
+    );
+    return renderMarkdown(build([pt(4, 100, 30, 0.02), c8, c12, c16], [cliff]));
+  };
+  const spike = make(80);
+  assert.deepEqual(linesOf(spike, 7, "- "), [
+    "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 50 s at c8 and falls back to 80 s at c16, and it completed 60 requests against 160 at c8 and 210 at c16; a second run tells a one-off from a real cliff.",
+  ]);
+  assert.ok(
+    section(spike, 6).includes(
+      "- c12 looks like an outlier rather than a cliff: its p99 TTFT 900 s falls back to 80 s at c16.",
+    ),
+  );
+  // Quiet: the next point is higher still, so the step is densified.
+  assert.deepEqual(linesOf(make(1000), 7, "- "), [
+    "- Densify concurrency between 8 and 12 (for example 10) to locate where the `ttft_cliff` at `c12` starts.",
+  ]);
+});
+
+Deno.test("markdown §6: points without data and curves without p99 are named", () => {
+  const cases: { name: string; cells: Cell[]; want: string[] }[] = [
+    {
+      name: "quiet: every point has data",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01)],
+      want: [],
+    },
+    {
+      name: "a point with neither throughput nor latency",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01), pt(16, null, null, null)],
+      want: ["- No throughput or latency data at c16 (`c16`, complete)."],
+    },
+    {
+      name: "p95 only in the source",
+      cells: [4, 8].map((c) =>
+        pt(c, 100 * c, null, null, { extra_percentiles: { p95_ttft: 1, p95_tpot: 0.01 } })
+      ),
+      want: [
+        "- p99 TTFT and TPOT are not available for this curve (its source reports percentiles up to p95, kept in `report.json`), so latency growth is not assessed.",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    const md = renderMarkdown(build(c.cells));
+    assert.deepEqual(
+      section(md, 6).filter((l) => l.startsWith("- No ") || l.startsWith("- p99 TTFT and")),
+      c.want,
+      c.name,
+    );
+  }
+});
+
+Deno.test("markdown §7: KV signals point once per curve at server metrics already recorded", () => {
+  const make = (withMetrics: boolean) => {
+    const cells = [4, 8, 16].map((c) =>
+      pt(c, 100 * c, c, 0.01 * c, {
+        artifacts: withMetrics
+          ? { server_metrics_csv: [`run_c${c}/metrics_server_metrics.csv`] }
+          : {},
+      })
+    );
+    const r = build(cells, [
+      finding("kv_pressure", "warning", "c8", "KV pressure: GPU KV usage p95 0.95 ≥ 0.9"),
+      finding("kv_pressure", "warning", "c16", "KV pressure: GPU KV usage p95 0.99 ≥ 0.9"),
+    ]);
+    return { id: r.cross_run.curves[0].curve_id, md: renderMarkdown(r) };
+  };
+  const have = make(true);
+  assert.deepEqual(linesOf(have.md, 7, "- Curve"), [
+    `- Curve \`${have.id}\` (${LABEL}) shows \`kv_pressure\` at c8, c16: the server metrics already recorded for these points (\`metrics_server_metrics.csv\` in each run directory, e.g. \`run_c16/metrics_server_metrics.csv\`) hold KV usage, preemptions, prefix-cache hits and offload bytes over time: read them to see at which load pressure begins and reuse drops.`,
+  ]);
+  assert.ok(!have.md.includes("(server metrics at 1 s)"));
+  const lack = make(false);
+  assert.deepEqual(linesOf(lack.md, 7, "- Curve"), [
+    `- Curve \`${lack.id}\` (${LABEL}) shows \`kv_pressure\` at c8, c16: record KV usage, preemptions, prefix-cache hits and offload bytes over time (server metrics at 1 s) at c8, c16 to see at which load pressure begins and reuse drops.`,
+  ]);
+});
+
+Deno.test("markdown §7: every kind of evidence gets its own measurement item", () => {
+  const evalCell = (value: number, nEff: number) =>
+    cell("ev", 64, {
+      source_format: "eval",
+      eval: { gsm8k: { em_strict: { value, stderr: 0 } } },
+      notes: { n_eff: nEff, source: "evals/results_1.json" },
+    });
+  const unreadable = (path: string) =>
+    finding("artifact_unreadable", "warning", null, `Cannot parse "${path}"`, {
+      path,
+      unreadable: true,
+    });
+  const cases: { name: string; report: Report; want: string[] }[] = [
+    {
+      name: "quiet: an eval with a real score",
+      report: build([evalCell(0.9, 1319)]),
+      want: [],
+    },
+    {
+      name: "quiet: a zero over a handful of samples",
+      report: build([evalCell(0, 5)]),
+      want: [],
+    },
+    {
+      name: "eval score of exactly 0 over many samples",
+      report: build([evalCell(0, 1319)]),
+      want: [
+        "- Inspect the eval outputs of `ev` (c64) (`evals/results_1.json`): gsm8k em\\_strict is exactly 0 over 1319 samples, which looks like failed requests or answers that were not extracted rather than a measured accuracy.",
+      ],
+    },
+    {
+      name: "every input unreadable",
+      report: build([], [unreadable("a.json"), unreadable("b.json")], {
+        discovered: ["a.json", "b.json"].map((path) => ({
+          path,
+          kind: "json_other" as const,
+          size: 1,
+          cell: null,
+          parsed: false,
+          issue: "Invalid JSON",
+        })),
+      }),
+      want: [
+        "- None of the 2 discovered inputs could be read, so this report holds no measurement: recover readable copies of the 2 unreadable inputs (`a.json`, `b.json`) and analyze again; nothing in them reached this report.",
+      ],
+    },
+    {
+      name: "eval regression against the baseline",
+      report: build([cell("ev", 64, { source_format: "eval" })], [
+        finding("eval_regression", "warning", "ev", "gsm8k em 0.91 is 0.04 below the baseline", {
+          task: "gsm8k",
+          metric: "em",
+          delta: -0.04,
+          allowed_change: 0.0158,
+        }),
+      ]),
+      want: [
+        "- Repeat the eval of `ev` (c64) on the same samples to tell a real regression from run-to-run noise: gsm8k em -0.04 against the baseline (noise allowance 0.0158).",
+      ],
+    },
+    {
+      name: "a live critical",
+      report: build([pt(4, 100, 1, 0.01)], [
+        finding("kv_transfer_errors_present", "critical", "c4", "Transfer failures rose by 2", {}, {
+          source: "timeline",
+          count: 3,
+          first_seen_at: "2026-05-27T10:00:00Z",
+          last_seen_at: "2026-05-27T10:02:00Z",
+        }),
+      ]),
+      want: [
+        "- Re-measure `c4` (c4) with the live overlay recording (`inferguard disagg status --watch --timeline …`) and compare its samples with the benchmark window: the overlay saw `kv_transfer_errors_present` (Transfer failures rose by 2) — seen in 3 samples, 2026-05-27T10:00:00Z → 2026-05-27T10:02:00Z.",
+      ],
+    },
+    {
+      name: "aggregate disagreeing with the measured data",
+      report: build([pt(4, 100, 1, 0.01)], [
+        finding("aggregate_mismatch", "warning", "c4", "agg disagrees", {
+          aggregate: "run/agg_c4.json",
+          fields: { p99_ttft: {}, mean_ttft: {} },
+        }),
+      ]),
+      want: [
+        "- Check which run produced `run/agg_c4.json` of `c4` (c4): it disagrees with the measured data on p99\\_ttft, mean\\_ttft; the report uses the measured values.",
+      ],
+    },
+    {
+      name: "GPU count contradicting the split",
+      report: build([pt(4, 100, 1, 0.01)], [
+        finding("gpu_count_mismatch", "warning", "c4", "16 GPUs vs 4 + 8", {
+          num_gpus: 16,
+          num_prefill_gpu: 4,
+          num_decode_gpu: 8,
+        }),
+      ]),
+      want: [
+        "- Confirm the GPU count of `c4` (c4) from its launch logs or configuration: it states 16 GPUs but prefill 4 + decode 8 = 12, and its per-GPU throughput depends on which is right.",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    const items = linesOf(renderMarkdown(c.report), 7, "- ").filter((l) =>
+      !l.startsWith("- Curve ")
+    );
+    assert.deepEqual(items, c.want, c.name);
+  }
+  // Prefix-cache regressions count as a KV signal of their curve.
+  const r = build([pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01), pt(16, 300, 1, 0.01)], [
+    finding("prefix_cache_regression", "warning", "c8", "hit rate 0.6 is 0.35 below 0.95"),
+  ]);
+  assert.ok(
+    renderMarkdown(r).includes(
+      `- Curve \`${
+        r.cross_run.curves[0].curve_id
+      }\` (${LABEL}) shows \`prefix_cache_regression\` at c8: record KV usage`,
+    ),
+  );
+});
+
+Deno.test("markdown §1: verdict, counts per code, a varied top list and a true pointer", () => {
+  // No cell at all: not "usable".
+  const none = renderMarkdown(build([], [finding("artifact_unreadable", "warning", null, "x")]));
+  assert.equal(
+    section(none, 1)[1],
+    "**Verdict: no results.** No benchmark cell could be formed from the inputs, so there is nothing to use; the findings below say why.",
+  );
+  // Seven KV findings on one curve must not crowd out the partial run and the cliff.
+  const cells = [1, 2, 4, 8, 16, 32, 64, 128].map((c) => pt(c, 100 * c, c, 0.01));
+  const findings = [
+    finding("invalid_run_no_successful_requests", "critical", "c1", "None of 10 succeeded"),
+    ...[2, 4, 8, 16, 32, 64, 128].map((c) =>
+      finding("kv_pressure", "warning", `c${c}`, `KV pressure at c${c}`, { num_preemptions: c })
+    ),
+    finding("partial_run", "warning", "c128", "8 of 100 succeeded", { success_rate: 0.08 }),
+    finding("partial_run", "warning", "c64", "90 of 100 succeeded", { success_rate: 0.9 }),
+    finding("ttft_cliff", "warning", "c128", "p99 TTFT rises 2.5×"),
+    finding("metrics_unavailable", "warning", "c4", "no server metrics"),
+    finding("throughput_plateau", "info", "c64", "plateau"),
+  ];
+  const md = renderMarkdown(build(cells, findings));
+  const s1 = section(md, 1);
+  assert.ok(
+    s1.includes(
+      "- Findings by code: `kv_pressure` 7, `partial_run` 2, `invalid_run_no_successful_requests` 1, `metrics_unavailable` 1, `throughput_plateau` 1, `ttft_cliff` 1",
+    ),
+  );
+  assert.deepEqual(s1.filter((l) => l.startsWith("- **")), [
+    "- **critical** `invalid_run_no_successful_requests` (`c1`): None of 10 succeeded",
+    "- **warning** `kv_pressure` (`c128`): KV pressure at c128",
+    "- **warning** `kv_pressure` (`c64`): KV pressure at c64",
+    // Slots left after every code had its turn go to the rest, worst first.
+    "- **warning** `kv_pressure` (`c32`): KV pressure at c32",
+    "- **warning** `kv_pressure` (`c16`): KV pressure at c16",
+    "- **warning** `kv_pressure` (`c8`): KV pressure at c8",
+    "- **warning** `metrics_unavailable` (`c4`): no server metrics",
+    "- **warning** `partial_run` (`c128`): 8 of 100 succeeded",
+    "- **warning** `partial_run` (`c64`): 90 of 100 succeeded",
+    "- **warning** `ttft_cliff` (`c128`): p99 TTFT rises 2.5×",
+  ]);
+  assert.ok(
+    s1.includes(
+      "3 more findings: 3 in section 6 (by curve, then other signals); every finding is in `report.json`.",
+    ),
+  );
+  // The pointer is true: every finding not shown is in section 6 (or, for inputs, section 3).
+  const s6 = section(md, 6).join("\n");
+  for (const f of findings) {
+    if (f.code === "metrics_unavailable") assert.ok(section(md, 3).join("\n").includes(f.message));
+    else assert.ok(s6.includes(f.message), f.message);
+  }
+});
+
+Deno.test("markdown §2: every cell appears, eval-only cells too", () => {
+  const cells = [
+    pt(4, 100, 1, 0.01),
+    pt(8, 200, 1, 0.01),
+    cell("eval_c64", 64, {
+      source_format: "eval",
+      eval: { gsm8k: { em: { value: 0.9, stderr: null } } },
+    }),
+    cell("loose", null),
+  ];
+  const md = renderMarkdown(build(cells));
+  assert.deepEqual(section(md, 2).filter((l) => l.startsWith("- ") || l.startsWith("Cells")), [
+    "Cells: 4, of which 2 are points of the 1 curve below and 2 are outside any curve.",
+    "Cells outside any curve (2; eval-only cells hold accuracy results, not throughput points):",
+    `- ${LABEL} — concurrency unknown: \`loose\``,
+    `- ${LABEL} — eval only: \`eval_c64\` (c64)`,
+  ]);
+});
+
+Deno.test("markdown §4: success rate, CPU hit rate and unpopulated offload counters", () => {
+  const row = (c: Cell) =>
+    linesOf(renderMarkdown(build([c])), 4, `| \`${c.cell_id}\``)[0].split(" | ").slice(3);
+  const cases: { name: string; cell: Cell; success: string; cache: string; offload: string }[] = [
+    {
+      name: "quiet: counts agree, no CPU tier",
+      cell: cell("a", 4, {
+        metrics: {
+          num_requests_total: 45,
+          num_requests_successful: 45,
+          success_rate: 1,
+          server_gpu_cache_hit_rate: 0.9,
+          server_cpu_cache_hit_rate: 0,
+          theoretical_cache_hit_rate: 0.95,
+          kv_offload_bytes_gpu_to_cpu: 0,
+          kv_offload_bytes_cpu_to_gpu: 0,
+        },
+      }),
+      success: "45/45",
+      cache: "0.9 / 0 / 0.95",
+      offload: "0 B / 0 B",
+    },
+    {
+      name: "warm-up records in the total",
+      cell: cell("b", 4, {
+        metrics: { num_requests_total: 1627, num_requests_successful: 667, success_rate: 0.997 },
+        notes: { request_accounting: { records_warmup_dropped: 960 } },
+      }),
+      success: "667/1627 (rate 0.997; the total counts 960 warm-up records)",
+      cache: "— / — / —",
+      offload: "— / —",
+    },
+    {
+      name: "CPU tier hits with zero offload bytes",
+      cell: cell("c", 4, {
+        metrics: {
+          server_gpu_cache_hit_rate: 0.3,
+          server_cpu_cache_hit_rate: 0.516,
+          kv_offload_bytes_gpu_to_cpu: 0,
+          kv_offload_bytes_cpu_to_gpu: 0,
+        },
+      }),
+      success: "—",
+      cache: "0.3 / 0.516 / —",
+      offload: "counters not populated",
+    },
+    {
+      name: "CPU tier hits with the byte counters null",
+      cell: cell("d", 4, { metrics: { server_cpu_cache_hit_rate: 0.1 } }),
+      success: "—",
+      cache: "— / 0.1 / —",
+      offload: "counters not populated",
+    },
+  ];
+  for (const c of cases) {
+    const cols = row(c.cell);
+    assert.deepEqual([cols[0], cols[7], cols[8]], [c.success, c.cache, c.offload], c.name);
+  }
+});
+
+Deno.test("markdown: ratios are written one way in generated text (0–1, as findings write them)", () => {
+  const cells = [
+    pt(4, 100, 1, 0.01, { metrics: { gpu_kv_usage_p95: 0.5, server_gpu_cache_hit_rate: 0.9 } }),
+    pt(8, 150, 2, 0.02, {
+      status: "partial",
+      metrics: { gpu_kv_usage_p95: 0.996, server_gpu_cache_hit_rate: 0.213, success_rate: 0.561 },
+    }),
+  ];
+  const md = renderMarkdown(build(cells, [
+    finding(
+      "partial_run",
+      "warning",
+      "c8",
+      "56 of 100 requests succeeded (success rate 0.561 < 0.95)",
+      {
+        success_rate: 0.561,
+      },
+    ),
+  ]));
+  assert.deepEqual(linesOf(md, 6, "- KV"), [
+    "- KV and cache evidence (GPU KV usage p95 and server cache hit rates, 0–1): c4: KV p95 0.5, GPU hit 0.9; c8: KV p95 0.996, GPU hit 0.213.",
+  ]);
+  assert.deepEqual(linesOf(md, 7, "- Re-run"), [
+    "- Re-run `c8` (c8): only 0.561 of requests succeeded, so its latency tail describes a biased subset.",
+  ]);
+  assert.ok(!/\d %/.test(section(md, 6).join("\n").replace(/[+-]\d[\d.]* %/g, "")));
+});
+
+Deno.test("markdown §8/§2: paths and labels copy exactly; `$` cannot start math", () => {
+  const hostile = "weird dir|`x`*_";
+  const discovered: DiscoveredEntry[] = [
+    { path: `${hostile}/f.json`, kind: "agg", size: 10, cell: "c4", parsed: true, issue: null },
+    { path: `${hostile}/a.log`, kind: "log", size: 5, cell: "c4", parsed: false, issue: null },
+    { path: `${hostile}/b.txt`, kind: "other", size: 2, cell: "c8", parsed: false, issue: null },
+    { path: "top.txt", kind: "other", size: 1, cell: null, parsed: false, issue: "bad | line" },
+  ];
+  const md = renderMarkdown(
+    build([pt(4, 100, 1, 0.01, { model: "m$1$" }), pt(8, 200, 1, 0.01, { model: "m$1$" })], [], {
+      discovered,
+    }),
+  );
+  assert.deepEqual(linesOf(md, 8, "| "), [
+    "| Directory | Cell | Files |",
+    "| --- | --- | --- |",
+    "| (input root) | — | `top.txt` other 1 ⚠ bad \\| line |",
+    "| ``weird dir\\|`x`*_/`` | `c4` | `a.log` log 5; `b.txt` other 2 → `c8`; `f.json` agg 10 ✓ |",
+  ]);
+  assert.match(section(md, 2).join("\n"), /\| m\\\$1\\\$ · h100 · vllm/);
+});
+
+Deno.test("markdown §4: rows follow the curves by concurrency, then other cells by id", () => {
+  const cells = [
+    pt(16, 100, 1, 0.01),
+    pt(32, 100, 1, 0.01),
+    pt(4, 100, 1, 0.01),
+    pt(8, 100, 1, 0.01),
+    cell("z_eval", 64, { source_format: "eval" }),
+    cell("a_loose", null),
+  ];
+  const ids = linesOf(renderMarkdown(build(cells)), 4, "| `").map((l) => l.split("`")[1]);
+  assert.deepEqual(ids, ["c4", "c8", "c16", "c32", "a_loose", "z_eval"]);
+});
+
+Deno.test("markdown §6: the Pareto frontier is shown, equal points on one row", () => {
+  const cells = [
+    pt(4, 100, 1, 0.01),
+    pt(4, 100, 1, 0.01, { suffix: "b" }),
+    pt(8, 200, 1, 0.02),
+    pt(16, 150, 1, 0.04), // dominated by c8
+  ];
+  const r = build(cells);
+  const md = renderMarkdown(r);
+  const s6 = section(md, 6);
+  const at = s6.findIndex((l) => l.startsWith("Pareto frontier"));
+  assert.deepEqual(s6.slice(at, at + 6), [
+    `Pareto frontier **m · h100 · 1024/1024** (\`${
+      r.cross_run.pareto_frontier[0].frontier_id
+    }\`): the points no other point beats in both throughput per GPU and interactivity, by throughput.`,
+    "",
+    "| Conc | Tput/GPU (tok/s) | Intvty (tok/s/user) | Cells |",
+    "| --- | --- | --- | --- |",
+    "| 4 | 100 | 100 | `c4`, `c4b` |",
+    "| 8 | 200 | 50 | `c8` |",
+  ]);
+});
+
+Deno.test("markdown §7: a cell without a primary record names its directory and files", () => {
+  const c = cell("lost", 128);
+  const md = renderMarkdown(build([c], [
+    finding(
+      "missing_required_artifact",
+      "critical",
+      "lost",
+      "Cell lost has no usable primary record",
+      {
+        required: "agg_*.json or raw result",
+        artifacts: { command: ["runs/c128/cmd.txt"], status: ["runs/c128/status.txt"] },
+      },
+    ),
+  ]));
+  assert.deepEqual(linesOf(md, 7, "- Recover"), [
+    "- Recover or re-run `lost` (c128): it has no usable primary record (agg\\_\\*.json or raw result) (its files are in `runs/c128/`); found there: `cmd.txt`, `status.txt`.",
+  ]);
+});
+
+Deno.test("markdown: section 8 stays linear and compact with many cells", () => {
+  // 2,000 cells in 2,000 directories of 3 files: the manifest lists one row per directory.
+  const cells: Cell[] = [];
+  const discovered: DiscoveredEntry[] = [];
+  for (let i = 0; i < 2000; i++) {
+    cells.push(pt(i + 1, i + 1, 1, 0.01, { suffix: `_${i}` }));
+    for (const f of ["agg.json", "server.log", "cmd.txt"]) {
+      discovered.push({
+        path: `d${i}/${f}`,
+        kind: "other",
+        size: 1,
+        cell: `c${i + 1}_${i}`,
+        parsed: false,
+        issue: null,
+      });
+    }
+  }
+  const md = renderMarkdown(build(cells, [], { discovered }));
+  const rows = linesOf(md, 8, "| `d");
+  // MANIFEST_ROWS files (400) are listed, three per directory.
+  assert.equal(rows.length, 134);
+  assert.match(md, /5600 more artifacts are listed in `report.json`\./);
 });

@@ -1,0 +1,100 @@
+/**
+ * Number formats and table lines shared by the Markdown sections.
+ * @module
+ */
+
+/** Format a number for display: `—` for null, up to 4 significant digits otherwise. */
+export function fmt(n: number | null | undefined, digits = 4): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  if (n === 0) return "0";
+  const abs = Math.abs(n);
+  if (abs >= 10 ** digits) return Math.round(n).toString();
+  return Number(n.toPrecision(digits)).toString();
+}
+
+/**
+ * A ratio (0–1: success rate, cache hit rate, KV usage) as report.md writes every ratio it
+ * generates: a plain number with 3 significant digits, the way the findings' messages write them.
+ */
+export function ratio(n: number | null | undefined): string {
+  return fmt(n, 3);
+}
+
+/** A relative change as a signed percentage (`+12.5 %`, `-3 %`). */
+export function change(n: number): string {
+  return `${n >= 0 ? "+" : ""}${fmt(n * 100, 3)} %`;
+}
+
+/** A growth factor (`1.5×`). */
+export function times(n: number): string {
+  return `${fmt(n, 3)}×`;
+}
+
+/** Seconds shown as milliseconds. */
+export function ms(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? "—" : `${fmt(n * 1000)} ms`;
+}
+
+/** Seconds. */
+export function secs(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? "—" : `${fmt(n)} s`;
+}
+
+/** Bytes in binary units (`1.5 GiB`). */
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${fmt(v, 3)} ${units[u]}`;
+}
+
+/** `c8`, the short name of a concurrency in prose. */
+export function conc(n: number | null | undefined): string {
+  return n === null || n === undefined ? "c?" : `c${n}`;
+}
+
+/** Lines of a Markdown table (cells must already be escaped for tables). */
+export function table(header: readonly string[], rows: readonly string[][]): string[] {
+  const lines = [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`];
+  for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
+  return lines;
+}
+
+/** Append `items` to `out` (a loop: spreading a long list as arguments can overflow the stack). */
+export function pushAll(out: string[], items: readonly string[]): void {
+  for (const item of items) out.push(item);
+}
+
+/** `1 finding` / `3 findings`; irregular plurals as `[one, many]`. */
+export function plural(n: number, word: string | readonly [string, string]): string {
+  const [one, many] = typeof word === "string" ? [word, `${word}s`] : word;
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Concurrencies as a short list: three or more values that are consecutive among the measured
+ * concurrencies `all` are written as a range (`c24–c256`), others one by one.
+ */
+export function concList(values: readonly number[], all: readonly number[]): string {
+  const set = new Set(values);
+  const sorted = [...new Set([...all, ...values])].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    if (!set.has(sorted[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < sorted.length && set.has(sorted[j + 1])) j++;
+    if (j - i >= 2) parts.push(`${conc(sorted[i])}–${conc(sorted[j])}`);
+    else for (let k = i; k <= j; k++) parts.push(conc(sorted[k]));
+    i = j + 1;
+  }
+  return parts.join(", ");
+}

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { bytes, change, concList, fmt, ms, plural, ratio, secs, table, times } from "./_format.ts";
+
+Deno.test("_format: numbers, ratios, changes and units", () => {
+  const cases: [string, string][] = [
+    [fmt(null), "—"],
+    [fmt(0), "0"],
+    [fmt(18171.3), "18171"],
+    [ratio(0.996225), "0.996"],
+    [ratio(0.0018), "0.0018"],
+    [ratio(null), "—"],
+    [change(0.5), "+50 %"],
+    [change(-0.276), "-27.6 %"],
+    [change(0), "+0 %"],
+    [times(53.81), "53.8×"],
+    [ms(0.0155), "15.5 ms"],
+    [ms(null), "—"],
+    [secs(914.456), "914.5 s"],
+    [bytes(6_000_000_000), "5.59 GiB"],
+    [bytes(0), "0 B"],
+    [plural(1, "run"), "1 run"],
+    [plural(2, ["concurrency", "concurrencies"]), "2 concurrencies"],
+  ];
+  for (const [got, want] of cases) assert.equal(got, want);
+});
+
+Deno.test("_format: concList writes runs of three or more measured concurrencies as ranges", () => {
+  const all = [1, 2, 4, 8, 12, 16, 24, 32];
+  const cases: [number[], string][] = [
+    [[], ""],
+    [[8], "c8"],
+    [[8, 12], "c8, c12"],
+    [[8, 12, 16], "c8–c16"],
+    [[12, 1, 24, 32, 16], "c1, c12–c32"],
+    [[4, 64], "c4, c64"], // 64 is not among `all`: still named, in order
+  ];
+  for (const [values, want] of cases) assert.equal(concList(values, all), want, String(values));
+});
+
+Deno.test("_format: table lines", () => {
+  assert.deepEqual(table(["a", "b"], [["1", "2"]]), ["| a | b |", "| --- | --- |", "| 1 | 2 |"]);
+});
