@@ -9,6 +9,7 @@ import { finding } from "./finding.ts";
 import { joinEvalCells } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
 import { groupKeys, runDirOf } from "./grouping.ts";
+import { parseResultName } from "./names.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
 import type { BaselineMatch } from "./baseline.ts";
@@ -122,6 +123,38 @@ function runDirIndex(
     else if (seen !== r.group_key) keyByDir.set(dir, null);
   }
   return keyByDir;
+}
+
+/**
+ * Rows of uploader summaries (`summary.csv`, formats reference §3.4) belong to the benchmark cell
+ * of the summary's own directory whose concurrency is the row's: in place, each row's record
+ * moves to that cell's group (as a non-primary record, so it fills only what the cell leaves
+ * open, e.g. `num_gpus`). A row that matches no cell, or several, is dropped: a summary never
+ * makes a cell by itself.
+ */
+function joinSummaryRows(records: CellRecord[]): void {
+  if (!records.some((r) => r.kind === "summary_csv")) return;
+  const dirOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf("/")));
+  // `<dir>\n<concurrency>` → the group of the one primary record there (`null`: several).
+  const target = new Map<string, string | null>();
+  for (const r of records) {
+    if (r.kind === "summary_csv" || !r.primary) continue;
+    const conc = r.identity.concurrency ?? parseResultName(r.artifact).identity.concurrency;
+    if (conc == null) continue;
+    const at = `${dirOf(r.artifact)}\n${conc}`;
+    const seen = target.get(at);
+    if (seen === undefined) target.set(at, r.group_key);
+    else if (seen !== r.group_key) target.set(at, null);
+  }
+  let kept = 0;
+  for (const r of records) {
+    if (r.kind === "summary_csv") {
+      const key = target.get(`${dirOf(r.artifact)}\n${r.identity.concurrency}`);
+      if (!key) continue;
+      records[kept++] = { ...r, group_key: key };
+    } else records[kept++] = r;
+  }
+  records.length = kept;
 }
 
 /** Sort findings: severity (critical first), code, cell, message, evidence. */
@@ -341,6 +374,8 @@ export function analyze(input: AnalyzeInput): Report {
   }
 
   spreadRunRecords(cellRecords, primaryKeys);
+
+  joinSummaryRows(cellRecords);
 
   // An eval or timeline belongs to the cell of its nearest run directory, unless several cells
   // share that directory. Only runs with evals or timelines need the directory index.

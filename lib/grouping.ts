@@ -17,6 +17,9 @@ const AGENTIC_KINDS: ReadonlySet<ArtifactKind> = new Set([
   "aiperf_profile",
   "aiperf_profile_jsonl",
   "aiperf_server_metrics",
+  "aiperf_profile_csv",
+  "client_metrics_csv",
+  "gpu_transfer_csv",
   "agentx_agg",
   "command",
   "status",
@@ -157,7 +160,8 @@ export function groupKeys(artifacts: readonly ArtifactRef[]): (string | null)[] 
     if (
       a.kind === "detailed_results" || a.kind === "server_metrics_csv" ||
       a.kind === "aiperf_profile" || a.kind === "aiperf_profile_jsonl" ||
-      a.kind === "aiperf_server_metrics"
+      a.kind === "aiperf_server_metrics" || a.kind === "aiperf_profile_csv" ||
+      a.kind === "client_metrics_csv"
     ) {
       return `dir:${runDirOf(a.path)}`;
     }

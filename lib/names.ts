@@ -24,6 +24,13 @@ const MULTI_NODE = new RegExp(
     "_disagg-(true|false)_spec-([^_]+)_conc([\\dx]+)_(.+)$",
 );
 const SEQ = /(?:^|_)(\d+)k(\d+)k(?:_|$)/;
+/**
+ * Where a multi-node per-point suffix starts after the runner: AMD `_concurrency_<C>_…`,
+ * srt-slurm `_<CONFIG_NAME>_conc<C>_gpus_…`, legacy NVIDIA `_isl_…`, and the AgentX multi-node
+ * agg's `_conc<N>` that ends the name (`{RF}_conc{N}.json`).
+ */
+const POINT_SUFFIX =
+  /_(concurrency_\d+|conc\d+_gpus|[a-z][a-z0-9-]*_isl_\d+_osl_\d+_|isl_\d+|[a-z0-9-]+_conc\d+_gpus|conc\d+$)/;
 const RECIPE_SUFFIX_CHARS = "_recipe-".length + 16;
 const HEX16 = /^[0-9a-f]{16}$/;
 
@@ -183,11 +190,10 @@ function parseName(name: string): NameInfo {
     info.identity.disagg = multi[15] === "true";
     info.identity.spec_decoding = multi[16];
     const rest = multi[18];
-    // Runner, then an optional per-point suffix appended by the launcher.
-    const point = rest.search(
-      /_(concurrency_\d+|conc\d+_gpus|[a-z][a-z0-9-]*_isl_\d+_osl_\d+_|isl_\d+|[a-z0-9-]+_conc\d+_gpus)/,
-    );
-    info.identity.runner = point >= 0 ? rest.slice(0, point) : rest;
+    // Runner (and an optional recipe suffix of the RF), then an optional per-point suffix
+    // appended by the launcher (reference §2.2), or AgentX's `_conc<N>` at the very end.
+    const point = rest.search(POINT_SUFFIX);
+    info.identity.runner = point >= 0 ? stripRecipe(rest.slice(0, point)) : rest;
     if (point >= 0) parsePointSuffix(rest.slice(point), info);
     return info;
   }

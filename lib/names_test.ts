@@ -329,3 +329,34 @@ Deno.test("names: repeated names give equal results that do not share objects", 
   assert.equal(parseResultName("x_concurrency_16").identity.concurrency, 16);
   assert.equal(parseResultName(rf).identity.concurrency, 8);
 });
+
+Deno.test("names: AgentX multi-node agg {RF}_conc{N}.json keeps the point out of the runner", () => {
+  // Reference §2.2: AgentX multi-node writes one agg per concurrency as `{RF}_conc{N}.json`.
+  const rf =
+    "kimik2.7_tp8_conc16_kvnone_fp4_dynamo-vllm_prefill-tp4-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp4-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc16x32_gb200-nv_0";
+  const recipe = "_recipe-0123456789abcdef";
+  const table: [string, string, number][] = [
+    [`bmk_agentic_${rf}/${rf}_conc16.json`, "gb200-nv_0", 16],
+    [`${rf}_conc32.json`, "gb200-nv_0", 32],
+    // The RF's recipe suffix sits between the runner and the point suffix.
+    [`${rf}${recipe}_conc32.json`, "gb200-nv_0", 32],
+    [`${rf}${recipe}_concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json`, "gb200-nv_0", 64],
+    [
+      `${rf}${recipe}_sa-bench_isl_8192_osl_1024_conc512_gpus_16_ctx_8_gen_8.json`,
+      "gb200-nv_0",
+      512,
+    ],
+    // Quiet: no point suffix, the RF alone (concurrency from the experiment name).
+    [`${rf}.json`, "gb200-nv_0", 16],
+    [`${rf}${recipe}.json`, "gb200-nv_0", 16],
+    // Edge: a recipe that is not 16 lower-case hex digits is part of the runner.
+    [`${rf}_recipe-0123456789ABCDEF_conc32.json`, "gb200-nv_0_recipe-0123456789ABCDEF", 32],
+    // Edge: `_conc<N>` not at the end is no point suffix (a runner may hold `conc`).
+    [`${rf.replace("gb200-nv_0", "gb200-conc8_0")}_conc32.json`, "gb200-conc8_0", 32],
+  ];
+  for (const [name, runner, conc] of table) {
+    check(name, { identity: { runner, concurrency: conc, is_multinode: true, disagg: true } });
+  }
+  // The point suffix never leaks a GPU split it does not state.
+  assert.equal(parseResultName(`${rf}_conc16.json`).metrics.num_gpus, undefined);
+});

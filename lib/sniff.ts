@@ -47,6 +47,9 @@ export function kindFromName(relPath: string, isTimeline: (p: string) => boolean
   if (lower === "server_metrics_export.csv") return "aiperf_server_metrics";
   if (lower === "profile_export.jsonl") return "aiperf_profile_jsonl";
   if (lower === "profile_export_aiperf.json") return "aiperf_profile";
+  if (lower === "profile_export_aiperf.csv") return "aiperf_profile_csv";
+  if (lower === "metrics_client_metrics.csv") return "client_metrics_csv";
+  if (lower === "metrics_gpu_transfer.csv") return "gpu_transfer_csv";
   if (lower === "meta_env.json") return "eval_meta";
   if (/^samples?_.*\.jsonl$/.test(lower)) return "eval_samples";
   if (lower.endsWith(".json")) return "json_other";
@@ -90,6 +93,7 @@ export function kindFromJson(relPath: string, value: unknown): ArtifactKind {
   if (value.scenario_type === "agentic-coding") return "agentx_agg";
   if ("integration_method" in value && "power_valid" in value) return "power_validation";
   if ("tput_per_gpu" in value && ("infmax_model_prefix" in value || "hw" in value)) return "agg";
+  if (isNestedAggRow(value)) return "agg";
   if ("max_concurrency" in value && ("total_token_throughput" in value || "completed" in value)) {
     return "raw_result";
   }
@@ -105,8 +109,28 @@ export function kindFromJson(relPath: string, value: unknown): ArtifactKind {
   return "json_other";
 }
 
+/**
+ * A benchmark point whose metrics are nested in a `metrics` object, with its identity beside it:
+ * an InferenceX-app API row (`hardware`, `conc`, `metrics{…}`) or a together baseline
+ * (`hw`, `conc`, `metrics{…}`, `gpu{…}`), formats reference §12 and §3.4. App API evaluation rows
+ * (`task`) are not benchmark points.
+ */
+function isNestedAggRow(value: Record<string, unknown>): boolean {
+  return isRecord(value.metrics) && "conc" in value && ("hw" in value || "hardware" in value) &&
+    !("task" in value);
+}
+
 /** Whether an artifact kind carries records the pipeline parses (as opposed to listing only). */
 export function isParsedKind(kind: ArtifactKind): boolean {
-  return !["summary_csv", "command", "status", "config", "log", "archive", "plot", "other"]
-    .includes(kind);
+  return ![
+    "summary_csv",
+    "gpu_transfer_csv",
+    "command",
+    "status",
+    "config",
+    "log",
+    "archive",
+    "plot",
+    "other",
+  ].includes(kind);
 }

@@ -38,6 +38,13 @@ Deno.test("kindFromName: fast paths by file name", () => {
     ["run/aiperf_artifacts/server_metrics_export.csv", "aiperf_server_metrics"],
     ["run/profile_export.jsonl", "aiperf_profile_jsonl"],
     ["run/profile_export_aiperf.json", "aiperf_profile"],
+    // aiperf's aggregate CSV and the gen-0 AgentX companions (reference §9.3, §13 rule 9).
+    ["run/aiperf_artifacts/profile_export_aiperf.csv", "aiperf_profile_csv"],
+    ["run/PROFILE_EXPORT_AIPERF.CSV", "aiperf_profile_csv"],
+    ["run/metrics_client_metrics.csv", "client_metrics_csv"],
+    ["run/metrics_gpu_transfer.csv", "gpu_transfer_csv"],
+    ["run/profile_export_aiperf_timeslices.csv", "other"],
+    ["run/x_metrics_client_metrics.csv", "other"],
     ["eval/meta_env.json", "eval_meta"],
     ["eval/samples_gsm8k_2026-01-01.jsonl", "eval_samples"],
     ["agg_x.json", "json_other"],
@@ -85,6 +92,25 @@ Deno.test("kindFromJson: rule 3, fixed-seq agg (current and pre-2025-12)", () =>
     "agg",
   );
   assert.equal(kindFromJson("agg_x.json", { hw: "h100", tp: 8, conc: 4, tput_per_gpu: 1 }), "agg");
+});
+
+Deno.test("kindFromJson: nested-metrics points (app API rows, together baselines) are aggs", () => {
+  const table: [unknown, string][] = [
+    [{ hardware: "h200", conc: 4, metrics: { tput_per_gpu: 82.7 } }, "agg"],
+    [{ hw: "h200", conc: 16, metrics: { median_ttft_ms: 150 }, gpu: { n_gpus: 8 } }, "agg"],
+    // An app API evaluation row is not a benchmark point.
+    [{ hardware: "h200", conc: 4, task: "gsm8k", metrics: { em_strict: 0.9 } }, "json_other"],
+    // No identity beside the metrics, no concurrency, or metrics that are not an object.
+    [{ conc: 4, metrics: { tput_per_gpu: 1 } }, "json_other"],
+    [{ hardware: "h200", metrics: { tput_per_gpu: 1 } }, "json_other"],
+    [{ hardware: "h200", conc: 4, metrics: [1, 2] }, "json_other"],
+    [{ hardware: "h200", conc: 4, metrics: null }, "json_other"],
+    // An AgentX agg stays one, whatever else it carries.
+    [{ scenario_type: "agentic-coding", hw: "b200", conc: 4, metrics: {} }, "agentx_agg"],
+  ];
+  for (const [value, kind] of table) {
+    assert.equal(kindFromJson("conc16.json", value), kind, JSON.stringify(value));
+  }
 });
 
 Deno.test("kindFromJson: rule 4, raw result (InferenceX and srt-slurm flavours)", () => {
@@ -148,6 +174,7 @@ Deno.test("isParsedKind: listing-only kinds are not parsed", () => {
   for (
     const k of [
       "summary_csv",
+      "gpu_transfer_csv",
       "command",
       "status",
       "config",
@@ -160,7 +187,15 @@ Deno.test("isParsedKind: listing-only kinds are not parsed", () => {
     assert.equal(isParsedKind(k), false, k);
   }
   for (
-    const k of ["agg", "raw_result", "agg_collection", "power_validation", "manifest"] as const
+    const k of [
+      "agg",
+      "raw_result",
+      "agg_collection",
+      "power_validation",
+      "manifest",
+      "aiperf_profile_csv",
+      "client_metrics_csv",
+    ] as const
   ) {
     assert.equal(isParsedKind(k), true, k);
   }

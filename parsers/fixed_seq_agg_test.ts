@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { HAS_REALDATA, realdata } from "../tests/_realdata.ts";
 import { draftFromAgg, parseFixedSeqAgg } from "./fixed_seq_agg.ts";
 
 function draft(value: Record<string, unknown>) {
@@ -251,4 +252,193 @@ Deno.test("agg multi-node: no GPU total without both sides of the split", () => 
   assert.equal(d.metrics.num_decode_gpu, null);
   assert.ok(!("num_gpus" in d.metrics), "no total rather than a null one");
   assert.equal(d.metrics.prefill_tp, null);
+});
+
+Deno.test("agg image: 'unknown' and blank mean not supplied (null); real tags are kept", () => {
+  // Reference §4.2: `image` is "unknown" when not supplied; SPEC §3: not derivable → null.
+  const table: [unknown, string | null][] = [
+    ["unknown", null],
+    ["UNKNOWN", null],
+    [" unknown ", null],
+    ["", null],
+    ["   ", null],
+    [undefined, null],
+    ["vllm/vllm-openai:v0.22.0", "vllm/vllm-openai:v0.22.0"],
+    ["unknown-registry/img:1", "unknown-registry/img:1"],
+  ];
+  for (const [image, want] of table) {
+    const d = draft({ hw: "h200", tput_per_gpu: 1, ...(image === undefined ? {} : { image }) });
+    assert.equal(d.identity.image, want, JSON.stringify(image));
+  }
+});
+
+Deno.test("agg image: the real multi-node aggs say 'unknown', which becomes null", {
+  ignore: !HAS_REALDATA,
+}, () => {
+  const dir = "multinode/gptoss-mi355x-disagg-agg";
+  const files = readdirSync(realdata(dir)).filter((n) => n.startsWith("agg_")).sort();
+  assert.equal(files.length, 8);
+  for (const f of files) {
+    const a = JSON.parse(readFileSync(realdata(`${dir}/${f}`), "utf8"));
+    assert.equal(a.image, "unknown", f); // what the file says (reference §6.3)
+    assert.equal(draftFromAgg(a).identity.image, null, f);
+  }
+});
+
+/** An InferenceX-app API row (reference §12), single-node, as the audit's `alias1` case. */
+const API_ROW = {
+  hardware: "h200",
+  framework: "vllm",
+  model: "gptoss",
+  precision: "fp4",
+  spec_method: "none",
+  disagg: false,
+  is_multinode: false,
+  prefill_tp: 8,
+  prefill_ep: 1,
+  prefill_dp_attention: false,
+  prefill_num_workers: 0,
+  decode_tp: 8,
+  decode_ep: 1,
+  decode_dp_attention: false,
+  decode_num_workers: 0,
+  num_prefill_gpu: 8,
+  num_decode_gpu: 8,
+  isl: 1024,
+  osl: 1024,
+  conc: 4,
+  image: "img",
+  metrics: {
+    tput_per_gpu: 82.7,
+    output_tput_per_gpu: 41.0,
+    median_ttft: 0.13,
+    p99_ttft: 0.46,
+    median_tpot: 0.0115,
+    median_intvty: 86.5,
+  },
+  date: "2026-08-01",
+  run_url: "x",
+};
+
+Deno.test("agg app API row: aliases (hardware, spec_method, model = prefix) and nested metrics", () => {
+  const d = draft(API_ROW);
+  assert.equal(d.identity.hardware, "h200");
+  assert.equal(d.identity.model, "gptoss", "the app API's model is the prefix");
+  assert.equal(d.identity.model_path, null, "no HF id or path is known");
+  assert.equal(d.identity.spec_decoding, "none");
+  assert.equal(d.identity.concurrency, 4);
+  assert.equal(d.identity.dp_attention, false, "single-node: prefill_dp_attention is dp_attention");
+  // Nested agg metric keys are read as top-level ones: seconds, median → p50, 1/TPOT intvty.
+  assert.equal(d.metrics.tput_per_gpu, 82.7);
+  assert.equal(d.metrics.output_tput_per_gpu, 41.0);
+  assert.equal(d.metrics.p50_ttft, 0.13);
+  assert.equal(d.metrics.p99_ttft, 0.46);
+  assert.equal(d.metrics.p50_tpot, 0.0115);
+  assert.equal(d.metrics.intvty, 86.5);
+  // Single-node: the app repeats tp as prefill_* and as num_*_gpu; the GPU count is tp, never 8 + 8.
+  assert.equal(d.metrics.tp, 8);
+  assert.equal(d.metrics.ep, 1);
+  assert.equal(d.metrics.num_gpus ?? null, null, "left to the fold (tp × pp × pcp = 8)");
+  assert.equal(d.metrics.num_prefill_gpu ?? null, null);
+  assert.equal(d.source_format, "inferencex-static");
+  // Rows of a collected array take the same path.
+  assert.deepEqual(draftFromAgg(API_ROW), d);
+});
+
+Deno.test("agg app API row: edge cases of the aliases", () => {
+  // The canonical names win over the aliases when both are present.
+  const both = draft({
+    ...API_ROW,
+    hw: "cluster:b200-nv",
+    spec_decoding: "mtp",
+    infmax_model_prefix: "dsr1",
+  });
+  assert.equal(both.identity.hardware, "b200");
+  assert.equal(both.identity.spec_decoding, "mtp");
+  assert.equal(both.identity.model, "dsr1");
+  // A model with a "/" is an HF id or path even in a nested row: display only, no model key.
+  const path = draft({ ...API_ROW, model: "openai/gpt-oss-120b" });
+  assert.equal(path.identity.model, null);
+  assert.equal(path.identity.model_path, "openai/gpt-oss-120b");
+  // A top-level metric wins over the nested one; nested values are range-checked by name.
+  const clash = parseFixedSeqAgg({
+    ...API_ROW,
+    p99_ttft: 0.5,
+    metrics: { ...API_ROW.metrics, median_ttft: -1 },
+  });
+  assert.deepEqual(clash.issues.map((i) => i.message), [
+    'Field "metrics.median_ttft" must not be negative, got -1',
+  ]);
+  assert.equal(clash.drafts[0].metrics.p99_ttft, 0.5);
+  assert.equal(clash.drafts[0].metrics.p50_ttft ?? null, null);
+  // Multi-node rows keep the prefill + decode split as the GPU total.
+  const multi = draft({
+    ...API_ROW,
+    is_multinode: true,
+    disagg: true,
+    num_prefill_gpu: 8,
+    num_decode_gpu: 16,
+  });
+  assert.equal(multi.metrics.num_gpus, 24);
+  assert.equal(multi.metrics.prefill_tp, 8);
+  assert.equal(multi.identity.dp_attention, null);
+  assert.equal(multi.identity.prefill_dp_attention, false);
+  // A flat agg is untouched by the aliases: `model` stays the display path.
+  const flat = draft({ hw: "h200", model: "gptoss", tput_per_gpu: 1 });
+  assert.equal(flat.identity.model, null);
+  assert.equal(flat.identity.model_path, "gptoss");
+});
+
+Deno.test("agg together baseline: gpu.n_gpus is the GPU count, *_ms metrics are seconds", () => {
+  // Shape of reference §3.4 `together_runner/baselines/**/conc*.json` (the audit's `tog` case).
+  const d = draft({
+    hw: "h200",
+    model: "gptoss",
+    framework: "vllm",
+    precision: "fp4",
+    isl: 1024,
+    osl: 1024,
+    tp: 8,
+    ep: 1,
+    conc: 16,
+    image: "unknown",
+    metrics: {
+      successful_requests: 160,
+      total_token_throughput: 4000.0,
+      output_token_throughput: 2000.0,
+      request_throughput: 2.0,
+      median_ttft_ms: 150.0,
+      p99_ttft_ms: 400.0,
+      median_tpot_ms: 12.0,
+      p99_tpot_ms: 15.0,
+      median_itl_ms: 11.0,
+      median_e2el_ms: 12000.0,
+      p99_e2el_ms: 15000.0,
+    },
+    gpu: { n_gpus: 8, mean_power_per_gpu_w: 500.5, tokens_per_kw: 998.8 },
+  });
+  assert.equal(d.identity.hardware, "h200");
+  assert.equal(d.identity.model, "gptoss");
+  assert.equal(d.identity.concurrency, 16);
+  assert.equal(d.identity.image, null);
+  assert.equal(d.metrics.num_gpus, 8);
+  assert.equal(d.metrics.tp, 8);
+  assert.equal(d.metrics.num_requests_successful, 160);
+  assert.equal(d.metrics.num_requests_total ?? null, null, "planned requests are not stated");
+  assert.equal(d.metrics.total_tput_tps, 4000);
+  assert.equal(d.metrics.output_tput_tps, 2000);
+  assert.equal(d.metrics.request_throughput, 2);
+  assert.equal(d.metrics.tput_per_gpu, null, "derived by the fold from num_gpus");
+  assert.equal(d.metrics.p50_ttft, 0.15);
+  assert.equal(d.metrics.p99_ttft, 0.4);
+  assert.equal(d.metrics.p50_tpot, 0.012);
+  assert.equal(d.metrics.p50_itl, 0.011);
+  assert.equal(d.metrics.p99_e2el, 15);
+  assert.deepEqual(d.notes?.gpu_power, { mean_power_per_gpu_w: 500.5, tokens_per_kw: 998.8 });
+  assert.equal(d.metrics.avg_power_w, null, "unvalidated power stays in the notes");
+  // A bad n_gpus is no GPU count.
+  for (const n of [0, -8, "eight"]) {
+    const bad = parseFixedSeqAgg({ hw: "h200", conc: 16, metrics: {}, gpu: { n_gpus: n } });
+    assert.equal(bad.drafts[0].metrics.num_gpus ?? null, null, String(n));
+  }
 });

@@ -11,6 +11,7 @@ import { parseAggCollection } from "./agg_collection.ts";
 import { parseAiperfProfile } from "./aiperf_profile.ts";
 import { parseAiperfJsonl } from "./aiperf_jsonl.ts";
 import { parseAiperfServerMetrics } from "./aiperf_server_metrics.ts";
+import { parseClientMetricsCsv } from "./client_metrics_csv.ts";
 import { parseDetailedResults } from "./detailed_results.ts";
 import { parseEvalCollection } from "./eval_collection.ts";
 import { parseEvalMeta } from "./eval_meta.ts";
@@ -20,8 +21,10 @@ import { parseServerMetricsCsv } from "./server_metrics_csv.ts";
 import { parseFixedSeqAgg } from "./fixed_seq_agg.ts";
 import { parseManifest } from "./manifest.ts";
 import { parsePowerValidation } from "./power_validation.ts";
+import { parseProfileExportAiperfCsv } from "./profile_export_aiperf_csv.ts";
 import { parseRawResult } from "./raw_result.ts";
 import { parseCommandText, parseStatusText } from "./run_text.ts";
+import { parseSummaryCsv } from "./summary_csv.ts";
 
 /** A parser's output for one artifact, before the reference is attached. */
 export type ParserOutput = Omit<LoadedArtifact, "ref">;
@@ -93,6 +96,18 @@ export const PARSERS: Partial<Record<ArtifactKind, ParserEntry>> = {
   server_metrics_csv: {
     input: "bytes",
     parse: async (chunks) => ({ result: await parseServerMetricsCsv(chunks) }),
+  },
+  aiperf_profile_csv: {
+    input: "bytes",
+    parse: async (chunks) => ({ result: await parseProfileExportAiperfCsv(chunks) }),
+  },
+  client_metrics_csv: {
+    input: "bytes",
+    parse: async (chunks) => ({ result: await parseClientMetricsCsv(chunks) }),
+  },
+  summary_csv: {
+    input: "bytes",
+    parse: async (chunks) => ({ result: await parseSummaryCsv(chunks) }),
   },
   aiperf_server_metrics: {
     input: "text",

@@ -255,7 +255,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "realdata: glm-4.7-gaudi3 raw curve is 8 cells with unknown hardware",
+  name: "realdata: glm-4.7-gaudi3 raw curve is 8 cells, unknown hardware, 8 GPUs from the summary",
   ignore: !HAS_REALDATA,
   async fn() {
     const dir = "fixed-seq/glm-4.7-gaudi3-raw";
@@ -269,8 +269,11 @@ Deno.test({
       assert.equal(cell.hardware, null, `${f}: names carry no hardware`);
       assert.equal(cell.concurrency, raw.max_concurrency);
       close(cell.metrics.total_tput_tps, raw.total_token_throughput, 1e-12, f);
-      // No GPU count is known, so no per-GPU number may be invented.
-      assert.equal(cell.metrics.tput_per_gpu, null, f);
+      // The raw files name no GPU count; the uploader summary beside them says 8 GPUs on every
+      // row (glm47_gaudi3_summary.csv, column num_gpus), so per-GPU throughput is the raw total ÷ 8.
+      assert.equal(cell.metrics.num_gpus, 8, f);
+      close(cell.metrics.tput_per_gpu, raw.total_token_throughput / 8, 1e-12, f);
+      assert.deepEqual(cell.artifacts.summary_csv, ["glm47_gaudi3_summary.csv"], f);
     }
   },
 });
