@@ -156,8 +156,11 @@ interface Index {
   cellById: ReadonlyMap<string, Cell>;
   /** The curve each cell on a curve belongs to. */
   curveOfCell: ReadonlyMap<string, Curve>;
-  /** One view per curve, in the report's curve order. */
-  views: readonly CurveView[];
+  /**
+   * One view per curve, in the report's curve order, worked out again on each pass: held for
+   * every curve at once, the views of a 50,000-cell report cost tens of MB at the peak.
+   */
+  views: () => Iterable<CurveView>;
   /** Findings of section 6 by curve id (cells on a curve), in report order. */
   curveFindings: ReadonlyMap<string, Finding[]>;
   /** Findings of section 6 that belong to no curve, in report order. */
@@ -188,7 +191,9 @@ function buildIndex(r: Report): Index {
   );
   const maxGain = threshold(r, "throughput_plateau", "max_gain", DEFAULT_MAX_GAIN);
   const successRate = (id: string) => cellById.get(id)?.metrics.success_rate ?? null;
-  const views = r.cross_run.curves.map((c) => curveView(c, { successRate, minSuccessRate }));
+  const views = function* (): Iterable<CurveView> {
+    for (const c of r.cross_run.curves) yield curveView(c, { successRate, minSuccessRate });
+  };
   const curveFindings = new Map<string, Finding[]>();
   const otherFindings: Finding[] = [];
   const inputFindings: Finding[] = [];
@@ -337,7 +342,7 @@ function section2(r: Report, index: Index): string[] {
       out,
       table(
         ["Curve", "Configuration", "Concurrencies", "Complete", "Partial", "Failed", "Unknown"],
-        index.views.map((v) => {
+        Array.from(index.views(), (v) => {
           const count: Record<string, number> = { complete: 0, partial: 0, failed: 0, unknown: 0 };
           for (const p of v.curve.points) if (Object.hasOwn(count, p.status)) count[p.status]++;
           return [
@@ -928,13 +933,13 @@ function spikesOf(view: CurveView, findings: readonly Finding[]): Spike[] {
 function section6(r: Report, index: Index): string[] {
   const out = ["## 6. Bottleneck analysis", ""];
   const { cellById } = index;
-  if (index.views.length === 0) {
+  if (r.cross_run.curves.length === 0) {
     out.push(
       "No curve could be formed (no cell with a known concurrency), so saturation cannot be located.",
       "",
     );
   }
-  for (const view of index.views) {
+  for (const view of index.views()) {
     const curve = view.curve;
     const findings = index.curveFindings.get(curve.curve_id) ?? [];
     const k = view.concurrencies.length;
@@ -1123,7 +1128,7 @@ function section7(r: Report, index: Index): string[] {
     );
   }
   const spikeCells = new Set<string>();
-  for (const view of index.views) {
+  for (const view of index.views()) {
     for (const s of spikesOf(view, index.curveFindings.get(view.curve.curve_id) ?? [])) {
       spikeCells.add(s.to.cell_id);
       const req = (p: CurvePoint) => cellById.get(p.cell_id)?.metrics.num_requests_total ?? null;
@@ -1172,7 +1177,7 @@ function section7(r: Report, index: Index): string[] {
   }
 
   // Curves whose throughput is still rising at the top.
-  for (const view of index.views) {
+  for (const view of index.views()) {
     const { peak, lastStep, metric } = view;
     if (peak === null || lastStep === null || metric === null || peak.to !== lastStep.to) continue;
     const gain = lastStep.toValue / lastStep.fromValue - 1;
@@ -1189,7 +1194,7 @@ function section7(r: Report, index: Index): string[] {
   }
 
   // KV signals: once per curve (or per off-curve cell), pointing at server metrics that exist.
-  for (const view of index.views) {
+  for (const view of index.views()) {
     const findings = index.curveFindings.get(view.curve.curve_id) ?? [];
     const kv = kvSignals(view, findings, cellById);
     if (kv.length === 0) continue;
@@ -1363,7 +1368,7 @@ function section7(r: Report, index: Index): string[] {
   }
 
   // Curve coverage.
-  for (const view of index.views) {
+  for (const view of index.views()) {
     const curve = view.curve;
     const id = codeSpan(curve.curve_id);
     const label = escapeMd(curveLabel(curve));
