@@ -31,6 +31,7 @@ import {
   parseNumberField,
   scanCsvBytes,
 } from "./_csv_bytes.ts";
+import { IssueList } from "./_issues.ts";
 
 /** Numeric columns read, by header name. */
 const COLUMNS = [
@@ -53,9 +54,6 @@ const CACHED = 6;
 
 /** Latency columns: without at least one of them the file gives no latency. */
 const LATENCY_COLUMNS: readonly string[] = ["ttft_ms", "tpot_ms", "latency_ms"];
-
-/** At most this many issues are listed; the rest are counted in one closing issue. */
-const MAX_ISSUES = 100;
 
 const VALUE_OK = 1;
 const VALUE_EMPTY = 2;
@@ -94,12 +92,9 @@ export interface ClientMetricsNotes {
 export async function parseClientMetricsCsv(
   chunks: AsyncIterable<Uint8Array>,
 ): Promise<ParseResult> {
-  const issues: { line: number | null; message: string }[] = [];
-  let unlisted = 0;
-  const issue = (line: number | null, message: string) => {
-    if (issues.length < MAX_ISSUES) issues.push({ line, message });
-    else unlisted++;
-  };
+  const list = new IssueList();
+  const issues = list.issues;
+  const issue = (line: number | null, message: string) => list.add(line, message);
 
   let header: string[] | null = null;
   let headerFields = 0;
@@ -306,6 +301,6 @@ export async function parseClientMetricsCsv(
     throughput_basis: "tokens of all rows / (max(start_time_ms + latency_ms) - min start_time_ms)",
   };
   draft.notes = notes as unknown as Record<string, unknown>;
-  if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
+  list.close();
   return { drafts: [draft], issues, unreadable: false };
 }

@@ -32,6 +32,7 @@ import {
   parseNumberField,
   scanCsvBytes,
 } from "./_csv_bytes.ts";
+import { IssueList } from "./_issues.ts";
 
 /** Numeric columns read from the file, by header name. */
 const NUMERIC_COLUMNS = [
@@ -77,8 +78,6 @@ const REQUIRED: readonly string[] = [
   "request_complete_time",
 ];
 
-/** At most this many issues are listed; the rest are counted in one closing issue. */
-const MAX_ISSUES = 100;
 /** Distinct error messages summarised before the rest are grouped. */
 const MAX_ERROR_KINDS = 20;
 /** Longest error message kept as a summary key, in characters. */
@@ -170,12 +169,9 @@ export interface DetailedResultsNotes {
 export async function parseDetailedResults(
   chunks: AsyncIterable<Uint8Array>,
 ): Promise<ParseResult> {
-  const issues: { line: number | null; message: string }[] = [];
-  let unlisted = 0;
-  const issue = (line: number | null, message: string) => {
-    if (issues.length < MAX_ISSUES) issues.push({ line, message });
-    else unlisted++;
-  };
+  const list = new IssueList();
+  const issues = list.issues;
+  const issue = (line: number | null, message: string) => list.add(line, message);
 
   // header state
   let header: string[] | null = null;
@@ -512,7 +508,7 @@ export async function parseDetailedResults(
       "successful rows: tokens / (max request_complete_time - min request_start_time)",
   };
   draft.notes = notes as unknown as Record<string, unknown>;
-  if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
+  list.close();
   return { drafts: [draft], issues, unreadable: false };
 }
 

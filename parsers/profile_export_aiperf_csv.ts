@@ -13,6 +13,7 @@
 import type { ParseResult } from "../lib/types.ts";
 import { parseAiperfProfile } from "./aiperf_profile.ts";
 import { decodeField, type NumberField, parseNumberField, scanCsvBytes } from "./_csv_bytes.ts";
+import { IssueList } from "./_issues.ts";
 
 /** Display names (without the unit) of the rows read, and their keys in the JSON export. */
 const KEYS: ReadonlyMap<string, string> = new Map([
@@ -51,8 +52,6 @@ const STATS: ReadonlySet<string> = new Set([
 /** Priority of the record: below the JSON export's (25), which carries the exact values. */
 const PRIORITY = 24;
 
-/** At most this many issues are listed; the rest are counted in one closing issue. */
-const MAX_ISSUES = 100;
 /** Fields of a row read at most (aiperf writes 15), and the longest one kept, in bytes. */
 const MAX_FIELDS = 64;
 const MAX_FIELD_BYTES = 1024;
@@ -76,12 +75,9 @@ function splitUnit(label: string): { name: string; unit: string | null } {
 export async function parseProfileExportAiperfCsv(
   chunks: AsyncIterable<Uint8Array>,
 ): Promise<ParseResult> {
-  const issues: { line: number | null; message: string }[] = [];
-  let unlisted = 0;
-  const issue = (line: number | null, message: string) => {
-    if (issues.length < MAX_ISSUES) issues.push({ line, message });
-    else unlisted++;
-  };
+  const list = new IssueList();
+  const issues = list.issues;
+  const issue = (line: number | null, message: string) => list.add(line, message);
 
   /** The current section's header (`null` before the first), and the current row's cells. */
   let header: string[] | null = null;
@@ -158,7 +154,7 @@ export async function parseProfileExportAiperfCsv(
     if (i.message !== 'Field "request_count.avg" is missing') issue(null, i.message);
     else issue(null, 'No "Request Count" row');
   }
-  if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
+  list.close();
   const hit = profile.theoretical_prefix_cache_hit;
   const drafts = parsed.drafts.map((d) => {
     const metrics = { ...d.metrics };

@@ -24,6 +24,7 @@ import {
   parseNumberField,
   scanCsvBytes,
 } from "./_csv_bytes.ts";
+import { IssueList } from "./_issues.ts";
 
 /** Cumulative counters, in file order. */
 const COUNTERS = [
@@ -70,9 +71,6 @@ const COUNTER_METRICS = [
   "kv_offload_time_cpu_to_gpu",
   "num_preemptions",
 ] as const;
-
-/** At most this many issues are listed; the rest are counted in one closing issue. */
-const MAX_ISSUES = 100;
 
 /** p50 / p95 / max / mean of a gauge over rows. */
 export interface GaugeSummary {
@@ -200,12 +198,9 @@ function gaugeSummary(list: F64List): GaugeSummary | null {
 export async function parseServerMetricsCsv(
   chunks: AsyncIterable<Uint8Array>,
 ): Promise<ParseResult> {
-  const issues: { line: number | null; message: string }[] = [];
-  let unlisted = 0;
-  const issue = (line: number | null, message: string) => {
-    if (issues.length < MAX_ISSUES) issues.push({ line, message });
-    else unlisted++;
-  };
+  const list = new IssueList();
+  const issues = list.issues;
+  const issue = (line: number | null, message: string) => list.add(line, message);
 
   // Slots: counters first, then gauges, then the two time columns.
   const names: string[] = [
@@ -338,7 +333,7 @@ export async function parseServerMetricsCsv(
   const known = ["prefix_cache_queries", "prompt_tokens_total", "kv_cache_usage_pct"];
   if (!known.some((k) => present.has(k))) {
     issue(1, `The header has none of the columns ${known.map((k) => `"${k}"`).join(", ")}`);
-    if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
+    list.close();
     return { drafts: [], issues, unreadable: true };
   }
 
@@ -492,6 +487,6 @@ export async function parseServerMetricsCsv(
     notes.time_span_s = minTime !== null && maxTime !== null ? maxTime - minTime : null;
   }
   draft.notes = notes as unknown as Record<string, unknown>;
-  if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
+  list.close();
   return { drafts: [draft], issues, unreadable: false };
 }

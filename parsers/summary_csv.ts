@@ -13,9 +13,8 @@
  */
 import type { ParseResult, RecordDraft } from "../lib/types.ts";
 import { decodeField, parseNumberField, scanCsvBytes } from "./_csv_bytes.ts";
+import { IssueList } from "./_issues.ts";
 
-/** At most this many issues are listed; the rest are counted in one closing issue. */
-const MAX_ISSUES = 100;
 /** At most this many rows become records (a curve has tens of points). */
 const MAX_ROWS = 10_000;
 /** Fields of a row read at most (the documented header has 19), and the longest one kept. */
@@ -33,12 +32,9 @@ const MAX_FIELD_BYTES = 1024;
  * ```
  */
 export async function parseSummaryCsv(chunks: AsyncIterable<Uint8Array>): Promise<ParseResult> {
-  const issues: { line: number | null; message: string }[] = [];
-  let unlisted = 0;
-  const issue = (line: number | null, message: string) => {
-    if (issues.length < MAX_ISSUES) issues.push({ line, message });
-    else unlisted++;
-  };
+  const list = new IssueList();
+  const issues = list.issues;
+  const issue = (line: number | null, message: string) => list.add(line, message);
   let header: string[] | null = null;
   let headerFields = 0;
   let concAt = -1;
@@ -123,6 +119,6 @@ export async function parseSummaryCsv(chunks: AsyncIterable<Uint8Array>): Promis
     issues.push({ line: null, message: "The file is empty" });
     return { drafts: [], issues, unreadable: true };
   }
-  if (unlisted > 0) issues.push({ line: null, message: `${unlisted} more issues not listed` });
+  list.close();
   return { drafts, issues, unreadable: false };
 }
