@@ -264,17 +264,29 @@ function splitBatchedEvals(records: CellRecord[]): Set<string> {
     ),
   );
   const kept = records.filter((r) => !split.has(r.group_key) || stillResults.has(r.group_key));
+  const sharedByDir = new Map<string, CellRecord[]>();
+  for (const r of shared) {
+    const list = sharedByDir.get(r.group_key);
+    if (list) list.push(r);
+    else sharedByDir.set(r.group_key, [r]);
+  }
   for (const key of made) {
-    const dir = key.slice(0, key.lastIndexOf("#conc"));
-    for (const r of shared) {
-      if (r.group_key !== dir) continue;
+    for (const r of sharedByDir.get(key.slice(0, key.lastIndexOf("#conc"))) ?? []) {
       const { concurrency: _theirs, ...identity } = r.identity;
       kept.push({ ...r, group_key: key, identity });
     }
   }
-  records.length = 0;
-  records.push(...kept);
+  replaceContents(records, kept);
   return made;
+}
+
+/**
+ * Make `target` hold exactly `items`, in place. A loop, not `push(...items)`: spreading passes
+ * every item as an argument, which overflows the stack at about 130,000 records.
+ */
+function replaceContents<T>(target: T[], items: readonly T[]): void {
+  target.length = items.length;
+  for (let i = 0; i < items.length; i++) target[i] = items[i];
 }
 
 /**
@@ -304,8 +316,7 @@ function spreadRunRecords(records: CellRecord[], primaryKeys: ReadonlySet<string
     const { concurrency: _run, ...identity } = r.identity;
     for (const key of targets.sort()) kept.push({ ...r, group_key: key, identity });
   }
-  records.length = 0;
-  records.push(...kept);
+  replaceContents(records, kept);
 }
 
 /**
@@ -432,7 +443,7 @@ export function analyze(input: AnalyzeInput): Report {
     }
   }
 
-  findings.push(...gpuCountMismatches(cells));
+  for (const f of gpuCountMismatches(cells)) findings.push(f);
 
   // Missing primary records and unavailable sections.
   for (const [key, cell] of cellByKey) {
