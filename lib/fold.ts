@@ -267,6 +267,8 @@ function foldGroup(
   for (const list of artifacts.values()) if (list.length > 1) sortUnique(list);
   // Extra percentiles: the first non-null value wins; notes: the first defined value wins.
   if (superseded.length > 0) notes.push({ eval_results_superseded: superseded.sort() });
+  const stated = statedGpuConflict(identity, metrics);
+  if (stated !== null) notes.push({ num_gpus_stated: stated });
   const mergedNotes = mergeSorted(notes, false, state.noteShapes);
 
   // A raw benchmark_serving file looks the same from one node or many: a multi-node name (an
@@ -411,6 +413,22 @@ function sortedRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, map.get(k) as T]));
 }
 
+/** GPUs of a single-node cell by InferenceX's formula, tp×pp×pcp; `null` without tp. */
+function singleNodeGpus(identity: Identity, m: Metrics): number | null {
+  return identity.is_multinode || m.tp == null ? null : m.tp * (m.pp ?? 1) * (m.pcp ?? 1);
+}
+
+/**
+ * A GPU count a single-node cell states (an uploader summary, a baseline's `gpu.n_gpus`) that is
+ * not tp×pp×pcp, or `null`. The formula wins, as for per-GPU throughput (data-parallel replicas
+ * would explain a larger count, but no record says so); the stated count is kept in the notes
+ * and named in a `gpu_count_mismatch` finding.
+ */
+function statedGpuConflict(identity: Identity, m: Metrics): number | null {
+  const derived = singleNodeGpus(identity, m);
+  return derived !== null && m.num_gpus != null && m.num_gpus !== derived ? m.num_gpus : null;
+}
+
 function deriveTopology(identity: Identity, m: Metrics): void {
   if (identity.is_multinode) {
     if (m.num_gpus == null && m.num_prefill_gpu != null && m.num_decode_gpu != null) {
@@ -418,7 +436,7 @@ function deriveTopology(identity: Identity, m: Metrics): void {
     }
     return;
   }
-  if (m.num_gpus == null && m.tp != null) m.num_gpus = m.tp * (m.pp ?? 1) * (m.pcp ?? 1);
+  m.num_gpus = singleNodeGpus(identity, m) ?? m.num_gpus;
 }
 
 /** InferenceX's per-GPU formulas: single-node ÷ tp×pp×pcp; disagg total ÷ (P+D), output ÷ D, input ÷ P. */

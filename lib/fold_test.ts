@@ -227,6 +227,26 @@ Deno.test("fold: an agg without its raw file gets absolute throughput from per-G
   assert.equal(agg({}, { tput_per_gpu: 80 }).total_tput_tps, null, "no GPU count: unknown");
 });
 
+Deno.test("fold: a stated GPU count never replaces tp×pp×pcp; it is kept in the notes", () => {
+  const cell = (stated: number | null, tp: number | null) =>
+    only([
+      rec({ metrics: { total_tput_tps: 1256.97, ...(tp === null ? {} : { tp }) } }),
+      rec({ kind: "summary_csv", primary: false, priority: 5, metrics: { num_gpus: stated } }),
+    ]);
+  // Reference §4.3's check value: 1256.97 / 8 = 157.12 tok/s/GPU for the tp8 kimik2.5 cell.
+  const conflict = cell(16, 8);
+  assert.equal(conflict.metrics.num_gpus, 8);
+  assert.ok(Math.abs(conflict.metrics.tput_per_gpu! - 157.12125) < 1e-9);
+  assert.equal(conflict.notes.num_gpus_stated, 16);
+  const agree = cell(8, 8);
+  assert.equal(agree.notes.num_gpus_stated, undefined);
+  // Without tp the stated count is all there is (the GLM-4.7 Gaudi3 summary).
+  const noTp = cell(8, null);
+  assert.equal(noTp.metrics.num_gpus, 8);
+  assert.ok(Math.abs(noTp.metrics.tput_per_gpu! - 1256.97 / 8) < 1e-9);
+  assert.equal(noTp.notes.num_gpus_stated, undefined);
+});
+
 Deno.test("fold: no GPU count → no per-GPU throughput", () => {
   const c = only([rec({ metrics: { total_tput_tps: 800, output_tput_tps: 400 } })]);
   assert.equal(c.metrics.tput_per_gpu, null);

@@ -62,3 +62,30 @@ Deno.test("gpuCountMismatches: message and evidence name both totals and the div
     source: "analyzer",
   });
 });
+
+Deno.test("gpuCountMismatches: a single-node count stated beside tp×pp×pcp", () => {
+  const single = (notes: Record<string, unknown>) =>
+    makeCell("k-c32", {
+      is_multinode: false,
+      notes,
+      artifacts: { raw_result: ["k/conc32.json"], summary_csv: ["k/summary.csv"] },
+      metrics: { tp: 8, pp: 1, pcp: null, num_gpus: 8 },
+    });
+  assert.deepEqual(gpuCountMismatches([single({})]), [], "nothing stated: quiet");
+  assert.deepEqual(gpuCountMismatches([single({ num_gpus_stated: "16" })]), [], "not a number");
+  assert.deepEqual(gpuCountMismatches([single({ num_gpus_stated: 16 })]), [{
+    code: "gpu_count_mismatch",
+    severity: "warning",
+    cell_id: "k-c32",
+    message: "Cell k-c32 states 16 GPUs but tp×pp×pcp = 8; per-GPU throughput divides by 8",
+    evidence: {
+      num_gpus_stated: 16,
+      tp: 8,
+      pp: 1,
+      pcp: null,
+      per_gpu_divisor: 8,
+      artifacts: { raw_result: ["k/conc32.json"], summary_csv: ["k/summary.csv"] },
+    },
+    source: "analyzer",
+  }]);
+});

@@ -50,8 +50,9 @@ export const PIPELINE_CODES: readonly PipelineCode[] = [
   {
     code: "gpu_count_mismatch",
     severities: ["warning"],
-    summary: "A disaggregated cell's GPU total (from its name or record) is not prefill + decode " +
-      "GPUs; per-GPU throughput divides by prefill + decode, as InferenceX does",
+    summary: "A cell's stated GPU total (from a name, record or uploader summary) is not the " +
+      "count per-GPU throughput divides by, as InferenceX does: prefill + decode GPUs for a " +
+      "disaggregated cell, tp×pp×pcp for a single-node one",
   },
   {
     code: "metrics_unavailable",
