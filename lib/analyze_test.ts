@@ -416,8 +416,9 @@ Deno.test({
           `${tree}/bmk_${AMD_RF}/agg_${AMD_RF}_${p}`,
         );
       }
-      // meta_env.json as the runner's writer makes it for a multi-node batch (reference §10.1):
-      // tp/ep/dp_attention are the prefill values, which the multi-node aggs do not have.
+      // meta_env.json with exactly the keys of reference §10.1 for a multi-node batch: each side
+      // states only its tp and worker count; tp/ep/dp_attention are the prefill values, which the
+      // multi-node aggs do not have.
       const meta = {
         is_multinode: true,
         framework: "vllm-disagg",
@@ -431,12 +432,8 @@ Deno.test({
         completed_eval_concs: [4, 16],
         failed_eval_concs: [],
         prefill_tp: 8,
-        prefill_ep: 1,
-        prefill_dp_attention: false,
         prefill_num_workers: 1,
         decode_tp: 8,
-        decode_ep: 1,
-        decode_dp_attention: false,
         decode_num_workers: 1,
         model: "openai/gpt-oss-120b",
         infmax_model_prefix: "gptoss",

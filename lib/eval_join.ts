@@ -2,8 +2,8 @@
  * Joining eval-only cells to the benchmark cell they measured, on identity — model, hardware
  * (case-insensitive), framework, precision, speculative decoding, concurrency and the serving
  * topology — never on paths (the formats reference, §10.3). Single-node topology is tp, ep and DP
- * attention; multi-node topology is the prefill and decode blocks (tp, ep, DP attention), with
- * worker and GPU counts compared where both sides state them.
+ * attention; multi-node topology is the prefill and decode tp, with EP, DP attention, worker and
+ * GPU counts compared where both sides state them (a `meta_env.json` states only the tp of each).
  * @module
  */
 import type { Cell, MetricField } from "./types.ts";
@@ -24,6 +24,8 @@ const IDENTITY_FIELDS = [
  * defaults a missing worker count to 1.
  */
 const MULTI_NODE_OPTIONAL: readonly MetricField[] = [
+  "prefill_ep",
+  "decode_ep",
   "prefill_num_workers",
   "decode_num_workers",
   "num_prefill_gpu",
@@ -57,17 +59,10 @@ function joinKey(c: Cell): string | null {
     parts.push("single", c.dp_attention, m.tp, m.ep);
     return JSON.stringify(parts);
   }
+  // A multi-node `meta_env.json` states only the tp of each side (reference §10.1); EP, DP
+  // attention, worker and GPU counts are compared where both sides state them (`compatible`).
   if (m.prefill_tp === null || m.decode_tp === null) return null;
-  if (c.prefill_dp_attention === null || c.decode_dp_attention === null) return null;
-  parts.push(
-    "multi",
-    m.prefill_tp,
-    m.prefill_ep,
-    c.prefill_dp_attention,
-    m.decode_tp,
-    m.decode_ep,
-    c.decode_dp_attention,
-  );
+  parts.push("multi", m.prefill_tp, m.decode_tp);
   return JSON.stringify(parts);
 }
 
@@ -79,9 +74,10 @@ function compatible(a: Cell, b: Cell): boolean {
     if (a[f] !== null && b[f] !== null && a[f] !== b[f]) return false;
   }
   if (!isMultiNode(a)) return true;
-  return MULTI_NODE_OPTIONAL.every((f) =>
-    a.metrics[f] === null || b.metrics[f] === null || a.metrics[f] === b.metrics[f]
-  );
+  const both = <T>(x: T | null, y: T | null) => x === null || y === null || x === y;
+  return both(a.prefill_dp_attention, b.prefill_dp_attention) &&
+    both(a.decode_dp_attention, b.decode_dp_attention) &&
+    MULTI_NODE_OPTIONAL.every((f) => both(a.metrics[f], b.metrics[f]));
 }
 
 /**

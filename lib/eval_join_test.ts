@@ -173,8 +173,20 @@ const MULTI_NODE_CASES: {
     joined: {},
   },
   {
-    name: "unknown DP attention on one side does not join (quiet)",
-    cells: [mnBench("b4", 4), mnEval("e4", 4, 0.9, { identity: { decode_dp_attention: null } })],
+    // A meta_env.json states no per-side DP attention or EP (reference §10.1): not compared.
+    name: "DP attention and EP unknown on the eval side are not compared: joins",
+    cells: [
+      mnBench("b4", 4),
+      mnEval("e4", 4, 0.9, {
+        identity: { prefill_dp_attention: null, decode_dp_attention: null },
+        metrics: { ...mnTopology, prefill_ep: null, decode_ep: null },
+      }),
+    ],
+    joined: { e4: "b4" },
+  },
+  {
+    name: "DP attention stated differently on the two sides does not join (quiet)",
+    cells: [mnBench("b4", 4), mnEval("e4", 4, 0.9, { identity: { decode_dp_attention: false } })],
     joined: {},
   },
   {
