@@ -6,8 +6,7 @@
 import { isRecord } from "../lib/coerce.ts";
 import type { ParseResult, RecordDraft } from "../lib/types.ts";
 import { parseAgentxAgg } from "./agentx_agg.ts";
-import { checkRecordValues, withoutRejected } from "./_check.ts";
-import { draftFromAgg } from "./fixed_seq_agg.ts";
+import { checkedAgg, draftFromAgg } from "./fixed_seq_agg.ts";
 
 /**
  * Draft one record per row; a row that is not an object is an issue (its index is the "line").
@@ -40,11 +39,21 @@ export function parseAggCollection(value: unknown): ParseResult {
       }
       return;
     }
-    const checked = checkRecordValues(row);
+    if (typeof row.task === "string") {
+      // An InferenceX-app API evaluation row: a score, not a benchmark point.
+      issues.push({
+        line: null,
+        message: `Row ${i} is an evaluation row (task "${
+          row.task.slice(0, 80)
+        }"), not a benchmark point; skipped`,
+      });
+      return;
+    }
+    const checked = checkedAgg(row);
     for (const issue of checked.issues) {
       issues.push({ line: null, message: `Row ${i}: ${issue.message}` });
     }
-    const draft = draftFromAgg(withoutRejected(row, checked.rejected));
+    const draft = draftFromAgg(checked.record);
     const { scenario_type: _defaulted, ...identity } = draft.identity;
     if (!hasAnyValue(identity) && !hasAnyValue(draft.metrics)) {
       // `{}` (or a row of unknown keys) would become a cell of nothing but nulls.

@@ -72,3 +72,39 @@ Deno.test("collection: a row with no agg field ({} or unknown keys) is an issue,
   ]);
   assert.equal(r.unreadable, false);
 });
+
+Deno.test("collection: app API rows get the nested-metrics checks; evaluation rows are skipped", () => {
+  const r = parseAggCollection([
+    {
+      hardware: "h200",
+      model: "dsr1",
+      framework: "sglang",
+      conc: 4,
+      metrics: { tput_per_gpu: 100, median_ttft: "abc", p99_ttft: -5, median_tpot: 0.01 },
+    },
+    {
+      hardware: "h200",
+      model: "dsr1",
+      framework: "sglang",
+      conc: 4,
+      task: "gsm8k",
+      metrics: { n_eff: 1319, em_strict: 0.9 },
+    },
+  ]);
+  assert.equal(r.drafts.length, 1);
+  assert.equal(r.drafts[0].metrics.tput_per_gpu, 100);
+  assert.equal(r.drafts[0].metrics.p99_ttft ?? null, null, "a negative TTFT is left out");
+  const messages = r.issues.map((i) => i.message);
+  assert.ok(
+    messages.some((m) => m.startsWith('Row 0: Field "metrics.median_ttft"')),
+    messages.join("\n"),
+  );
+  assert.ok(
+    messages.some((m) => m.startsWith('Row 0: Field "metrics.p99_ttft"')),
+    messages.join("\n"),
+  );
+  assert.ok(
+    messages.includes('Row 1 is an evaluation row (task "gsm8k"), not a benchmark point; skipped'),
+    messages.join("\n"),
+  );
+});

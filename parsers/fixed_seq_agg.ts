@@ -30,10 +30,26 @@ export function parseFixedSeqAgg(value: unknown): ParseResult {
       unreadable: true,
     };
   }
+  const { record, issues } = checkedAgg(value);
+  return { drafts: [draftFromAgg(record)], issues, unreadable: false };
+}
+
+/**
+ * An agg row with its bad values left out, and an issue for each: top-level fields and those of a
+ * nested `metrics{}` (an InferenceX-app API row, a together baseline), named by their path.
+ *
+ * @example
+ * ```ts
+ * checkedAgg({ conc: 4, metrics: { p99_ttft: -5 } }).issues[0].message;
+ * // 'Field "metrics.p99_ttft" …'
+ * ```
+ */
+export function checkedAgg(
+  value: Record<string, unknown>,
+): { record: Record<string, unknown>; issues: ParseResult["issues"] } {
   const { issues, rejected } = checkRecordValues(value);
   let record = withoutRejected(value, rejected);
   if (isRecord(record.metrics)) {
-    // Nested metrics get the same checks as top-level ones, named by their path.
     const nested = checkRecordValues(record.metrics);
     for (const issue of nested.issues) {
       issues.push({
@@ -45,7 +61,7 @@ export function parseFixedSeqAgg(value: unknown): ParseResult {
       record = { ...record, metrics: withoutRejected(record.metrics, nested.rejected) };
     }
   }
-  return { drafts: [draftFromAgg(record)], issues, unreadable: false };
+  return { record, issues };
 }
 
 /** Metric fields every agg sets besides its latency statistics, in the order they are set. */
