@@ -229,18 +229,18 @@ export async function parseClientMetricsCsv(
 
   if (summary.records === 0) {
     issues.push({ line: null, message: "The file is empty" });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
   const names: string[] = header ?? [];
   const has = (name: string) => names.includes(name);
   if (!LATENCY_COLUMNS.some(has)) {
     issues.push({ line: 1, message: "The header has none of ttft_ms, tpot_ms, latency_ms" });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
   if (rows === 0 && skipped > 0) {
     // Rows were there but none could be read: no count is made up.
     issues.push({ line: null, message: `None of the ${skipped} rows could be read` });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
 
   const ttftL = ladder(ttft.view());
@@ -301,6 +301,5 @@ export async function parseClientMetricsCsv(
     throughput_basis: "tokens of all rows / (max(start_time_ms + latency_ms) - min start_time_ms)",
   };
   draft.notes = notes as unknown as Record<string, unknown>;
-  list.close();
-  return { drafts: [draft], issues, unreadable: false };
+  return { drafts: [draft], issues: list.close(), unreadable: false };
 }

@@ -184,3 +184,14 @@ Deno.test("client metrics: hostile widths and lengths are issues, not memory", a
   assert.equal(d.metrics.num_requests_successful, 2);
   close(d.metrics.p50_ttft, 0.2, "only the readable TTFT");
 });
+
+Deno.test("parseClientMetricsCsv: a file of only bad rows lists 100 issues and counts the rest", async () => {
+  const r = await parse(HEADER + "\n" + "1,2,3\n".repeat(150));
+  assert.equal(r.unreadable, true);
+  // 100 row issues, the file-level one (listed whatever the cap), then the count of the rest.
+  assert.equal(r.issues.length, 102);
+  assert.deepEqual(r.issues.slice(100), [
+    { line: null, message: "None of the 150 rows could be read" },
+    { line: null, message: "50 more issues not listed" },
+  ]);
+});

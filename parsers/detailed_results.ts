@@ -390,17 +390,17 @@ export async function parseDetailedResults(
   const headerNames: string[] = header ?? [];
   if (summary.records === 0) {
     issues.push({ line: null, message: "The file is empty" });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
   if (!headerNames.includes("success")) {
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
   if (total === 0 && skipped > headersAgain) {
     // Rows were there but none could be read: that says nothing about how many requests ran or
     // succeeded, so no counts are made up (0 of 0 would read as a run with no successes).
     const rowsBad = skipped - headersAgain;
     issues.push({ line: null, message: `None of the ${rowsBad} rows could be read` });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
 
   const has = (name: string) => headerNames.includes(name);
@@ -508,8 +508,7 @@ export async function parseDetailedResults(
       "successful rows: tokens / (max request_complete_time - min request_start_time)",
   };
   draft.notes = notes as unknown as Record<string, unknown>;
-  list.close();
-  return { drafts: [draft], issues, unreadable: false };
+  return { drafts: [draft], issues: list.close(), unreadable: false };
 }
 
 /**

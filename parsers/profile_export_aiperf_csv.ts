@@ -142,11 +142,11 @@ export async function parseProfileExportAiperfCsv(
 
   if (summary.records === 0) {
     issues.push({ line: null, message: "The file is empty" });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
   if (rowsRead === 0) {
     issues.push({ line: null, message: "No metric rows found" });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
   const parsed = parseAiperfProfile(profile);
   for (const i of parsed.issues) {
@@ -154,7 +154,6 @@ export async function parseProfileExportAiperfCsv(
     if (i.message !== 'Field "request_count.avg" is missing') issue(null, i.message);
     else issue(null, 'No "Request Count" row');
   }
-  list.close();
   const hit = profile.theoretical_prefix_cache_hit;
   const drafts = parsed.drafts.map((d) => {
     const metrics = { ...d.metrics };
@@ -164,5 +163,5 @@ export async function parseProfileExportAiperfCsv(
     }
     return { ...d, priority: PRIORITY, metrics };
   });
-  return { drafts, issues, unreadable: parsed.unreadable };
+  return { drafts, issues: list.close(), unreadable: parsed.unreadable };
 }

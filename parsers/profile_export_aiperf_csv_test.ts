@@ -184,3 +184,9 @@ Deno.test("aiperf CSV: hostile widths and lengths are issues, not memory", async
   assert.equal(d.metrics.num_requests_successful, 7);
   close(d.metrics.p50_ttft, 0.001, "the rest of the long row is read");
 });
+
+Deno.test("parseProfileExportAiperfCsv: a file of only bad rows lists 100 issues and counts the rest", async () => {
+  const r = await parseProfileExportAiperfCsv(chunked(enc("x,1\n".repeat(150))));
+  assert.equal(r.unreadable, true);
+  assert.deepEqual(r.issues[r.issues.length - 1].message.endsWith("more issues not listed"), true);
+});

@@ -328,13 +328,12 @@ export async function parseServerMetricsCsv(
 
   if (summary.records === 0) {
     issues.push({ line: null, message: "The file is empty" });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
   const known = ["prefix_cache_queries", "prompt_tokens_total", "kv_cache_usage_pct"];
   if (!known.some((k) => present.has(k))) {
     issue(1, `The header has none of the columns ${known.map((k) => `"${k}"`).join(", ")}`);
-    list.close();
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
 
   const d = (name: Counter): number | null => counters[COUNTERS.indexOf(name)].delta();
@@ -487,6 +486,5 @@ export async function parseServerMetricsCsv(
     notes.time_span_s = minTime !== null && maxTime !== null ? maxTime - minTime : null;
   }
   draft.notes = notes as unknown as Record<string, unknown>;
-  list.close();
-  return { drafts: [draft], issues, unreadable: false };
+  return { drafts: [draft], issues: list.close(), unreadable: false };
 }

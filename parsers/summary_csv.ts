@@ -117,8 +117,7 @@ export async function parseSummaryCsv(chunks: AsyncIterable<Uint8Array>): Promis
 
   if (summary.records === 0) {
     issues.push({ line: null, message: "The file is empty" });
-    return { drafts: [], issues, unreadable: true };
+    return { drafts: [], issues: list.close(), unreadable: true };
   }
-  list.close();
-  return { drafts, issues, unreadable: false };
+  return { drafts, issues: list.close(), unreadable: false };
 }
