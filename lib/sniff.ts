@@ -123,7 +123,6 @@ function isNestedAggRow(value: Record<string, unknown>): boolean {
 /** Whether an artifact kind carries records the pipeline parses (as opposed to listing only). */
 export function isParsedKind(kind: ArtifactKind): boolean {
   return ![
-    "summary_csv",
     "gpu_transfer_csv",
     "command",
     "status",

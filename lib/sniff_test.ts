@@ -173,7 +173,6 @@ Deno.test("kindFromJson: campaign manifest, unknown objects and scalars", () => 
 Deno.test("isParsedKind: listing-only kinds are not parsed", () => {
   for (
     const k of [
-      "summary_csv",
       "gpu_transfer_csv",
       "command",
       "status",
@@ -195,6 +194,7 @@ Deno.test("isParsedKind: listing-only kinds are not parsed", () => {
       "manifest",
       "aiperf_profile_csv",
       "client_metrics_csv",
+      "summary_csv",
     ] as const
   ) {
     assert.equal(isParsedKind(k), true, k);

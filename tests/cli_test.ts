@@ -425,3 +425,16 @@ Deno.test("analyze: a big tree gives the same reports with read access scoped to
     }
   });
 });
+
+Deno.test("exit 3: an uploader summary alone is no benchmark (it only adds GPU counts)", async () => {
+  await withTemp(async (tmp) => {
+    await Deno.mkdir(`${tmp}/in`);
+    await Deno.writeTextFile(
+      `${tmp}/in/glm47_gaudi3_summary.csv`,
+      "concurrency,num_gpus,total_throughput\n1,8,46.67\n",
+    );
+    const r = await runCli(analyzeArgs(`${tmp}/in`, `${tmp}/out`));
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /no supported benchmark artifacts/);
+  });
+});

@@ -280,9 +280,10 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
     }
   }
   loaded.sort((a, b) => (a.ref.path < b.ref.path ? -1 : a.ref.path > b.ref.path ? 1 : 0));
+  // An uploader summary only adds GPU counts to the cells of other files: alone it supports nothing.
   const supported = loaded.some((l) =>
     l.result !== null && (l.ref.kind !== "json_other" || l.result.unreadable) &&
-    isParsedKind(l.ref.kind)
+    isParsedKind(l.ref.kind) && l.ref.kind !== "summary_csv"
   );
   if (!supported) return null;
   return analyze({

@@ -140,15 +140,17 @@ Deno.test({
       // Opening a FIFO with no writer blocks forever; the walk must not try.
       await sh(
         root,
-        "mkfifo agg_fifo.json app.sock server.log && ln -s agg_fifo.json link_to_fifo.json",
+        "mkfifo agg_fifo.json app.sock server.log x_summary.csv && " +
+          "ln -s agg_fifo.json link_to_fifo.json",
       );
       // app.sock and server.log: names inferguard does not parse, so no finding (unknown or
-      // listing-only files never fail a run).
+      // listing-only files never fail a run). An uploader summary is parsed: it is named.
       const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
       assert.deepEqual(artifacts.map((a) => a.path), ["ok.json"]);
       assert.deepEqual(issues.map((i) => [i.path, i.message]), [
         ["agg_fifo.json", NOT_REGULAR],
         ["link_to_fifo.json", NOT_REGULAR],
+        ["x_summary.csv", NOT_REGULAR],
       ]);
     });
   },
