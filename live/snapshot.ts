@@ -3,9 +3,11 @@
  * histograms as per-series readings (so a window can take reset-aware deltas per series), and a
  * single `unavailable` map saying why a field the engine does not export is missing.
  *
- * Aggregation: series are summed over data-parallel labels (vLLM `engine`, SGLang `dp_rank`, and
- * any other label such as `finished_reason`) but not over tensor/pipeline replicas (`tp_rank`,
- * `pp_rank`, `moe_ep_rank`, `pid`): those report the same number and the maximum is taken.
+ * Aggregation: series of one metric are summed over data-parallel labels (vLLM `engine`, SGLang
+ * `dp_rank`, and any other label such as `finished_reason`) but not over tensor/pipeline replicas
+ * (`tp_rank`, `pp_rank`, `moe_ep_rank`, `pid`): those report the same number and the maximum is
+ * taken. A field read from several metrics either adds distinct quantities or reads the first of
+ * alternative names for one quantity, never both at once (see `Spec`).
  * Usage fractions (`kv_usage`) are never summed: across data-parallel ranks the maximum is taken,
  * the pressure on the fullest rank.
  * @module
@@ -119,10 +121,22 @@ interface ConnectorNeed {
   /** Connectors (as `Identification.connectors` names them) that export those families. */
   owners: readonly string[];
 }
+/**
+ * How a field is read. Two cases, kept apart on purpose:
+ *
+ * - `sources`: alternative names of ONE quantity (an old and a new name across engine versions,
+ *   or a legacy series still emitted next to its replacement). Only the first present is read;
+ *   the others are never added to it, since they count the same events.
+ * - `sum`: DISTINCT quantities the field adds up (e.g. NIXL failed transfers + failed
+ *   notifications). Each entry is itself a list of alternative names of that one quantity, read
+ *   as `sources` is; the quantities present are added, each series keeping its metric name so
+ *   two metrics with the same labels are never mistaken for replicas of one series.
+ */
 interface Spec {
-  sources: Source[];
-  /** `first`: the first present source only (never add old and new names); `sum`: add all. */
-  mode?: "first" | "sum";
+  /** Alternative names of one quantity: the first present is read. Absent when `sum` is set. */
+  sources?: Source[];
+  /** Distinct quantities added up, each given as its alternative names (see above). */
+  sum?: Source[][];
   /**
    * How data-parallel series combine: `sum` (counts, default) or `max` (usage fractions, which
    * must never add up past 1). Replicas always take the maximum.
@@ -140,6 +154,11 @@ type Table = {
 
 const m = (metric: string, filter?: Filter, scale?: number): Source => ({ metric, filter, scale });
 
+/** The quantities of a field, each as its list of alternative names (see {@link Spec}). */
+function quantities(spec: Spec): Source[][] {
+  return spec.sum ?? [spec.sources ?? []];
+}
+
 const TRANSFER: ConnectorNeed = {
   what: "NIXL/Mooncake transfer metrics",
   owners: ["mooncake", "nixl"],
@@ -156,6 +175,7 @@ const VLLM: Table = {
     waiting_on_transfer: {
       sources: [m("vllm:num_requests_waiting_by_reason", { reason: "deferred" })],
     },
+    // V1 name, then the V0 name of the same gauge: alternatives, never added.
     kv_usage: {
       across: "max",
       sources: [m("vllm:kv_cache_usage_perc"), m("vllm:gpu_cache_usage_perc")],
@@ -174,18 +194,20 @@ const VLLM: Table = {
     external_kv_tokens: {
       sources: [m("vllm:prompt_tokens_by_source_total", { source: "external_kv_transfer" })],
     },
+    // Distinct failure events, added up (reference §4.1): a failed transfer, a failed
+    // notification and a lease that expired are different failures, never one under two names.
     kv_transfer_failures: {
-      mode: "sum",
       connector: TRANSFER,
-      sources: [
-        m("vllm:nixl_num_failed_transfers_total"),
-        m("vllm:nixl_num_failed_notifications_total"),
-        m("vllm:nixl_num_kv_expired_reqs_total"),
-        m("vllm:mooncake_num_failed_transfers_total"),
-        m("vllm:mooncake_num_failed_recvs_total"),
-        m("vllm:mooncake_num_kv_expired_reqs_total"),
+      sum: [
+        [m("vllm:nixl_num_failed_transfers_total")],
+        [m("vllm:nixl_num_failed_notifications_total")],
+        [m("vllm:nixl_num_kv_expired_reqs_total")],
+        [m("vllm:mooncake_num_failed_transfers_total")],
+        [m("vllm:mooncake_num_failed_recvs_total")],
+        [m("vllm:mooncake_num_kv_expired_reqs_total")],
       ],
     },
+    // Current and legacy names count the same bytes (reference §4.1): alternatives, never added.
     offload_bytes_gpu_to_cpu: {
       connector: OFFLOAD,
       sources: [
@@ -193,6 +215,7 @@ const VLLM: Table = {
         m("vllm:kv_offload_total_bytes_total", { transfer_type: "GPU_to_CPU" }),
       ],
     },
+    // Current and legacy names count the same bytes: alternatives, never added.
     offload_bytes_cpu_to_gpu: {
       connector: OFFLOAD,
       sources: [
@@ -203,11 +226,14 @@ const VLLM: Table = {
   },
   histograms: {
     ttft: { sources: [m("vllm:time_to_first_token_seconds")] },
+    // Current name, then the deprecated one (≤ 0.11): alternatives.
     itl: {
       sources: [m("vllm:inter_token_latency_seconds"), m("vllm:time_per_output_token_seconds")],
     },
     e2e: { sources: [m("vllm:e2e_request_latency_seconds")] },
     queue_time: { sources: [m("vllm:request_queue_time_seconds")] },
+    // One P/D connector per instance: the first present connector's histogram is read. Two
+    // connectors' histograms have different buckets and are never merged.
     kv_transfer_time: {
       connector: TRANSFER,
       sources: [m("vllm:nixl_xfer_time_seconds"), m("vllm:mooncake_xfer_time_seconds")],
@@ -221,6 +247,7 @@ const VLLM: Table = {
 
 const SGLANG: Table = {
   gauges: {
+    // Current names first, then very old ones of the same gauges: alternatives, never added.
     running: { sources: [m("sglang:num_running_reqs"), m("sglang:num_requests_running")] },
     waiting: {
       sources: [
@@ -229,14 +256,17 @@ const SGLANG: Table = {
         m("sglang:queue_req"),
       ],
     },
+    // Distinct queues added up; the prefill prealloc queue was renamed bootstrap queue on recent
+    // main (reference §4.2): one quantity under two names, read once (the newer name first).
     waiting_on_transfer: {
-      mode: "sum",
-      sources: [
-        m("sglang:num_prefill_inflight_queue_reqs"),
-        m("sglang:num_prefill_prealloc_queue_reqs"),
-        m("sglang:num_prefill_bootstrap_queue_reqs"),
-        m("sglang:num_decode_transfer_queue_reqs"),
-        m("sglang:num_decode_prealloc_queue_reqs"),
+      sum: [
+        [m("sglang:num_prefill_inflight_queue_reqs")],
+        [
+          m("sglang:num_prefill_bootstrap_queue_reqs"),
+          m("sglang:num_prefill_prealloc_queue_reqs"),
+        ],
+        [m("sglang:num_decode_transfer_queue_reqs")],
+        [m("sglang:num_decode_prealloc_queue_reqs")],
       ],
     },
     kv_usage: { across: "max", sources: [m("sglang:token_usage")] },
@@ -250,18 +280,22 @@ const SGLANG: Table = {
     preemptions: { sources: [m("sglang:num_retracted_requests_total")] },
     prefix_cache_queries: { sources: [m("sglang:prompt_tokens_total")] },
     prefix_cache_hits: { sources: [m("sglang:cached_tokens_total")] },
+    // Requests whose transfer failed plus requests whose bootstrap failed: distinct requests,
+    // added up. `sglang:kv_transfer_timeouts_total` is left out on purpose: a timeout marks the
+    // request failed, so the failed-request counters already count it, and the timeout counter
+    // counts observations per sender/receiver, not requests (reference §4.2) — adding it would
+    // count one timed-out request two or more times.
     kv_transfer_failures: {
-      mode: "sum",
-      sources: [
-        m("sglang:num_transfer_failed_reqs_total"),
-        m("sglang:num_bootstrap_failed_reqs_total"),
-        m("sglang:kv_transfer_timeouts_total"),
+      sum: [
+        [m("sglang:num_transfer_failed_reqs_total")],
+        [m("sglang:num_bootstrap_failed_reqs_total")],
       ],
     },
     offload_bytes_cpu_to_gpu: { sources: [m("sglang:load_back_bytes_total")] },
   },
   histograms: {
     ttft: { sources: [m("sglang:time_to_first_token_seconds")] },
+    // Current name, then the old per-output-token histogram: alternatives.
     itl: {
       sources: [
         m("sglang:inter_token_latency_seconds"),
@@ -319,21 +353,29 @@ const FRONTEND: Table = {
 
 /**
  * Max over replica labels, then sum (default) or max over data-parallel and other labels.
+ * Series are grouped by metric name and their labels without {@link REPLICA_LABELS}: only
+ * series of ONE metric that differ in replica labels alone are replicas. Two metrics with the
+ * same labels (NIXL failed transfers and failed notifications, both `{engine="0"}`) are distinct
+ * quantities and add up.
  *
  * @example
  * ```ts
  * const dp = [{ labels: { engine: "0" }, value: 0.5 }, { labels: { engine: "1" }, value: 0.6 }];
  * aggregateSeries(dp); // 1.1 (counts add up)
  * aggregateSeries(dp, { across: "max" }); // 0.6 (a usage fraction: the fullest rank)
+ * aggregateSeries([
+ *   { metric: "vllm:nixl_num_failed_transfers_total", labels: { engine: "0" }, value: 3 },
+ *   { metric: "vllm:nixl_num_failed_notifications_total", labels: { engine: "0" }, value: 2 },
+ * ]); // 5
  * ```
  */
 export function aggregateSeries(
-  series: readonly { labels: Record<string, string>; value: number }[],
+  series: readonly { metric?: string; labels: Record<string, string>; value: number }[],
   options: { across?: "sum" | "max" } = {},
 ): number {
   const groups = new Map<string, number>();
   for (const s of series) {
-    const key = labelKey(s.labels, REPLICA_LABELS);
+    const key = `${s.metric ?? ""}\u0000${labelKey(s.labels, REPLICA_LABELS)}`;
     const prev = groups.get(key);
     groups.set(key, prev === undefined ? s.value : Math.max(prev, s.value));
   }
@@ -350,6 +392,18 @@ function readSeries(page: PromPage, src: Source): SeriesReading[] {
     out.push({ metric: src.metric, labels: s.labels, value: s.value * (src.scale ?? 1) });
   }
   return out;
+}
+
+/** The series of the first alternative name present on the page (see {@link Spec}). */
+function firstPresent(
+  page: PromPage,
+  alternatives: readonly Source[],
+): { metric: string; series: SeriesReading[] } | null {
+  for (const src of alternatives) {
+    const series = readSeries(page, src);
+    if (series.length > 0) return { metric: src.metric, series };
+  }
+  return null;
 }
 
 const ENGINE_NAMES: Record<Engine, string> = {
@@ -385,7 +439,7 @@ function missingReason(spec: Spec, identity: Identification): string {
       seen.join(", ")
     }, which exports none`;
   }
-  const first = spec.sources[0];
+  const first = quantities(spec)[0]?.[0];
   if (!first) return notExported(identity);
   const filter = first.filter
     ? `{${Object.entries(first.filter).map(([k, v]) => `${k}="${v}"`).join(",")}}`
@@ -463,17 +517,16 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     if (!spec) continue;
     const used: string[] = [];
     let total: number | null = null;
-    for (const src of spec.sources) {
-      const series = readSeries(page, src);
-      if (series.length === 0) continue;
-      used.push(src.metric);
-      const value = aggregateSeries(series, { across: spec.across });
+    for (const alternatives of quantities(spec)) {
+      const got = firstPresent(page, alternatives);
+      if (!got) continue;
+      used.push(got.metric);
+      const value = aggregateSeries(got.series, { across: spec.across });
       total = total === null
         ? value
         : spec.across === "max"
         ? Math.max(total, value)
         : total + value;
-      if ((spec.mode ?? "first") === "first") break;
     }
     if (total === null) snap.unavailable[field] = missingReason(spec, identity);
     else if (!Number.isFinite(total)) snap.unavailable[field] = NOT_FINITE;
@@ -487,12 +540,11 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     if (!spec) continue;
     const series: SeriesReading[] = [];
     const used: string[] = [];
-    for (const src of spec.sources) {
-      const got = readSeries(page, src);
-      if (got.length === 0) continue;
-      used.push(src.metric);
-      series.push(...got);
-      if ((spec.mode ?? "first") === "first") break;
+    for (const alternatives of quantities(spec)) {
+      const got = firstPresent(page, alternatives);
+      if (!got) continue;
+      used.push(got.metric);
+      series.push(...got.series);
     }
     if (series.length === 0) snap.unavailable[field] = missingReason(spec, identity);
     else if (!series.every((x) => Number.isFinite(x.value))) snap.unavailable[field] = NOT_FINITE;
@@ -502,7 +554,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     const spec = table.histograms[field];
     if (!spec) continue;
     let reading: HistogramReading | null = null;
-    for (const src of spec.sources) {
+    for (const src of spec.sources ?? []) {
       const series = histogramSeries(page, src.metric, { filter: src.filter }).filter((s) =>
         s.buckets.length > 0
       );
@@ -609,7 +661,7 @@ function fillEngineSpecific(
         set("kv_usage", usage, "dynamo_component_kvstats_gpu_cache_usage_percent");
       } else if (usage !== null) {
         snap.unavailable.kv_usage = `${
-          table.gauges.kv_usage?.sources[0]?.metric ?? "engine KV usage"
+          table.gauges.kv_usage?.sources?.[0]?.metric ?? "engine KV usage"
         } absent and dynamo_component_kvstats_total_blocks is 0 (kvstats not wired)`;
       }
     }

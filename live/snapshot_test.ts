@@ -313,3 +313,72 @@ Deno.test("Dynamo worker page: uptime kept as the restart marker when there is n
   const s = await snap("ai-dynamo_dynamo__vllm.log");
   assert.deepEqual([s.process_start_s, s.uptime_s], [null, 69.555781023]);
 });
+
+Deno.test("distinct failure counters with the same labels add up; replicas of one counter do not", async () => {
+  // The real stand-alone vLLM page with the NIXL counters a P/D prefill adds (reference §4.1):
+  // 3 failed transfers and 2 failed notifications on engine 0 are 5 failures, not max(3, 2).
+  const l = 'engine="0",model_name="Qwen/Qwen1.5-0.5B-Chat"';
+  const vllm = fromText(
+    (await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt")) +
+      "\n# TYPE vllm:nixl_num_failed_transfers_total counter\n" +
+      `vllm:nixl_num_failed_transfers_total{${l}} 3\n` +
+      "# TYPE vllm:nixl_num_failed_notifications_total counter\n" +
+      `vllm:nixl_num_failed_notifications_total{${l}} 2\n`,
+  );
+  assert.equal(vllm.counters.kv_transfer_failures?.total, 5);
+  assert.deepEqual(vllm.counters.kv_transfer_failures?.sources, [
+    "vllm:nixl_num_failed_transfers_total",
+    "vllm:nixl_num_failed_notifications_total",
+  ]);
+  // SGLang: transfer and bootstrap failures are distinct requests, each repeated by two TP
+  // replicas (counted once). Timeout observations count requests already failed: not added.
+  const m = 'model_name="meta-llama/Llama-3.1-8B-Instruct"';
+  const sg = fromText(
+    (await readPage(SGLANG_PAGE)) + "\n" + [
+      "# TYPE sglang:num_transfer_failed_reqs_total counter",
+      `sglang:num_transfer_failed_reqs_total{${m},tp_rank="0"} 4`,
+      `sglang:num_transfer_failed_reqs_total{${m},tp_rank="1"} 4`,
+      "# TYPE sglang:num_bootstrap_failed_reqs_total counter",
+      `sglang:num_bootstrap_failed_reqs_total{${m},tp_rank="0"} 1`,
+      `sglang:num_bootstrap_failed_reqs_total{${m},tp_rank="1"} 1`,
+      "# TYPE sglang:kv_transfer_timeouts_total counter",
+      'sglang:kv_transfer_timeouts_total{stage="transfer"} 3',
+      'sglang:kv_transfer_timeouts_total{stage="bootstrap"} 1',
+    ].join("\n") + "\n",
+  );
+  assert.equal(sg.counters.kv_transfer_failures?.total, 5);
+  assert.deepEqual(sg.counters.kv_transfer_failures?.sources, [
+    "sglang:num_transfer_failed_reqs_total",
+    "sglang:num_bootstrap_failed_reqs_total",
+  ]);
+  assert.equal(
+    aggregateSeries([
+      { metric: "a_total", labels: { engine: "0" }, value: 3 },
+      { metric: "b_total", labels: { engine: "0" }, value: 2 },
+      { metric: "a_total", labels: { engine: "0", tp_rank: "1" }, value: 3 },
+    ]),
+    5,
+  );
+});
+
+Deno.test("SGLang waiting on transfer: distinct queues add up, the renamed prealloc queue is read once", async () => {
+  // The prefill prealloc queue was renamed bootstrap queue (reference §4.2): a page that shows
+  // both names (one quantity) counts it once, next to the distinct inflight queue.
+  const m = 'model_name="meta-llama/Llama-3.1-8B-Instruct"';
+  const s = fromText(
+    (await readPage(SGLANG_PAGE)) + "\n" + [
+      `sglang:num_prefill_inflight_queue_reqs{${m}} 3`,
+      `sglang:num_prefill_prealloc_queue_reqs{${m}} 7`,
+      `sglang:num_prefill_bootstrap_queue_reqs{${m}} 7`,
+    ].join("\n") + "\n",
+  );
+  assert.equal(s.gauges.waiting_on_transfer, 10);
+  assert.equal(
+    s.gauge_sources.waiting_on_transfer,
+    "sglang:num_prefill_inflight_queue_reqs + sglang:num_prefill_bootstrap_queue_reqs",
+  );
+  const old = fromText(
+    (await readPage(SGLANG_PAGE)) + `\nsglang:num_prefill_prealloc_queue_reqs{${m}} 7\n`,
+  );
+  assert.equal(old.gauges.waiting_on_transfer, 7);
+});

@@ -79,8 +79,11 @@ export interface EndpointSample {
   deltas: Partial<Record<CounterField, number>> | null;
   /** Counter rates per second over the window (only available fields). */
   rates: Partial<Record<CounterField, number>> | null;
-  /** KV transfers completed and bytes moved in the window (from the transfer-size histogram). */
-  transfers: { count: number; bytes: number | null } | null;
+  /**
+   * KV transfers completed and bytes moved in the window (from the transfer-size histogram).
+   * `count` is Δ`+Inf` (or Δ`_count`), `null` when the histogram has neither.
+   */
+  transfers: { count: number | null; bytes: number | null } | null;
   latency: Partial<Record<LatencyField, Quantiles>> | null;
   /** Lifetime totals of the second scrape, for context only. */
   lifetime: Partial<Record<CounterField, number>>;
@@ -143,7 +146,11 @@ export function histogramQuantiles(
   return q;
 }
 
-/** Reset-aware delta of a counter field, summed over DP series (max over replicas). */
+/**
+ * Reset-aware delta of a counter field, summed over DP series (max over replicas). Each delta
+ * keeps its metric name, so distinct metrics of one field (NIXL failed transfers and failed
+ * notifications, both `{engine="0"}`) add up instead of being taken for replicas.
+ */
 export function counterDelta(
   a: CounterReading | undefined,
   b: CounterReading,
@@ -158,7 +165,7 @@ export function counterDelta(
       reset = true;
       d = s.value;
     }
-    return { labels: s.labels, value: d };
+    return { metric: s.metric, labels: s.labels, value: d };
   });
   return { delta: aggregateSeries(deltas), reset };
 }
@@ -179,7 +186,16 @@ interface SeriesDelta {
 export function histogramDelta(
   a: HistogramReading | undefined,
   b: HistogramReading,
-): { buckets: { le: number; count: number }[]; sum: number | null; reset: boolean } {
+): {
+  buckets: { le: number; count: number }[];
+  sum: number | null;
+  /**
+   * Observations in the window (Σ Δ`+Inf` of the data-parallel groups; the parser makes `+Inf`
+   * from `_count` when a page leaves it out), `null` when a group has neither: never a guess.
+   */
+  count: number | null;
+  reset: boolean;
+} {
   const before = new Map<string, HistogramReading["series"][number]>();
   for (const s of a?.series ?? []) before.set(labelKey(s.labels), s);
   let reset = false;
@@ -214,14 +230,17 @@ export function histogramDelta(
   }
   const perLe = new Map<number, number>();
   let sum: number | null = 0;
+  let observed: number | null = 0;
   for (const { delta } of groups.values()) {
     for (const bk of delta.buckets) perLe.set(bk.le, (perLe.get(bk.le) ?? 0) + bk.count);
     sum = sum === null || delta.sum === null ? null : sum + delta.sum;
+    const inf = delta.buckets.find((bk) => bk.le === Infinity);
+    observed = observed === null || inf === undefined ? null : observed + inf.count;
   }
   const buckets = [...perLe.entries()].map(([le, count]) => ({ le, count })).sort((x, y) =>
     x.le - y.le
   );
-  return { buckets, sum, reset };
+  return { buckets, sum, count: observed, reset };
 }
 
 function identityFields(id: Identification | null) {
@@ -330,7 +349,7 @@ export function computeEndpointSample(
     return x === undefined || y === undefined ? null : y - x;
   };
   sample.growth = { waiting: grow("waiting"), waiting_on_transfer: grow("waiting_on_transfer") };
-  const restartedProcess = restarted(a, b);
+  const restartedProcess = restarted(a, b, dt);
   const deltas: Partial<Record<CounterField, number>> = {};
   const rates: Partial<Record<CounterField, number>> = {};
   for (const f of COUNTER_FIELDS) {
@@ -356,22 +375,38 @@ export function computeEndpointSample(
   const size = b.histograms.kv_transfer_size;
   if (size) {
     const d = histogramDelta(restartedProcess ? undefined : a.histograms.kv_transfer_size, size);
-    const inf = d.buckets.find((x) => x.le === Infinity);
-    sample.transfers = { count: inf?.count ?? 0, bytes: d.sum };
+    sample.transfers = { count: d.count, bytes: d.sum };
+    if (d.count === null) {
+      unavailable["transfers.count"] = "the KV transfer-size histogram has neither a +Inf bucket " +
+        "nor _count, so the transfers in the window are unknown";
+    }
   }
   return sample;
 }
 
 /**
  * Whether the process behind the endpoint restarted between the scrapes: a changed
- * `process_start_time_seconds`, or, on pages without one (Dynamo workers), uptime going
- * backwards (reference §5.9).
+ * `process_start_time_seconds`, or, on pages without one (Dynamo workers, which set the uptime
+ * gauge at every scrape), an uptime that did not grow by about the time between the scrapes
+ * (reference §5.9). Going backwards is the obvious case; a new process can also be up longer
+ * than the old one was (3 s, then 4 s across a 5 s window). `elapsedS` is the measured time
+ * between the two scrapes; the slack, max(1 s, 10 % of it), absorbs request latency. An
+ * unchanged uptime is the same page served twice, not a restart.
  */
-function restarted(a: EndpointSnapshot, b: EndpointSnapshot): boolean {
+function restarted(a: EndpointSnapshot, b: EndpointSnapshot, elapsedS: number): boolean {
   if (a.process_start_s !== null && b.process_start_s !== null) {
     return a.process_start_s !== b.process_start_s;
   }
-  return a.uptime_s !== null && b.uptime_s !== null && b.uptime_s < a.uptime_s;
+  if (a.uptime_s === null || b.uptime_s === null) return false;
+  // The very same uptime is one page served twice (a cache or a frozen exporter), not a new
+  // process: calling it a restart would report lifetime totals as the window's deltas.
+  if (b.uptime_s === a.uptime_s) return false;
+  return b.uptime_s < a.uptime_s + elapsedS - restartSlackS(elapsedS);
+}
+
+/** Tolerance of the uptime check: max(1 s, 10 % of the elapsed time). */
+export function restartSlackS(elapsedS: number): number {
+  return Math.max(1, 0.1 * elapsedS);
 }
 
 /**
@@ -406,14 +441,27 @@ function inferVllmRole(sample: EndpointSample, d: Partial<Record<CounterField, n
 /** Prefill↔decode transfer summary of a pair sample. */
 export interface TransferSummary {
   connectors: { prefill: string[]; decode: string[] };
-  /** Failures in the window per side (`null` when the side exports no failure counter). */
-  failures: { prefill: number | null; decode: number | null; total: number | null };
+  /**
+   * Failures in the window per side: `null` when the side's failures are unknown (no failure
+   * counter, a failed scrape or a single scrape; the side's `unavailable` says which). `total`
+   * adds the known sides, `null` when neither is known; `unknown_sides` names the sides it
+   * leaves out, so a total over one side is never read as the pair's.
+   */
+  failures: {
+    prefill: number | null;
+    decode: number | null;
+    total: number | null;
+    unknown_sides: ("prefill" | "decode")[];
+  };
   /**
    * Side the transfer count, bytes and time come from (see {@link transferSide}), `null` when
    * neither side exports transfer histograms.
    */
   transfers_side: "prefill" | "decode" | null;
-  /** Transfers completed in the window (from `transfers_side`), `null` when not exported. */
+  /**
+   * Transfers completed in the window (from `transfers_side`), `null` when not exported or
+   * when that side's histogram has no `+Inf` bucket and no `_count`.
+   */
   transfers: number | null;
   bytes: number | null;
   bytes_per_s: number | null;
@@ -447,7 +495,8 @@ export function transferSide(
   const p = prefill.transfers;
   const d = decode.transfers;
   if (!p || !d) return d ? "decode" : p ? "prefill" : null;
-  if ((p.count > 0) !== (d.count > 0)) return p.count > 0 ? "prefill" : "decode";
+  const moved = (x: { count: number | null }) => x.count !== null && x.count > 0;
+  if (moved(p) !== moved(d)) return moved(p) ? "prefill" : "decode";
   const engine = prefill.engine ?? decode.engine;
   return engine === "sglang" ? "prefill" : "decode";
 }
@@ -470,12 +519,16 @@ export function computeTransfer(
       prefill: pf,
       decode: df,
       total: pf === null && df === null ? null : (pf ?? 0) + (df ?? 0),
+      unknown_sides: [
+        ...(pf === null ? ["prefill" as const] : []),
+        ...(df === null ? ["decode" as const] : []),
+      ],
     },
     transfers_side: sideName,
     transfers: t ? t.count : null,
     bytes: t ? t.bytes : null,
     bytes_per_s: t && t.bytes !== null && windowS > 0 ? t.bytes / windowS : null,
-    transfers_per_s: t && windowS > 0 ? t.count / windowS : null,
+    transfers_per_s: t && t.count !== null && windowS > 0 ? t.count / windowS : null,
     external_kv_tokens: decode.deltas?.external_kv_tokens ?? null,
     transfer_time: side?.latency?.kv_transfer_time ?? null,
   };

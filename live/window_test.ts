@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { identifyPage } from "./identify.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
-import { buildSnapshot } from "./snapshot.ts";
+import { buildSnapshot, type EndpointSnapshot } from "./snapshot.ts";
 import {
   computeEndpointSample,
   computeTransfer,
+  counterDelta,
   histogramQuantiles,
+  restartSlackS,
   type ScrapeStatus,
 } from "./window.ts";
 import { histogramText, setSample, spreadSeries, zeroPage } from "./_test_pages.ts";
@@ -407,4 +409,115 @@ Deno.test("KV transfers on vLLM: the issuing decode side, unless only the prefil
   assert.deepEqual([idle.transfers_side, idle.transfers], ["decode", 0]);
   const prefillOnly = computeTransfer(ep(10, 13), ep(10, 10), { windowS: 5 });
   assert.deepEqual([prefillOnly.transfers_side, prefillOnly.transfers], ["prefill", 3]);
+});
+
+Deno.test("failure deltas of distinct counters with the same labels add up across the window", async () => {
+  // Reviewer's repro: prefill failed transfers 0 → 3 and failed notifications 0 → 2 on engine 0
+  // are 5 failures in the window, not 3.
+  const real = await read("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  const l = 'engine="0",model_name="Qwen/Qwen1.5-0.5B-Chat"';
+  const page = (transfers: number, notifications: number) =>
+    snapOf(
+      real + "\n# TYPE vllm:nixl_num_failed_transfers_total counter\n" +
+        `vllm:nixl_num_failed_transfers_total{${l}} ${transfers}\n` +
+        "# TYPE vllm:nixl_num_failed_notifications_total counter\n" +
+        `vllm:nixl_num_failed_notifications_total{${l}} ${notifications}\n`,
+    );
+  const s = computeEndpointSample(page(0, 0), page(3, 2), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.equal(s.deltas!.kv_transfer_failures, 5);
+  assert.equal(s.lifetime.kv_transfer_failures, 5);
+  // counterDelta on its own keeps each delta's metric.
+  const a = page(10, 20).counters.kv_transfer_failures;
+  const b = page(13, 22).counters.kv_transfer_failures!;
+  assert.deepEqual(counterDelta(a, b), { delta: 5, reset: false });
+});
+
+Deno.test("Dynamo worker restart: a new uptime that grew less than the window is a restart", async () => {
+  const real = await read("ai-dynamo_dynamo__vllm.log");
+  const at = (uptime: number, gen: number) => {
+    const text = setSample(real, "dynamo_component_uptime_seconds", {}, () => uptime);
+    return snapOf(setSample(text, "vllm:generation_tokens_total", {}, () => gen));
+  };
+  const sample = (a: EndpointSnapshot, b: EndpointSnapshot, windowS: number) =>
+    computeEndpointSample(a, b, { windowS, scrape: OK, scrapedAt: null });
+  // Reviewer's repro: uptime 3.0 s, then 4.0 s, 5 s apart. The process restarted: its 700
+  // tokens are all since the restart, not 700 - 600.
+  const r = sample(at(3, 600), at(4, 700), 5);
+  assert.equal(r.deltas!.generation_tokens, 700);
+  assert.ok(r.counter_resets.includes("generation_tokens"));
+  // Uptime that grew by about the window is the same process (slack max(1 s, 10 %)).
+  for (const [grown, windowS] of [[5, 5], [4.1, 5], [27, 30]]) {
+    const same = sample(at(100, 600), at(100 + grown, 700), windowS);
+    assert.equal(same.deltas!.generation_tokens, 100, `${grown} in ${windowS}`);
+    assert.deepEqual(same.counter_resets, [], `${grown} in ${windowS}`);
+  }
+  assert.ok(sample(at(100, 600), at(103.9, 700), 5).counter_resets.length > 0);
+  assert.ok(sample(at(100, 600), at(126.9, 700), 30).counter_resets.length > 0);
+  assert.equal(restartSlackS(5), 1);
+  assert.equal(restartSlackS(30), 3);
+  // The very same uptime is one page served twice, not a new process.
+  assert.deepEqual(sample(at(100, 600), at(100, 600), 5).counter_resets, []);
+});
+
+Deno.test("transfer counts are never invented: a histogram without +Inf and _count gives null", () => {
+  const page = (n: number, withCount: boolean) =>
+    [
+      `vllm:nixl_bytes_transferred_bucket{engine="0",le="1e+06"} ${n}`,
+      `vllm:nixl_bytes_transferred_sum{engine="0"} ${n * 5e5}`,
+      ...(withCount ? [`vllm:nixl_bytes_transferred_count{engine="0"} ${n}`] : []),
+    ].join("\n") + "\n";
+  const ep = (withCount: boolean) =>
+    computeEndpointSample(snapOf(page(10, withCount)), snapOf(page(14, withCount)), {
+      windowS: 5,
+      scrape: OK,
+      scrapedAt: null,
+    });
+  const bare = ep(false);
+  assert.deepEqual(bare.transfers, { count: null, bytes: 2e6 });
+  assert.match(bare.unavailable["transfers.count"], /neither a \+Inf bucket nor _count/);
+  const t = computeTransfer(bare, bare, { windowS: 5 });
+  assert.deepEqual([t.transfers_side, t.transfers, t.transfers_per_s, t.bytes], [
+    "decode",
+    null,
+    null,
+    2e6,
+  ]);
+  // With _count the parser completes the +Inf bucket: 4 transfers.
+  assert.deepEqual(ep(true).transfers, { count: 4, bytes: 2e6 });
+  // A side with a known count that moved wins over one whose count is unknown.
+  assert.equal(computeTransfer(ep(true), bare, { windowS: 5 }).transfers_side, "prefill");
+});
+
+Deno.test("failure totals: null when neither side is known, and which side a one-sided total leaves out", () => {
+  const ep = (failures: number | null) =>
+    computeEndpointSample(
+      snapOf("vllm:num_requests_running 1\n"),
+      snapOf(
+        "vllm:num_requests_running 1\n" +
+          (failures === null ? "" : `vllm:nixl_num_failed_transfers_total ${failures}\n`),
+      ),
+      { windowS: 5, scrape: OK, scrapedAt: null },
+    );
+  assert.deepEqual(computeTransfer(ep(null), ep(null), { windowS: 5 }).failures, {
+    prefill: null,
+    decode: null,
+    total: null,
+    unknown_sides: ["prefill", "decode"],
+  });
+  assert.deepEqual(computeTransfer(ep(3), ep(null), { windowS: 5 }).failures, {
+    prefill: 3,
+    decode: null,
+    total: 3,
+    unknown_sides: ["decode"],
+  });
+  assert.deepEqual(computeTransfer(ep(0), ep(2), { windowS: 5 }).failures, {
+    prefill: 0,
+    decode: 2,
+    total: 2,
+    unknown_sides: [],
+  });
 });

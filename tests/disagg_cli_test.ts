@@ -428,8 +428,6 @@ Deno.test("prefill completes requests while decode receives nothing: kv_transfer
   assert.deepEqual(rec.findings[0].evidence.decode_receipt, {
     kv_transfers: 0,
     external_kv_tokens: 0,
-    prompt_tokens: 0,
-    requests_completed: 0,
   });
   assert.deepEqual(
     [
@@ -438,6 +436,95 @@ Deno.test("prefill completes requests while decode receives nothing: kv_transfer
     ],
     [5, 2],
   );
+});
+
+Deno.test("decode completing aborted requests while no KV arrives is a stall, not receipt", async () => {
+  // Prefill completes 5 requests per scrape; decode's transfer and external-KV counts stand
+  // still while requests finish there as "abort" and old requests keep generating.
+  await using p = fakeEngine(
+    evolving((n) => ({ ...base, prompt: 1000 + 500 * n, success: 10 + 5 * n })),
+  );
+  await using d = fakeEngine((n) =>
+    text(
+      vllmPage({ ...base, gen: 500 + 300 * n }) +
+        `vllm:request_success_total{engine="0",model_name="m",finished_reason="abort"} ${5 * n}\n`,
+    )
+  );
+  const { rec } = await status(p.base, d.base, ["--window", "0.3", "--fail-on", "warning"]);
+  assert.equal(rec.decode.deltas.requests_completed, 5);
+  assert.deepEqual(codes(rec), ["kv_transfer_stall"]);
+  assert.deepEqual(rec.findings[0].evidence.decode_receipt, {
+    kv_transfers: 0,
+    external_kv_tokens: 0,
+  });
+});
+
+Deno.test("NIXL failed transfers and failed notifications on one engine add up", async () => {
+  // Prefill: 3 failed transfers and 2 failed notifications on engine="0" in the window; decode
+  // pulls 100 transfers. 5 failures (5 %) is critical; max(3, 2) = 3 (3 %) was a warning.
+  const notifications = (k: number) =>
+    "# TYPE vllm:nixl_num_failed_notifications_total counter\n" +
+    `vllm:nixl_num_failed_notifications_total{engine="0",model_name="m"} ${k}\n`;
+  await using p = fakeEngine((n) =>
+    text(
+      vllmPage({ ...base, transfers: 0, failed: n === 1 ? 0 : 3, success: 10 + 100 * n }) +
+        notifications(n === 1 ? 0 : 2),
+    )
+  );
+  await using d = fakeEngine(evolving((n) => ({
+    ...base,
+    external: 900 + 450 * n,
+    transfers: 100 * n,
+    bytes: 2e8 * n,
+  })));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0.2"]);
+  assert.deepEqual(rec.transfer.failures, {
+    prefill: 5,
+    decode: 0,
+    total: 5,
+    unknown_sides: [],
+  });
+  assert.deepEqual(codes(rec), ["kv_transfer_errors_present"]);
+  assert.equal(rec.findings[0].severity, "critical");
+  assert.equal(
+    rec.findings[0].message,
+    `5 KV transfer failures in the last ${rec.window_s} s, 5.0 % of 100 transfers, critical: at or above the 5.0 % critical ratio`,
+  );
+  assert.equal(code, 2);
+});
+
+Deno.test("SGLang with gauge-form transfer metrics: decode's measured 0 requests is no denominator", async () => {
+  // The real SGLang page plus the PD counters of a build whose kv_transfer_* are last-value
+  // gauges (no transfer count). Prefill: 5 transfer failures and 40 requests in the window;
+  // decode: none completed.
+  const real = await readPage("sgl-project_sglang__production_metrics_md_40ef116f.prom");
+  const m = 'model_name="meta-llama/Llama-3.1-8B-Instruct"';
+  const page = (failed: number, requests: number) =>
+    real + "\n" + [
+      "# TYPE sglang:num_transfer_failed_reqs_total counter",
+      `sglang:num_transfer_failed_reqs_total{${m}} ${failed}`,
+      "# TYPE sglang:num_requests_total counter",
+      `sglang:num_requests_total{${m}} ${requests}`,
+      "# TYPE sglang:kv_transfer_latency_ms gauge",
+      `sglang:kv_transfer_latency_ms{${m}} 12.5`,
+      "# TYPE sglang:kv_transfer_total_mb gauge",
+      `sglang:kv_transfer_total_mb{${m}} 48.0`,
+    ].join("\n") + "\n";
+  await using p = fakeEngine((n) => text(n === 1 ? page(0, 0) : page(5, 40)));
+  await using d = fakeEngine(() => text(page(0, 0)));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0.2"]);
+  assert.equal(rec.transfer.transfers, null);
+  assert.deepEqual([rec.decode.deltas.requests_completed, rec.prefill.deltas.requests_completed], [
+    0,
+    40,
+  ]);
+  const f = rec.findings.find((x: Json) => x.code === "kv_transfer_errors_present");
+  assert.equal(f.severity, "critical");
+  assert.equal(
+    f.message,
+    `5 KV transfer failures in the last ${rec.window_s} s, 12.5 % of 40 requests completed on prefill, critical: at or above the 5.0 % critical ratio; the transfer count is unknown and decode completed no request in the window`,
+  );
+  assert.equal(code, 2);
 });
 
 Deno.test("a healthy busy pair: no finding, exit 0, rates and gauges present", async () => {
@@ -720,6 +807,20 @@ Deno.test("human table output names engine, role, queues and findings", async ()
   assert.match(out, /prefill\s+sglang\s+unknown\s+162\/2826/);
   assert.match(out, /decode\s+refused/);
   assert.match(out, /CRITICAL\s+endpoint_unreachable: Decode endpoint/);
+});
+
+Deno.test("human table: a failure total over one side names the unknown side", async () => {
+  // Prefill exports NIXL failure counters (3 in the window); the decode page has none.
+  await using p = fakeEngine(evolving((n) => ({ ...base, failed: 3 * n })));
+  const plain = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using d = fakeEngine(() => text(plain));
+  const r = await run(["status", "--prefill", p.base, "--decode", d.base, "--window", "0.2"]);
+  const out = r.stdout.join("\n");
+  assert.match(out, /failures 3 \(decode unknown\)/);
+  assert.match(
+    out,
+    /kv_transfer_errors_present: 3 KV transfer failures in the last [\d.]+ s \(prefill only: decode failures unknown\)/,
+  );
 });
 
 Deno.test("--watch --count 3 --interval 1 --timeline writes exactly 3 valid lines (real main.ts)", async () => {

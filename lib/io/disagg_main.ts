@@ -500,11 +500,15 @@ export function renderTable(sample: PairSample, findings: Finding[]): string {
     ...rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()),
   ];
   const t = sample.transfer;
+  // A total over one side says so: "failures 3 (decode unknown)".
+  const unknown = t.failures.total !== null && t.failures.unknown_sides.length === 1
+    ? ` (${t.failures.unknown_sides[0]} unknown)`
+    : "";
   lines.push(
     `transfer: ${t.transfers === null ? "not exported" : `${t.transfers} transfers`}, ` +
       `${t.bytes_per_s === null ? "-" : `${fmt(t.bytes_per_s / 1e6)} MB/s`}, failures ${
         fmt(t.failures.total)
-      }`,
+      }${unknown}`,
   );
   if (findings.length === 0) lines.push("findings: none");
   else {

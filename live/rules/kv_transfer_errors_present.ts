@@ -17,51 +17,85 @@ function percent(x: number): string {
   return `${(x * 100).toFixed(1)} %`;
 }
 
+/** A side of the pair. */
+type SideName = "prefill" | "decode";
+
 /** Rule object for `kv_transfer_errors_present`. */
 export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
   code: "kv_transfer_errors_present",
   severity: "warning",
   summary: "KV transfer failures increased within the sampling window",
   docs: "Counts only failures that happened inside the window (NIXL/Mooncake failed transfers, " +
-    "failed notifications and expired requests; SGLang transfer/bootstrap failures and timeouts), " +
-    "never lifetime totals. Failed transfers are retried or recomputed, so they cost latency before " +
-    "they cost errors. Warning from min_failures failures in the window (default 1). Critical when " +
-    "the failure ratio (Δfailures ÷ Δtransfers, or ÷ Δcompleted requests when the engine exports no " +
-    "transfer count) is at or above critical_failure_ratio (default 0.05), or when no transfer " +
-    "succeeded in the window (Δtransfers = 0). Severity never depends on the window length: the " +
-    "failure rate per second is evidence only. Confirm in both servers' logs around the sample " +
-    "time and measure the ratio over a few more windows.",
+    "failed notifications and expired requests; SGLang transfer and bootstrap failures), never " +
+    "lifetime totals. Failed transfers are retried or recomputed, so they cost latency before " +
+    "they cost errors. Warning from min_failures failures in the window (default 1). Critical " +
+    "when the failure ratio (Δfailures ÷ Δtransfers, or, when no transfer count is known, ÷ the " +
+    "first request count above 0: Δcompleted requests on decode, then on prefill) is at or " +
+    "above critical_failure_ratio (default 0.05), when no transfer succeeded in the window " +
+    "(Δtransfers = 0), or when the transfer count is unknown and decode completed no request " +
+    "(no success seen). When one side's failures are unknown, the message says the count covers " +
+    "the other side only. Severity never depends on the window length: the failure rate per " +
+    "second is evidence only. Confirm in both servers' logs around the sample time and measure " +
+    "the ratio over a few more windows.",
   defaults: { min_failures: 1, critical_failure_ratio: 0.05 },
   check(sample, t): Finding[] {
     const f = sample.transfer.failures;
     if (f.total === null || f.total < t.min_failures) return [];
     const transfers = sample.transfer.transfers;
-    const requests = sample.decode.deltas?.requests_completed ??
-      sample.prefill.deltas?.requests_completed ?? null;
+    const decodeRequests = sample.decode.deltas?.requests_completed ?? null;
+    const prefillRequests = sample.prefill.deltas?.requests_completed ?? null;
+    // A measured 0 is no denominator: the first request count above 0, decode's then prefill's.
+    const requestsSide: SideName | null = decodeRequests !== null && decodeRequests > 0
+      ? "decode"
+      : prefillRequests !== null && prefillRequests > 0
+      ? "prefill"
+      : null;
+    const requests = requestsSide === "decode"
+      ? decodeRequests
+      : requestsSide === "prefill"
+      ? prefillRequests
+      : null;
     const denominator = transfers !== null && transfers > 0
-      ? { kind: "transfers", value: transfers }
-      : requests !== null && requests > 0
-      ? { kind: "requests", value: requests }
+      ? { kind: "transfers" as const, value: transfers, text: `${transfers} transfers` }
+      : requests !== null
+      ? {
+        kind: "requests" as const,
+        value: requests,
+        text: `${requests} requests completed on ${requestsSide}`,
+      }
       : null;
     const ratio = denominator ? f.total / denominator.value : null;
     const perS = sample.window_s > 0 ? f.total / sample.window_s : null;
-    const zeroSuccess = transfers === 0;
+    // No success in the window: no transfer completed, or, with the transfer count unknown,
+    // decode (where every transferred request ends) completed none.
+    const noTransfer = transfers === 0;
+    const noDecodeRequest = transfers === null && decodeRequests === 0;
     const highRatio = ratio !== null && ratio >= t.critical_failure_ratio;
-    const critical = highRatio || zeroSuccess;
+    const critical = highRatio || noTransfer || noDecodeRequest;
+    const unknown = f.unknown_sides.length === 1 ? f.unknown_sides[0] : null;
     const count = `${f.total} KV transfer failure${
       f.total === 1 ? "" : "s"
-    } in the last ${sample.window_s} s`;
-    const share = ratio === null
-      ? null
-      : `${percent(ratio)} of ${denominator!.value} ${denominator!.kind}`;
+    } in the last ${sample.window_s} s${
+      unknown === null
+        ? ""
+        : ` (${unknown === "prefill" ? "decode" : "prefill"} only: ${unknown} failures unknown)`
+    }`;
+    const share = ratio === null ? null : `${percent(ratio)} of ${denominator!.text}`;
     const threshold = percent(t.critical_failure_ratio);
-    const why = zeroSuccess
-      ? "critical: no transfer succeeded in the window"
-      : highRatio
-      ? `critical: at or above the ${threshold} critical ratio`
-      : ratio === null
+    const reasons = [
+      ...(highRatio ? [`at or above the ${threshold} critical ratio`] : []),
+      ...(noTransfer ? ["no transfer succeeded in the window"] : []),
+      ...(noDecodeRequest
+        ? ["the transfer count is unknown and decode completed no request in the window"]
+        : []),
+    ];
+    const why = critical
+      ? `critical: ${reasons.join("; ")}`
+      : ratio !== null
+      ? `below the ${threshold} critical ratio`
+      : decodeRequests === null && prefillRequests === null
       ? "no transfer or request count in the window to compare with"
-      : `below the ${threshold} critical ratio`;
+      : "no transfer count and no completed request in the window to compare with";
     return [liveFinding("kv_transfer_errors_present", critical ? "critical" : "warning", {
       message: [count, share, why].filter((x) => x !== null).join(", "),
       evidence: {
@@ -69,11 +103,14 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
         failures_prefill: f.prefill,
         failures_decode: f.decode,
         failures_total: f.total,
+        failures_unknown_sides: f.unknown_sides,
         failures_per_s: perS,
         transfers,
-        requests_completed: requests,
+        requests_completed_decode: decodeRequests,
+        requests_completed_prefill: prefillRequests,
         failure_ratio: ratio,
         ratio_denominator: denominator?.kind ?? null,
+        requests_side: denominator?.kind === "requests" ? requestsSide : null,
         critical_failure_ratio: t.critical_failure_ratio,
         lifetime_failures_prefill: sample.prefill.lifetime.kv_transfer_failures ?? null,
         lifetime_failures_decode: sample.decode.lifetime.kv_transfer_failures ?? null,

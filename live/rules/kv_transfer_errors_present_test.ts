@@ -39,11 +39,14 @@ Deno.test("kv_transfer_errors_present: at threshold, one failure in 100 transfer
     failures_prefill: 0,
     failures_decode: 1,
     failures_total: 1,
+    failures_unknown_sides: [],
     failures_per_s: 0.1,
     transfers: 100,
-    requests_completed: 40,
+    requests_completed_decode: 40,
+    requests_completed_prefill: 40,
     failure_ratio: 0.01,
     ratio_denominator: "transfers",
+    requests_side: null,
     critical_failure_ratio: 0.05,
     lifetime_failures_prefill: null,
     lifetime_failures_decode: 500,
@@ -61,11 +64,15 @@ Deno.test("kv_transfer_errors_present: at the critical ratio exactly (5 of 100) 
 });
 
 Deno.test("kv_transfer_errors_present: failures with zero successful transfers are critical", () => {
-  const got = kvTransferErrorsPresent.check(pair(2, 0), t);
+  const got = kvTransferErrorsPresent.check(pair(1, 0), t);
   assert.equal(got[0].severity, "critical");
   assert.equal(
     got[0].message,
-    "2 KV transfer failures in the last 10 s, 5.0 % of 40 requests, critical: no transfer succeeded in the window",
+    "1 KV transfer failure in the last 10 s, 2.5 % of 40 requests completed on decode, critical: no transfer succeeded in the window",
+  );
+  assert.equal(
+    kvTransferErrorsPresent.check(pair(2, 0), t)[0].message,
+    "2 KV transfer failures in the last 10 s, 5.0 % of 40 requests completed on decode, critical: at or above the 5.0 % critical ratio; no transfer succeeded in the window",
   );
 });
 
@@ -84,11 +91,83 @@ Deno.test("kv_transfer_errors_present: severity does not depend on the window le
 
 Deno.test("kv_transfer_errors_present: no transfer or request count to compare with stays a warning", () => {
   const d = endpointSample({ deltas: { kv_transfer_failures: 3 }, transfers: null });
-  const p = endpointSample({ deltas: {} });
+  const p = endpointSample({ deltas: { kv_transfer_failures: 0 } });
   const got = kvTransferErrorsPresent.check(pairSample(p, d), t);
   assert.equal(got[0].severity, "warning");
   assert.equal(
     got[0].message,
     "3 KV transfer failures in the last 5 s, no transfer or request count in the window to compare with",
   );
+  // A measured 0 on prefill (decode's count unknown) is said as such.
+  p.deltas = { kv_transfer_failures: 0, requests_completed: 0 };
+  const zero = kvTransferErrorsPresent.check(pairSample(p, d), t);
+  assert.equal(zero[0].severity, "warning");
+  assert.equal(
+    zero[0].message,
+    "3 KV transfer failures in the last 5 s, no transfer count and no completed request in the window to compare with",
+  );
+});
+
+/** SGLang with last-value gauge transfer metrics: no transfer count in any window. */
+function sglangGauges(o: { pReq: number | null; dReq: number | null; pFail: number }) {
+  const side = (req: number | null, failed: number) =>
+    endpointSample({
+      engine: "sglang",
+      transfers: null,
+      deltas: {
+        kv_transfer_failures: failed,
+        ...(req === null ? {} : { requests_completed: req }),
+      },
+    });
+  return pairSample(side(o.pReq, o.pFail), side(o.dReq, 0));
+}
+
+Deno.test("kv_transfer_errors_present: a measured 0 on decode falls back to prefill's request count", () => {
+  // 5 prefill failures, +40 prefill requests, +0 decode requests, no transfer count: 12.5 % of
+  // the prefill's requests, and no request succeeded on decode.
+  const got = kvTransferErrorsPresent.check(sglangGauges({ pReq: 40, dReq: 0, pFail: 5 }), t);
+  assert.equal(got[0].severity, "critical");
+  assert.equal(
+    got[0].message,
+    "5 KV transfer failures in the last 5 s, 12.5 % of 40 requests completed on prefill, critical: at or above the 5.0 % critical ratio; the transfer count is unknown and decode completed no request in the window",
+  );
+  assert.deepEqual(
+    [
+      got[0].evidence.failure_ratio,
+      got[0].evidence.ratio_denominator,
+      got[0].evidence.requests_side,
+      got[0].evidence.requests_completed_decode,
+    ],
+    [0.125, "requests", "prefill", 0],
+  );
+  // Below the ratio, decode completing nothing with the transfer count unknown is still no
+  // success seen: critical.
+  const low = kvTransferErrorsPresent.check(sglangGauges({ pReq: 1000, dReq: 0, pFail: 5 }), t);
+  assert.equal(low[0].severity, "critical");
+  assert.equal(
+    low[0].message,
+    "5 KV transfer failures in the last 5 s, 0.5 % of 1000 requests completed on prefill, critical: the transfer count is unknown and decode completed no request in the window",
+  );
+  // With decode requests completing, the ratio decides.
+  const ok = kvTransferErrorsPresent.check(sglangGauges({ pReq: 1000, dReq: 200, pFail: 5 }), t);
+  assert.equal(ok[0].severity, "warning");
+  assert.equal(
+    ok[0].message,
+    "5 KV transfer failures in the last 5 s, 2.5 % of 200 requests completed on decode, below the 5.0 % critical ratio",
+  );
+});
+
+Deno.test("kv_transfer_errors_present: a total over one side says the other side is unknown", () => {
+  const p = endpointSample({ deltas: { requests_completed: 40, kv_transfer_failures: 1 } });
+  const d = endpointSample({
+    deltas: { requests_completed: 40 },
+    transfers: { count: 100, bytes: 1e5 },
+  });
+  const got = kvTransferErrorsPresent.check(pairSample(p, d), t);
+  assert.equal(
+    got[0].message,
+    "1 KV transfer failure in the last 5 s (prefill only: decode failures unknown), 1.0 % of 100 transfers, below the 5.0 % critical ratio",
+  );
+  assert.deepEqual(got[0].evidence.failures_unknown_sides, ["decode"]);
+  assert.equal(got[0].evidence.failures_decode, null);
 });

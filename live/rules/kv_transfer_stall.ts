@@ -18,24 +18,27 @@ export interface KvTransferStallThresholds extends Record<string, number> {
 }
 
 /**
- * Window deltas that show KV reaching decode, transfer-specific ones first: the pair's transfer
- * count (from the side that fills it), decode external-KV prompt tokens, then decode prompt
- * tokens and completed requests (new work admitted on decode means its KV arrived). Any of them
- * above 0 is receipt, so a transfer histogram that one side registers but never fills cannot
- * outvote growing decode counters. Decode generation tokens count only when the engine has no
- * transfer-specific series: with them, decode still generating for requests admitted earlier is
- * no sign that new KV arrives.
+ * Window deltas that show KV reaching decode (reference §9.2: Δtransfer count and Δexternal-KV
+ * tokens). When transfer-specific signals exist — the pair's transfer count (read from the side
+ * that fills it, so SGLang's prefill-side count speaks for a decode whose own histograms stay at
+ * 0) or decode external-KV prompt tokens — only they count: any of them above 0 is receipt.
+ *
+ * Without them (no connector series on this build) decode activity stands in: prompt tokens only
+ * on vLLM, which counts them at a request's first step on decode, i.e. once its KV is there
+ * (SGLang counts them when a request finishes), and generation tokens. Completed requests never
+ * count: `requests_completed` includes requests that finished as `abort` or `error` — exactly
+ * what a transfer that never arrives produces.
  */
 function receiptSignals(sample: PairSample): Record<string, number> {
   const d = sample.decode.deltas ?? {};
   const signals: Record<string, number> = {};
   if (sample.transfer.transfers !== null) signals.kv_transfers = sample.transfer.transfers;
   if (d.external_kv_tokens !== undefined) signals.external_kv_tokens = d.external_kv_tokens;
-  const specific = Object.keys(signals).length > 0;
-  for (const k of ["prompt_tokens", "generation_tokens", "requests_completed"] as const) {
-    if (k === "generation_tokens" && specific) continue;
-    if (d[k] !== undefined) signals[k] = d[k]!;
+  if (Object.keys(signals).length > 0) return signals;
+  if (sample.decode.engine === "vllm" && d.prompt_tokens !== undefined) {
+    signals.prompt_tokens = d.prompt_tokens;
   }
+  if (d.generation_tokens !== undefined) signals.generation_tokens = d.generation_tokens;
   return signals;
 }
 
@@ -56,14 +59,15 @@ export const kvTransferStall: LiveRule<KvTransferStallThresholds> = {
   summary: "Prefill completes work but decode receives no KV within the window",
   docs:
     "Judged on window deltas, never on lifetime zeros (a fresh healthy pair has moved no bytes " +
-    "either). Decode receipt is any growth of the pair's KV transfer count (read from the side " +
-    "that fills it: SGLang's prefill, vLLM's NIXL/Mooncake issuing side, or whichever side's " +
-    "count moved), decode external-KV prompt tokens, decode prompt tokens or decode completed " +
-    "requests; decode generation tokens count only for engines without transfer series. Fires " +
-    "when every one of them is 0 while prefill completed work (min_prefill_requests or " +
-    "min_prefill_prompt_tokens) or decode has min_waiting_on_transfer requests parked. Confirm " +
-    "over the next windows and in the connector logs of both sides; measure transfer counts per " +
-    "side.",
+    "either). Decode receipt is growth of the pair's KV transfer count (read from the side that " +
+    "fills it: SGLang's prefill, vLLM's NIXL/Mooncake issuing side, or whichever side's count " +
+    "moved) or of decode external-KV prompt tokens. Only engines without those series fall back " +
+    "to decode activity: prompt tokens on vLLM (counted when a request is scheduled) and " +
+    "generation tokens. Completed requests never count as receipt: aborted and errored requests " +
+    "complete too. Fires when every receipt signal is 0 while prefill completed work " +
+    "(min_prefill_requests or min_prefill_prompt_tokens) or decode has min_waiting_on_transfer " +
+    "requests parked. Confirm over the next windows and in the connector logs of both sides; " +
+    "measure transfer counts per side.",
   defaults: { min_prefill_requests: 1, min_prefill_prompt_tokens: 1, min_waiting_on_transfer: 1 },
   check(sample, t): Finding[] {
     const p = sample.prefill;
