@@ -202,31 +202,31 @@ function fmt3(n: number): string {
 }
 
 /**
- * For each point of a curve (by cell id), the first point at a higher concurrency that is not
- * failed and has a p99 TTFT (at a repeated concurrency, its first such run); `undefined` when
- * there is none. Used to tell a TTFT spike that falls back from a cliff that stays.
+ * For each point of a curve (by cell id), the runs at the next higher concurrency that has a
+ * run which is not failed and has a p99 TTFT: every such run there, in curve order; no entry
+ * when there is none. Used to tell a TTFT spike that falls back from a cliff that stays, which
+ * takes every re-run at the next concurrency into account.
  *
  * @example
  * ```ts
- * const next = nextWithTtft(curve).get(finding.evidence.to.cell_id);
+ * const next = nextWithTtft(curve).get(finding.evidence.to.cell_id) ?? [];
  * ```
  */
-export function nextWithTtft(curve: Curve): Map<string, CurvePoint> {
-  const out = new Map<string, CurvePoint>();
+export function nextWithTtft(curve: Curve): Map<string, CurvePoint[]> {
+  const out = new Map<string, CurvePoint[]>();
   const pts = curve.points;
-  let next: CurvePoint | undefined;
+  let next: CurvePoint[] | undefined;
   let i = pts.length - 1;
   while (i >= 0) {
-    // Points of one concurrency share the next point above it; walk them as a group.
+    // Points of one concurrency share the runs above them; walk them as a group.
     let j = i;
     while (j - 1 >= 0 && pts[j - 1].concurrency === pts[i].concurrency) j--;
     if (next !== undefined) { for (let k = j; k <= i; k++) out.set(pts[k].cell_id, next); }
+    const usable: CurvePoint[] = [];
     for (let k = j; k <= i; k++) {
-      if (pts[k].status !== "failed" && pts[k].p99_ttft !== null) {
-        next = pts[k];
-        break;
-      }
+      if (pts[k].status !== "failed" && pts[k].p99_ttft !== null) usable.push(pts[k]);
     }
+    if (usable.length > 0) next = usable;
     i = j - 1;
   }
   return out;

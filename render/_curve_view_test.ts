@@ -80,7 +80,7 @@ Deno.test("curveView: no p99 anywhere is not a per-point gap", () => {
   assert.equal(v.latency, null);
 });
 
-Deno.test("nextWithTtft: the next higher concurrency with a usable p99 TTFT", () => {
+Deno.test("nextWithTtft: every usable run at the next higher concurrency with one", () => {
   const next = nextWithTtft(curve([
     p(4, 1, 1, 1),
     p(8, 1, 1, 1),
@@ -88,9 +88,23 @@ Deno.test("nextWithTtft: the next higher concurrency with a usable p99 TTFT", ()
     p(12, 1, null, 1), // no TTFT: skipped
     p(16, 1, 5, 1, "failed"), // failed: skipped
     p(32, 1, 2, 1),
+    p(32, 1, 3, 1, "partial", "b"), // partial, not failed: counts
+    p(32, 1, 9, 1, "failed", "c"), // failed: not among the runs
+    p(64, 1, 2, 1),
   ]));
   assert.deepEqual(
-    [...next.entries()].map(([id, q]) => [id, q.cell_id]).sort(),
-    [["c12", "c32"], ["c16", "c32"], ["c4", "c8"], ["c8", "c32"], ["c8b", "c32"]],
+    [...next.entries()].map(([id, runs]) => [id, runs.map((q) => q.cell_id).join(" ")]).sort(),
+    [
+      ["c12", "c32 c32b"],
+      ["c16", "c32 c32b"],
+      ["c32", "c64"],
+      ["c32b", "c64"],
+      ["c32c", "c64"],
+      ["c4", "c8 c8b"],
+      ["c8", "c32 c32b"],
+      ["c8b", "c32 c32b"],
+    ],
   );
+  // The top concurrency has no next runs.
+  assert.equal(next.has("c64"), false);
 });

@@ -98,3 +98,17 @@ export function concList(values: readonly number[], all: readonly number[]): str
   }
   return parts.join(", ");
 }
+
+/**
+ * Up to `max` items joined with `, `, then ` and N more` for the rest: an inline list that
+ * stays short however many items there are.
+ *
+ * @example
+ * ```ts
+ * listSome(["a", "b", "c"], 2); // "a, b and 1 more"
+ * ```
+ */
+export function listSome(items: readonly string[], max: number): string {
+  const head = items.slice(0, max).join(", ");
+  return items.length > max ? `${head} and ${items.length - max} more` : head;
+}

@@ -1,5 +1,17 @@
 import assert from "node:assert/strict";
-import { bytes, change, concList, fmt, ms, plural, ratio, secs, table, times } from "./_format.ts";
+import {
+  bytes,
+  change,
+  concList,
+  fmt,
+  listSome,
+  ms,
+  plural,
+  ratio,
+  secs,
+  table,
+  times,
+} from "./_format.ts";
 
 Deno.test("_format: numbers, ratios, changes and units", () => {
   const cases: [string, string][] = [
@@ -39,4 +51,15 @@ Deno.test("_format: concList writes runs of three or more measured concurrencies
 
 Deno.test("_format: table lines", () => {
   assert.deepEqual(table(["a", "b"], [["1", "2"]]), ["| a | b |", "| --- | --- |", "| 1 | 2 |"]);
+});
+
+Deno.test("_format: listSome names up to max items, then counts the rest", () => {
+  const cases: { items: string[]; max: number; want: string }[] = [
+    { items: [], max: 12, want: "" },
+    { items: ["a"], max: 12, want: "a" },
+    { items: ["a", "b", "c"], max: 3, want: "a, b, c" }, // exactly at the cap: all shown
+    { items: ["a", "b", "c", "d"], max: 3, want: "a, b, c and 1 more" },
+    { items: Array.from({ length: 20 }, (_, i) => `c${i}`), max: 2, want: "c0, c1 and 18 more" },
+  ];
+  for (const c of cases) assert.equal(listSome(c.items, c.max), c.want, c.want);
 });

@@ -5,8 +5,16 @@
  */
 import type { Finding } from "../lib/types.ts";
 
-/** How strongly a finding fires, from its evidence (larger is worse); 0 when not known. */
-function magnitude(f: Finding): number {
+/**
+ * How strongly a finding fires, from its evidence (larger is worse); 0 when not known. Only
+ * comparable between findings of one code.
+ *
+ * @example
+ * ```ts
+ * findingMagnitude(cliff); // its evidence.ttft_ratio, e.g. 17.35
+ * ```
+ */
+export function findingMagnitude(f: Finding): number {
   const e = f.evidence;
   const num = (k: string): number | null => {
     const v = e[k];
@@ -102,7 +110,7 @@ function rankWithinCodes(options: TopFindingsOptions): (list: Finding[]) => Find
   return (list) => {
     const byCode = new Map<string, { f: Finding; i: number; m: number }[]>();
     list.forEach((f, i) => {
-      const entry = { f, i, m: magnitude(f) };
+      const entry = { f, i, m: findingMagnitude(f) };
       const group = byCode.get(f.code);
       if (group) group.push(entry);
       else byCode.set(f.code, [entry]);

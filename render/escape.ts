@@ -17,13 +17,25 @@ const CONTROLS_ALL = new RegExp(CONTROLS.source, "g");
 const SPAN_FALLBACK = /[<>]/;
 
 /**
+ * What makes text at the start of a line a block instead of a paragraph, once `#`, `>`, `*`,
+ * `_`, `` ` ``, `~`, `<`, `|` and `[` are escaped everywhere: white space (indented code, or
+ * the content of a list item that becomes code), a `-`, `+` or `=` (bullet, thematic break,
+ * setext underline), or up to nine digits and `.` or `)` followed by white space or the end of
+ * the value (ordered list; the caller may write a space next).
+ */
+const LEADING_BLOCK = /^(?:[ \t\-+=]|\d{1,9}[.)](?:[ \t]|$))/;
+
+/**
  * Escape text for inline Markdown and table cells: `|`, backslashes, Markdown punctuation, `$`
  * (GitHub math) and HTML are neutralised; newlines and other control characters become spaces.
- * Rendered, the text reads exactly as the input (only controls are lost).
+ * The start is escaped too, so the text may begin a line (`- ${escapeMd(label)}`): a leading
+ * `-`, `+` or `=` and the `.`/`)` of a leading `1.`/`2)` get a backslash, and a leading space
+ * becomes `&#32;`. Rendered, the text reads exactly as the input (only controls are lost).
  *
  * @example
  * ```ts
  * escapeMd("a|b\n<script> $5"); // "a\\|b &lt;script&gt; \\$5"
+ * escapeMd("1. evil"); // "1\\. evil"
  * ```
  */
 export function escapeMd(value: unknown): string {
@@ -31,7 +43,17 @@ export function escapeMd(value: unknown): string {
   // Most values (ids, numbers, messages) need no escaping: return them as they are, without
   // building a copy. Every special character is a single UTF-16 unit, so matching units is
   // the same as matching code points.
-  return MD_SPECIAL.test(text) ? text.replace(MD_SPECIAL_ALL, escapeMdChar) : text;
+  const out = MD_SPECIAL.test(text) ? text.replace(MD_SPECIAL_ALL, escapeMdChar) : text;
+  return LEADING_BLOCK.test(out) ? escapeStart(out) : out;
+}
+
+/** `out` (already escaped) with the block-starting construct at its start neutralised. */
+function escapeStart(out: string): string {
+  const first = out[0];
+  if (first === " " || first === "\t") return `&#32;${out.slice(1)}`;
+  if (first === "-" || first === "+" || first === "=") return `\\${out}`;
+  const mark = out.search(/[.)]/);
+  return `${out.slice(0, mark)}\\${out.slice(mark)}`;
 }
 
 /** The replacement of one character matched by `MD_SPECIAL` (controls become a space). */

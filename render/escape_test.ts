@@ -65,8 +65,9 @@ function shown(md: string, inTable: boolean): string {
     return inner;
   }
   return cell.replace(
-    /\\(.)|&(lt|gt|amp);/g,
-    (_, ch, ent) => ch ?? ({ lt: "<", gt: ">", amp: "&" } as Record<string, string>)[ent],
+    /\\(.)|&(lt|gt|amp|#32);/g,
+    (_, ch, ent) =>
+      ch ?? ({ lt: "<", gt: ">", amp: "&", "#32": " " } as Record<string, string>)[ent],
   );
 }
 
@@ -131,24 +132,46 @@ Deno.test("codeSpan (property): one line, no raw HTML, table-safe, shows the tex
   );
 });
 
-/** The escaping rules spelled out one code point at a time: the reference the fast paths match. */
+/**
+ * The escaping rules spelled out one code point at a time: the reference the fast paths match.
+ * At the start, a space (or a control, which becomes one) is `&#32;`, a `-`, `+` or `=` gets a
+ * backslash, and so does the `.`/`)` after one to nine leading digits when white space (or a
+ * control) or the end follows.
+ */
 function escapeMdReference(text: string): string {
-  let out = "";
-  for (const ch of text) {
+  const blank = (ch: string | undefined) => {
+    if (ch === undefined) return false;
     const code = ch.codePointAt(0)!;
-    if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += " ";
+    return code <= 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029;
+  };
+  const chars = [...text];
+  let digits = 0;
+  while (digits < chars.length && chars[digits] >= "0" && chars[digits] <= "9") digits++;
+  const marker = digits >= 1 && digits <= 9 && (chars[digits] === "." || chars[digits] === ")") &&
+      (digits + 1 === chars.length || blank(chars[digits + 1]))
+    ? digits
+    : -1;
+  let out = "";
+  chars.forEach((ch, i) => {
+    const code = ch.codePointAt(0)!;
+    if (i === 0 && blank(ch)) out += "&#32;";
+    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += " ";
     else if (ch === "<") out += "&lt;";
     else if (ch === ">") out += "&gt;";
     else if (ch === "&") out += "&amp;";
     else if ("\\|`*_[]#~$".includes(ch)) out += "\\" + ch;
+    else if (i === 0 && "-+=".includes(ch)) out += "\\" + ch;
+    else if (i === marker) out += "\\" + ch;
     else out += ch;
-  }
+  });
   return out;
 }
 
 Deno.test("escapeMd (property): equals the per-code-point reference rules", () => {
   // Strings drawn mostly from the special characters, plus any UTF-16 unit (lone surrogates too).
-  const special = fc.constantFrom(..."\u0000\u001f\u0020\u007f\u2028\u2029<>&\\|`*_[]#~$aé模");
+  const special = fc.constantFrom(
+    ..."\u0000\u001f\u0020\u007f\u2028\u2029<>&\\|`*_[]#~$aé模-+=.)1\t",
+  );
   const text = fc.oneof(
     fc.array(special).map((a) => a.join("")),
     fc.string({ unit: "binary" }),
@@ -162,4 +185,73 @@ Deno.test("escapeMd (property): equals the per-code-point reference rules", () =
   );
   assert.equal(escapeMd("plain text 1.5× — ok"), "plain text 1.5× — ok");
   assert.equal(codeSpan("dsr1_1024-1024_c4"), "`dsr1_1024-1024_c4`");
+});
+
+/**
+ * Whether a line's text starts a CommonMark block other than a paragraph: indented code, a
+ * bullet or ordered list item, an ATX heading, a block quote, a fence, HTML, a thematic break
+ * or a setext underline. (The structural check a Markdown parser would make of a list item's
+ * content; deno.json carries no Markdown parser, so the rules are spelled out here.)
+ */
+function startsBlock(line: string): boolean {
+  return /^(?: {4}|\t| {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}(?:#{1,6}(?:[ \t]|$)|>|```|~~~|<|(?:[-*_][ \t]*){3,}$|=+[ \t]*$|-+[ \t]*$))/
+    .test(line);
+}
+
+Deno.test("escapeMd: a value can start a line without starting a list, heading or code block", () => {
+  const cases: { name: string; text: string; want: string }[] = [
+    // Quiet: nothing at the start to neutralise.
+    { name: "plain label", text: "gptoss · h100", want: "gptoss · h100" },
+    { name: "version", text: "0.1.0", want: "0.1.0" },
+    { name: "decimal", text: "1.5-flash", want: "1.5-flash" },
+    { name: "ten digits: no list", text: "1234567890. x", want: "1234567890. x" },
+    { name: "dash inside", text: "a-b", want: "a-b" },
+    // Firing.
+    { name: "ordered list .", text: "1. evil", want: "1\\. evil" },
+    { name: "ordered list )", text: "2) x", want: "2\\) x" },
+    { name: "nine digits", text: "123456789. x", want: "123456789\\. x" },
+    { name: "marker alone", text: "1.", want: "1\\." },
+    { name: "bullet -", text: "- evil", want: "\\- evil" },
+    { name: "bullet +", text: "+ evil", want: "\\+ evil" },
+    { name: "bullet * (escaped anywhere)", text: "* evil", want: "\\* evil" },
+    { name: "indented code", text: "     code", want: "&#32;    code" },
+    { name: "tab", text: "\tcode", want: "&#32;code" },
+    { name: "newline first", text: "\n- x", want: "&#32;- x" },
+    { name: "thematic break", text: "---", want: "\\---" },
+    { name: "setext underline", text: "===", want: "\\===" },
+    { name: "heading", text: "# h", want: "\\# h" },
+    { name: "quote", text: "> q", want: "&gt; q" },
+    { name: "fence", text: "```js", want: "\\`\\`\\`js" },
+  ];
+  for (const c of cases) {
+    const got = escapeMd(c.text);
+    assert.equal(got, c.want, c.name);
+    assert.ok(!startsBlock(got), `${c.name}: ${got}`);
+    // As a list item's content (`- ${label} — …`) it stays one paragraph.
+    assert.ok(!startsBlock(`${got} — eval only`), c.name);
+    // It still reads as the input once rendered: escapes and the space entity resolve back.
+    const shownText = got.replace(
+      /\\(.)|&(lt|gt|amp|#32);/g,
+      (_, ch, ent) =>
+        ch ?? ({ lt: "<", gt: ">", amp: "&", "#32": " " } as Record<string, string>)[ent],
+    );
+    // deno-lint-ignore no-control-regex
+    assert.equal(shownText, c.text.replace(/[\u0000-\u001f]/g, " "), c.name);
+  }
+  // The checker itself fires on the raw inputs, so the assertions above are not vacuous.
+  for (const raw of ["1. evil", "2) x", "- evil", "+ evil", "     code", "---", "===", "# h"]) {
+    assert.ok(startsBlock(raw), raw);
+  }
+});
+
+Deno.test("escapeMd (property): the escaped text never starts a block", () => {
+  const special = fc.constantFrom(..." \t\n-+=*#>`~<_.)19a");
+  fc.assert(
+    fc.property(fc.array(special, { maxLength: 8 }).map((a) => a.join("")), (s) => {
+      const out = escapeMd(s);
+      assert.ok(!startsBlock(out), JSON.stringify([s, out]));
+      assert.ok(!startsBlock(`${out} — eval only`), JSON.stringify([s, out]));
+    }),
+    { numRuns: 2000 },
+  );
 });

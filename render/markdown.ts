@@ -12,6 +12,7 @@ import {
   conc,
   concList,
   fmt,
+  listSome,
   ms,
   plural,
   pushAll,
@@ -22,6 +23,7 @@ import {
 } from "./_format.ts";
 import { type CurveView, curveView, nextWithTtft, type TputMetric } from "./_curve_view.ts";
 import { topFindings } from "./_top_findings.ts";
+import { type CurveRank, rankCurves } from "./_curve_rank.ts";
 import { groupByDirectory } from "./_manifest_groups.ts";
 
 /** How many artifact files section 8 lists before pointing to `report.json`. */
@@ -42,6 +44,35 @@ const DEFAULT_MAX_GAIN = 0.05;
 const MATERIAL_GROWTH = 1.5;
 /** A success rate this far from successful/total is shown next to the counts. */
 const SUCCESS_RATE_TOLERANCE = 0.001;
+/** Default TTFT ratio of a cliff (`ttft_cliff.ratio_warning`), when report.json lacks it. */
+const DEFAULT_CLIFF_RATIO = 2;
+
+// Caps that keep report.md readable at campaign scale (thousands of curves). Each capped list
+// says how many entries it leaves out and where they are in report.json; small reports stay
+// under every cap and are shown in full.
+/** Entries an inline list of points, cells or concurrencies shows before "and N more". */
+const INLINE_ENTRIES = 12;
+/** Rows of the curve table at the top of section 6. */
+const CURVE_TABLE_ROWS = 200;
+/** Curves section 6 describes in detail: the first ones of the curve ranking. */
+const DETAILED_CURVES = 50;
+/** Findings listed under one detailed curve. */
+const FINDINGS_PER_CURVE = 40;
+/** Pareto frontiers section 6 shows, and rows per frontier table. */
+const FRONTIERS = 20;
+const FRONTIER_ROWS = 50;
+/** Findings on no curve ("other signals") section 6 lists. */
+const OTHER_SIGNALS = 100;
+/** Section 7 items of one kind listed one by one; more become one item that counts them. */
+const ITEMS_PER_KIND = 12;
+/** Section 7 items listed in all. */
+const MAX_ITEMS = 100;
+
+/** Critical codes that make a result untrustworthy as published (others describe behaviour). */
+const TRUST_CODES: ReadonlySet<string> = new Set([
+  "invalid_run_no_successful_requests",
+  "missing_required_artifact",
+]);
 
 /** Findings about the inputs themselves: listed in full in section 3, not in section 6. */
 const INPUT_CODES: ReadonlySet<string> = new Set([
@@ -158,17 +189,26 @@ interface Index {
   curveOfCell: ReadonlyMap<string, Curve>;
   /**
    * One view per curve, in the report's curve order, worked out again on each pass: held for
-   * every curve at once, the views of a 50,000-cell report cost tens of MB at the peak.
+   * every curve at once, the views of a 50,000-cell report cost tens of MB at the peak. With
+   * `only`, just the views of the curves it accepts.
    */
-  views: () => Iterable<CurveView>;
+  views: (only?: (curve: Curve) => boolean) => Iterable<CurveView>;
   /** Findings of section 6 by curve id (cells on a curve), in report order. */
   curveFindings: ReadonlyMap<string, Finding[]>;
   /** Findings of section 6 that belong to no curve, in report order. */
   otherFindings: readonly Finding[];
   /** Findings about the inputs (section 3), in report order. */
   inputFindings: readonly Finding[];
+  /** Every curve, most severe first (see {@link rankCurves}). */
+  ranks: readonly CurveRank[];
+  /** Curves section 6 describes in detail. */
+  detailed: ReadonlySet<string>;
+  /** Findings of section 6's scope it does not list (beyond its caps): only in report.json. */
+  notInSection6: ReadonlySet<Finding>;
   minSuccessRate: number;
   maxGain: number;
+  /** `ttft_cliff.ratio_warning`: a spike falls back below this multiple of the point before. */
+  cliffRatio: number;
 }
 
 function threshold(r: Report, rule: string, key: string, fallback: number): number {
@@ -190,9 +230,12 @@ function buildIndex(r: Report): Index {
     DEFAULT_MIN_SUCCESS_RATE,
   );
   const maxGain = threshold(r, "throughput_plateau", "max_gain", DEFAULT_MAX_GAIN);
+  const cliffRatio = threshold(r, "ttft_cliff", "ratio_warning", DEFAULT_CLIFF_RATIO);
   const successRate = (id: string) => cellById.get(id)?.metrics.success_rate ?? null;
-  const views = function* (): Iterable<CurveView> {
-    for (const c of r.cross_run.curves) yield curveView(c, { successRate, minSuccessRate });
+  const views = function* (only?: (curve: Curve) => boolean): Iterable<CurveView> {
+    for (const c of r.cross_run.curves) {
+      if (only === undefined || only(c)) yield curveView(c, { successRate, minSuccessRate });
+    }
   };
   const curveFindings = new Map<string, Finding[]>();
   const otherFindings: Finding[] = [];
@@ -211,6 +254,21 @@ function buildIndex(r: Report): Index {
     if (list) list.push(f);
     else curveFindings.set(curve.curve_id, [f]);
   }
+  const ranks = rankCurves(
+    r.cross_run.curves.map((c) => c.curve_id),
+    (id) => curveFindings.get(id) ?? [],
+  );
+  const detailed = new Set<string>();
+  for (const rank of ranks.slice(0, DETAILED_CURVES)) detailed.add(rank.curveId);
+  const notInSection6 = new Set<Finding>();
+  for (const [id, list] of curveFindings) {
+    if (!detailed.has(id)) { for (const f of list) notInSection6.add(f); }
+    else if (list.length > FINDINGS_PER_CURVE) {
+      const placed = placeFindings(list, cellById);
+      for (let i = FINDINGS_PER_CURVE; i < placed.length; i++) notInSection6.add(placed[i].finding);
+    }
+  }
+  for (let i = OTHER_SIGNALS; i < otherFindings.length; i++) notInSection6.add(otherFindings[i]);
   return {
     cellById,
     curveOfCell,
@@ -218,8 +276,12 @@ function buildIndex(r: Report): Index {
     curveFindings,
     otherFindings,
     inputFindings,
+    ranks,
+    detailed,
+    notInSection6,
     minSuccessRate,
     maxGain,
+    cliffRatio,
   };
 }
 
@@ -236,7 +298,7 @@ function section1(r: Report, index: Index): string[] {
     ? "info"
     : "clean";
   let verdict = {
-    critical: "**Verdict: critical findings.** At least one result cannot be trusted as published.",
+    critical: criticalVerdict(r.findings),
     warning: "**Verdict: warnings.** The results are usable, with the caveats listed below.",
     info: "**Verdict: informational findings only.**",
     clean: "**Verdict: no findings.**",
@@ -287,16 +349,23 @@ function section1(r: Report, index: Index): string[] {
   const shown = new Set(top);
   let inSection3 = 0;
   let inSection6 = 0;
+  let jsonOnly = 0;
   for (const f of r.findings) {
     if (shown.has(f)) continue;
     if (INPUT_CODES.has(f.code)) inSection3++;
+    else if (index.notInSection6.has(f)) jsonOnly++;
     else inSection6++;
   }
-  const more = inSection3 + inSection6;
+  const more = inSection3 + inSection6 + jsonOnly;
   if (more > 0) {
     const where: string[] = [];
     if (inSection3) where.push(`${inSection3} in section 3 (inputs)`);
     if (inSection6) where.push(`${inSection6} in section 6 (by curve, then other signals)`);
+    if (jsonOnly) {
+      where.push(
+        `${jsonOnly} only in \`report.json\` (beyond the curves and findings section 6 lists)`,
+      );
+    }
     out.push(
       "",
       `${top.length ? `${plural(more, "more finding")}` : plural(more, "finding")}: ${
@@ -307,16 +376,48 @@ function section1(r: Report, index: Index): string[] {
   return out;
 }
 
+/**
+ * The verdict when a critical finding exists. Only a run without a successful request or a
+ * missing primary record makes a result untrustworthy; other criticals (a TTFT cliff of 4× or
+ * more, live transfer errors) are valid measurements of how the system behaved.
+ */
+function criticalVerdict(findings: readonly Finding[]): string {
+  const trust = new Map<string, number>();
+  const behaviour = new Map<string, number>();
+  for (const f of findings) {
+    if (f.severity !== "critical") continue;
+    const into = TRUST_CODES.has(f.code) ? trust : behaviour;
+    into.set(f.code, (into.get(f.code) ?? 0) + 1);
+  }
+  const codes = (m: Map<string, number>) =>
+    [...m].sort(([a, x], [b, y]) => y - x || byteOrder(a, b))
+      .map(([c, n]) => `${codeSpan(c)} ${n}`).join(", ");
+  if (trust.size > 0) {
+    const also = behaviour.size
+      ? ` Critical behaviour was also measured (${codes(behaviour)}).`
+      : "";
+    return `**Verdict: critical findings.** At least one result cannot be trusted as published (${
+      codes(trust)
+    }).${also}`;
+  }
+  return `**Verdict: critical behaviour found** (${
+    codes(behaviour)
+  }). The critical findings are valid measurements of how the system behaved, not results that cannot be trusted; the findings below give the details.`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. Benchmark matrix
 
 function concurrencyCell(view: CurveView): string {
   const runs = new Map<number, number>();
   for (const r of view.repeats) runs.set(r.concurrency, r.runs);
-  return view.concurrencies.map((c) => {
+  if (view.concurrencies.length === 0) return "—";
+  const shown = view.concurrencies.slice(0, INLINE_ENTRIES).map((c) => {
     const n = runs.get(c);
     return n === undefined ? String(c) : `${c} ×${n}`;
-  }).join(", ");
+  });
+  const more = view.concurrencies.length - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
 }
 
 function section2(r: Report, index: Index): string[] {
@@ -391,7 +492,7 @@ function offCurveCells(r: Report, index: Index): string[] {
         (a.concurrency ?? -1) - (b.concurrency ?? -1) || byteOrder(a.cell_id, b.cell_id)
       );
       return `- ${escapeMd(g.label)} — ${g.why}: ${
-        g.cells.map((c) => cellAt(c.cell_id, c.concurrency)).join(", ")
+        listSome(g.cells.map((c) => cellAt(c.cell_id, c.concurrency)), INLINE_ENTRIES)
       }`;
     });
   return [
@@ -404,21 +505,39 @@ function offCurveCells(r: Report, index: Index): string[] {
 
 function frontiers(r: Report): string[] {
   const out: string[] = [];
-  for (const f of r.cross_run.pareto_frontier) {
+  const all = r.cross_run.pareto_frontier;
+  for (const f of all.length > FRONTIERS ? all.slice(0, FRONTIERS) : all) {
     out.push(
       `Pareto frontier **${escapeMd(frontierLabel(f))}** (${
         codeSpan(f.frontier_id)
       }): the points no other point beats in both throughput per GPU and interactivity, by throughput.`,
       "",
     );
+    const rows = frontierRows(f);
     pushAll(
       out,
       table(
         ["Conc", "Tput/GPU (tok/s)", "Intvty (tok/s/user)", "Cells"],
-        frontierRows(f),
+        rows.length > FRONTIER_ROWS ? rows.slice(0, FRONTIER_ROWS) : rows,
       ),
     );
+    if (rows.length > FRONTIER_ROWS) {
+      out.push(
+        "",
+        `${
+          rows.length - FRONTIER_ROWS
+        } more rows of this frontier (points and their cells) are in \`report.json\` (\`cross_run.pareto_frontier\`).`,
+      );
+    }
     out.push("");
+  }
+  if (all.length > FRONTIERS) {
+    out.push(
+      `${
+        all.length - FRONTIERS
+      } more Pareto frontiers are in \`report.json\` (\`cross_run.pareto_frontier\`).`,
+      "",
+    );
   }
   return out;
 }
@@ -426,23 +545,25 @@ function frontiers(r: Report): string[] {
 /** A frontier's rows; points with equal concurrency, throughput and interactivity share one. */
 function frontierRows(f: Frontier): string[][] {
   const rows: string[][] = [];
+  const cells: string[][] = [];
   let prev: Frontier["points"][number] | null = null;
   for (const p of f.points) {
     if (
       prev !== null && prev.concurrency === p.concurrency &&
       prev.tput_per_gpu === p.tput_per_gpu && prev.intvty === p.intvty
     ) {
-      rows[rows.length - 1][3] += `, ${tcode(p.cell_id)}`;
+      cells[cells.length - 1].push(tcode(p.cell_id));
       continue;
     }
     rows.push([
       p.concurrency === null ? "—" : String(p.concurrency),
       fmt(p.tput_per_gpu),
       fmt(p.intvty),
-      tcode(p.cell_id),
     ]);
+    cells.push([tcode(p.cell_id)]);
     prev = p;
   }
+  rows.forEach((row, i) => row.push(listSome(cells[i], INLINE_ENTRIES)));
   return rows;
 }
 
@@ -719,9 +840,25 @@ function spread(values: readonly (number | null)[], scale: number, unit: string)
 
 /** The concurrencies (and cells) of points, for a "which points" sentence. */
 function pointList(points: readonly CurvePoint[], note?: (p: CurvePoint) => string): string {
-  return points.map((p) =>
+  const shown = points.length > INLINE_ENTRIES ? points.slice(0, INLINE_ENTRIES) : points;
+  const items = shown.map((p) =>
     `${conc(p.concurrency)} (${codeSpan(p.cell_id)}${note ? `, ${note(p)}` : ""})`
-  ).join(", ");
+  );
+  const more = points.length - shown.length;
+  return more > 0 ? `${items.join(", ")} and ${more} more` : items.join(", ");
+}
+
+/** `(4.5×)` for a growth from `from` to `to`, or nothing when `from` is not above 0. */
+function growthNote(from: number, to: number): string {
+  return from > 0 ? ` (${times(to / from)})` : "";
+}
+
+/** A finding of a curve, where on the curve it is, and its line. */
+interface PlacedFinding {
+  finding: Finding;
+  from: number;
+  to: number;
+  text: string;
 }
 
 /** Where on a curve a finding is: `c8→c12` for a step, `c12` for a point. */
@@ -739,18 +876,31 @@ function findingPlace(
   return { from: c, to: c, text: conc(c) };
 }
 
-/** A curve's findings as lines: by concurrency (steps after their start point), repeats folded. */
-function curveFindingLines(findings: readonly Finding[], cellById: ReadonlyMap<string, Cell>) {
-  const rows = findings.map((f) => {
+/** A curve's findings with their lines, by concurrency (steps after their start point). */
+function placeFindings(
+  findings: readonly Finding[],
+  cellById: ReadonlyMap<string, Cell>,
+): PlacedFinding[] {
+  return findings.map((f) => {
     const place = findingPlace(f, cellById);
     const severity = f.severity === "critical" ? " (critical)" : "";
     const text = `${place.text ? `${place.text} ` : ""}${codeSpan(f.code)}${severity}: ${
       escapeMd(f.message)
     }${seenSuffix(f)}`;
-    return { ...place, code: f.code, text };
+    return { finding: f, from: place.from, to: place.to, text };
   }).sort((a, b) =>
-    a.from - b.from || a.to - b.to || byteOrder(a.code, b.code) || byteOrder(a.text, b.text)
+    a.from - b.from || a.to - b.to || byteOrder(a.finding.code, b.finding.code) ||
+    byteOrder(a.text, b.text)
   );
+}
+
+/**
+ * A curve's findings as lines, in {@link placeFindings} order with repeats folded; beyond
+ * `FINDINGS_PER_CURVE` findings, one line counts the rest by code.
+ */
+function curveFindingLines(findings: readonly Finding[], cellById: ReadonlyMap<string, Cell>) {
+  const placed = placeFindings(findings, cellById);
+  const rows = placed.length > FINDINGS_PER_CURVE ? placed.slice(0, FINDINGS_PER_CURVE) : placed;
   const out: string[] = [];
   let i = 0;
   while (i < rows.length) {
@@ -758,6 +908,21 @@ function curveFindingLines(findings: readonly Finding[], cellById: ReadonlyMap<s
     while (j + 1 < rows.length && rows[j + 1].text === rows[i].text) j++;
     out.push(`- ${rows[i].text}${j > i ? ` (×${j - i + 1}: re-runs with the same result)` : ""}`);
     i = j + 1;
+  }
+  if (placed.length > rows.length) {
+    const codes = new Map<string, number>();
+    for (let k = rows.length; k < placed.length; k++) {
+      const code = placed[k].finding.code;
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+    out.push(
+      `- ${
+        plural(placed.length - rows.length, "more finding")
+      } of this curve, at higher concurrencies (${
+        [...codes].sort(([a], [b]) => byteOrder(a, b)).map(([c, n]) => `${codeSpan(c)} ${n}`)
+          .join(", ")
+      }), ${placed.length - rows.length === 1 ? "is" : "are"} in \`report.json\`.`,
+    );
   }
   return out;
 }
@@ -788,13 +953,23 @@ function kvSignals(
 function growthLine(view: CurveView, kv: readonly { text: string }[]): string | null {
   const lat = view.latency;
   if (lat === null) return null;
-  const ttft = lat.ttft.toValue / lat.ttft.fromValue;
-  const tpot = lat.tpot.toValue / lat.tpot.fromValue;
   const over = `Over ${conc(lat.ttft.from.concurrency)}–${conc(lat.ttft.to.concurrency)}${
     view.leftOut.length ? " (trustworthy points only)" : ""
   }`;
-  const material = ttft > MATERIAL_GROWTH || tpot > MATERIAL_GROWTH;
   const signal = kv.length ? `KV-capacity signal: ${kv.map((k) => k.text).join("; ")}` : "";
+  // A growth factor needs a base above 0: without one, neither side can be compared.
+  const zero = [
+    lat.ttft.fromValue > 0 ? null : `p99 TTFT ${secs(lat.ttft.fromValue)}`,
+    lat.tpot.fromValue > 0 ? null : `p99 TPOT ${ms(lat.tpot.fromValue)}`,
+  ].filter((z) => z !== null);
+  if (zero.length) {
+    return `- ${over}, TTFT and TPOT growth are not compared: ${zero.join(" and ")} at ${
+      conc(lat.ttft.from.concurrency)
+    } gives no growth factor.${kv.length ? ` ${signal}.` : ""}`;
+  }
+  const ttft = lat.ttft.toValue / lat.ttft.fromValue;
+  const tpot = lat.tpot.toValue / lat.tpot.fromValue;
+  const material = ttft > MATERIAL_GROWTH || tpot > MATERIAL_GROWTH;
   if (kv.length && material) {
     return `- ${over}, TTFT grows ${times(ttft)} and TPOT ${
       times(tpot)
@@ -821,30 +996,64 @@ function sideLine(over: string, ttft: number, tpot: number): string {
   return `- ${over}, TTFT changes ${times(ttft)} and TPOT ${times(tpot)}; neither side dominates.`;
 }
 
+/**
+ * Throughput still rising into the curve's highest trustworthy point with throughput: its gain
+ * over the point before (`null` when that point's value is not above 0), or `null` when the
+ * curve peaks earlier, gains less than `maxGain`, or has fewer than two such points.
+ */
+function risingAtTop(view: CurveView, maxGain: number): { gain: number | null } | null {
+  const { peak, lastStep, metric } = view;
+  if (peak === null || lastStep === null || metric === null || peak.to !== lastStep.to) return null;
+  if (!(lastStep.toValue > lastStep.fromValue)) return null;
+  if (!(lastStep.fromValue > 0)) return { gain: null };
+  const gain = lastStep.toValue / lastStep.fromValue - 1;
+  return gain >= maxGain ? { gain } : null;
+}
+
+/** Whether the curve's peak is at its highest measured concurrency (no point above it). */
+function peakAtTop(view: CurveView): boolean {
+  const top = view.concurrencies[view.concurrencies.length - 1];
+  return view.peak !== null && view.peak.to.concurrency === top;
+}
+
+/** `+12 % from c8 to c16`, or `from 0 to 40 tok/s/GPU from c8 to c16` without a base. */
+function riseText(view: CurveView, gain: number | null): string {
+  const step = view.lastStep!;
+  const span = `${conc(step.from.concurrency)} to ${conc(step.to.concurrency)}`;
+  return gain === null
+    ? `from ${fmt(step.fromValue)} to ${fmt(step.toValue)} ${
+      metricWords(view.metric!).unit
+    } from ${span}`
+    : `${change(gain)} from ${span}`;
+}
+
 /** The throughput sentence of a curve with two or more trustworthy points with throughput. */
 function throughputLine(view: CurveView, maxGain: number): string | null {
   const { peak, lastStep, metric } = view;
   if (peak === null || lastStep === null || metric === null) return null;
   const { name, unit } = metricWords(metric);
-  const vsFirst = peak.to === peak.from
+  const vsFirst = peak.to === peak.from || !(peak.fromValue > 0)
     ? ""
     : `, ${times(peak.toValue / peak.fromValue)} the ${conc(peak.from.concurrency)} value`;
   if (peak.to === lastStep.to && lastStep.toValue > lastStep.fromValue) {
-    const top = view.concurrencies[view.concurrencies.length - 1] === peak.to.concurrency
+    const top = peakAtTop(view)
       ? "the top measured concurrency"
       : "the highest concurrency with a trustworthy run";
-    const gain = lastStep.toValue / lastStep.fromValue - 1;
+    const rising = risingAtTop(view, maxGain);
+    const by = lastStep.fromValue > 0
+      ? `${change(lastStep.toValue / lastStep.fromValue - 1)} over ${
+        conc(lastStep.from.concurrency)
+      }`
+      : `up from ${fmt(lastStep.fromValue)} ${unit} at ${conc(lastStep.from.concurrency)}`;
     return `- ${name} is highest at ${top}, ${conc(peak.to.concurrency)} (${
       fmt(peak.toValue)
-    } ${unit}${vsFirst}), and ${gain >= maxGain ? "still rising" : "nearly flat"}: ${
-      change(gain)
-    } over ${conc(lastStep.from.concurrency)}.`;
+    } ${unit}${vsFirst}), and ${rising ? "still rising" : "nearly flat"}: ${by}.`;
   }
   const after = peak.to === lastStep.to
     ? ""
-    : `; at ${conc(lastStep.to.concurrency)} it is ${fmt(lastStep.toValue)} ${unit} (${
-      change(lastStep.toValue / peak.toValue - 1)
-    } from the peak)`;
+    : `; at ${conc(lastStep.to.concurrency)} it is ${fmt(lastStep.toValue)} ${unit}${
+      peak.toValue > 0 ? ` (${change(lastStep.toValue / peak.toValue - 1)} from the peak)` : ""
+    }`;
   return `- ${name} peaks at ${fmt(peak.toValue)} ${unit} at ${
     conc(peak.to.concurrency)
   }${vsFirst}${after}.`;
@@ -886,9 +1095,14 @@ function dataGapLines(view: CurveView, cellById: ReadonlyMap<string, Cell>): str
 
 function kvEvidenceLine(view: CurveView, cellById: ReadonlyMap<string, Cell>): string | null {
   const parts: string[] = [];
+  let more = 0;
   for (const p of view.curve.points) {
     const m = cellById.get(p.cell_id)?.metrics;
     if (!m || (m.gpu_kv_usage_p95 === null && m.server_gpu_cache_hit_rate === null)) continue;
+    if (parts.length === INLINE_ENTRIES) {
+      more++;
+      continue;
+    }
     const cpu = m.server_cpu_cache_hit_rate !== null && m.server_cpu_cache_hit_rate > 0
       ? `, CPU hit ${ratio(m.server_cpu_cache_hit_rate)}`
       : "";
@@ -898,146 +1112,359 @@ function kvEvidenceLine(view: CurveView, cellById: ReadonlyMap<string, Cell>): s
       }${cpu}`,
     );
   }
+  const rest = more ? `; ${plural(more, "more point")} in \`report.json\`` : "";
   return parts.length
     ? `- KV and cache evidence (GPU KV usage p95 and server cache hit rates, 0–1): ${
       parts.join("; ")
-    }.`
+    }${rest}.`
     : null;
 }
 
-/** A TTFT cliff into a point the next point falls back from: the point, and its neighbours. */
+/**
+ * A TTFT cliff into a point whose TTFT falls back at the next concurrency: every non-failed run
+ * there has a p99 TTFT below `ttft_cliff.ratio_warning` times that of each point a cliff into
+ * it starts from (and below its own), so the next concurrency is no cliff from before the jump.
+ */
 interface Spike {
-  from: CurvePoint;
+  /** The point the cliffs lead into. */
   to: CurvePoint;
-  next: CurvePoint;
-  finding: Finding;
+  /** The points the cliffs into it start from, by concurrency and p99 TTFT. */
+  from: CurvePoint[];
+  /** The runs at the next concurrency with a p99 TTFT. */
+  next: CurvePoint[];
 }
 
-function spikesOf(view: CurveView, findings: readonly Finding[]): Spike[] {
+/** The spikes of a curve, one per point a cliff leads into, by concurrency. */
+function spikesOf(view: CurveView, findings: readonly Finding[], cliffRatio: number): Spike[] {
   const cliffs = findings.filter((f) => f.code === "ttft_cliff");
   if (cliffs.length === 0) return [];
   const next = nextWithTtft(view.curve);
   const byId = new Map<string, CurvePoint>();
   for (const p of view.curve.points) byId.set(p.cell_id, p);
-  const out: Spike[] = [];
+  const into = new Map<string, { to: CurvePoint; from: CurvePoint[]; spike: boolean }>();
   for (const f of cliffs) {
     const from = byId.get(stringAt(f.evidence.from, "cell_id") ?? "");
     const to = byId.get(stringAt(f.evidence.to, "cell_id") ?? "");
-    const n = to ? next.get(to.cell_id) : undefined;
-    if (!from || !to || !n || to.p99_ttft === null || n.p99_ttft === null) continue;
-    if (n.p99_ttft < to.p99_ttft) out.push({ from, to, next: n, finding: f });
+    // A cliff that is not a step of this curve (a baseline comparison) says nothing here.
+    if (!from || !to) continue;
+    let g = into.get(to.cell_id);
+    if (g === undefined) {
+      g = { to, from: [], spike: true };
+      into.set(to.cell_id, g);
+    }
+    const runs = next.get(to.cell_id) ?? [];
+    const limit = from.p99_ttft === null || to.p99_ttft === null
+      ? null
+      : Math.min(from.p99_ttft * cliffRatio, to.p99_ttft);
+    if (limit === null || runs.length === 0 || !runs.every((n) => n.p99_ttft! < limit)) {
+      g.spike = false;
+    }
+    if (!g.from.includes(from)) g.from.push(from);
+  }
+  const out: Spike[] = [];
+  for (const g of into.values()) {
+    if (!g.spike) continue;
+    g.from.sort((a, b) => a.concurrency - b.concurrency || a.p99_ttft! - b.p99_ttft!);
+    out.push({ to: g.to, from: g.from, next: next.get(g.to.cell_id)! });
+  }
+  return out.sort((a, b) =>
+    a.to.concurrency - b.to.concurrency || byteOrder(a.to.cell_id, b.to.cell_id)
+  );
+}
+
+/** `1.2 s at c8`, `1–1.9 s at c8` for several runs of one concurrency, joined by "and". */
+function ttftAt(points: readonly CurvePoint[]): string {
+  const byConc = new Map<number, CurvePoint[]>();
+  for (const p of points) {
+    const list = byConc.get(p.concurrency);
+    if (list) list.push(p);
+    else byConc.set(p.concurrency, [p]);
+  }
+  return [...byConc].map(([c, ps]) => {
+    const runs = ps.length === 1
+      ? ""
+      : ps.length === 2
+      ? " (both runs)"
+      : ` (all ${ps.length} runs)`;
+    return `${spread(ps.map((p) => p.p99_ttft), 1, "s")} at ${conc(c)}${runs}`;
+  }).join(" and ");
+}
+
+/** The §6 line of a spike: the point, where it falls back to, and the bound it falls below. */
+function spikeLine(s: Spike, cliffRatio: number): string {
+  let low = s.from[0];
+  for (const p of s.from) if (p.p99_ttft! < low.p99_ttft!) low = p;
+  return `- ${conc(s.to.concurrency)} looks like an outlier rather than a cliff: its p99 TTFT ${
+    secs(s.to.p99_ttft)
+  } falls back to ${ttftAt(s.next)}, under ${times(cliffRatio)} the ${secs(low.p99_ttft)} at ${
+    conc(low.concurrency)
+  }.`;
+}
+
+/** `c4–c512 (8)`, `c4–c512 (8, 16 runs)`, `c64 ×2`, `—`: the concurrencies of a curve. */
+function rangeCell(view: CurveView): string {
+  const k = view.concurrencies.length;
+  const n = view.curve.points.length;
+  if (k === 0) return "—";
+  if (k === 1) {
+    return n === 1 ? conc(view.concurrencies[0]) : `${conc(view.concurrencies[0])} ×${n}`;
+  }
+  return `${conc(view.concurrencies[0])}–${conc(view.concurrencies[k - 1])} (${k}${
+    n > k ? `, ${n} runs` : ""
+  })`;
+}
+
+/** A row of the curve table. */
+function curveRow(view: CurveView, rank: CurveRank, maxGain: number): string[] {
+  const { peak, lastStep, metric, latency } = view;
+  const peakCell = peak === null || metric === null
+    ? "—"
+    : `${fmt(peak.toValue)} ${metricWords(metric).unit} at ${conc(peak.to.concurrency)}`;
+  const rising = peak === null || lastStep === null || metric === null
+    ? "—"
+    : risingAtTop(view, maxGain) === null
+    ? "no"
+    : peakAtTop(view)
+    ? "yes"
+    : "yes, points above left out";
+  const growth = (s: { fromValue: number; toValue: number } | undefined) =>
+    s === undefined || !(s.fromValue > 0) ? "—" : times(s.toValue / s.fromValue);
+  const worst = rank.critical ? "critical" : rank.warning ? "warning" : rank.info ? "info" : "—";
+  return [
+    tcode(view.curve.curve_id),
+    escapeMd(curveLabel(view.curve)),
+    rangeCell(view),
+    peakCell,
+    rising,
+    growth(latency?.ttft),
+    growth(latency?.tpot),
+    worst,
+    rank.codes.length ? rank.codes.map(([c, n]) => `${tcode(c)} ${n}`).join(", ") : "—",
+  ];
+}
+
+/** Section 6's summary: counts over every curve, then one table row per curve, worst first. */
+function curveTable(r: Report, index: Index): string[] {
+  const total = r.cross_run.curves.length;
+  const rankOf = new Map<string, CurveRank>();
+  for (const rank of index.ranks.slice(0, CURVE_TABLE_ROWS)) rankOf.set(rank.curveId, rank);
+  const rows = new Map<string, string[]>();
+  let rising = 0;
+  for (const view of index.views()) {
+    if (risingAtTop(view, index.maxGain) !== null) rising++;
+    const rank = rankOf.get(view.curve.curve_id);
+    if (rank !== undefined) rows.set(rank.curveId, curveRow(view, rank, index.maxGain));
+  }
+  let withFindings = 0;
+  let withCritical = 0;
+  for (const rank of index.ranks) {
+    if (rank.critical + rank.warning + rank.info > 0) withFindings++;
+    if (rank.critical > 0) withCritical++;
+  }
+  const out = [
+    `${
+      plural(total, "curve")
+    }: ${withFindings} with findings (${withCritical} with a critical one); on ${rising}, throughput still rises into the highest trustworthy point.`,
+    "",
+    `Curves, most severe first (by critical findings, then warnings, then the size of the worst one). Peak: the highest throughput of a trustworthy point; Rising: it still grows by ${
+      change(index.maxGain)
+    } or more into the highest trustworthy point; TTFT and TPOT: p99 growth from the first to the last trustworthy point.`,
+    "",
+  ];
+  pushAll(
+    out,
+    table(
+      [
+        "Curve",
+        "Configuration",
+        "Concurrencies",
+        "Peak",
+        "Rising",
+        "TTFT",
+        "TPOT",
+        "Worst",
+        "Findings",
+      ],
+      [...rankOf.keys()].map((id) => rows.get(id)!),
+    ),
+  );
+  if (total > rankOf.size) {
+    out.push(
+      "",
+      `${
+        plural(total - rankOf.size, "more curve")
+      }: see \`report.json\` (\`cross_run.curves\`, and their findings in \`findings\`).`,
+    );
   }
   return out;
 }
 
+/** The detail block of one curve: its shape, latency growth, data gaps, KV evidence, findings. */
+function curveBlock(view: CurveView, index: Index): string[] {
+  const { cellById } = index;
+  const curve = view.curve;
+  const findings = index.curveFindings.get(curve.curve_id) ?? [];
+  const k = view.concurrencies.length;
+  const n = curve.points.length;
+  const head = `**${escapeMd(curveLabel(curve))}** (${codeSpan(curve.curve_id)})`;
+  const lines: string[] = [];
+  if (k === 0) {
+    lines.push(`${head}: no points — nothing to describe.`);
+  } else if (k === 1) {
+    const c = conc(view.concurrencies[0]);
+    lines.push(
+      n === 1
+        ? `${head}: one point, at ${c} — no curve shape to describe.`
+        : `${head}: ${n} runs, all at ${c} — re-runs of one concurrency, no curve shape to describe.`,
+    );
+    const live = curve.points.filter((p) => p.status !== "failed");
+    const metric = view.metric;
+    const facts: string[] = [];
+    if (metric !== null) {
+      const { lower, unit } = metricWords(metric);
+      facts.push(`${lower} ${spread(live.map((p) => p[metric]), 1, unit)}`);
+    }
+    if (view.p99Available) {
+      facts.push(`p99 TTFT ${spread(live.map((p) => p.p99_ttft), 1, "s")}`);
+      facts.push(`p99 TPOT ${spread(live.map((p) => p.p99_tpot), 1000, "ms")}`);
+    }
+    if (facts.length && live.length) {
+      const runs = n === 1 ? "" : ` across the ${plural(live.length, "non-failed run")}`;
+      const text = facts.join("; ");
+      lines.push(`- ${text[0].toUpperCase()}${text.slice(1)}${runs}.`);
+    }
+  } else {
+    const reruns = view.repeats.length
+      ? `; re-runs at ${
+        listSome(
+          view.repeats.map((r) => `${conc(r.concurrency)} (${r.runs} runs)`),
+          INLINE_ENTRIES,
+        )
+      }`
+      : "";
+    lines.push(
+      `${head}: ${n} points at ${k} concurrencies, ${conc(view.concurrencies[0])}–${
+        conc(view.concurrencies[k - 1])
+      }${reruns}.`,
+    );
+    if (view.leftOut.length) {
+      lines.push(
+        `- Left out of the shape below (failed, or success rate under ${
+          ratio(index.minSuccessRate)
+        }): ${
+          listSome(
+            view.leftOut.map((l) => `${conc(l.point.concurrency)} (${l.reason})`),
+            INLINE_ENTRIES,
+          )
+        }.`,
+      );
+    }
+    if (view.repeats.length) {
+      lines.push(
+        "- A concurrency measured more than once is represented by its median-throughput run (the lower one of two).",
+      );
+    }
+    const tput = throughputLine(view, index.maxGain);
+    if (tput) lines.push(tput);
+    else if (view.metric !== null) {
+      lines.push(
+        `- Fewer than two trustworthy points have ${
+          metricWords(view.metric).lower
+        }, so the throughput shape is not described.`,
+      );
+    }
+    const lat = view.latency;
+    if (lat) {
+      lines.push(
+        `- p99 TTFT goes from ${secs(lat.ttft.fromValue)} at ${
+          conc(lat.ttft.from.concurrency)
+        } to ${secs(lat.ttft.toValue)} at ${conc(lat.ttft.to.concurrency)}${
+          growthNote(lat.ttft.fromValue, lat.ttft.toValue)
+        }; p99 TPOT from ${ms(lat.tpot.fromValue)} to ${ms(lat.tpot.toValue)}${
+          growthNote(lat.tpot.fromValue, lat.tpot.toValue)
+        }.`,
+      );
+      const g = growthLine(view, kvSignals(view, findings, cellById));
+      if (g) lines.push(g);
+    } else if (view.p99Available) {
+      lines.push(
+        "- Fewer than two trustworthy points have both p99 TTFT and p99 TPOT, so latency growth is not assessed.",
+      );
+    }
+  }
+  pushAll(lines, dataGapLines(view, cellById));
+  const kvLine = kvEvidenceLine(view, cellById);
+  if (kvLine) lines.push(kvLine);
+  const spikes = spikesOf(view, findings, index.cliffRatio);
+  for (const s of spikes.slice(0, INLINE_ENTRIES)) lines.push(spikeLine(s, index.cliffRatio));
+  if (spikes.length > INLINE_ENTRIES) {
+    lines.push(
+      `- ${
+        spikes.length - INLINE_ENTRIES
+      } more points at higher concurrencies look like outliers the same way (section 7 lists the re-runs).`,
+    );
+  }
+  pushAll(lines, curveFindingLines(findings, cellById));
+  return lines;
+}
+
 function section6(r: Report, index: Index): string[] {
   const out = ["## 6. Bottleneck analysis", ""];
-  const { cellById } = index;
-  if (r.cross_run.curves.length === 0) {
+  const total = r.cross_run.curves.length;
+  if (total === 0) {
     out.push(
       "No curve could be formed (no cell with a known concurrency), so saturation cannot be located.",
       "",
     );
-  }
-  for (const view of index.views()) {
-    const curve = view.curve;
-    const findings = index.curveFindings.get(curve.curve_id) ?? [];
-    const k = view.concurrencies.length;
-    const n = curve.points.length;
-    const head = `**${escapeMd(curveLabel(curve))}** (${codeSpan(curve.curve_id)})`;
-    const lines: string[] = [];
-    if (k === 1) {
-      const c = conc(view.concurrencies[0]);
-      lines.push(
-        n === 1
-          ? `${head}: one point, at ${c} — no curve shape to describe.`
-          : `${head}: ${n} runs, all at ${c} — re-runs of one concurrency, no curve shape to describe.`,
-      );
-      const live = curve.points.filter((p) => p.status !== "failed");
-      const metric = view.metric;
-      const facts: string[] = [];
-      if (metric !== null) {
-        const { lower, unit } = metricWords(metric);
-        facts.push(`${lower} ${spread(live.map((p) => p[metric]), 1, unit)}`);
-      }
-      if (view.p99Available) {
-        facts.push(`p99 TTFT ${spread(live.map((p) => p.p99_ttft), 1, "s")}`);
-        facts.push(`p99 TPOT ${spread(live.map((p) => p.p99_tpot), 1000, "ms")}`);
-      }
-      if (facts.length && live.length) {
-        const runs = n === 1 ? "" : ` across the ${plural(live.length, "non-failed run")}`;
-        const text = facts.join("; ");
-        lines.push(`- ${text[0].toUpperCase()}${text.slice(1)}${runs}.`);
-      }
-    } else {
-      const reruns = view.repeats.length
-        ? `; re-runs at ${
-          view.repeats.map((r) => `${conc(r.concurrency)} (${r.runs} runs)`).join(", ")
-        }`
-        : "";
-      lines.push(
-        `${head}: ${n} points at ${k} concurrencies, ${conc(view.concurrencies[0])}–${
-          conc(view.concurrencies[k - 1])
-        }${reruns}.`,
-      );
-      if (view.leftOut.length) {
-        lines.push(
-          `- Left out of the shape below (failed, or success rate under ${
-            ratio(index.minSuccessRate)
-          }): ${view.leftOut.map((l) => `${conc(l.point.concurrency)} (${l.reason})`).join(", ")}.`,
-        );
-      }
-      if (view.repeats.length) {
-        lines.push(
-          "- A concurrency measured more than once is represented by its median-throughput run (the lower one of two).",
-        );
-      }
-      const tput = throughputLine(view, index.maxGain);
-      if (tput) lines.push(tput);
-      else if (view.metric !== null) {
-        lines.push(
-          `- Fewer than two trustworthy points have ${
-            metricWords(view.metric).lower
-          }, so the throughput shape is not described.`,
-        );
-      }
-      const lat = view.latency;
-      if (lat) {
-        lines.push(
-          `- p99 TTFT goes from ${secs(lat.ttft.fromValue)} at ${
-            conc(lat.ttft.from.concurrency)
-          } to ${secs(lat.ttft.toValue)} at ${conc(lat.ttft.to.concurrency)} (${
-            times(lat.ttft.toValue / lat.ttft.fromValue)
-          }); p99 TPOT from ${ms(lat.tpot.fromValue)} to ${ms(lat.tpot.toValue)} (${
-            times(lat.tpot.toValue / lat.tpot.fromValue)
-          }).`,
-        );
-        const g = growthLine(view, kvSignals(view, findings, cellById));
-        if (g) lines.push(g);
-      } else if (view.p99Available) {
-        lines.push(
-          "- Fewer than two trustworthy points have both p99 TTFT and p99 TPOT, so latency growth is not assessed.",
-        );
-      }
-    }
-    pushAll(lines, dataGapLines(view, cellById));
-    const kvLine = kvEvidenceLine(view, cellById);
-    if (kvLine) lines.push(kvLine);
-    for (const s of spikesOf(view, findings)) {
-      lines.push(
-        `- ${conc(s.to.concurrency)} looks like an outlier rather than a cliff: its p99 TTFT ${
-          secs(s.to.p99_ttft)
-        } falls back to ${secs(s.next.p99_ttft)} at ${conc(s.next.concurrency)}.`,
-      );
-    }
-    pushAll(lines, curveFindingLines(findings, cellById));
-    pushAll(out, lines);
+  } else {
+    pushAll(out, curveTable(r, index));
     out.push("");
+    const notDetailed = total - index.detailed.size;
+    if (notDetailed > 0) {
+      out.push(
+        `The ${index.detailed.size} curves ranked first above, in detail (in curve order):`,
+        "",
+      );
+    }
+    for (const view of index.views((c) => index.detailed.has(c.curve_id))) {
+      pushAll(out, curveBlock(view, index));
+      out.push("");
+    }
+    if (notDetailed > 0) {
+      let withFindings = 0;
+      let findings = 0;
+      for (const rank of index.ranks) {
+        if (index.detailed.has(rank.curveId)) continue;
+        const n = rank.critical + rank.warning + rank.info;
+        if (n > 0) withFindings++;
+        findings += n;
+      }
+      out.push(
+        `${plural(notDetailed, "more curve")} ${
+          notDetailed === 1 ? "is" : "are"
+        } not detailed here; ${withFindings} of them carry ${
+          plural(findings, "finding")
+        }, all in \`report.json\` (\`findings\`; the curves in \`cross_run.curves\`).`,
+        "",
+      );
+    }
   }
   pushAll(out, frontiers(r));
   if (index.otherFindings.length) {
     out.push("Other signals (not on a curve: run-level, eval-only or off-curve cells):", "");
-    pushAll(out, index.otherFindings.map(findingLine));
+    const other = index.otherFindings;
+    pushAll(
+      out,
+      (other.length > OTHER_SIGNALS ? other.slice(0, OTHER_SIGNALS) : other).map(findingLine),
+    );
+    if (other.length > OTHER_SIGNALS) {
+      out.push(
+        "",
+        `${plural(other.length - OTHER_SIGNALS, "more other signal")} ${
+          other.length - OTHER_SIGNALS === 1 ? "is" : "are"
+        } in \`report.json\` (\`findings\`).`,
+      );
+    }
   }
   return trimEndLines(out);
 }
@@ -1095,9 +1522,128 @@ function evalSamples(c: Cell, task: string): number | null {
     numberAt(c.notes, "n_eff");
 }
 
+/**
+ * One section-7 item. Items that share a `group` are listed one by one while there are at most
+ * `ITEMS_PER_KIND` of them; more become one item (the group's summary, at the place of the
+ * first) that counts them and names a few.
+ */
+interface Item {
+  text: string;
+  /** What kind of measurement it is, for the count of items not listed. */
+  kind: string;
+  group?: string;
+  /** This item in its group's summary: a curve or cell, with a detail. */
+  entry?: string;
+  /** Codes the group's summary counts over its members. */
+  tags?: readonly string[];
+  /** A throughput gain whose range the group's summary states. */
+  gain?: number | null;
+}
+
+/** Section 7's items: grouped where a kind repeats, then capped at `MAX_ITEMS`. */
+class Items {
+  #items: Item[] = [];
+  #summaries = new Map<string, (members: readonly Item[]) => string>();
+
+  /** Add an item; `summary` writes the one item its group becomes at scale. */
+  add(item: Item, summary?: (members: readonly Item[]) => string): void {
+    this.#items.push(item);
+    if (item.group !== undefined && summary && !this.#summaries.has(item.group)) {
+      this.#summaries.set(item.group, summary);
+    }
+  }
+
+  /** Move the items of `other` (in their order) to the end of these. */
+  append(other: Items): void {
+    for (const it of other.#items) this.#items.push(it);
+    for (const [k, f] of other.#summaries) if (!this.#summaries.has(k)) this.#summaries.set(k, f);
+    other.#items = [];
+  }
+
+  /** The list lines. */
+  lines(): string[] {
+    const seen = new Set<string>();
+    const unique = this.#items.filter((it) => !seen.has(it.text) && seen.add(it.text));
+    const members = new Map<string, Item[]>();
+    for (const it of unique) {
+      if (it.group === undefined) continue;
+      const list = members.get(it.group);
+      if (list) list.push(it);
+      else members.set(it.group, [it]);
+    }
+    const listed: Item[] = [];
+    const done = new Set<string>();
+    for (const it of unique) {
+      const group = it.group === undefined ? undefined : members.get(it.group)!;
+      if (group === undefined || group.length <= ITEMS_PER_KIND) listed.push(it);
+      else if (!done.has(it.group!)) {
+        done.add(it.group!);
+        listed.push({ text: this.#summaries.get(it.group!)!(group), kind: it.kind });
+      }
+    }
+    const out = listed.slice(0, MAX_ITEMS).map((it) => `- ${it.text}`);
+    if (listed.length > MAX_ITEMS) {
+      const kinds = new Map<string, number>();
+      for (const it of listed.slice(MAX_ITEMS)) kinds.set(it.kind, (kinds.get(it.kind) ?? 0) + 1);
+      out.push(
+        `- ${plural(listed.length - MAX_ITEMS, "more item")} (${
+          [...kinds].map(([k, n]) => `${k} ${n}`).join(", ")
+        }) ${
+          listed.length - MAX_ITEMS === 1 ? "is" : "are"
+        } not listed; the findings and curves behind them are in \`report.json\` (\`findings\`, \`cross_run.curves\`).`,
+      );
+    }
+    return out;
+  }
+}
+
+/** `` e.g. `a`, `b` and 3 more`` from the members' entries. */
+function examples(members: readonly Item[]): string {
+  return `e.g. ${someOf(members.map((m) => m.entry ?? ""), (s) => s)}`;
+}
+
+/** `` `tpot_degradation` on 12, `ttft_cliff` on 3`` from the members' tags. */
+function tagCounts(members: readonly Item[]): string {
+  const counts = new Map<string, number>();
+  for (const m of members) for (const t of m.tags ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts].sort(([a, x], [b, y]) => y - x || byteOrder(a, b))
+    .map(([t, n]) => `${codeSpan(t)} on ${n}`).join(", ");
+}
+
+/** `by +5 % to +40 %` over the members' known gains, or nothing. */
+function gainRange(members: readonly Item[]): string {
+  const gains = members.map((m) => m.gain).filter((g): g is number => typeof g === "number");
+  if (gains.length === 0) return "";
+  let lo = gains[0];
+  let hi = gains[0];
+  for (const g of gains) {
+    if (g < lo) lo = g;
+    if (g > hi) hi = g;
+  }
+  return lo === hi ? ` (by ${change(lo)})` : ` (by ${change(lo)} to ${change(hi)})`;
+}
+
+/** `` `c12` (c12) `` for a cell of the report, `` `x` `` for an id it lacks, or "the run". */
+function whoAt(id: string | null, cellById: ReadonlyMap<string, Cell>): string {
+  if (id === null) return "the run";
+  const c = cellById.get(id);
+  return c ? cellAt(c.cell_id, c.concurrency) : codeSpan(id);
+}
+
+/** `17–20` for integers, or the one value. */
+function countSpread(values: readonly number[]): string {
+  let lo = values[0];
+  let hi = values[0];
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
 function section7(r: Report, index: Index): string[] {
   const out = ["## 7. Evidence-based next measurements", ""];
-  const items: string[] = [];
+  const items = new Items();
   const { cellById } = index;
   const byCode = new Map<string, Finding[]>();
   for (const f of r.findings) {
@@ -1106,46 +1652,83 @@ function section7(r: Report, index: Index): string[] {
     else byCode.set(f.code, [f]);
   }
   const ofCode = (code: string) => byCode.get(code) ?? [];
+  /** The curve of a finding: its cell's, else the one its evidence names. */
+  const curveIdOf = (f: Finding) =>
+    (f.cell_id === null ? undefined : index.curveOfCell.get(f.cell_id)?.curve_id) ??
+      stringAt(f.evidence, "curve_id");
 
   // Runs to repeat: failed, partial, outliers.
   for (const c of r.cells) {
-    if (c.status === "failed") {
-      items.push(
-        `Re-run ${cellAt(c.cell_id, c.concurrency)}: no request succeeded${
+    if (c.status !== "failed") continue;
+    items.add(
+      {
+        text: `Re-run ${cellAt(c.cell_id, c.concurrency)}: no request succeeded${
           whereFiles(c.artifacts)
         }.`,
-      );
-    }
+        kind: "re-run",
+        group: "failed",
+        entry: cellAt(c.cell_id, c.concurrency),
+      },
+      (m) =>
+        `Re-run the ${m.length} cells in which no request succeeded (status \`failed\` in \`report.json\`), ${
+          examples(m)
+        }.`,
+    );
   }
   for (const f of ofCode("partial_run")) {
     const c = f.cell_id ? cellById.get(f.cell_id) : undefined;
     if (!c) continue;
     const sr = numberAt(f.evidence, "success_rate") ?? c.metrics.success_rate;
-    items.push(
-      `Re-run ${cellAt(c.cell_id, c.concurrency)}: only ${
-        ratio(sr)
-      } of requests succeeded, so its latency tail describes a biased subset.`,
+    items.add(
+      {
+        text: `Re-run ${cellAt(c.cell_id, c.concurrency)}: only ${
+          ratio(sr)
+        } of requests succeeded, so its latency tail describes a biased subset.`,
+        kind: "re-run",
+        group: "partial",
+        entry: `${cellAt(c.cell_id, c.concurrency)} ${ratio(sr)}`,
+      },
+      (m) =>
+        `Re-run the ${m.length} cells where only part of the requests succeeded (their \`partial_run\` findings), so their latency tails describe biased subsets: ${
+          examples(m)
+        } (success rate after each).`,
     );
   }
   const spikeCells = new Set<string>();
-  for (const view of index.views()) {
-    for (const s of spikesOf(view, index.curveFindings.get(view.curve.curve_id) ?? [])) {
+  const has = (codes: readonly string[]) => (c: Curve) =>
+    (index.curveFindings.get(c.curve_id) ?? []).some((f) => codes.includes(f.code));
+  for (const view of index.views(has(["ttft_cliff"]))) {
+    const findings = index.curveFindings.get(view.curve.curve_id) ?? [];
+    for (const s of spikesOf(view, findings, index.cliffRatio)) {
       spikeCells.add(s.to.cell_id);
       const req = (p: CurvePoint) => cellById.get(p.cell_id)?.metrics.num_requests_total ?? null;
-      const [a, b, c] = [req(s.from), req(s.to), req(s.next)];
-      const requests = a !== null && b !== null && c !== null
-        ? `, and it completed ${plural(b, "request")} against ${a} at ${
-          conc(s.from.concurrency)
-        } and ${c} at ${conc(s.next.concurrency)}`
+      const before = s.from.map(req);
+      const after = s.next.map(req);
+      const self = req(s.to);
+      const known = (xs: (number | null)[]): xs is number[] => xs.every((x) => x !== null);
+      const fromConc = [...new Set(s.from.map((p) => p.concurrency))];
+      const requests = self !== null && known(before) && known(after) && fromConc.length === 1
+        ? `, and it completed ${plural(self, "request")} against ${countSpread(before)} at ${
+          conc(fromConc[0])
+        } and ${countSpread(after)} at ${conc(s.next[0].concurrency)}`
         : "";
-      items.push(
-        `Re-run ${
-          cellAt(s.to.cell_id, s.to.concurrency)
-        } before densifying around it: its p99 TTFT ${secs(s.to.p99_ttft)} jumps from ${
-          secs(s.from.p99_ttft)
-        } at ${conc(s.from.concurrency)} and falls back to ${secs(s.next.p99_ttft)} at ${
-          conc(s.next.concurrency)
-        }${requests}; a second run tells a one-off from a real cliff.`,
+      items.add(
+        {
+          text: `Re-run ${
+            cellAt(s.to.cell_id, s.to.concurrency)
+          } before densifying around it: its p99 TTFT ${secs(s.to.p99_ttft)} jumps from ${
+            ttftAt(s.from)
+          } and falls back to ${
+            ttftAt(s.next)
+          }${requests}; a second run tells a one-off from a real cliff.`,
+          kind: "re-run",
+          group: "spike",
+          entry: cellAt(s.to.cell_id, s.to.concurrency),
+        },
+        (m) =>
+          `Re-run the ${m.length} points whose p99 TTFT jumps and falls back at the next concurrency (section 6 calls them outliers) before densifying around them; a second run tells a one-off from a real cliff: ${
+            examples(m)
+          }.`,
       );
     }
   }
@@ -1153,7 +1736,7 @@ function section7(r: Report, index: Index): string[] {
   // Steps to densify: one item per curve step, naming every step finding of it.
   const steps = new Map<
     string,
-    { from: number; to: number; cell: string | null; codes: Set<string> }
+    { from: number; to: number; cell: string | null; curve: string | null; codes: Set<string> }
   >();
   for (const f of r.findings) {
     if (!STEP_CODES.has(f.code)) continue;
@@ -1162,39 +1745,100 @@ function section7(r: Report, index: Index): string[] {
     if (from === null || to === null || to - from <= 1) continue;
     const toCell = stringAt(f.evidence.to, "cell_id") ?? f.cell_id;
     if (toCell !== null && spikeCells.has(toCell)) continue;
-    const key = `${f.evidence.curve_id}\u0000${from}\u0000${to}`;
-    const step = steps.get(key) ?? { from, to, cell: f.cell_id, codes: new Set<string>() };
+    const curve = curveIdOf(f);
+    const key = `${curve}\u0000${from}\u0000${to}`;
+    const step = steps.get(key) ?? { from, to, cell: f.cell_id, curve, codes: new Set<string>() };
     step.codes.add(f.code);
     steps.set(key, step);
   }
   for (const step of [...steps.values()].sort((a, b) => a.from - b.from || a.to - b.to)) {
     const mid = Math.round(Math.sqrt(step.from * step.to));
-    items.push(
-      `Densify concurrency between ${step.from} and ${step.to} (for example ${mid}) to locate where the ${
-        [...step.codes].sort().map((c) => codeSpan(c)).join(", ")
-      } at ${step.cell ? codeSpan(step.cell) : "the run"} starts.`,
+    const codes = [...step.codes].sort();
+    items.add(
+      {
+        text:
+          `Densify concurrency between ${step.from} and ${step.to} (for example ${mid}) to locate where the ${
+            codes.map((c) => codeSpan(c)).join(", ")
+          } at ${step.cell ? codeSpan(step.cell) : "the run"} starts.`,
+        kind: "densify",
+        group: `densify\u0000${step.from}\u0000${step.to}`,
+        entry: step.curve === null
+          ? (step.cell ? codeSpan(step.cell) : "the run")
+          : codeSpan(step.curve),
+        tags: codes,
+      },
+      (m) =>
+        `Densify concurrency between ${step.from} and ${step.to} (for example ${mid}) on ${m.length} curves to locate where their step findings start (${
+          tagCounts(m)
+        }): ${examples(m)}.`,
     );
   }
 
-  // Curves whose throughput is still rising at the top.
+  // Curves whose throughput is still rising at the top (and, for later, their coverage).
+  const coverage = new Items();
   for (const view of index.views()) {
-    const { peak, lastStep, metric } = view;
-    if (peak === null || lastStep === null || metric === null || peak.to !== lastStep.to) continue;
-    const gain = lastStep.toValue / lastStep.fromValue - 1;
-    if (!(gain >= index.maxGain)) continue;
-    items.push(
-      `Measure curve ${codeSpan(view.curve.curve_id)} (${
-        escapeMd(curveLabel(view.curve))
-      }) beyond ${conc(lastStep.to.concurrency)}: ${metricWords(metric).lower} still rises ${
-        change(gain)
-      } from ${conc(lastStep.from.concurrency)} to ${
-        conc(lastStep.to.concurrency)
-      }, so its peak has not been measured.`,
+    addCoverage(view, coverage);
+    const rising = risingAtTop(view, index.maxGain);
+    if (rising === null) continue;
+    const { peak, metric } = view;
+    const id = codeSpan(view.curve.curve_id);
+    const label = escapeMd(curveLabel(view.curve));
+    const top = peak!.to.concurrency;
+    const lower = metricWords(metric!).lower;
+    if (peakAtTop(view)) {
+      items.add(
+        {
+          text: `Measure curve ${id} (${label}) beyond ${conc(top)}: ${lower} still rises ${
+            riseText(view, rising.gain)
+          }, so its peak has not been measured.`,
+          kind: "measure",
+          group: `beyond\u0000${top}`,
+          entry: id,
+          gain: rising.gain,
+        },
+        (m) =>
+          `Measure beyond ${conc(top)} on ${m.length} curves whose throughput still rises into ${
+            conc(top)
+          }${gainRange(m)}, so their peaks have not been measured: ${examples(m)}.`,
+      );
+      continue;
+    }
+    // Higher concurrencies were measured but left out: re-run them rather than go beyond.
+    const leftOut = new Map<CurvePoint, string>();
+    for (const l of view.leftOut) leftOut.set(l.point, l.reason);
+    const abovePoints = view.curve.points.filter((p) => p.concurrency > top);
+    const above = abovePoints.map((p) =>
+      `${conc(p.concurrency)} (${leftOut.get(p) ?? `no ${lower} data`})`
+    );
+    items.add(
+      {
+        text: `Re-run ${
+          listSome(above, INLINE_ENTRIES)
+        } of curve ${id} (${label}): ${lower} still rises ${
+          riseText(view, rising.gain)
+        }, the highest concurrency with a trustworthy run, and the ${
+          above.length === 1 ? "point above it was" : "points above it were"
+        } left out, so its peak has not been located.`,
+        kind: "re-run",
+        group: "left-out-above",
+        entry: `${id} (${listSome([...new Set(abovePoints.map((p) => conc(p.concurrency)))], 3)})`,
+        gain: rising.gain,
+      },
+      (m) =>
+        `Re-run the left-out points above the highest trustworthy concurrency of ${m.length} curves whose throughput still rises into it${
+          gainRange(m)
+        }, so their peaks have not been located: ${examples(m)}.`,
     );
   }
 
   // KV signals: once per curve (or per off-curve cell), pointing at server metrics that exist.
-  for (const view of index.views()) {
+  const kvSummary = (where: string) => (m: readonly Item[]) =>
+    `${m.length} ${where} show KV signals (${
+      tagCounts(m)
+    }): read the server metrics already recorded for them where they exist, and elsewhere record KV usage, preemptions, prefix-cache hits and offload bytes over time (server metrics at 1 s), to see at which load pressure begins and reuse drops; ${
+      examples(m)
+    }.`;
+  for (const view of index.views(has(KV_CODES))) {
     const findings = index.curveFindings.get(view.curve.curve_id) ?? [];
     const kv = kvSignals(view, findings, cellById);
     if (kv.length === 0) continue;
@@ -1202,27 +1846,49 @@ function section7(r: Report, index: Index): string[] {
     for (const f of findings) {
       if (KV_CODES.includes(f.code) && f.cell_id) cellsWithKv.add(f.cell_id);
     }
-    items.push(
-      `Curve ${codeSpan(view.curve.curve_id)} (${escapeMd(curveLabel(view.curve))}) shows ${
+    items.add({
+      text: `Curve ${codeSpan(view.curve.curve_id)} (${escapeMd(curveLabel(view.curve))}) shows ${
         kv.map((k) => k.text).join(", ")
       }: ${kvMeasurement([...cellsWithKv], cellById)}`,
-    );
+      kind: "KV",
+      group: "kv-curve",
+      entry: codeSpan(view.curve.curve_id),
+      tags: kv.map((k) => k.code),
+    }, kvSummary("curves"));
   }
   for (const f of index.otherFindings) {
     if (!KV_CODES.includes(f.code)) continue;
     const c = f.cell_id ? cellById.get(f.cell_id) : undefined;
-    items.push(
-      `${c ? cellAt(c.cell_id, c.concurrency) : "The run"} shows ${codeSpan(f.code)}: ${
-        kvMeasurement(c ? [c.cell_id] : [], cellById)
-      }`,
-    );
+    const who = f.cell_id === null
+      ? "The run"
+      : c
+      ? cellAt(c.cell_id, c.concurrency)
+      : `${codeSpan(f.cell_id)} (a cell this report does not hold)`;
+    items.add({
+      text: `${who} shows ${codeSpan(f.code)}: ${kvMeasurement(c ? [c.cell_id] : [], cellById)}`,
+      kind: "KV",
+      group: "kv-cell",
+      entry: whoAt(f.cell_id, cellById),
+      tags: [f.code],
+    }, kvSummary("cells outside any curve"));
   }
 
   // Inputs to recover.
   for (const f of ofCode("missing_required_artifact")) {
     const c = f.cell_id ? cellById.get(f.cell_id) : undefined;
     if (!c) {
-      items.push(`Recover or re-run: ${escapeMd(f.message)}.`);
+      items.add(
+        {
+          text: `Recover or re-run: ${escapeMd(f.message)}.`,
+          kind: "recover",
+          group: "recover-missing",
+          entry: f.cell_id === null ? escapeMd(f.message) : codeSpan(f.cell_id),
+        },
+        (m) =>
+          `Recover or re-run the ${m.length} inputs that \`missing_required_artifact\` findings without a usable cell name (all listed in section 3): ${
+            examples(m)
+          }.`,
+      );
       continue;
     }
     const arts = (f.evidence.artifacts && typeof f.evidence.artifacts === "object"
@@ -1230,15 +1896,34 @@ function section7(r: Report, index: Index): string[] {
       : c.artifacts) as Record<string, unknown>;
     const names = fileNamesOf(arts);
     const required = stringAt(f.evidence, "required");
-    items.push(
-      `Recover or re-run ${cellAt(c.cell_id, c.concurrency)}: it has no usable primary record${
-        required ? ` (${escapeMd(required)})` : ""
-      }${whereFiles(arts)}${names.length ? `; found there: ${someOf(names)}` : ""}.`,
-    );
+    items.add({
+      text: `Recover or re-run ${
+        cellAt(c.cell_id, c.concurrency)
+      }: it has no usable primary record${required ? ` (${escapeMd(required)})` : ""}${
+        whereFiles(arts)
+      }${names.length ? `; found there: ${someOf(names)}` : ""}.`,
+      kind: "recover",
+      group: "recover-cell",
+      entry: cellAt(c.cell_id, c.concurrency),
+    }, (m) =>
+      `Recover or re-run the ${m.length} cells without a usable primary record (their \`missing_required_artifact\` findings list the files found): ${
+        examples(m)
+      }.`);
   }
   for (const f of ofCode("metrics_unavailable")) {
-    items.push(
-      `Collect what ${f.cell_id ? codeSpan(f.cell_id) : "the run"} lacks: ${escapeMd(f.message)}.`,
+    items.add(
+      {
+        text: `Collect what ${f.cell_id ? codeSpan(f.cell_id) : "the run"} lacks: ${
+          escapeMd(f.message)
+        }.`,
+        kind: "inputs",
+        group: "collect",
+        entry: f.cell_id ? codeSpan(f.cell_id) : "the run",
+      },
+      (m) =>
+        `Collect what ${m.length} cells lack (their \`metrics_unavailable\` findings in section 3 name the metrics): ${
+          examples(m)
+        }.`,
     );
   }
   const unreadable: string[] = [];
@@ -1250,12 +1935,21 @@ function section7(r: Report, index: Index): string[] {
       const n = numberAt(f.evidence, "issue_count");
       const first = Array.isArray(f.evidence.issues) ? f.evidence.issues[0] : undefined;
       const line = numberAt(first, "line");
-      items.push(
-        `Check ${codeSpan(path)}: ${n === null ? "some" : n} line${
-          n === 1 ? "" : "s"
-        } could not be read${
-          line === null ? "" : ` (first at line ${line})`
-        }, and the report used the rest; a clean copy would complete its data.`,
+      items.add(
+        {
+          text: `Check ${codeSpan(path)}: ${n === null ? "some" : n} line${
+            n === 1 ? "" : "s"
+          } could not be read${
+            line === null ? "" : ` (first at line ${line})`
+          }, and the report used the rest; a clean copy would complete its data.`,
+          kind: "inputs",
+          group: "check-lines",
+          entry: codeSpan(path),
+        },
+        (m) =>
+          `Check the ${m.length} files in which some lines could not be read (the report used the rest; clean copies would complete their data): ${
+            examples(m)
+          }.`,
       );
     }
   }
@@ -1264,11 +1958,12 @@ function section7(r: Report, index: Index): string[] {
     const none = s.artifacts_parsed === 0
       ? `None of the ${s.artifacts_discovered} discovered inputs could be read, so this report holds no measurement: r`
       : "R";
-    items.push(
-      `${none}ecover readable copies of the ${plural(unreadable.length, "unreadable input")} (${
-        someOf(unreadable)
-      }) and analyze again; nothing in them reached this report.`,
-    );
+    items.add({
+      text: `${none}ecover readable copies of the ${
+        plural(unreadable.length, "unreadable input")
+      } (${someOf(unreadable)}) and analyze again; nothing in them reached this report.`,
+      kind: "inputs",
+    });
   }
 
   // Consistency of the numbers.
@@ -1278,12 +1973,21 @@ function section7(r: Report, index: Index): string[] {
     const fields = f.evidence.fields && typeof f.evidence.fields === "object"
       ? Object.keys(f.evidence.fields)
       : [];
-    items.push(
-      `Check which run produced ${agg ? codeSpan(agg) : "the aggregate"} of ${
-        c ? cellAt(c.cell_id, c.concurrency) : "the run"
-      }: it disagrees with the measured data on ${
-        someOf(fields, escapeMd)
-      }; the report uses the measured values.`,
+    items.add(
+      {
+        text: `Check which run produced ${agg ? codeSpan(agg) : "the aggregate"} of ${
+          c ? cellAt(c.cell_id, c.concurrency) : "the run"
+        }: it disagrees with the measured data on ${
+          someOf(fields, escapeMd)
+        }; the report uses the measured values.`,
+        kind: "consistency",
+        group: "aggregate",
+        entry: whoAt(f.cell_id, cellById),
+      },
+      (m) =>
+        `Check which runs produced the aggregates of ${m.length} cells that disagree with their measured data (the report uses the measured values): ${
+          examples(m)
+        }.`,
     );
   }
   for (const f of ofCode("gpu_count_mismatch")) {
@@ -1291,14 +1995,23 @@ function section7(r: Report, index: Index): string[] {
     const [total, p, d] = ["num_gpus", "num_prefill_gpu", "num_decode_gpu"].map((k) =>
       numberAt(f.evidence, k)
     );
-    items.push(
-      `Confirm the GPU count of ${
-        c ? cellAt(c.cell_id, c.concurrency) : "the run"
-      } from its launch logs or configuration: it states ${total ?? "?"} GPUs but prefill ${
-        p ?? "?"
-      } + decode ${d ?? "?"} = ${
-        p !== null && d !== null ? p + d : "?"
-      }, and its per-GPU throughput depends on which is right.`,
+    items.add(
+      {
+        text: `Confirm the GPU count of ${
+          c ? cellAt(c.cell_id, c.concurrency) : "the run"
+        } from its launch logs or configuration: it states ${total ?? "?"} GPUs but prefill ${
+          p ?? "?"
+        } + decode ${d ?? "?"} = ${
+          p !== null && d !== null ? p + d : "?"
+        }, and its per-GPU throughput depends on which is right.`,
+        kind: "consistency",
+        group: "gpus",
+        entry: whoAt(f.cell_id, cellById),
+      },
+      (m) =>
+        `Confirm the GPU counts of ${m.length} cells from their launch logs or configuration: each states a total other than prefill + decode, and its per-GPU throughput depends on which is right; ${
+          examples(m)
+        }.`,
     );
   }
 
@@ -1306,12 +2019,21 @@ function section7(r: Report, index: Index): string[] {
   for (const f of r.findings) {
     if (f.source !== "timeline" || f.severity !== "critical") continue;
     const c = f.cell_id ? cellById.get(f.cell_id) : undefined;
-    items.push(
-      `Re-measure ${
-        c ? cellAt(c.cell_id, c.concurrency) : "the run"
-      } with the live overlay recording (\`inferguard disagg status --watch --timeline …\`) and compare its samples with the benchmark window: the overlay saw ${
-        codeSpan(f.code)
-      } (${escapeMd(f.message)})${seenSuffix(f)}.`,
+    items.add(
+      {
+        text: `Re-measure ${
+          c ? cellAt(c.cell_id, c.concurrency) : "the run"
+        } with the live overlay recording (\`inferguard disagg status --watch --timeline …\`) and compare its samples with the benchmark window: the overlay saw ${
+          codeSpan(f.code)
+        } (${escapeMd(f.message)})${seenSuffix(f)}.`,
+        kind: "live overlay",
+        group: `live\u0000${f.code}`,
+        entry: whoAt(f.cell_id, cellById),
+      },
+      (m) =>
+        `Re-measure ${m.length} cells with the live overlay recording (\`inferguard disagg status --watch --timeline …\`) and compare their samples with the benchmark window: the overlay saw ${
+          codeSpan(f.code)
+        } at each (section 5); ${examples(m)}.`,
     );
   }
 
@@ -1334,12 +2056,21 @@ function section7(r: Report, index: Index): string[] {
         delta === null ? "below" : fmt(delta, 3)
       } against the baseline (noise allowance ${fmt(allowed, 3)})`;
     });
-    items.push(
-      `Repeat the eval of ${
-        c ? cellAt(c.cell_id, c.concurrency) : "the run"
-      } on the same samples to tell a real regression from run-to-run noise: ${
-        metrics.join("; ")
-      }.`,
+    items.add(
+      {
+        text: `Repeat the eval of ${
+          c ? cellAt(c.cell_id, c.concurrency) : "the run"
+        } on the same samples to tell a real regression from run-to-run noise: ${
+          metrics.join("; ")
+        }.`,
+        kind: "eval",
+        group: "eval-regression",
+        entry: c ? cellAt(c.cell_id, c.concurrency) : "the run",
+      },
+      (m) =>
+        `Repeat the evals of ${m.length} cells on the same samples to tell real regressions from run-to-run noise (their \`eval_regression\` findings give each change): ${
+          examples(m)
+        }.`,
     );
   }
   for (const c of r.cells) {
@@ -1358,47 +2089,88 @@ function section7(r: Report, index: Index): string[] {
     }
     if (zeros.length === 0) continue;
     const source = stringAt(c.notes, "source");
-    items.push(
-      `Inspect the eval outputs of ${cellAt(c.cell_id, c.concurrency)}${
-        source ? ` (${codeSpan(source)})` : ""
-      }: ${someOf(zeros, escapeMd)} ${zeros.length === 1 ? "is" : "are"} exactly 0${
-        samples === null ? "" : ` over ${samples} samples`
-      }, which looks like failed requests or answers that were not extracted rather than a measured accuracy.`,
+    items.add(
+      {
+        text: `Inspect the eval outputs of ${cellAt(c.cell_id, c.concurrency)}${
+          source ? ` (${codeSpan(source)})` : ""
+        }: ${someOf(zeros, escapeMd)} ${zeros.length === 1 ? "is" : "are"} exactly 0${
+          samples === null ? "" : ` over ${samples} samples`
+        }, which looks like failed requests or answers that were not extracted rather than a measured accuracy.`,
+        kind: "eval",
+        group: "eval-zero",
+        entry: cellAt(c.cell_id, c.concurrency),
+      },
+      (m) =>
+        `Inspect the eval outputs of ${m.length} cells with a score of exactly 0 over at least ${EVAL_ZERO_MIN_SAMPLES} samples, which looks like failed requests or answers that were not extracted rather than a measured accuracy: ${
+          examples(m)
+        }.`,
     );
   }
 
-  // Curve coverage.
-  for (const view of index.views()) {
-    const curve = view.curve;
-    const id = codeSpan(curve.curve_id);
-    const label = escapeMd(curveLabel(curve));
-    const k = view.concurrencies.length;
-    const reruns = view.repeats.map((r) => conc(r.concurrency)).join(", ");
-    if (k === 1 && view.repeats.length) {
-      items.push(
-        `Curve ${id} (${label}) has only re-runs at ${
+  // Curve coverage (collected in the pass over the curves above).
+  items.append(coverage);
+  const lines = items.lines();
+  if (lines.length === 0) out.push("Nothing in the evidence calls for another measurement.");
+  else pushAll(out, lines);
+  return out;
+}
+
+/** Section 7's items about how much of a curve was measured: too few concurrencies, re-runs. */
+function addCoverage(view: CurveView, items: Items): void {
+  const curve = view.curve;
+  const id = codeSpan(curve.curve_id);
+  const label = escapeMd(curveLabel(curve));
+  const k = view.concurrencies.length;
+  if (k === 0) return;
+  const reruns = listSome(view.repeats.map((r) => conc(r.concurrency)), INLINE_ENTRIES);
+  if (k === 1 && view.repeats.length) {
+    items.add(
+      {
+        text: `Curve ${id} (${label}) has only re-runs at ${
           conc(view.concurrencies[0])
         } (${curve.points.length} runs): compare them before publishing one, and add concurrencies to see its shape.`,
-      );
-      continue;
-    }
-    if (k < 3) {
-      items.push(
-        `Curve ${id} (${label}) has ${plural(k, ["concurrency", "concurrencies"])} (${
+        kind: "coverage",
+        group: "only-reruns",
+        entry: id,
+      },
+      (m) =>
+        `Compare the re-runs of ${m.length} curves measured at one concurrency only before publishing one, and add concurrencies to see their shapes: ${
+          examples(m)
+        }.`,
+    );
+    return;
+  }
+  if (k < 3) {
+    items.add(
+      {
+        text: `Curve ${id} (${label}) has ${plural(k, ["concurrency", "concurrencies"])} (${
           view.concurrencies.map(conc).join(", ")
         }); add concurrencies to see its shape.`,
-      );
-    }
-    if (view.repeats.length) {
-      items.push(
-        `Curve ${id} has repeated concurrencies (${reruns}); compare the re-runs before publishing one of them.`,
-      );
-    }
+        kind: "coverage",
+        group: "few-concurrencies",
+        entry: id,
+      },
+      (m) =>
+        `Add concurrencies to ${m.length} curves measured at fewer than 3 to see their shapes: ${
+          examples(m)
+        }.`,
+    );
   }
-  const unique = [...new Set(items)];
-  if (unique.length === 0) out.push("Nothing in the evidence calls for another measurement.");
-  else pushAll(out, unique.map((i) => `- ${i}`));
-  return out;
+  if (view.repeats.length) {
+    items.add(
+      {
+        text:
+          `Curve ${id} has repeated concurrencies (${reruns}); compare the re-runs before publishing one of them.`,
+        kind: "coverage",
+        group: "repeats",
+        entry: id,
+      },
+      (m) =>
+        `Compare the re-runs of ${m.length} curves with repeated concurrencies before publishing one of each: ${
+          examples(m)
+        }.`,
+    );
+  }
 }
 
 /** What to measure about KV pressure at these cells, pointing at server metrics already there. */
@@ -1424,12 +2196,14 @@ function kvMeasurement(cellIds: readonly string[], cellById: ReadonlyMap<string,
       }) hold KV usage, preemptions, prefix-cache hits and offload bytes over time: read them to see at which load pressure begins and reuse drops`,
     );
   }
-  if (lack.length || lackUnknown) {
+  if (lack.length || lackUnknown || cellIds.length === 0) {
     const where = lack.length
-      ? `at ${[...new Set(lack)].sort((a, b) => a - b).map(conc).join(", ")}`
-      : "for these cells";
+      ? ` at ${listSome([...new Set(lack)].sort((a, b) => a - b).map(conc), INLINE_ENTRIES)}`
+      : cellIds.length
+      ? " for these cells"
+      : "";
     parts.push(
-      `record KV usage, preemptions, prefix-cache hits and offload bytes over time (server metrics at 1 s) ${where} to see at which load pressure begins and reuse drops`,
+      `record KV usage, preemptions, prefix-cache hits and offload bytes over time (server metrics at 1 s)${where} to see at which load pressure begins and reuse drops`,
     );
   }
   return `${parts.join("; ")}.`;

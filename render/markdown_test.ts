@@ -415,7 +415,10 @@ Deno.test("markdown §6/§7: re-runs at one concurrency are not described as a c
   const md = renderMarkdown(reruns);
   const block = section(md, 6);
   assert.deepEqual(
-    block.slice(0, block.findIndex((l) => l.startsWith("Pareto"))).filter((l) => l !== ""),
+    block.slice(
+      block.findIndex((l) => l.startsWith("**")),
+      block.findIndex((l) => l.startsWith("Pareto")),
+    ).filter((l) => l !== ""),
     [
       `**${LABEL}** (\`${id}\`): 2 runs, all at c64 — re-runs of one concurrency, no curve shape to describe.`,
       "- Throughput per GPU 500–520 tok/s/GPU; p99 TTFT 1–1.2 s; p99 TPOT 10–11 ms across the 2 non-failed runs.",
@@ -428,7 +431,10 @@ Deno.test("markdown §6/§7: re-runs at one concurrency are not described as a c
   assert.match(section(md, 2).join("\n"), /\| 64 ×2 \|/);
   // Quiet: two concurrencies are a (short) curve.
   const two = renderMarkdown(build([pt(32, 500, 1, 0.01), pt(64, 520, 1.2, 0.011)]));
-  assert.match(section(two, 6)[1], /: 2 points at 2 concurrencies, c32–c64\.$/);
+  assert.match(
+    section(two, 6).find((l) => l.startsWith("**"))!,
+    /: 2 points at 2 concurrencies, c32–c64\.$/,
+  );
   assert.ok(!two.includes("re-runs"));
 });
 
@@ -566,31 +572,99 @@ Deno.test("markdown §6/§7: throughput still rising at the top concurrency asks
   }
 });
 
-Deno.test("markdown §7: a TTFT spike that falls back is re-run, not densified", () => {
-  const make = (nextTtft: number) => {
-    const c8 = pt(8, 200, 50, 0.03, { metrics: { num_requests_total: 160 } });
-    const c12 = pt(12, 90, 900, 0.09, { metrics: { num_requests_total: 60 } });
-    const c16 = pt(16, 190, nextTtft, 0.06, { metrics: { num_requests_total: 210 } });
-    const cliff = step(
-      "ttft_cliff",
-      c8,
-      c12,
-      "p99 TTFT rises 18.00× from 50 s to 900 s",
-      "critical",
+Deno.test("markdown §6/§7: a TTFT spike is a point every next run falls back from", () => {
+  // c8 → c12 is a cliff (50 s → 900 s, ratio 18); whether c12 is a one-off depends on every
+  // non-failed run at c16 against 2 × 50 s = 100 s (ttft_cliff.ratio_warning in the report).
+  const c8 = pt(8, 200, 50, 0.03, { metrics: { num_requests_total: 160 } });
+  const c12 = pt(12, 90, 900, 0.09, { metrics: { num_requests_total: 60 } });
+  const next = (ttft: number, suffix = "", status: Cell["status"] = "complete") =>
+    pt(16, 190, ttft, 0.06, { suffix, status, metrics: { num_requests_total: 210 } });
+  const cliff = step("ttft_cliff", c8, c12, "p99 TTFT rises 18.00× from 50 s to 900 s", "critical");
+  const densify =
+    "- Densify concurrency between 8 and 12 (for example 10) to locate where the `ttft_cliff` at `c12` starts.";
+  const cases: { name: string; next: Cell[]; s6: string[]; s7: string[] }[] = [
+    {
+      name: "falls back below 2× the point before: an outlier",
+      next: [next(80)],
+      s6: [
+        "- c12 looks like an outlier rather than a cliff: its p99 TTFT 900 s falls back to 80 s at c16, under 2× the 50 s at c8.",
+      ],
+      s7: [
+        "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 50 s at c8 and falls back to 80 s at c16, and it completed 60 requests against 160 at c8 and 210 at c16; a second run tells a one-off from a real cliff.",
+      ],
+    },
+    {
+      name: "quiet: lower than the spike but still 2× the point before (realdata c32 → c48)",
+      next: [next(107.5)],
+      s6: [],
+      s7: [densify],
+    },
+    {
+      name: "quiet: exactly 2× the point before",
+      next: [next(100)],
+      s6: [],
+      s7: [densify],
+    },
+    {
+      name: "quiet: next point higher still",
+      next: [next(1000)],
+      s6: [],
+      s7: [densify],
+    },
+    {
+      name: "quiet: one re-run at c16 falls back, the other stays high (fs-10000 c256 → c512)",
+      next: [next(80), next(880, "b")],
+      s6: [],
+      s7: [densify],
+    },
+    {
+      name: "both re-runs at c16 fall back; a failed run there does not count",
+      next: [next(80), next(90, "b"), next(5000, "c", "failed")],
+      s6: [
+        "- c12 looks like an outlier rather than a cliff: its p99 TTFT 900 s falls back to 80–90 s at c16 (both runs), under 2× the 50 s at c8.",
+      ],
+      s7: [
+        "- Re-run `c16c` (c16): no request succeeded.",
+        "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 50 s at c8 and falls back to 80–90 s at c16 (both runs), and it completed 60 requests against 160 at c8 and 210 at c16; a second run tells a one-off from a real cliff.",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    const md = renderMarkdown(build([pt(4, 100, 30, 0.02), c8, c12, ...c.next], [cliff]));
+    assert.deepEqual(linesOf(md, 6, "- c12 looks like"), c.s6, c.name);
+    assert.deepEqual(
+      linesOf(md, 7, "- ").filter((l) => !l.startsWith("- Curve ")),
+      c.s7,
+      c.name,
     );
-    return renderMarkdown(build([pt(4, 100, 30, 0.02), c8, c12, c16], [cliff]));
+  }
+});
+
+Deno.test("markdown §6/§7: two cliffs into one point give one outlier line and one re-run", () => {
+  // Re-runs at c8 (40 s and 50 s) each jump to c12 (900 s); c16 falls back below 2 × 40 s.
+  const c8 = pt(8, 200, 50, 0.03);
+  const c8b = pt(8, 200, 40, 0.03, { suffix: "b" });
+  const c12 = pt(12, 90, 900, 0.09);
+  const make = (c16Ttft: number) => {
+    const c16 = pt(16, 190, c16Ttft, 0.06);
+    return renderMarkdown(build([c8, c8b, c12, c16], [
+      step("ttft_cliff", c8, c12, "p99 TTFT rises 18.00× from 50 s to 900 s", "critical"),
+      step("ttft_cliff", c8b, c12, "p99 TTFT rises 22.50× from 40 s to 900 s", "critical"),
+    ]));
   };
-  const spike = make(80);
-  assert.deepEqual(linesOf(spike, 7, "- "), [
-    "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 50 s at c8 and falls back to 80 s at c16, and it completed 60 requests against 160 at c8 and 210 at c16; a second run tells a one-off from a real cliff.",
+  const spike = make(70);
+  assert.deepEqual(linesOf(spike, 6, "- c12 looks"), [
+    "- c12 looks like an outlier rather than a cliff: its p99 TTFT 900 s falls back to 70 s at c16, under 2× the 40 s at c8.",
   ]);
-  assert.ok(
-    section(spike, 6).includes(
-      "- c12 looks like an outlier rather than a cliff: its p99 TTFT 900 s falls back to 80 s at c16.",
-    ),
-  );
-  // Quiet: the next point is higher still, so the step is densified.
-  assert.deepEqual(linesOf(make(1000), 7, "- "), [
+  assert.deepEqual(linesOf(spike, 7, "- Re-run"), [
+    "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 40–50 s at c8 (both runs) and falls back to 70 s at c16; a second run tells a one-off from a real cliff.",
+  ]);
+  assert.deepEqual(linesOf(spike, 7, "- Densify"), []);
+  // 90 s is under 2 × 50 s but not under 2 × 40 s: one cliff stays a cliff, so no outlier.
+  const cliffStays = make(90);
+  assert.deepEqual(linesOf(cliffStays, 6, "- c12 looks"), []);
+  assert.deepEqual(linesOf(cliffStays, 7, "- Re-run"), []);
+  assert.deepEqual(linesOf(cliffStays, 7, "- Densify"), [
     "- Densify concurrency between 8 and 12 (for example 10) to locate where the `ttft_cliff` at `c12` starts.",
   ]);
 });
@@ -1031,4 +1105,417 @@ Deno.test("markdown: section 8 stays linear and compact with many cells", () => 
   // MANIFEST_ROWS files (400) are listed, three per directory.
   assert.equal(rows.length, 134);
   assert.match(md, /5600 more artifacts are listed in `report.json`\./);
+});
+
+Deno.test("markdown §7: beyond the top only when the peak is the highest measured concurrency", () => {
+  const partial = (c: number, sr: number) =>
+    pt(c, 50, 9, 0.1, { status: "partial", metrics: { success_rate: sr } });
+  const cases: { name: string; cells: Cell[]; item: (id: string) => string[]; rising: string }[] = [
+    {
+      name: "peak at the top measured concurrency: measure beyond it",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01), pt(16, 300, 1, 0.01)],
+      item: (id) => [
+        `- Measure curve \`${id}\` (${LABEL}) beyond c16: throughput per GPU still rises +50 % from c8 to c16, so its peak has not been measured.`,
+      ],
+      rising: "yes",
+    },
+    {
+      name: "a partial point above the peak: re-run it, not 'beyond'",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01), partial(16, 0.5)],
+      item: (id) => [
+        `- Re-run c16 (partial, success 0.5) of curve \`${id}\` (${LABEL}): throughput per GPU still rises +100 % from c4 to c8, the highest concurrency with a trustworthy run, and the point above it was left out, so its peak has not been located.`,
+      ],
+      rising: "yes, points above left out",
+    },
+    {
+      name: "failed points above the peak",
+      cells: [
+        pt(4, 100, 1, 0.01),
+        pt(8, 200, 1, 0.01),
+        pt(16, null, null, null, { status: "failed" }),
+        pt(32, null, null, null, { status: "failed" }),
+      ],
+      item: (id) => [
+        `- Re-run c16 (failed), c32 (failed) of curve \`${id}\` (${LABEL}): throughput per GPU still rises +100 % from c4 to c8, the highest concurrency with a trustworthy run, and the points above it were left out, so its peak has not been located.`,
+      ],
+      rising: "yes, points above left out",
+    },
+    {
+      name: "quiet: nearly flat into the highest trustworthy point, partial above",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 104, 1, 0.01), partial(16, 0.5)],
+      item: () => [],
+      rising: "no",
+    },
+  ];
+  const rendered = cases.map((c) => {
+    const r = build(c.cells);
+    return { c, id: r.cross_run.curves[0].curve_id, md: renderMarkdown(r) };
+  });
+  for (const { c, id, md } of rendered) {
+    const items = linesOf(md, 7, "- ").filter((l) =>
+      l.startsWith("- Measure") || l.includes("of curve")
+    );
+    assert.deepEqual(items, c.item(id), c.name);
+  }
+  // The curve table's Rising column says the same.
+  for (const { c, md } of rendered) {
+    assert.equal(linesOf(md, 6, "| `")[0]?.split(" | ")[4], c.rising, c.name);
+  }
+});
+
+Deno.test("markdown §1: the trust verdict only for runs without success or missing records", () => {
+  const cells = [pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01)];
+  const crit = (code: string, cellId: string | null = "c8", extra: Partial<Finding> = {}) =>
+    finding(code, "critical", cellId, `${code} fired`, {}, extra);
+  const behaviour =
+    "The critical findings are valid measurements of how the system behaved, not results that cannot be trusted; the findings below give the details.";
+  const cases: { name: string; findings: Finding[]; want: string }[] = [
+    {
+      name: "quiet: warnings only",
+      findings: [finding("partial_run", "warning", "c8", "90 of 100 succeeded")],
+      want: "**Verdict: warnings.** The results are usable, with the caveats listed below.",
+    },
+    {
+      name: "a run with no successful request",
+      findings: [crit("invalid_run_no_successful_requests")],
+      want:
+        "**Verdict: critical findings.** At least one result cannot be trusted as published (`invalid_run_no_successful_requests` 1).",
+    },
+    {
+      name: "a missing primary record",
+      findings: [crit("missing_required_artifact", null)],
+      want:
+        "**Verdict: critical findings.** At least one result cannot be trusted as published (`missing_required_artifact` 1).",
+    },
+    {
+      name: "a TTFT cliff of 4× or more is measured behaviour",
+      findings: [crit("ttft_cliff")],
+      want: `**Verdict: critical behaviour found** (\`ttft_cliff\` 1). ${behaviour}`,
+    },
+    {
+      name: "live transfer errors are measured behaviour",
+      findings: [
+        crit("kv_transfer_errors_present", "c4", {
+          source: "timeline",
+          count: 2,
+          first_seen_at: "a",
+          last_seen_at: "b",
+        }),
+        crit("ttft_cliff"),
+        crit("ttft_cliff", "c4"),
+      ],
+      want:
+        `**Verdict: critical behaviour found** (\`ttft_cliff\` 2, \`kv_transfer_errors_present\` 1). ${behaviour}`,
+    },
+    {
+      name: "both kinds: trust first, behaviour named too",
+      findings: [crit("ttft_cliff"), crit("ttft_cliff", "c4"), crit("missing_required_artifact")],
+      want:
+        "**Verdict: critical findings.** At least one result cannot be trusted as published (`missing_required_artifact` 1). Critical behaviour was also measured (`ttft_cliff` 2).",
+    },
+  ];
+  for (const c of cases) {
+    assert.equal(section(renderMarkdown(build(cells, c.findings)), 1)[1], c.want, c.name);
+  }
+});
+
+Deno.test("markdown §2: a label that looks like a list marker or code stays one list item", () => {
+  const evalCell = (id: string, model: string) =>
+    cell(id, 64, {
+      model,
+      hardware: null,
+      framework: null,
+      precision: null,
+      isl: null,
+      source_format: "eval",
+      metrics: { tp: null },
+    });
+  const cases: { model: string; want: string }[] = [
+    // Quiet: a plain name is written as it is.
+    { model: "gptoss", want: "- gptoss — eval only: `e` (c64)" },
+    { model: "1.5-flash", want: "- 1.5-flash — eval only: `e` (c64)" },
+    // Firing: each would start a nested list, a code block or a thematic break.
+    { model: "1. evil", want: "- 1\\. evil — eval only: `e` (c64)" },
+    { model: "2) x", want: "- 2\\) x — eval only: `e` (c64)" },
+    { model: "- evil", want: "- \\- evil — eval only: `e` (c64)" },
+    { model: "+ evil", want: "- \\+ evil — eval only: `e` (c64)" },
+    { model: "     code", want: "- &#32;    code — eval only: `e` (c64)" },
+    { model: "---", want: "- \\--- — eval only: `e` (c64)" },
+  ];
+  for (const c of cases) {
+    const md = renderMarkdown(build([evalCell("e", c.model)]));
+    assert.deepEqual(linesOf(md, 2, "- "), [c.want], c.model);
+  }
+});
+
+Deno.test("markdown §6/§7: no empty, undefined or divided-by-zero sentence", () => {
+  // KV findings on no curve: the run as a whole, and a cell id the report does not hold.
+  const kv = renderMarkdown(build([pt(4, 100, 1, 0.01)], [
+    finding("kv_pressure", "warning", null, "KV pressure across the run"),
+    finding("prefix_cache_regression", "warning", "ghost", "hit rate dropped"),
+  ]));
+  const record =
+    "record KV usage, preemptions, prefix-cache hits and offload bytes over time (server metrics at 1 s) to see at which load pressure begins and reuse drops.";
+  assert.deepEqual(linesOf(kv, 7, "- ").filter((l) => l.includes(" shows ")), [
+    `- The run shows \`kv_pressure\`: ${record}`,
+    `- \`ghost\` (a cell this report does not hold) shows \`prefix_cache_regression\`: ${record}`,
+  ]);
+
+  // A zero base gives no growth factor: the ratio is left out, never "—×" or NaN.
+  const cases: { name: string; cells: Cell[]; want: string[] }[] = [
+    {
+      name: "p99 TTFT 0 at the first point",
+      cells: [pt(4, 100, 0, 0.01), pt(8, 200, 2, 0.012), pt(16, 210, 4, 0.013)],
+      want: [
+        "- Throughput per GPU is highest at the top measured concurrency, c16 (210 tok/s/GPU, 2.1× the c4 value), and still rising: +5 % over c8.",
+        "- p99 TTFT goes from 0 s at c4 to 4 s at c16; p99 TPOT from 10 ms to 13 ms (1.3×).",
+        "- Over c4–c16, TTFT and TPOT growth are not compared: p99 TTFT 0 s at c4 gives no growth factor.",
+      ],
+    },
+    {
+      name: "quiet: both bases above 0",
+      cells: [pt(4, 100, 1, 0.01), pt(8, 200, 2, 0.012), pt(16, 210, 4, 0.013)],
+      want: [
+        "- Throughput per GPU is highest at the top measured concurrency, c16 (210 tok/s/GPU, 2.1× the c4 value), and still rising: +5 % over c8.",
+        "- p99 TTFT goes from 1 s at c4 to 4 s at c16 (4×); p99 TPOT from 10 ms to 13 ms (1.3×).",
+        "- Over c4–c16, TTFT grows much faster than TPOT (4× vs 1.3×): queueing before the first token — a prefill-side or admission signal.",
+      ],
+    },
+    {
+      name: "throughput 0 at the first point, still rising from 0",
+      cells: [pt(4, 0, 1, 0.01), pt(8, 200, 1, 0.01)],
+      want: [
+        "- Throughput per GPU is highest at the top measured concurrency, c8 (200 tok/s/GPU), and still rising: up from 0 tok/s/GPU at c4.",
+        "- p99 TTFT goes from 1 s at c4 to 1 s at c8 (1×); p99 TPOT from 10 ms to 10 ms (1×).",
+        "- Over c4–c8, neither TTFT (1×) nor TPOT (1×) grows materially.",
+      ],
+    },
+    {
+      name: "throughput 0 everywhere",
+      cells: [pt(4, 0, 1, 0.01), pt(8, 0, 1, 0.01)],
+      want: [
+        "- Throughput per GPU peaks at 0 tok/s/GPU at c4; at c8 it is 0 tok/s/GPU.",
+        "- p99 TTFT goes from 1 s at c4 to 1 s at c8 (1×); p99 TPOT from 10 ms to 10 ms (1×).",
+        "- Over c4–c8, neither TTFT (1×) nor TPOT (1×) grows materially.",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    const r = build(c.cells);
+    const md = renderMarkdown(r);
+    assert.deepEqual(
+      section(md, 6).filter((l) => /^- (Throughput|p99 TTFT goes|Over)/.test(l)),
+      c.want,
+      c.name,
+    );
+    assert.ok(!/—×|NaN|Infinity|undefined|: \.$/m.test(md), c.name);
+  }
+  const fromZero = build([pt(4, 0, 1, 0.01), pt(8, 200, 1, 0.01)]);
+  assert.deepEqual(linesOf(renderMarkdown(fromZero), 7, "- Measure"), [
+    `- Measure curve \`${
+      fromZero.cross_run.curves[0].curve_id
+    }\` (${LABEL}) beyond c8: throughput per GPU still rises from 0 to 200 tok/s/GPU from c4 to c8, so its peak has not been measured.`,
+  ]);
+
+  // A curve without points says so, and asks for nothing.
+  const empty = build([pt(4, 100, 1, 0.01)]);
+  empty.cross_run.curves.push({
+    curve_id: "empty",
+    key: { model: "m" },
+    points: [],
+    duplicates: [],
+  });
+  const md = renderMarkdown(empty);
+  assert.ok(section(md, 6).includes("**m** (`empty`): no points — nothing to describe."));
+  assert.ok(section(md, 6).includes("| `empty` | m | — | — | — | — | — | — | — |"));
+  assert.ok(section(md, 2).includes("| `empty` | m | — | 0 | 0 | 0 | 0 |"));
+  assert.ok(!linesOf(md, 7, "- ").some((l) => l.includes("`empty`")));
+  assert.ok(!/c\?|0 concurrencies/.test(md));
+});
+
+Deno.test("markdown §6/§7 at campaign scale: a table, the worst curves in detail, grouped items", () => {
+  // 260 curves (one model each) measured at c4, c8, c16 and still rising; every curve has a
+  // tpot_degradation step c8→c16, and the first five also a critical ttft_cliff there.
+  const cells: Cell[] = [];
+  const findings: Finding[] = [];
+  for (let i = 0; i < 260; i++) {
+    const model = `m${i}`;
+    const [a, b, c] = [4, 8, 16].map((conc) =>
+      pt(conc, 25 * conc, 1, 0.01, { model, suffix: `_${i}` })
+    );
+    cells.push(a, b, c);
+    findings.push(step("tpot_degradation", b, c, `tpot ${i}`));
+    if (i < 5) findings.push(step("ttft_cliff", b, c, `cliff ${i}`, "critical"));
+  }
+  const r = build(cells, findings);
+  const md = renderMarkdown(r);
+  const curveOf = new Map<string, string>();
+  for (const curve of r.cross_run.curves) {
+    for (const p of curve.points) curveOf.set(p.cell_id, curve.curve_id);
+  }
+  const critical = [0, 1, 2, 3, 4].map((i) => curveOf.get(`c16_${i}`)!);
+
+  const s6 = section(md, 6);
+  const rows = s6.filter((l) => l.startsWith("| `"));
+  assert.equal(rows.length, 200, "the curve table is capped");
+  assert.deepEqual(rows.slice(0, 5).map((l) => l.split("`")[1]), critical, "worst first");
+  assert.equal(
+    rows[0],
+    `| \`${
+      critical[0]
+    }\` | m0 · h100 · vllm · fp8 · 1024/1024 · tp8 | c4–c16 (3) | 400 tok/s/GPU at c16 | yes | 1× | 1× | critical | \`tpot_degradation\` 1, \`ttft_cliff\` 1 |`,
+  );
+  assert.ok(s6.includes(
+    "260 curves: 260 with findings (5 with a critical one); on 260, throughput still rises into the highest trustworthy point.",
+  ));
+  assert.ok(s6.includes(
+    "60 more curves: see `report.json` (`cross_run.curves`, and their findings in `findings`).",
+  ));
+  const detailed = s6.filter((l) => l.startsWith("**")).map((l) => l.split("`")[1]);
+  assert.equal(detailed.length, 50);
+  for (const id of critical) assert.ok(detailed.includes(id), id);
+  assert.ok(s6.includes("The 50 curves ranked first above, in detail (in curve order):"));
+  assert.ok(s6.includes(
+    "210 more curves are not detailed here; 210 of them carry 210 findings, all in `report.json` (`findings`; the curves in `cross_run.curves`).",
+  ));
+  assert.equal(s6.filter((l) => l.startsWith("Pareto frontier")).length, 20);
+  assert.ok(
+    s6.includes("240 more Pareto frontiers are in `report.json` (`cross_run.pareto_frontier`)."),
+  );
+
+  // Section 7: one item per kind of measurement, counting the curves and naming five.
+  const firstSeen: string[] = [];
+  for (const f of r.findings) {
+    const id = curveOf.get(f.cell_id!)!;
+    if (!firstSeen.includes(id)) firstSeen.push(id);
+  }
+  const eg = (ids: string[]) => `e.g. ${ids.slice(0, 5).map((id) => `\`${id}\``).join(", ")}`;
+  const inOrder = r.cross_run.curves.map((c) => c.curve_id);
+  assert.deepEqual(linesOf(md, 7, "- "), [
+    `- Densify concurrency between 8 and 16 (for example 11) on 260 curves to locate where their step findings start (\`tpot_degradation\` on 260, \`ttft_cliff\` on 5): ${
+      eg(firstSeen)
+    } and 255 more.`,
+    `- Measure beyond c16 on 260 curves whose throughput still rises into c16 (by +100 %), so their peaks have not been measured: ${
+      eg(inOrder)
+    } and 255 more.`,
+  ]);
+
+  // Section 1 points at where every finding not shown is, and the counts add up.
+  const pointer = section(md, 1).find((l) => l.includes("more findings:"))!;
+  assert.equal(
+    pointer,
+    "255 more findings: 45 in section 6 (by curve, then other signals), 210 only in `report.json` (beyond the curves and findings section 6 lists); every finding is in `report.json`.",
+  );
+  const s6Text = s6.join("\n");
+  const shownIn1 = section(md, 1).filter((l) => l.startsWith("- **"));
+  assert.equal(shownIn1.length + 45 + 210, r.findings.length);
+  const detailedSet = new Set(detailed);
+  let inSection6 = 0;
+  for (const f of r.findings) {
+    if (!detailedSet.has(curveOf.get(f.cell_id!)!)) continue;
+    assert.ok(s6Text.includes(f.message), f.message);
+    inSection6++;
+  }
+  assert.equal(inSection6, 50 + 5, "every finding of a detailed curve is listed there");
+});
+
+Deno.test("markdown §7: at most 100 items, then a count of the rest by kind", () => {
+  // 110 two-point curves, each with its own step: 110 densify and 110 measure-beyond items of
+  // their own, and one grouped coverage item.
+  const cells: Cell[] = [];
+  const findings: Finding[] = [];
+  for (let i = 0; i < 110; i++) {
+    const a = pt(10 + i, 100, 1, 0.01, { model: `m${i}` });
+    const b = pt(20 + i, 200, 1, 0.02, { model: `m${i}` });
+    cells.push(a, b);
+    findings.push(step("tpot_degradation", a, b, `tpot ${i}`));
+  }
+  const items = linesOf(renderMarkdown(build(cells, findings)), 7, "- ");
+  assert.equal(items.length, 101);
+  assert.equal(
+    items[100],
+    "- 121 more items (densify 10, measure 110, coverage 1) are not listed; the findings and curves behind them are in `report.json` (`findings`, `cross_run.curves`).",
+  );
+  // Quiet: a small report lists every item and no count.
+  const small = linesOf(renderMarkdown(build(cells.slice(0, 4), findings.slice(0, 2))), 7, "- ");
+  assert.equal(small.length, 2 + 2 + 2);
+  assert.ok(!small.some((l) => l.includes("not listed")));
+});
+
+Deno.test("markdown: inline lists and per-curve findings are capped, with a count", async () => {
+  // One curve of 45 points (every third partial), each with a KV finding and KV evidence, and
+  // 15 eval-only cells of one configuration.
+  const cells: Cell[] = [];
+  const findings: Finding[] = [];
+  for (let c = 1; c <= 45; c++) {
+    const partial = c % 3 === 0;
+    cells.push(pt(c, 100 + c, 1, 0.01, {
+      status: partial ? "partial" : "complete",
+      metrics: { success_rate: partial ? 0.5 : 1, gpu_kv_usage_p95: 0.95 },
+    }));
+    findings.push(finding("kv_pressure", "warning", `c${c}`, `KV pressure at c${c}`));
+  }
+  for (let i = 0; i < 15; i++) cells.push(cell(`e${i}`, i + 1, { source_format: "eval" }));
+  const md = renderMarkdown(build(cells, findings));
+  const s6 = section(md, 6);
+  assert.ok(s6.includes(
+    "- Left out of the shape below (failed, or success rate under 0.95): c3 (partial, success 0.5), c6 (partial, success 0.5), c9 (partial, success 0.5), c12 (partial, success 0.5), c15 (partial, success 0.5), c18 (partial, success 0.5), c21 (partial, success 0.5), c24 (partial, success 0.5), c27 (partial, success 0.5), c30 (partial, success 0.5), c33 (partial, success 0.5), c36 (partial, success 0.5) and 3 more.",
+  ));
+  assert.match(s6.join("\n"), /c12: KV p95 0\.95, GPU hit —; 33 more points in `report\.json`\./);
+  assert.equal(s6.filter((l) => l.includes("`kv_pressure`: KV pressure at")).length, 40);
+  assert.ok(s6.includes(
+    "- 5 more findings of this curve, at higher concurrencies (`kv_pressure` 5), are in `report.json`.",
+  ));
+  assert.ok(
+    section(md, 1).includes(
+      "35 more findings: 30 in section 6 (by curve, then other signals), 5 only in `report.json` (beyond the curves and findings section 6 lists); every finding is in `report.json`.",
+    ),
+  );
+  assert.match(
+    section(md, 2).join("\n"),
+    /\| 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 33 more \|/,
+  );
+  assert.ok(
+    section(md, 2).includes(
+      `- ${LABEL} — eval only: \`e0\` (c1), \`e1\` (c2), \`e2\` (c3), \`e3\` (c4), \`e4\` (c5), \`e5\` (c6), \`e6\` (c7), \`e7\` (c8), \`e8\` (c9), \`e9\` (c10), \`e10\` (c11), \`e11\` (c12) and 3 more`,
+    ),
+  );
+  // Quiet: the real sample report is under every cap and shown in full.
+  const sample = renderMarkdown(await sampleReport());
+  assert.ok(
+    !/ more (curves?|Pareto frontiers|points|findings of this curve|items)\b/.test(
+      section(sample, 6).concat(section(sample, 7)).join("\n"),
+    ),
+  );
+  assert.ok(!/only in `report\.json`/.test(section(sample, 1).join("\n")));
+});
+
+Deno.test("markdown §6: frontier rows, cells of a row and other signals are capped", () => {
+  // 60 points that each trade interactivity for throughput (all on the frontier), the first
+  // measured 14 times with equal results, and 105 run-level findings.
+  const cells: Cell[] = [];
+  for (let c = 1; c <= 60; c++) cells.push(pt(c, 100 + c, 1, 0.01 * c));
+  for (let i = 0; i < 13; i++) cells.push(pt(1, 101, 1, 0.01, { suffix: `_${i}` }));
+  const findings = Array.from(
+    { length: 105 },
+    (_, i) => finding("eval_regression", "warning", null, `regression ${i}`),
+  );
+  const md = renderMarkdown(build(cells, findings));
+  const s6 = section(md, 6);
+  const at = s6.findIndex((l) => l.startsWith("Pareto frontier"));
+  assert.equal(
+    s6[at + 4],
+    "| 1 | 101 | 100 | `c1`, `c1_0`, `c1_1`, `c1_10`, `c1_11`, `c1_12`, `c1_2`, `c1_3`, `c1_4`, `c1_5`, `c1_6`, `c1_7` and 2 more |",
+  );
+  assert.equal(s6.filter((l) => /^\| \d/.test(l)).length, 50);
+  assert.ok(s6.includes(
+    "10 more rows of this frontier (points and their cells) are in `report.json` (`cross_run.pareto_frontier`).",
+  ));
+  assert.equal(s6.filter((l) => l.startsWith("- **warning** `eval_regression`")).length, 100);
+  assert.ok(s6.includes("5 more other signals are in `report.json` (`findings`)."));
+  assert.ok(
+    section(md, 1).includes(
+      "95 more findings: 90 in section 6 (by curve, then other signals), 5 only in `report.json` (beyond the curves and findings section 6 lists); every finding is in `report.json`.",
+    ),
+  );
 });

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import type { Finding, Severity } from "../lib/types.ts";
+import { rankCurves } from "./_curve_rank.ts";
+
+function f(code: string, severity: Severity, evidence: Record<string, unknown> = {}): Finding {
+  return { code, severity, cell_id: null, message: code, evidence, source: "analyzer" };
+}
+
+Deno.test("rankCurves: critical, then warnings, then the worst magnitude, then info", () => {
+  const findings: Record<string, Finding[]> = {
+    quiet: [],
+    info: [f("throughput_plateau", "info")],
+    warn1Small: [f("ttft_cliff", "warning", { ttft_ratio: 2.1 })],
+    warn1Big: [f("ttft_cliff", "warning", { ttft_ratio: 3.9 })],
+    warn2: [f("tpot_degradation", "warning"), f("tpot_degradation", "warning")],
+    crit: [f("ttft_cliff", "critical", { ttft_ratio: 4.5 }), f("throughput_plateau", "info")],
+    crit2: [f("ttft_cliff", "critical"), f("invalid_run_no_successful_requests", "critical")],
+    quiet2: [],
+  };
+  const ranks = rankCurves(Object.keys(findings), (id) => findings[id]);
+  assert.deepEqual(ranks.map((r) => r.curveId), [
+    "crit2",
+    "crit",
+    "warn2",
+    "warn1Big",
+    "warn1Small",
+    "info",
+    "quiet", // ties keep the given order
+    "quiet2",
+  ]);
+  assert.deepEqual(ranks[1], {
+    curveId: "crit",
+    critical: 1,
+    warning: 0,
+    info: 1,
+    worst: 4.5, // the magnitude of the critical finding, not of the info one
+    codes: [["throughput_plateau", 1], ["ttft_cliff", 1]],
+  });
+  assert.deepEqual(ranks[2].codes, [["tpot_degradation", 2]]);
+});
