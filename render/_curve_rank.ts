@@ -12,7 +12,11 @@ export interface CurveRank {
   critical: number;
   warning: number;
   info: number;
-  /** Largest magnitude among its findings of its worst severity (0 when it has none). */
+  /**
+   * The weightiest code among its findings of its worst severity (see `CODE_WEIGHT`), and the
+   * largest magnitude among that code's findings (0 when it has none).
+   */
+  worstCode: string | null;
   worst: number;
   /** Finding counts by code: most first, then by code. */
   codes: [string, number][];
@@ -21,10 +25,35 @@ export interface CurveRank {
 const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 2, warning: 1, info: 0 };
 
 /**
+ * Which code's worst finding weighs more when two curves have as many critical findings and
+ * warnings: results that cannot be trusted first, then latency, then the rest (magnitudes are
+ * only comparable within one code). Codes not listed come last, by name.
+ */
+const CODE_WEIGHT: readonly string[] = [
+  "invalid_run_no_successful_requests",
+  "missing_required_artifact",
+  "kv_transfer_errors_present",
+  "ttft_cliff",
+  "partial_run",
+  "tpot_degradation",
+  "kv_offload_thrash",
+  "kv_pressure",
+  "prefix_cache_regression",
+  "throughput_plateau",
+  "eval_regression",
+];
+
+function codeWeight(code: string): number {
+  const i = CODE_WEIGHT.indexOf(code);
+  return i < 0 ? CODE_WEIGHT.length : i;
+}
+
+/**
  * The curves ranked most severe first: by number of critical findings, then of warnings, then
- * by the largest magnitude among the findings of the worst severity (how far the worst one
- * exceeds its rule, as the executive summary's choice measures it), then by number of info
- * findings; ties keep the given order. Linear in the findings, then one sort of the curves.
+ * by the weightiest code among the findings of the worst severity (`CODE_WEIGHT`), then, for
+ * the same code, by the largest magnitude among them (how far the worst one exceeds its rule, as
+ * the executive summary's choice measures it), then by number of info findings; ties keep the
+ * given order. Linear in the findings, then one sort of the curves.
  *
  * @example
  * ```ts
@@ -41,6 +70,7 @@ export function rankCurves(
       critical: 0,
       warning: 0,
       info: 0,
+      worstCode: null,
       worst: 0,
       codes: [],
       order,
@@ -54,17 +84,24 @@ export function rankCurves(
       codes.set(f.code, (codes.get(f.code) ?? 0) + 1);
       const s = SEVERITY_RANK[f.severity] ?? 0;
       const m = findingMagnitude(f);
-      if (s > worstSeverity) {
+      const w = codeWeight(f.code);
+      const heavier = rank.worstCode === null || w < codeWeight(rank.worstCode) ||
+        (w === codeWeight(rank.worstCode) && f.code < rank.worstCode);
+      if (s > worstSeverity || (s === worstSeverity && heavier)) {
         worstSeverity = s;
+        rank.worstCode = f.code;
         rank.worst = m;
-      } else if (s === worstSeverity && m > rank.worst) rank.worst = m;
+      } else if (s === worstSeverity && f.code === rank.worstCode && m > rank.worst) rank.worst = m;
     }
     rank.codes = [...codes].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
     return rank;
   });
+  const weight = (r: CurveRank) =>
+    r.worstCode === null ? CODE_WEIGHT.length + 1 : codeWeight(r.worstCode);
   ranks.sort((a, b) =>
-    b.critical - a.critical || b.warning - a.warning || b.worst - a.worst ||
-    b.info - a.info || a.order - b.order
+    b.critical - a.critical || b.warning - a.warning || weight(a) - weight(b) ||
+    (a.worstCode === b.worstCode ? b.worst - a.worst : 0) || b.info - a.info ||
+    a.order - b.order
   );
   return ranks.map(({ order: _order, ...rank }) => rank);
 }

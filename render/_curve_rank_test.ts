@@ -33,8 +33,30 @@ Deno.test("rankCurves: critical, then warnings, then the worst magnitude, then i
     critical: 1,
     warning: 0,
     info: 1,
+    worstCode: "ttft_cliff",
     worst: 4.5, // the magnitude of the critical finding, not of the info one
     codes: [["throughput_plateau", 1], ["ttft_cliff", 1]],
   });
   assert.deepEqual(ranks[2].codes, [["tpot_degradation", 2]]);
+});
+
+Deno.test("rankCurves: magnitudes are compared within one code; across codes the weightier wins", () => {
+  const findings: Record<string, Finding[]> = {
+    // A critical TTFT cliff of ratio 4.2 against a run in which no request succeeded (size 1.0):
+    // the run that cannot be trusted ranks first, whatever the sizes.
+    cliff: [f("ttft_cliff", "critical", { ttft_ratio: 4.2 })],
+    failed: [f("invalid_run_no_successful_requests", "critical", { success_rate: 0 })],
+    // Warnings: a ttft_cliff of 3.9 outweighs kv_pressure with 19 preemptions.
+    kv: [f("kv_pressure", "warning", { num_preemptions: 19 })],
+    ttft: [f("ttft_cliff", "warning", { ttft_ratio: 3.9 })],
+    // Same code: the larger magnitude first.
+    ttftSmall: [f("ttft_cliff", "warning", { ttft_ratio: 2.5 })],
+  };
+  assert.deepEqual(rankCurves(Object.keys(findings), (id) => findings[id]).map((r) => r.curveId), [
+    "failed",
+    "cliff",
+    "ttft",
+    "ttftSmall",
+    "kv",
+  ]);
 });

@@ -19,18 +19,21 @@ const SPAN_FALLBACK = /[<>]/;
 /**
  * What makes text at the start of a line a block instead of a paragraph, once `#`, `>`, `*`,
  * `_`, `` ` ``, `~`, `<`, `|` and `[` are escaped everywhere: white space (indented code, or
- * the content of a list item that becomes code), a `-`, `+` or `=` (bullet, thematic break,
- * setext underline), or up to nine digits and `.` or `)` followed by white space or the end of
- * the value (ordered list; the caller may write a space next).
+ * the content of a list item that becomes code); a `-` or `+` followed by white space or the end
+ * of the value (bullet; the caller may write a space next); a value of only `-` or `=` (setext
+ * underline) or of three or more `-` with spaces (thematic break); or up to nine digits and `.`
+ * or `)` followed by white space or the end of the value (ordered list). `-55.2 %` and `+5 %`
+ * are none of these and stay as they are.
  */
-const LEADING_BLOCK = /^(?:[ \t\-+=]|\d{1,9}[.)](?:[ \t]|$))/;
+const LEADING_BLOCK =
+  /^(?:[ \t]|[-+](?:[ \t]|$)|(?:-+|=+)[ \t]*$|(?:-[ \t]*){3,}$|\d{1,9}[.)](?:[ \t]|$))/;
 
 /**
  * Escape text for inline Markdown and table cells: `|`, backslashes, Markdown punctuation, `$`
  * (GitHub math) and HTML are neutralised; newlines and other control characters become spaces.
  * The start is escaped too, so the text may begin a line (`- ${escapeMd(label)}`): a leading
- * `-`, `+` or `=` and the `.`/`)` of a leading `1.`/`2)` get a backslash, and a leading space
- * becomes `&#32;`. Rendered, the text reads exactly as the input (only controls are lost).
+ * bullet `-`/`+`, an underline or break of `-`/`=`, and the `.`/`)` of a leading `1.`/`2)` get
+ * a backslash, and a leading space becomes `&#32;`. Rendered, the text reads exactly as the input (only controls are lost).
  *
  * @example
  * ```ts

@@ -160,10 +160,22 @@ function escapeMdReference(text: string): string {
     else if (ch === ">") out += "&gt;";
     else if (ch === "&") out += "&amp;";
     else if ("\\|`*_[]#~$".includes(ch)) out += "\\" + ch;
-    else if (i === 0 && "-+=".includes(ch)) out += "\\" + ch;
     else if (i === marker) out += "\\" + ch;
     else out += ch;
   });
+  // A leading `-`/`+`/`=` is escaped only where the line would start a block: a bullet (`-`/`+`
+  // then white space or nothing), a setext underline (only `-` or only `=`, then white space),
+  // or a thematic break (three or more `-`, white space between and after).
+  const first = out[0];
+  const rest = out.slice(1);
+  const stripped = out.replace(/[ \t]+$/, "");
+  const bullet = (first === "-" || first === "+") &&
+    (rest === "" || rest[0] === " " || rest[0] === "\t");
+  const underline = (first === "-" || first === "=") && [...stripped].every((c) => c === first);
+  const dashes = [...out].filter((c) => c === "-").length;
+  const brk = first === "-" && dashes >= 3 &&
+    [...out].every((c) => c === "-" || c === " " || c === "\t");
+  if (bullet || underline || brk) return "\\" + out;
   return out;
 }
 
@@ -206,6 +218,10 @@ Deno.test("escapeMd: a value can start a line without starting a list, heading o
     { name: "decimal", text: "1.5-flash", want: "1.5-flash" },
     { name: "ten digits: no list", text: "1234567890. x", want: "1234567890. x" },
     { name: "dash inside", text: "a-b", want: "a-b" },
+    { name: "negative number", text: "-55.2 %", want: "-55.2 %" },
+    { name: "signed gain", text: "+5 %", want: "+5 %" },
+    { name: "equals first", text: "=x", want: "=x" },
+    { name: "dash word", text: "-x", want: "-x" },
     // Firing.
     { name: "ordered list .", text: "1. evil", want: "1\\. evil" },
     { name: "ordered list )", text: "2) x", want: "2\\) x" },
@@ -213,6 +229,8 @@ Deno.test("escapeMd: a value can start a line without starting a list, heading o
     { name: "marker alone", text: "1.", want: "1\\." },
     { name: "bullet -", text: "- evil", want: "\\- evil" },
     { name: "bullet +", text: "+ evil", want: "\\+ evil" },
+    { name: "bullet alone", text: "-", want: "\\-" },
+    { name: "spaced break", text: "- - -", want: "\\- - -" },
     { name: "bullet * (escaped anywhere)", text: "* evil", want: "\\* evil" },
     { name: "indented code", text: "     code", want: "&#32;    code" },
     { name: "tab", text: "\tcode", want: "&#32;code" },

@@ -238,25 +238,26 @@ function buildIndex(r: Report): Index {
     }
   };
   const curveFindings = new Map<string, Finding[]>();
+  // Every finding on a curve's cells, those about its inputs (listed in section 3) included:
+  // the curve's rank, worst severity and counts in section 6 must not hide them.
+  const rankedFindings = new Map<string, Finding[]>();
+  const add = (map: Map<string, Finding[]>, id: string, f: Finding) => {
+    const list = map.get(id);
+    if (list) list.push(f);
+    else map.set(id, [f]);
+  };
   const otherFindings: Finding[] = [];
   const inputFindings: Finding[] = [];
   for (const f of r.findings) {
-    if (INPUT_CODES.has(f.code)) {
-      inputFindings.push(f);
-      continue;
-    }
     const curve = f.cell_id === null ? undefined : curveOfCell.get(f.cell_id);
-    if (curve === undefined) {
-      otherFindings.push(f);
-      continue;
-    }
-    const list = curveFindings.get(curve.curve_id);
-    if (list) list.push(f);
-    else curveFindings.set(curve.curve_id, [f]);
+    if (curve !== undefined) add(rankedFindings, curve.curve_id, f);
+    if (INPUT_CODES.has(f.code)) inputFindings.push(f);
+    else if (curve === undefined) otherFindings.push(f);
+    else add(curveFindings, curve.curve_id, f);
   }
   const ranks = rankCurves(
     r.cross_run.curves.map((c) => c.curve_id),
-    (id) => curveFindings.get(id) ?? [],
+    (id) => rankedFindings.get(id) ?? [],
   );
   const detailed = new Set<string>();
   for (const rank of ranks.slice(0, DETAILED_CURVES)) detailed.add(rank.curveId);
@@ -298,7 +299,7 @@ function section1(r: Report, index: Index): string[] {
     ? "info"
     : "clean";
   let verdict = {
-    critical: criticalVerdict(r.findings),
+    critical: criticalVerdict(r.findings, outlierCliffs(r, index)),
     warning: "**Verdict: warnings.** The results are usable, with the caveats listed below.",
     info: "**Verdict: informational findings only.**",
     clean: "**Verdict: no findings.**",
@@ -350,11 +351,14 @@ function section1(r: Report, index: Index): string[] {
   let inSection3 = 0;
   let inSection6 = 0;
   let jsonOnly = 0;
+  let jsonOnlyCritical = 0;
   for (const f of r.findings) {
     if (shown.has(f)) continue;
     if (INPUT_CODES.has(f.code)) inSection3++;
-    else if (index.notInSection6.has(f)) jsonOnly++;
-    else inSection6++;
+    else if (index.notInSection6.has(f)) {
+      jsonOnly++;
+      if (f.severity === "critical") jsonOnlyCritical++;
+    } else inSection6++;
   }
   const more = inSection3 + inSection6 + jsonOnly;
   if (more > 0) {
@@ -363,7 +367,9 @@ function section1(r: Report, index: Index): string[] {
     if (inSection6) where.push(`${inSection6} in section 6 (by curve, then other signals)`);
     if (jsonOnly) {
       where.push(
-        `${jsonOnly} only in \`report.json\` (beyond the curves and findings section 6 lists)`,
+        `${jsonOnly}${
+          jsonOnlyCritical > 0 ? ` (${jsonOnlyCritical} critical)` : ""
+        } only in \`report.json\` (beyond the curves and findings section 6 lists)`,
       );
     }
     out.push(
@@ -381,7 +387,36 @@ function section1(r: Report, index: Index): string[] {
  * missing primary record makes a result untrustworthy; other criticals (a TTFT cliff of 4× or
  * more, live transfer errors) are valid measurements of how the system behaved.
  */
-function criticalVerdict(findings: readonly Finding[]): string {
+/**
+ * The critical TTFT cliffs that lead into a point section 6 calls a possible outlier (every run
+ * at the next concurrency falls back), with that point's concurrency. Only curves with a
+ * critical cliff are looked at.
+ */
+function outlierCliffs(r: Report, index: Index): Map<Finding, number> {
+  const out = new Map<Finding, number>();
+  const curves = new Set<string>();
+  for (const f of r.findings) {
+    if (f.severity !== "critical" || f.code !== "ttft_cliff" || f.cell_id === null) continue;
+    const curve = index.curveOfCell.get(f.cell_id);
+    if (curve) curves.add(curve.curve_id);
+  }
+  if (curves.size === 0) return out;
+  for (const view of index.views((c) => curves.has(c.curve_id))) {
+    const findings = index.curveFindings.get(view.curve.curve_id) ?? [];
+    const spikes = new Map<string, number>();
+    for (const s of spikesOf(view, findings, index.cliffRatio)) {
+      spikes.set(s.to.cell_id, s.to.concurrency);
+    }
+    for (const f of findings) {
+      const to = stringAt(f.evidence.to, "cell_id");
+      const at = to === null ? undefined : spikes.get(to);
+      if (f.severity === "critical" && f.code === "ttft_cliff" && at !== undefined) out.set(f, at);
+    }
+  }
+  return out;
+}
+
+function criticalVerdict(findings: readonly Finding[], outliers: Map<Finding, number>): string {
   const trust = new Map<string, number>();
   const behaviour = new Map<string, number>();
   for (const f of findings) {
@@ -392,17 +427,30 @@ function criticalVerdict(findings: readonly Finding[]): string {
   const codes = (m: Map<string, number>) =>
     [...m].sort(([a, x], [b, y]) => y - x || byteOrder(a, b))
       .map(([c, n]) => `${codeSpan(c)} ${n}`).join(", ");
+  const at = [...new Set(outliers.values())].sort((a, b) => a - b).map(conc);
+  const outlierNote = at.length === 0
+    ? ""
+    : ` Section 6 flags the \`ttft_cliff\` at ${
+      listSome(at, INLINE_ENTRIES)
+    } as a possible outlier: re-run ${
+      at.length === 1 ? "that point" : "those points"
+    } before taking ${outliers.size === 1 ? "it" : "them"} for a cliff.`;
   if (trust.size > 0) {
     const also = behaviour.size
       ? ` Critical behaviour was also measured (${codes(behaviour)}).`
       : "";
     return `**Verdict: critical findings.** At least one result cannot be trusted as published (${
       codes(trust)
-    }).${also}`;
+    }).${also}${outlierNote}`;
+  }
+  if (outliers.size > 0 && outliers.size === [...behaviour.values()].reduce((a, b) => a + b, 0)) {
+    return `**Verdict: critical behaviour found** (${
+      codes(behaviour)
+    }), to be confirmed.${outlierNote}`;
   }
   return `**Verdict: critical behaviour found** (${
     codes(behaviour)
-  }). The critical findings are valid measurements of how the system behaved, not results that cannot be trusted; the findings below give the details.`;
+  }). The critical findings are valid measurements of how the system behaved, not results that cannot be trusted; the findings below give the details.${outlierNote}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -916,9 +964,9 @@ function curveFindingLines(findings: readonly Finding[], cellById: ReadonlyMap<s
       codes.set(code, (codes.get(code) ?? 0) + 1);
     }
     out.push(
-      `- ${
-        plural(placed.length - rows.length, "more finding")
-      } of this curve, at higher concurrencies (${
+      `- ${plural(placed.length - rows.length, "more finding")}${
+        criticalNote(placed.slice(rows.length).map((p) => p.finding))
+      } of this curve, after the first ${rows.length} (${
         [...codes].sort(([a], [b]) => byteOrder(a, b)).map(([c, n]) => `${codeSpan(c)} ${n}`)
           .join(", ")
       }), ${placed.length - rows.length === 1 ? "is" : "are"} in \`report.json\`.`,
@@ -1142,6 +1190,7 @@ function spikesOf(view: CurveView, findings: readonly Finding[], cliffRatio: num
   const byId = new Map<string, CurvePoint>();
   for (const p of view.curve.points) byId.set(p.cell_id, p);
   const into = new Map<string, { to: CurvePoint; from: CurvePoint[]; spike: boolean }>();
+  const untrusted = new Set(view.leftOut.map((l) => l.point));
   for (const f of cliffs) {
     const from = byId.get(stringAt(f.evidence.from, "cell_id") ?? "");
     const to = byId.get(stringAt(f.evidence.to, "cell_id") ?? "");
@@ -1152,7 +1201,9 @@ function spikesOf(view: CurveView, findings: readonly Finding[], cliffRatio: num
       g = { to, from: [], spike: true };
       into.set(to.cell_id, g);
     }
-    const runs = next.get(to.cell_id) ?? [];
+    // A partial run's p99 TTFT is biased low (its slow requests are the ones that failed): only
+    // trustworthy runs can show that the TTFT falls back.
+    const runs = (next.get(to.cell_id) ?? []).filter((n) => !untrusted.has(n));
     const limit = from.p99_ttft === null || to.p99_ttft === null
       ? null
       : Math.min(from.p99_ttft * cliffRatio, to.p99_ttft);
@@ -1165,7 +1216,11 @@ function spikesOf(view: CurveView, findings: readonly Finding[], cliffRatio: num
   for (const g of into.values()) {
     if (!g.spike) continue;
     g.from.sort((a, b) => a.concurrency - b.concurrency || a.p99_ttft! - b.p99_ttft!);
-    out.push({ to: g.to, from: g.from, next: next.get(g.to.cell_id)! });
+    out.push({
+      to: g.to,
+      from: g.from,
+      next: next.get(g.to.cell_id)!.filter((n) => !untrusted.has(n)),
+    });
   }
   return out.sort((a, b) =>
     a.to.concurrency - b.to.concurrency || byteOrder(a.to.cell_id, b.to.cell_id)
@@ -1243,6 +1298,13 @@ function curveRow(view: CurveView, rank: CurveRank, maxGain: number): string[] {
   ];
 }
 
+/** ` (N critical)` when any of these findings is critical, else nothing: caps never hide one silently. */
+function criticalNote(findings: Iterable<Finding>): string {
+  let n = 0;
+  for (const f of findings) if (f.severity === "critical") n++;
+  return n > 0 ? ` (${n} critical)` : "";
+}
+
 /** Section 6's summary: counts over every curve, then one table row per curve, worst first. */
 function curveTable(r: Report, index: Index): string[] {
   const total = r.cross_run.curves.length;
@@ -1289,10 +1351,12 @@ function curveTable(r: Report, index: Index): string[] {
     ),
   );
   if (total > rankOf.size) {
+    let critical = 0;
+    for (const rank of index.ranks) if (!rankOf.has(rank.curveId) && rank.critical > 0) critical++;
     out.push(
       "",
-      `${
-        plural(total - rankOf.size, "more curve")
+      `${plural(total - rankOf.size, "more curve")}${
+        critical > 0 ? ` (${critical} with a critical finding)` : ""
       }: see \`report.json\` (\`cross_run.curves\`, and their findings in \`findings\`).`,
     );
   }
@@ -1433,17 +1497,19 @@ function section6(r: Report, index: Index): string[] {
     if (notDetailed > 0) {
       let withFindings = 0;
       let findings = 0;
+      let critical = 0;
       for (const rank of index.ranks) {
         if (index.detailed.has(rank.curveId)) continue;
         const n = rank.critical + rank.warning + rank.info;
         if (n > 0) withFindings++;
         findings += n;
+        critical += rank.critical;
       }
       out.push(
         `${plural(notDetailed, "more curve")} ${
           notDetailed === 1 ? "is" : "are"
-        } not detailed here; ${withFindings} of them carry ${
-          plural(findings, "finding")
+        } not detailed here; ${withFindings} of them carry ${plural(findings, "finding")}${
+          critical > 0 ? ` (${critical} critical)` : ""
         }, all in \`report.json\` (\`findings\`; the curves in \`cross_run.curves\`).`,
         "",
       );

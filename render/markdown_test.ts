@@ -618,6 +618,13 @@ Deno.test("markdown §6/§7: a TTFT spike is a point every next run falls back f
       s7: [densify],
     },
     {
+      // A partial run's p99 TTFT is biased low: it cannot show that the TTFT falls back.
+      name: "quiet: the only run at c16 is partial",
+      next: [next(80, "", "partial")],
+      s6: [],
+      s7: [densify],
+    },
+    {
       name: "both re-runs at c16 fall back; a failed run there does not count",
       next: [next(80), next(90, "b"), next(5000, "c", "failed")],
       s6: [
@@ -1455,6 +1462,8 @@ Deno.test("markdown: inline lists and per-curve findings are capped, with a coun
     }));
     findings.push(finding("kv_pressure", "warning", `c${c}`, `KV pressure at c${c}`));
   }
+  // A critical finding beyond the cut is counted as critical where the cut is noted.
+  findings.push(finding("invalid_run_no_successful_requests", "critical", "c45", "none at c45"));
   for (let i = 0; i < 15; i++) cells.push(cell(`e${i}`, i + 1, { source_format: "eval" }));
   const md = renderMarkdown(build(cells, findings));
   const s6 = section(md, 6);
@@ -1464,11 +1473,11 @@ Deno.test("markdown: inline lists and per-curve findings are capped, with a coun
   assert.match(s6.join("\n"), /c12: KV p95 0\.95, GPU hit —; 33 more points in `report\.json`\./);
   assert.equal(s6.filter((l) => l.includes("`kv_pressure`: KV pressure at")).length, 40);
   assert.ok(s6.includes(
-    "- 5 more findings of this curve, at higher concurrencies (`kv_pressure` 5), are in `report.json`.",
+    "- 6 more findings (1 critical) of this curve, after the first 40 (`invalid_run_no_successful_requests` 1, `kv_pressure` 5), are in `report.json`.",
   ));
   assert.ok(
     section(md, 1).includes(
-      "35 more findings: 30 in section 6 (by curve, then other signals), 5 only in `report.json` (beyond the curves and findings section 6 lists); every finding is in `report.json`.",
+      "36 more findings: 31 in section 6 (by curve, then other signals), 5 only in `report.json` (beyond the curves and findings section 6 lists); every finding is in `report.json`.",
     ),
   );
   assert.match(
@@ -1518,4 +1527,86 @@ Deno.test("markdown §6: frontier rows, cells of a row and other signals are cap
       "95 more findings: 90 in section 6 (by curve, then other signals), 5 only in `report.json` (beyond the curves and findings section 6 lists); every finding is in `report.json`.",
     ),
   );
+});
+
+Deno.test("markdown §6: a curve's rank and worst severity count its input findings too", () => {
+  // c8 of curve A has no primary record (critical, listed in section 3): A must rank first and
+  // show it, ahead of curve B with a warning only.
+  const a = [pt(4, 100, 1, 0.01, { model: "a" }), pt(8, 150, 1, 0.01, { model: "a" })];
+  const b = [pt(4, 100, 1, 0.01, { model: "b" }), pt(8, 150, 1, 0.02, { model: "b" })];
+  const findings = [
+    finding("missing_required_artifact", "critical", a[1].cell_id, "no primary record"),
+    step("tpot_degradation", b[0], b[1], "tpot b"),
+  ];
+  // Cell ids must differ between the curves.
+  a.forEach((c) => (c.cell_id = `a_${c.cell_id}`));
+  findings[0].cell_id = a[1].cell_id;
+  const md = renderMarkdown(build([...a, ...b], findings));
+  const s6 = section(md, 6);
+  const rows = s6.filter((l) => l.startsWith("| `"));
+  assert.equal(rows.length, 2);
+  assert.ok(rows[0].includes("| a · h100 ·"), rows[0]);
+  assert.ok(rows[0].endsWith("| critical | `missing_required_artifact` 1 |"), rows[0]);
+  assert.ok(
+    s6.includes(
+      "2 curves: 2 with findings (1 with a critical one); on 2, throughput still rises into the highest trustworthy point.",
+    ),
+    s6.join("\n"),
+  );
+});
+
+Deno.test("markdown §1/§6: notes of what the caps leave out count the critical findings in it", () => {
+  // 60 curves, each with a critical ttft_cliff: 50 are detailed in section 6, 10 are not.
+  const cells: Cell[] = [];
+  const findings: Finding[] = [];
+  for (let i = 0; i < 60; i++) {
+    const [a, b] = [4, 8].map((conc) =>
+      pt(conc, 25 * conc, 1, 0.01, { model: `m${i}`, suffix: `_${i}` })
+    );
+    cells.push(a, b);
+    findings.push(step("ttft_cliff", a, b, `cliff ${i}`, "critical"));
+  }
+  const md = renderMarkdown(build(cells, findings));
+  const s6 = section(md, 6);
+  assert.ok(
+    s6.includes(
+      "10 more curves are not detailed here; 10 of them carry 10 findings (10 critical), all in `report.json` (`findings`; the curves in `cross_run.curves`).",
+    ),
+    s6.filter((l) => l.includes("not detailed")).join("\n"),
+  );
+  // Of the 60, 10 are in the top list of section 1 and 40 more in section 6's detail blocks
+  // (the detailed curves' own top findings are among them); the rest are only in report.json.
+  const shown = section(md, 1).filter((l) => l.startsWith("- **critical**")).length;
+  const detailed = s6.filter((l) => l.startsWith("**")).length;
+  assert.equal(shown, 10);
+  assert.equal(detailed, 50);
+  const line = section(md, 1).find((l) => l.includes("only in `report.json`"))!;
+  assert.match(line, /, 10 \(10 critical\) only in `report\.json`/);
+});
+
+Deno.test("markdown §1: a critical cliff into a possible outlier is not called settled behaviour", () => {
+  const c8 = pt(8, 200, 50, 0.03);
+  const c12 = pt(12, 90, 900, 0.09);
+  const cases: { name: string; c16Ttft: number; verdict: string }[] = [
+    {
+      name: "the next point falls back: to be confirmed",
+      c16Ttft: 80,
+      verdict:
+        "**Verdict: critical behaviour found** (`ttft_cliff` 1), to be confirmed. Section 6 flags the `ttft_cliff` at c12 as a possible outlier: re-run that point before taking it for a cliff.",
+    },
+    {
+      name: "quiet: the next point stays high",
+      c16Ttft: 1000,
+      verdict:
+        "**Verdict: critical behaviour found** (`ttft_cliff` 1). The critical findings are valid measurements of how the system behaved, not results that cannot be trusted; the findings below give the details.",
+    },
+  ];
+  for (const c of cases) {
+    const cliff = step("ttft_cliff", c8, c12, "p99 TTFT rises 18.00×", "critical");
+    const md = renderMarkdown(build([c8, c12, pt(16, 190, c.c16Ttft, 0.06)], [cliff]));
+    assert.ok(
+      section(md, 1).includes(c.verdict),
+      `${c.name}\n${section(md, 1).slice(0, 3).join("\n")}`,
+    );
+  }
 });
