@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { analyze, type DiscoveredEntry, type Report, sortFindings } from "../lib/analyze.ts";
+import { makeCell } from "../lib/cell.ts";
 import { curvesAndFrontiers } from "../lib/curves.ts";
 import { loadAll } from "../lib/io/load.ts";
 import { walkResults } from "../lib/io/walk.ts";
 import { defaultThresholds } from "../lib/thresholds.ts";
-import {
-  type Cell,
-  type Finding,
-  METRIC_FIELDS,
-  type Metrics,
-  type Severity,
-} from "../lib/types.ts";
+import type { Cell, Finding, Metrics, Severity } from "../lib/types.ts";
 import type { LoadedArtifact } from "../parsers/mod.ts";
 import { renderJson } from "./json.ts";
 import { fmt } from "./_format.ts";
@@ -223,40 +218,22 @@ type CellSpec = Partial<Omit<Cell, "metrics">> & { metrics?: Partial<Metrics> };
 
 /** A fixed-sequence cell of model `m` on h100 at tp8 (override anything through `spec`). */
 function cell(id: string, concurrency: number | null, spec: CellSpec = {}): Cell {
-  const metrics = Object.fromEntries(METRIC_FIELDS.map((f) => [f, null])) as Metrics;
-  const { metrics: m, ...rest } = spec;
-  return {
-    cell_id: id,
+  const { metrics, ...rest } = spec;
+  return makeCell(id, {
     hardware: "h100",
     model: "m",
-    model_path: null,
     framework: "vllm",
     precision: "fp8",
-    spec_decoding: null,
-    offload_mode: null,
-    disagg: null,
-    recipe_name: null,
-    runner: null,
-    image: null,
     scenario_type: "fixed_seq",
     is_multinode: false,
     isl: 1024,
     osl: 1024,
     concurrency,
-    dp_attention: null,
-    prefill_dp_attention: null,
-    decode_dp_attention: null,
     source_format: "inferencex-static",
     status: "complete",
-    metrics: { ...metrics, tp: 8, ...m },
-    extra_percentiles: {},
-    eval: null,
-    timeline: null,
-    notes: {},
-    artifacts: {},
-    findings: [],
     ...rest,
-  };
+    metrics: { tp: 8, ...metrics },
+  });
 }
 
 /**
