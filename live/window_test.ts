@@ -412,7 +412,7 @@ Deno.test("KV transfers on vLLM: the issuing decode side, unless only the prefil
 });
 
 Deno.test("failure deltas of distinct counters with the same labels add up across the window", async () => {
-  // Reviewer's repro: prefill failed transfers 0 → 3 and failed notifications 0 → 2 on engine 0
+  // Prefill failed transfers 0 → 3 and failed notifications 0 → 2 on engine 0
   // are 5 failures in the window, not 3.
   const real = await read("Ahasannn_hardware-aware-router__vllm_metrics.txt");
   const l = 'engine="0",model_name="Qwen/Qwen1.5-0.5B-Chat"';
@@ -444,7 +444,7 @@ Deno.test("Dynamo worker restart: a new uptime that grew less than the window is
   };
   const sample = (a: EndpointSnapshot, b: EndpointSnapshot, windowS: number) =>
     computeEndpointSample(a, b, { windowS, scrape: OK, scrapedAt: null });
-  // Reviewer's repro: uptime 3.0 s, then 4.0 s, 5 s apart. The process restarted: its 700
+  // Uptime 3.0 s, then 4.0 s, 5 s apart. The process restarted: its 700
   // tokens are all since the restart, not 700 - 600.
   const r = sample(at(3, 600), at(4, 700), 5);
   assert.equal(r.deltas!.generation_tokens, 700);
