@@ -386,27 +386,28 @@ export function computeEndpointSample(
 
 /**
  * Whether the process behind the endpoint restarted between the scrapes: a changed
- * `process_start_time_seconds`, or, on pages without one (Dynamo workers, which set the uptime
- * gauge at every scrape), an uptime that did not grow by about the time between the scrapes
- * (reference §5.9). Going backwards is the obvious case; a new process can also be up longer
- * than the old one was (3 s, then 4 s across a 5 s window). `elapsedS` is the measured time
- * between the two scrapes; the slack, max(1 s, 10 % of it), absorbs request latency. An
- * unchanged uptime is the same page served twice, not a restart.
+ * `process_start_time_seconds`, or, on pages without one (Dynamo workers), from the uptime gauge
+ * (reference §5.9): it went backwards, or the second process has been up for less than the time
+ * between the scrapes, so it started after the first one (a new process can be up longer than the
+ * old one was: 3 s, then 4 s across a 5 s window). `elapsedS` is the measured time between the
+ * two scrapes; the slack (`restartSlackS`) absorbs request latency. An uptime that merely
+ * grew by less than the window (a gauge refreshed now and then) is not taken for a restart, and
+ * an unchanged one is the same page served twice.
  */
 function restarted(a: EndpointSnapshot, b: EndpointSnapshot, elapsedS: number): boolean {
   if (a.process_start_s !== null && b.process_start_s !== null) {
     return a.process_start_s !== b.process_start_s;
   }
-  if (a.uptime_s === null || b.uptime_s === null) return false;
-  // The very same uptime is one page served twice (a cache or a frozen exporter), not a new
-  // process: calling it a restart would report lifetime totals as the window's deltas.
-  if (b.uptime_s === a.uptime_s) return false;
-  return b.uptime_s < a.uptime_s + elapsedS - restartSlackS(elapsedS);
+  if (a.uptime_s === null || b.uptime_s === null || b.uptime_s === a.uptime_s) return false;
+  return b.uptime_s < a.uptime_s || b.uptime_s < elapsedS - restartSlackS(elapsedS);
 }
 
-/** Tolerance of the uptime check: max(1 s, 10 % of the elapsed time). */
+/**
+ * Tolerance of the uptime check, max(0.25 s, 5 % of the elapsed time): the uptime is read on the
+ * server and the elapsed time on this side, a request's latency apart.
+ */
 export function restartSlackS(elapsedS: number): number {
-  return Math.max(1, 0.1 * elapsedS);
+  return Math.max(0.25, 0.05 * elapsedS);
 }
 
 /**

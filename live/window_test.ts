@@ -436,7 +436,7 @@ Deno.test("failure deltas of distinct counters with the same labels add up acros
   assert.deepEqual(counterDelta(a, b), { delta: 5, reset: false });
 });
 
-Deno.test("Dynamo worker restart: a new uptime that grew less than the window is a restart", async () => {
+Deno.test("Dynamo worker restart: uptime going backwards, or younger than the window", async () => {
   const real = await read("ai-dynamo_dynamo__vllm.log");
   const at = (uptime: number, gen: number) => {
     const text = setSample(real, "dynamo_component_uptime_seconds", {}, () => uptime);
@@ -449,16 +449,20 @@ Deno.test("Dynamo worker restart: a new uptime that grew less than the window is
   const r = sample(at(3, 600), at(4, 700), 5);
   assert.equal(r.deltas!.generation_tokens, 700);
   assert.ok(r.counter_resets.includes("generation_tokens"));
-  // Uptime that grew by about the window is the same process (slack max(1 s, 10 %)).
-  for (const [grown, windowS] of [[5, 5], [4.1, 5], [27, 30]]) {
+  // An old process whose uptime grew by the window, or by less (a gauge refreshed now and then),
+  // is the same process.
+  for (const [grown, windowS] of [[5, 5], [4.1, 5], [27, 30], [1, 5], [0.5, 30]]) {
     const same = sample(at(100, 600), at(100 + grown, 700), windowS);
     assert.equal(same.deltas!.generation_tokens, 100, `${grown} in ${windowS}`);
     assert.deepEqual(same.counter_resets, [], `${grown} in ${windowS}`);
   }
-  assert.ok(sample(at(100, 600), at(103.9, 700), 5).counter_resets.length > 0);
-  assert.ok(sample(at(100, 600), at(126.9, 700), 30).counter_resets.length > 0);
-  assert.equal(restartSlackS(5), 1);
-  assert.equal(restartSlackS(30), 3);
+  // Going backwards, or up for less than the window minus the slack (max(0.25 s, 5 %)): restarted.
+  assert.ok(sample(at(100, 600), at(99, 700), 5).counter_resets.length > 0, "backwards");
+  assert.ok(sample(at(1, 600), at(4.7, 700), 5).counter_resets.length > 0, "4.7 s in 5 s");
+  assert.deepEqual(sample(at(1, 600), at(4.75, 700), 5).counter_resets, [], "at the slack");
+  assert.ok(sample(at(20, 600), at(28.4, 700), 30).counter_resets.length > 0, "28.4 s in 30 s");
+  assert.equal(restartSlackS(5), 0.25);
+  assert.equal(restartSlackS(30), 1.5);
   // The very same uptime is one page served twice, not a new process.
   assert.deepEqual(sample(at(100, 600), at(100, 600), 5).counter_resets, []);
 });
