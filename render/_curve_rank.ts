@@ -3,6 +3,7 @@
  * details only the worst ones when there are many.
  * @module
  */
+import { compareText } from "../lib/curves.ts";
 import type { Finding } from "../lib/types.ts";
 import { findingMagnitude } from "./_top_findings.ts";
 
@@ -93,7 +94,7 @@ export function rankCurves(
         rank.worst = m;
       } else if (s === worstSeverity && f.code === rank.worstCode && m > rank.worst) rank.worst = m;
     }
-    rank.codes = [...codes].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    rank.codes = [...codes].sort(([a, x], [b, y]) => y - x || compareText(a, b));
     return rank;
   });
   const weight = (r: CurveRank) =>

@@ -4,6 +4,7 @@
  * @module
  */
 import type { DiscoveredEntry } from "../lib/analyze.ts";
+import { compareText } from "../lib/curves.ts";
 
 /** The files of one directory. */
 export interface DirectoryGroup {
@@ -41,9 +42,9 @@ export function groupByDirectory(entries: readonly DiscoveredEntry[]): Directory
     }
     group.files.push({ name, entry });
   }
-  const groups = [...byDir.values()].sort((a, b) => byteOrder(a.dir, b.dir));
+  const groups = [...byDir.values()].sort((a, b) => compareText(a.dir, b.dir));
   for (const g of groups) {
-    g.files.sort((a, b) => byteOrder(a.name, b.name));
+    g.files.sort((a, b) => compareText(a.name, b.name));
     g.cell = majorityCell(g.files.map((f) => f.entry.cell));
   }
   return groups;
@@ -54,8 +55,4 @@ function majorityCell(cells: readonly (string | null)[]): string | null | undefi
   for (const c of cells) counts.set(c, (counts.get(c) ?? 0) + 1);
   for (const [c, n] of counts) if (2 * n > cells.length) return c;
   return undefined;
-}
-
-function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a === b ? 0 : 1;
 }

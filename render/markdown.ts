@@ -3,7 +3,7 @@
  * @module
  */
 import type { Report } from "../lib/analyze.ts";
-import type { Curve, CurvePoint, Frontier } from "../lib/curves.ts";
+import { compareText, type Curve, type CurvePoint, type Frontier } from "../lib/curves.ts";
 import type { Cell, Finding } from "../lib/types.ts";
 import { codeSpan, escapeMd } from "./escape.ts";
 import {
@@ -323,7 +323,7 @@ function section1(r: Report, index: Index): string[] {
     `- Findings: ${s.findings_by_severity.critical} critical, ${s.findings_by_severity.warning} warning, ${s.findings_by_severity.info} info`,
   ];
   const byCode = Object.entries(s.findings_by_code)
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a, x], [b, y]) => y - x || compareText(a, b));
   if (byCode.length) {
     out.push(`- Findings by code: ${byCode.map(([c, n]) => `${codeSpan(c)} ${n}`).join(", ")}`);
   }
@@ -425,7 +425,7 @@ function criticalVerdict(findings: readonly Finding[], outliers: Map<Finding, nu
     into.set(f.code, (into.get(f.code) ?? 0) + 1);
   }
   const codes = (m: Map<string, number>) =>
-    [...m].sort(([a, x], [b, y]) => y - x || byteOrder(a, b))
+    [...m].sort(([a, x], [b, y]) => y - x || compareText(a, b))
       .map(([c, n]) => `${codeSpan(c)} ${n}`).join(", ");
   const at = [...new Set(outliers.values())].sort((a, b) => a - b).map(conc);
   const outlierNote = at.length === 0
@@ -533,11 +533,11 @@ function offCurveCells(r: Report, index: Index): string[] {
   if (groups.size === 0) return [];
   let total = 0;
   const lines = [...groups.values()]
-    .sort((a, b) => byteOrder(a.label, b.label) || byteOrder(a.why, b.why))
+    .sort((a, b) => compareText(a.label, b.label) || compareText(a.why, b.why))
     .map((g) => {
       total += g.cells.length;
       g.cells.sort((a, b) =>
-        (a.concurrency ?? -1) - (b.concurrency ?? -1) || byteOrder(a.cell_id, b.cell_id)
+        (a.concurrency ?? -1) - (b.concurrency ?? -1) || compareText(a.cell_id, b.cell_id)
       );
       return `- ${escapeMd(g.label)} — ${g.why}: ${
         listSome(g.cells.map((c) => cellAt(c.cell_id, c.concurrency)), INLINE_ENTRIES)
@@ -615,10 +615,6 @@ function frontierRows(f: Frontier): string[][] {
   return rows;
 }
 
-function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a === b ? 0 : 1;
-}
-
 // ---------------------------------------------------------------------------------------------
 // 3. Artifact completeness
 
@@ -641,7 +637,7 @@ function section3(r: Report, index: Index): string[] {
       out,
       table(
         ["Kind", "Files", "Parsed", "With issues"],
-        [...kinds.entries()].sort(([a], [b]) => byteOrder(a, b)).map(([k, v]) => [
+        [...kinds.entries()].sort(([a], [b]) => compareText(a, b)).map(([k, v]) => [
           tcode(k),
           String(v.n),
           String(v.parsed),
@@ -685,7 +681,7 @@ function cellsInCurveOrder(r: Report, index: Index): Cell[] {
     }
   }
   const rest = r.cells.filter((c) => !placed.has(c.cell_id))
-    .sort((a, b) => byteOrder(a.cell_id, b.cell_id));
+    .sort((a, b) => compareText(a.cell_id, b.cell_id));
   for (const c of rest) out.push(c);
   return out;
 }
@@ -937,8 +933,8 @@ function placeFindings(
     }${seenSuffix(f)}`;
     return { finding: f, from: place.from, to: place.to, text };
   }).sort((a, b) =>
-    a.from - b.from || a.to - b.to || byteOrder(a.finding.code, b.finding.code) ||
-    byteOrder(a.text, b.text)
+    a.from - b.from || a.to - b.to || compareText(a.finding.code, b.finding.code) ||
+    compareText(a.text, b.text)
   );
 }
 
@@ -967,7 +963,7 @@ function curveFindingLines(findings: readonly Finding[], cellById: ReadonlyMap<s
       `- ${plural(placed.length - rows.length, "more finding")}${
         criticalNote(placed.slice(rows.length).map((p) => p.finding))
       } of this curve, after the first ${rows.length} (${
-        [...codes].sort(([a], [b]) => byteOrder(a, b)).map(([c, n]) => `${codeSpan(c)} ${n}`)
+        [...codes].sort(([a], [b]) => compareText(a, b)).map(([c, n]) => `${codeSpan(c)} ${n}`)
           .join(", ")
       }), ${placed.length - rows.length === 1 ? "is" : "are"} in \`report.json\`.`,
     );
@@ -1223,7 +1219,7 @@ function spikesOf(view: CurveView, findings: readonly Finding[], cliffRatio: num
     });
   }
   return out.sort((a, b) =>
-    a.to.concurrency - b.to.concurrency || byteOrder(a.to.cell_id, b.to.cell_id)
+    a.to.concurrency - b.to.concurrency || compareText(a.to.cell_id, b.to.cell_id)
   );
 }
 
@@ -1549,7 +1545,7 @@ function dirsOf(artifacts: Record<string, unknown>): string[] {
       dirs.add(slash < 0 ? "." : p.slice(0, slash));
     }
   }
-  return [...dirs].sort(byteOrder);
+  return [...dirs].sort(compareText);
 }
 
 function fileNamesOf(artifacts: Record<string, unknown>): string[] {
@@ -1558,7 +1554,7 @@ function fileNamesOf(artifacts: Record<string, unknown>): string[] {
     if (!Array.isArray(paths)) continue;
     for (const p of paths) if (typeof p === "string") names.push(p.slice(p.lastIndexOf("/") + 1));
   }
-  return [...new Set(names)].sort(byteOrder);
+  return [...new Set(names)].sort(compareText);
 }
 
 /** `` `a`, `b` and 3 more`` */
@@ -1672,7 +1668,7 @@ function examples(members: readonly Item[]): string {
 function tagCounts(members: readonly Item[]): string {
   const counts = new Map<string, number>();
   for (const m of members) for (const t of m.tags ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
-  return [...counts].sort(([a, x], [b, y]) => y - x || byteOrder(a, b))
+  return [...counts].sort(([a, x], [b, y]) => y - x || compareText(a, b))
     .map(([t, n]) => `${codeSpan(t)} on ${n}`).join(", ");
 }
 
@@ -2253,12 +2249,12 @@ function kvMeasurement(cellIds: readonly string[], cellById: ReadonlyMap<string,
   }
   const parts: string[] = [];
   if (have.length) {
-    const names = [...new Set(have.map((p) => p.slice(p.lastIndexOf("/") + 1)))].sort(byteOrder);
+    const names = [...new Set(have.map((p) => p.slice(p.lastIndexOf("/") + 1)))].sort(compareText);
     parts.push(
       `the server metrics already recorded for ${
         have.length === cellIds.length ? "these points" : `${have.length} of them`
       } (${someOf(names)} in each run directory, e.g. ${
-        codeSpan(have.sort(byteOrder)[0])
+        codeSpan(have.sort(compareText)[0])
       }) hold KV usage, preemptions, prefix-cache hits and offload bytes over time: read them to see at which load pressure begins and reuse drops`,
     );
   }
