@@ -6,6 +6,7 @@
  * GPU counts compared where both sides state them (a `meta_env.json` states only the tp of each).
  * @module
  */
+import { compareText } from "./curves.ts";
 import type { Cell, MetricField } from "./types.ts";
 
 /** Identity fields every join needs, on both sides. */
@@ -145,5 +146,5 @@ function withSuperseded(notes: Cell["notes"], from: Cell["notes"]): Cell["notes"
   if (!Array.isArray(theirs) || theirs.length === 0) return notes;
   const ours = Array.isArray(notes.eval_results_superseded) ? notes.eval_results_superseded : [];
   const all = { ...notes, eval_results_superseded: [...new Set([...ours, ...theirs])].sort() };
-  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => compareText(a, b)));
 }
