@@ -8,7 +8,7 @@ import { gpuCountMismatches } from "./gpu_count.ts";
 import { finding } from "./finding.ts";
 import { joinEvalCells } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
-import { groupKeys, runDirOf } from "./grouping.ts";
+import { dirOf, groupKeys, runDirOf } from "./grouping.ts";
 import { parseResultName } from "./names.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
@@ -134,7 +134,6 @@ function runDirIndex(
  */
 function joinSummaryRows(records: CellRecord[]): void {
   if (!records.some((r) => r.kind === "summary_csv")) return;
-  const dirOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf("/")));
   // `<dir>\n<concurrency>` → the group of the one primary record there (`null`: several).
   const target = new Map<string, string | null>();
   for (const r of records) {

@@ -31,7 +31,8 @@ const AGENTIC_KINDS: ReadonlySet<ArtifactKind> = new Set([
   "archive",
 ]);
 
-function dirOf(path: string): string {
+/** The directory of a relative path (`""` at the root). */
+export function dirOf(path: string): string {
   const i = path.lastIndexOf("/");
   return i < 0 ? "" : path.slice(0, i);
 }
