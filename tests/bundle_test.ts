@@ -18,9 +18,32 @@ const PERMS = ["--allow-read", "--allow-write", "--allow-env=SOURCE_DATE_EPOCH,N
 /** Flags that make any import outside the bundle file fail. */
 const SEALED = ["--no-config", "--no-lock", "--no-remote", "--no-npm"];
 
+/**
+ * What the child `deno` keeps of this environment: where its cache is, and how it reaches the npm
+ * registry the first `deno bundle` fetches esbuild from (proxy and extra CA certificates; Deno
+ * reads `NODE_EXTRA_CA_CERTS` as Node does, and a machine behind a TLS-inspecting proxy needs it).
+ */
+const KEPT_ENV = [
+  "HOME",
+  "PATH",
+  "DENO_DIR",
+  "XDG_CACHE_HOME",
+  "TMPDIR",
+  "DENO_CERT",
+  "DENO_TLS_CA_STORE",
+  "NODE_EXTRA_CA_CERTS",
+  "NPM_CONFIG_REGISTRY",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+];
+
 function env(): Record<string, string> {
   const out: Record<string, string> = { NO_COLOR: "1" };
-  for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"]) {
+  for (const name of KEPT_ENV) {
     const v = Deno.env.get(name);
     if (v !== undefined) out[name] = v;
   }
