@@ -298,7 +298,26 @@ async function ensureData(dataRoot: string, s: Scenario, fresh: boolean): Promis
       (g.bytes / 1e6).toFixed(1)
     } MB in ${secs.toFixed(1)} s`,
   );
+  const flushS = await flushToDisk();
+  if (flushS !== null) log(`  flushed to disk in ${flushS.toFixed(1)} s`);
   return dir;
+}
+
+/**
+ * Write the page cache's dirty pages to disk (`sync`), so that the kernel's writeback of a tree
+ * just generated does not run during the measured runs: on the development machine it made the
+ * runs over a fresh 50k tree 7.6 s against 5.8 s once the tree had settled. Seconds it took, or
+ * null where there is no `sync` command (the runs then share the machine with the writeback).
+ */
+async function flushToDisk(): Promise<number | null> {
+  const t0 = performance.now();
+  try {
+    const out = await new Deno.Command("sync", { stdin: "null", stdout: "null", stderr: "null" })
+      .output();
+    return out.success ? (performance.now() - t0) / 1000 : null;
+  } catch {
+    return null;
+  }
 }
 
 function log(msg: string): void {
