@@ -446,7 +446,10 @@ export interface TransferSummary {
    * Failures in the window per side: `null` when the side's failures are unknown (no failure
    * counter, a failed scrape or a single scrape; the side's `unavailable` says which). `total`
    * adds the known sides, `null` when neither is known; `unknown_sides` names the sides it
-   * leaves out, so a total over one side is never read as the pair's.
+   * leaves out, so a total over one side is never read as the pair's. The sum is an upper bound
+   * on the pair's failed requests: both servers usually count the same failed request (SGLang's
+   * prefill and decode each count a failed transfer or bootstrap), so `kv_transfer_errors_present`
+   * and the status line count the larger side.
    */
   failures: {
     prefill: number | null;

@@ -823,6 +823,22 @@ Deno.test("human table: a failure total over one side names the unknown side", a
   );
 });
 
+Deno.test("human table: failures both servers counted show the larger side and each side", async () => {
+  // Prefill counts 2 failures, decode 3, of 100 transfers read by decode: 3 failed requests
+  // (3 %, a warning), not 5 (5 %, critical), since both servers count a failed request.
+  await using p = fakeEngine(evolving((n) => ({ ...base, failed: 2 * n })));
+  await using d = fakeEngine(
+    evolving((n) => ({ ...base, failed: 3 * n, transfers: 10 + 100 * n, success: 10 + 100 * n })),
+  );
+  const r = await run(["status", "--prefill", p.base, "--decode", d.base, "--window", "0.2"]);
+  const out = r.stdout.join("\n");
+  assert.match(out, /transfer: 100 transfers, [\d.]+ MB\/s, failures 3 \(prefill 2, decode 3\)/);
+  assert.match(
+    out,
+    /WARNING\s+kv_transfer_errors_present: 3 KV transfer failures in the last [\d.]+ s \(prefill counted 2, decode 3: the larger, as both servers count a failed request\), 3\.0 % of 100 transfers, below the 5\.0 % critical ratio/,
+  );
+});
+
 Deno.test("--watch --count 3 --interval 1 --timeline writes exactly 3 valid lines (real main.ts)", async () => {
   const vllm = await readPage("ai-dynamo_dynamo__vllm.log");
   await using p = fakeEngine(() => text(vllm));

@@ -500,15 +500,19 @@ export function renderTable(sample: PairSample, findings: Finding[]): string {
     ...rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()),
   ];
   const t = sample.transfer;
-  // A total over one side says so: "failures 3 (decode unknown)".
-  const unknown = t.failures.total !== null && t.failures.unknown_sides.length === 1
-    ? ` (${t.failures.unknown_sides[0]} unknown)`
+  const f = t.failures;
+  // A total over one side says so: "failures 3 (decode unknown)". Both servers count one failed
+  // request, so with failures on both sides the larger count is shown, and each side beside it.
+  const unknown = f.total !== null && f.unknown_sides.length === 1
+    ? ` (${f.unknown_sides[0]} unknown)`
     : "";
+  const bothSides = (f.prefill ?? 0) > 0 && (f.decode ?? 0) > 0;
+  const failures = f.total === null ? null : Math.max(f.prefill ?? 0, f.decode ?? 0);
   lines.push(
     `transfer: ${t.transfers === null ? "not exported" : `${t.transfers} transfers`}, ` +
       `${t.bytes_per_s === null ? "-" : `${fmt(t.bytes_per_s / 1e6)} MB/s`}, failures ${
-        fmt(t.failures.total)
-      }${unknown}`,
+        fmt(failures)
+      }${unknown}${bothSides ? ` (prefill ${f.prefill}, decode ${f.decode})` : ""}`,
   );
   if (findings.length === 0) lines.push("findings: none");
   else {

@@ -28,7 +28,11 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
   docs: "Counts only failures that happened inside the window (NIXL/Mooncake failed transfers, " +
     "failed notifications and expired requests; SGLang transfer and bootstrap failures), never " +
     "lifetime totals. Failed transfers are retried or recomputed, so they cost latency before " +
-    "they cost errors. Warning from min_failures failures in the window (default 1). Critical " +
+    "they cost errors. One failed request is usually counted by both servers (SGLang's prefill " +
+    "and decode each count a failed transfer or bootstrap; a failed NIXL read on decode leaves " +
+    "prefill's blocks to expire), so when both sides counted failures the larger side's count " +
+    "is the pair's, not their sum; evidence keeps both. Warning from min_failures failures in " +
+    "the window (default 1). Critical " +
     "when the failure ratio (Δfailures ÷ Δtransfers, or, when no transfer count is known, ÷ the " +
     "first request count above 0: Δcompleted requests on decode, then on prefill) is at or " +
     "above critical_failure_ratio (default 0.05), when no transfer succeeded in the window " +
@@ -40,7 +44,10 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
   defaults: { min_failures: 1, critical_failure_ratio: 0.05 },
   check(sample, t): Finding[] {
     const f = sample.transfer.failures;
-    if (f.total === null || f.total < t.min_failures) return [];
+    // The pair's failed requests: the larger side's count, never one request counted twice.
+    const failures = f.total === null ? null : Math.max(f.prefill ?? 0, f.decode ?? 0);
+    if (failures === null || failures < t.min_failures) return [];
+    const bothSides = (f.prefill ?? 0) > 0 && (f.decode ?? 0) > 0;
     const transfers = sample.transfer.transfers;
     const decodeRequests = sample.decode.deltas?.requests_completed ?? null;
     const prefillRequests = sample.prefill.deltas?.requests_completed ?? null;
@@ -64,8 +71,8 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
         text: `${requests} requests completed on ${requestsSide}`,
       }
       : null;
-    const ratio = denominator ? f.total / denominator.value : null;
-    const perS = sample.window_s > 0 ? f.total / sample.window_s : null;
+    const ratio = denominator ? failures / denominator.value : null;
+    const perS = sample.window_s > 0 ? failures / sample.window_s : null;
     // No success in the window: no transfer completed, or, with the transfer count unknown,
     // decode (where every transferred request ends) completed none.
     const noTransfer = transfers === 0;
@@ -73,12 +80,16 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
     const highRatio = ratio !== null && ratio >= t.critical_failure_ratio;
     const critical = highRatio || noTransfer || noDecodeRequest;
     const unknown = f.unknown_sides.length === 1 ? f.unknown_sides[0] : null;
-    const count = `${f.total} KV transfer failure${
-      f.total === 1 ? "" : "s"
+    const count = `${failures} KV transfer failure${
+      failures === 1 ? "" : "s"
     } in the last ${sample.window_s} s${
       unknown === null
         ? ""
         : ` (${unknown === "prefill" ? "decode" : "prefill"} only: ${unknown} failures unknown)`
+    }${
+      bothSides
+        ? ` (prefill counted ${f.prefill}, decode ${f.decode}: the larger, as both servers count a failed request)`
+        : ""
     }`;
     const share = ratio === null ? null : `${percent(ratio)} of ${denominator!.text}`;
     const threshold = percent(t.critical_failure_ratio);
@@ -103,6 +114,7 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
         failures_prefill: f.prefill,
         failures_decode: f.decode,
         failures_total: f.total,
+        failures_counted: failures,
         failures_unknown_sides: f.unknown_sides,
         failures_per_s: perS,
         transfers,

@@ -39,6 +39,7 @@ Deno.test("kv_transfer_errors_present: at threshold, one failure in 100 transfer
     failures_prefill: 0,
     failures_decode: 1,
     failures_total: 1,
+    failures_counted: 1,
     failures_unknown_sides: [],
     failures_per_s: 0.1,
     transfers: 100,
@@ -170,4 +171,29 @@ Deno.test("kv_transfer_errors_present: a total over one side says the other side
   );
   assert.deepEqual(got[0].evidence.failures_unknown_sides, ["decode"]);
   assert.equal(got[0].evidence.failures_decode, null);
+});
+
+Deno.test("kv_transfer_errors_present: a failure both servers counted is counted once", () => {
+  // SGLang's prefill and decode each count a failed transfer of the same request: 4 and 3
+  // failures in 100 transfers are 4 failed requests (4 %, a warning), not 7 (critical).
+  const p = endpointSample({
+    engine: "sglang",
+    deltas: { requests_completed: 100, kv_transfer_failures: 4 },
+    transfers: { count: 100, bytes: 1e5 },
+  });
+  const d = endpointSample({
+    engine: "sglang",
+    deltas: { requests_completed: 96, kv_transfer_failures: 3 },
+  });
+  const got = kvTransferErrorsPresent.check(pairSample(p, d, { windowS: 10 }), t);
+  assert.equal(got.length, 1);
+  assert.equal(got[0].severity, "warning");
+  assert.equal(
+    got[0].message,
+    "4 KV transfer failures in the last 10 s (prefill counted 4, decode 3: the larger, as both servers count a failed request), 4.0 % of 100 transfers, below the 5.0 % critical ratio",
+  );
+  assert.equal(got[0].evidence.failures_total, 7);
+  assert.equal(got[0].evidence.failures_counted, 4);
+  assert.equal(got[0].evidence.failure_ratio, 0.04);
+  assert.equal(got[0].evidence.failures_per_s, 0.4);
 });
