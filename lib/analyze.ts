@@ -75,9 +75,7 @@ export interface Report {
   cross_run: {
     curves: Curve[];
     pareto_frontier: Frontier[];
-    baseline:
-      | { source: string; matched: number; unmatched: string[]; matches: BaselineMatch[] }
-      | null;
+    baseline: BaselineSummary | null;
     timelines: RunTimeline[];
   };
   findings: Finding[];
@@ -86,6 +84,19 @@ export interface Report {
     skipped: ArtifactIssue[];
     written: WrittenEntry[];
   };
+}
+
+/** `cross_run.baseline`: what `--baseline` was and how this run's cells matched its cells. */
+export interface BaselineSummary {
+  source: string;
+  /** Cells of the baseline. */
+  baseline_cells: number;
+  matched: number;
+  /** Cells of this run with no baseline cell of the same identity. */
+  unmatched: string[];
+  /** Baseline cells paired with no cell of this run: points this run did not measure again. */
+  baseline_unmatched: string[];
+  matches: BaselineMatch[];
 }
 
 /** A timeline file and the cell it was attached to (or none). */
@@ -586,6 +597,28 @@ export function analyze(input: AnalyzeInput): Report {
     baselineCells: input.baseline?.cells ?? null,
   });
   const finalCells = tl.applyLeadTimes(detected.findings);
+  const matching = detected.baseline;
+  if (input.baseline && matching && matching.matches.length === 0) {
+    const n = input.baseline.cells.length;
+    if (n > 0 && finalCells.length > 0) {
+      // Without this, "no regression" could not be told from "nothing was compared".
+      findings.push(finding(
+        "metrics_unavailable",
+        "warning",
+        null,
+        `No cell of the baseline "${input.baseline.source}" (${n} cell${
+          n === 1 ? "" : "s"
+        }) has the identity (curve fields and concurrency) of a cell of this run: nothing was compared against it`,
+        {
+          section: "baseline comparison",
+          baseline: input.baseline.source,
+          baseline_cells: n,
+          cells: finalCells.length,
+          matched: 0,
+        },
+      ));
+    }
+  }
   // The detected findings are sorted already, which the sort's run detection makes cheap.
   const allFindings = findings.concat(tl.findings, detected.findings).sort(compareFindings);
   const byCell = new Map<string, Finding[]>();
@@ -614,7 +647,6 @@ export function analyze(input: AnalyzeInput): Report {
     bySeverity[f.severity]++;
     byCode[f.code] = (byCode[f.code] ?? 0) + 1;
   }
-  const matches = detected.baseline;
   return {
     schema_version: "inferguard-analyze/v1",
     generated_at: input.generatedAt,
@@ -643,15 +675,17 @@ export function analyze(input: AnalyzeInput): Report {
     cross_run: {
       curves: detected.curves,
       pareto_frontier: detected.frontier,
-      baseline: input.baseline && matches
+      baseline: input.baseline && matching
         ? {
           source: input.baseline.source,
-          matched: matches.length,
+          baseline_cells: input.baseline.cells.length,
+          matched: matching.matches.length,
           unmatched:
             ((matched) => finalCells.map((c) => c.cell_id).filter((id) => !matched.has(id)))(
-              new Set(matches.map((x) => x.cell_id)),
+              new Set(matching.matches.map((x) => x.cell_id)),
             ),
-          matches,
+          baseline_unmatched: matching.baseline_unmatched,
+          matches: matching.matches,
         }
         : null,
       timelines: tl.runTimelines,

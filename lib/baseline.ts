@@ -21,6 +21,14 @@ export interface EvalDelta extends MetricDelta {
   baseline_stderr: number | null;
 }
 
+/**
+ * How a cell was paired with its baseline cell: `identity` when the identity names one cell on
+ * each side; otherwise (re-runs of one point, rows of one eval file) by the same `cell_id`, by
+ * notes or by measurements that only one cell on each side has (a copy, a renamed or reordered
+ * file), or, failing all of these, by `order` (cell-id order, a guess).
+ */
+export type PairedBy = "identity" | "cell_id" | "notes" | "measurements" | "order";
+
 /** A cell of this run and the baseline cell with the same identity. */
 export interface BaselineMatch {
   cell_id: string;
@@ -29,8 +37,35 @@ export interface BaselineMatch {
   deltas: Record<string, MetricDelta>;
   /** Eval metrics present on both sides: task -> metric -> delta. */
   eval_deltas: Record<string, Record<string, EvalDelta>>;
-  /** How many baseline cells had this identity (more than one: the smallest `cell_id` is used). */
+  /** How many baseline cells had this identity. */
   baseline_candidates: number;
+  paired_by: PairedBy;
+}
+
+/** What a baseline finding's evidence says about its pairing. */
+export function pairingEvidence(
+  m: BaselineMatch,
+): { baseline_cell_id: string; baseline_candidates: number; paired_by: PairedBy } {
+  return {
+    baseline_cell_id: m.baseline_cell_id,
+    baseline_candidates: m.baseline_candidates,
+    paired_by: m.paired_by,
+  };
+}
+
+/**
+ * The words a baseline finding's message ends with when its pairing was a guess: "" otherwise.
+ *
+ * @example
+ * ```ts
+ * pairingNote({ paired_by: "order", baseline_candidates: 3 } as BaselineMatch);
+ * // "; paired by cell-id order, a guess among 3 baseline cells of this identity"
+ * ```
+ */
+export function pairingNote(m: BaselineMatch): string {
+  return m.paired_by === "order"
+    ? `; paired by cell-id order, a guess among ${m.baseline_candidates} baseline cells of this identity`
+    : "";
 }
 
 /** Headline metrics compared against the baseline, in report order. */
@@ -96,9 +131,141 @@ function evalDeltas(current: Cell, base: Cell): Record<string, Record<string, Ev
   return out;
 }
 
+/** JSON with object keys sorted, so that two equal values give one text. */
+function stableText(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_k, v) =>
+      v !== null && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareText(a, b)))
+        : v,
+  );
+}
+
+/** What a cell's notes say (source file, timestamps), `null` when it has none. */
+function notesKey(c: Cell): string | null {
+  return c.notes && Object.keys(c.notes).length > 0 ? stableText(c.notes) : null;
+}
+
+/** Everything the cell measured: metrics, eval scores and extra percentiles. */
+function measurementsKey(c: Cell): string {
+  return stableText([c.metrics, c.eval ?? null, c.extra_percentiles ?? null]);
+}
+
 /**
- * Match each cell to the baseline cell with the same identity (curve key + concurrency).
- * Cells without a match are left out; the result is sorted by `cell_id`.
+ * Pair the cells of `now` with those of `base` whose `key` is the same and belongs to no other
+ * cell on either side; paired cells are removed from both lists.
+ */
+function pairUnique(
+  now: Cell[],
+  base: Cell[],
+  key: (c: Cell) => string | null,
+  how: PairedBy,
+  out: Map<Cell, { base: Cell; how: PairedBy }>,
+): void {
+  const counts = new Map<string, number>();
+  const keysOf = (cells: Cell[]) =>
+    cells.map((c) => {
+      const k = key(c);
+      if (k !== null) counts.set(k, (counts.get(k) ?? 0) + 1);
+      return k;
+    });
+  const nowKeys = keysOf(now);
+  const baseKeys = keysOf(base);
+  const baseByKey = new Map<string, number>();
+  baseKeys.forEach((k, i) => {
+    if (k !== null && counts.get(k) === 2) baseByKey.set(k, i);
+  });
+  const pairedBase = new Set<number>();
+  const keep: Cell[] = [];
+  now.forEach((cell, i) => {
+    const k = nowKeys[i];
+    const j = k === null ? undefined : baseByKey.get(k);
+    if (j === undefined) keep.push(cell);
+    else {
+      out.set(cell, { base: base[j], how });
+      pairedBase.add(j);
+    }
+  });
+  now.splice(0, now.length, ...keep);
+  const rest = base.filter((_, j) => !pairedBase.has(j));
+  base.splice(0, base.length, ...rest);
+}
+
+/** Matches of {@link matchBaseline}, and the baseline cells no cell of this run was paired with. */
+export interface BaselineMatching {
+  matches: BaselineMatch[];
+  /** Baseline cells paired with no cell of this run (missing from it), sorted. */
+  baseline_unmatched: string[];
+}
+
+/**
+ * Match each cell to the baseline cell with the same identity (curve key + concurrency). Cells
+ * that share an identity (two runs of one point, rows of one eval file) are paired one to one:
+ * by the same `cell_id` (a tree against itself, or a copy), then by notes and then by
+ * measurements that only one cell on each side has (a renamed or reordered file), then the rest
+ * in cell-id order (`paired_by: "order"`, a guess). Beyond the baseline's count, the smallest
+ * baseline id is used again. Cells without a match are left out; the result is sorted by
+ * `cell_id`.
+ *
+ * @example
+ * ```ts
+ * const { matches } = matchBaselineCells(cells, baselineCells);
+ * matches[0].deltas.p99_ttft.ratio;
+ * ```
+ */
+export function matchBaselineCells(
+  cells: readonly Cell[],
+  baselineCells: readonly Cell[],
+): BaselineMatching {
+  const byIdentity = byBaselineIdentity(baselineCells);
+  const byIdentityNow = byBaselineIdentity(cells);
+  const pairOf = new Map<Cell, { base: Cell; how: PairedBy }>();
+  const pairedBaseIds = new Set<Cell>();
+  for (const [id, group] of byIdentityNow) {
+    const candidates = byIdentity.get(id);
+    if (!candidates) continue;
+    const sorted = [...candidates].sort((a, b) => compareText(a.cell_id, b.cell_id));
+    if (group.length === 1 && sorted.length === 1) {
+      pairOf.set(group[0], { base: sorted[0], how: "identity" });
+      continue;
+    }
+    const now = [...group].sort((a, b) => compareText(a.cell_id, b.cell_id));
+    const base = [...sorted];
+    pairUnique(now, base, (c) => c.cell_id, "cell_id", pairOf);
+    pairUnique(now, base, notesKey, "notes", pairOf);
+    pairUnique(now, base, measurementsKey, "measurements", pairOf);
+    now.forEach((cell, i) => pairOf.set(cell, { base: base[i] ?? sorted[0], how: "order" }));
+  }
+  const matches: BaselineMatch[] = [];
+  for (const cell of cells) {
+    const candidates = byIdentity.get(baselineIdentity(cell));
+    const pair = pairOf.get(cell);
+    if (!candidates || !pair) continue;
+    const base = pair.base;
+    pairedBaseIds.add(base);
+    const deltas: Record<string, MetricDelta> = {};
+    for (const m of BASELINE_METRICS) deltas[m] = metricDelta(cell.metrics[m], base.metrics[m]);
+    matches.push({
+      cell_id: cell.cell_id,
+      baseline_cell_id: base.cell_id,
+      deltas,
+      eval_deltas: evalDeltas(cell, base),
+      baseline_candidates: candidates.length,
+      paired_by: pair.how,
+    });
+  }
+  return {
+    matches: matches.sort((a, b) =>
+      compareText(a.cell_id, b.cell_id) || compareText(a.baseline_cell_id, b.baseline_cell_id)
+    ),
+    baseline_unmatched: baselineCells.filter((c) => !pairedBaseIds.has(c)).map((c) => c.cell_id)
+      .sort(compareText),
+  };
+}
+
+/**
+ * The matches of {@link matchBaselineCells} alone.
  *
  * @example
  * ```ts
@@ -110,45 +277,5 @@ export function matchBaseline(
   cells: readonly Cell[],
   baselineCells: readonly Cell[],
 ): BaselineMatch[] {
-  const byIdentity = byBaselineIdentity(baselineCells);
-  // Cells of this run that share an identity (two runs of one point, rows of one eval file) are
-  // paired with the baseline's in turn: the same cell id first (a tree against itself, or a copy),
-  // then the rest in cell-id order. Beyond the baseline's count, the smallest id is used again.
-  const byIdentityNow = byBaselineIdentity(cells);
-  const pairOf = new Map<Cell, Cell>();
-  for (const [id, group] of byIdentityNow) {
-    const candidates = byIdentity.get(id);
-    if (!candidates) continue;
-    const sorted = [...candidates].sort((a, b) => compareText(a.cell_id, b.cell_id));
-    const unpaired = new Map(sorted.map((c) => [c.cell_id, c]));
-    const rest: Cell[] = [];
-    for (const cell of [...group].sort((a, b) => compareText(a.cell_id, b.cell_id))) {
-      const same = unpaired.get(cell.cell_id);
-      if (same === undefined) rest.push(cell);
-      else {
-        pairOf.set(cell, same);
-        unpaired.delete(cell.cell_id);
-      }
-    }
-    const free = [...unpaired.values()];
-    rest.forEach((cell, i) => pairOf.set(cell, free[i] ?? sorted[0]));
-  }
-  const matches: BaselineMatch[] = [];
-  for (const cell of cells) {
-    const candidates = byIdentity.get(baselineIdentity(cell));
-    const base = pairOf.get(cell);
-    if (!candidates || !base) continue;
-    const deltas: Record<string, MetricDelta> = {};
-    for (const m of BASELINE_METRICS) deltas[m] = metricDelta(cell.metrics[m], base.metrics[m]);
-    matches.push({
-      cell_id: cell.cell_id,
-      baseline_cell_id: base.cell_id,
-      deltas,
-      eval_deltas: evalDeltas(cell, base),
-      baseline_candidates: candidates.length,
-    });
-  }
-  return matches.sort((a, b) =>
-    compareText(a.cell_id, b.cell_id) || compareText(a.baseline_cell_id, b.baseline_cell_id)
-  );
+  return matchBaselineCells(cells, baselineCells).matches;
 }

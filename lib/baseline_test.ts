@@ -1,5 +1,5 @@
 import { deepStrictEqual } from "node:assert/strict";
-import { BASELINE_METRICS, matchBaseline } from "./baseline.ts";
+import { BASELINE_METRICS, matchBaseline, matchBaselineCells } from "./baseline.ts";
 import { makeCell } from "./cell.ts";
 import type { Cell } from "./types.ts";
 
@@ -91,5 +91,56 @@ Deno.test("matchBaseline: cells sharing an identity pair with the same id first,
   deepStrictEqual(
     matchBaseline(now, tree).map((m) => [m.cell_id, m.baseline_cell_id, m.baseline_candidates]),
     [["x-1", "dsr1_c64-aaaa", 2], ["x-2", "dsr1_c64-bbbb", 2], ["x-3", "dsr1_c64-aaaa", 2]],
+  );
+});
+
+Deno.test("matchBaselineCells: re-runs of one identity pair by notes, then by measurements", () => {
+  // Three eval rows of one configuration (re-runs), as in a renamed or reordered eval file: the
+  // ids differ, but each row's notes (its source and time) and scores say which row is which.
+  const row = (id: string, source: string, score: number) =>
+    cell(id, 64, {}, {
+      notes: { source, results_datetime: `2026-02-19T${source}` },
+      eval: { gsm8k: { em: { value: score, stderr: 0.005 } } },
+    });
+  const base = [row("old-a", "10", 0.9591), row("old-b", "11", 0.9386), row("old-c", "12", 0.95)];
+  const now = [row("new-z", "10", 0.9591), row("new-y", "11", 0.9386), row("new-x", "12", 0.95)];
+  const byNotes = matchBaselineCells(now, base);
+  deepStrictEqual(
+    byNotes.matches.map((m) => [m.cell_id, m.baseline_cell_id, m.paired_by]),
+    [["new-x", "old-c", "notes"], ["new-y", "old-b", "notes"], ["new-z", "old-a", "notes"]],
+  );
+  deepStrictEqual(byNotes.baseline_unmatched, []);
+  // Without notes, identical scores pair the copies; no delta is then a regression.
+  const bare = (cells: Cell[]) => cells.map((c) => ({ ...c, notes: {} }));
+  const byScores = matchBaselineCells(bare(now), bare(base)).matches;
+  deepStrictEqual(
+    byScores.map((m) => [m.cell_id, m.baseline_cell_id, m.paired_by]),
+    [["new-x", "old-c", "measurements"], ["new-y", "old-b", "measurements"], [
+      "new-z",
+      "old-a",
+      "measurements",
+    ]],
+  );
+  for (const m of byScores) deepStrictEqual(m.eval_deltas.gsm8k.em.delta, 0);
+});
+
+Deno.test("matchBaselineCells: a guess is labelled, and unmeasured baseline cells are listed", () => {
+  const run = (id: string, p99: number) => cell(id, 64, { p99_tpot: p99 });
+  // Nothing tells two new runs from the baseline's two: cell-id order, said to be a guess.
+  const m = matchBaselineCells([run("n-1", 0.01), run("n-2", 0.02)], [
+    run("b-1", 0.011),
+    run("b-2", 0.021),
+    cell("b-c32", 32, {}),
+  ]);
+  deepStrictEqual(
+    m.matches.map((x) => [x.cell_id, x.baseline_cell_id, x.paired_by, x.baseline_candidates]),
+    [["n-1", "b-1", "order", 2], ["n-2", "b-2", "order", 2]],
+  );
+  // The baseline measured c32; this run did not.
+  deepStrictEqual(m.baseline_unmatched, ["b-c32"]);
+  // One cell on each side: paired by identity.
+  deepStrictEqual(
+    matchBaselineCells([run("n", 0.01)], [run("b", 0.01)]).matches[0].paired_by,
+    "identity",
   );
 });

@@ -3,7 +3,7 @@
  * @module
  */
 import { RULES } from "../rules/mod.ts";
-import { type BaselineMatch, matchBaseline } from "./baseline.ts";
+import { type BaselineMatching, matchBaselineCells } from "./baseline.ts";
 import { compareText, type Curve, curvesAndFrontiers, type Frontier } from "./curves.ts";
 import type { RuleContext } from "./rule.ts";
 import { type Cell, type Finding, SEVERITY_RANK } from "./types.ts";
@@ -14,7 +14,7 @@ export interface Detection {
   curves: Curve[];
   frontier: Frontier[];
   /** `null` when no baseline was given. */
-  baseline: BaselineMatch[] | null;
+  baseline: BaselineMatching | null;
 }
 
 /** Total order of findings: severity (critical first), code, cell (run-level first), message. */
@@ -84,8 +84,10 @@ export function runRules(
 ): Detection {
   const sorted = byCellId(cells);
   const { curves, frontiers: frontier } = curvesAndFrontiers(sorted);
-  const baseline = opts.baselineCells ? matchBaseline(sorted, byCellId(opts.baselineCells)) : null;
-  const ctx: RuleContext = { cells: sorted, curves, baseline };
+  const baseline = opts.baselineCells
+    ? matchBaselineCells(sorted, byCellId(opts.baselineCells))
+    : null;
+  const ctx: RuleContext = { cells: sorted, curves, baseline: baseline?.matches ?? null };
   const byId = new Map(sorted.map((c) => [c.cell_id, c]));
   const findings: Finding[] = [];
   const notChecked = new Map<string, { code: string; reason: string }[]>();

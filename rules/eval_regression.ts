@@ -2,6 +2,7 @@
  * `eval_regression`: an eval metric is worse than the same cell's baseline beyond noise.
  * @module
  */
+import { pairingEvidence, pairingNote } from "../lib/baseline.ts";
 import type { Rule } from "../lib/rule.ts";
 import type { Finding } from "../lib/types.ts";
 import { below, finding, fmt, num, round4 } from "./_shared.ts";
@@ -61,9 +62,9 @@ export const evalRegression: Rule = {
             "warning",
             m.cell_id,
             `${task} ${metric} ${fmt(current)} is ${fmt(change)} ${lower ? "above" : "below"} ` +
-              `the baseline ${fmt(baseline)} (allowed ${fmt(allowed)})`,
+              `the baseline ${fmt(baseline)} (allowed ${fmt(allowed)}${pairingNote(m)})`,
             {
-              baseline_cell_id: m.baseline_cell_id,
+              ...pairingEvidence(m),
               task,
               metric,
               current,

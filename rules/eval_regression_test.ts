@@ -47,6 +47,8 @@ Deno.test("eval_regression: table", async (t) => {
         source: "analyzer",
         evidence: {
           baseline_cell_id: "then",
+          baseline_candidates: 1,
+          paired_by: "identity",
           task: "gsm8k",
           metric: EM,
           current: 0.89,
@@ -82,6 +84,8 @@ Deno.test("eval_regression: table", async (t) => {
         source: "analyzer",
         evidence: {
           baseline_cell_id: "then",
+          baseline_candidates: 1,
+          paired_by: "identity",
           task: "b",
           metric: "m",
           current: 0.4799,
@@ -108,6 +112,8 @@ Deno.test("eval_regression: table", async (t) => {
         source: "analyzer",
         evidence: {
           baseline_cell_id: "then",
+          baseline_candidates: 1,
+          paired_by: "identity",
           task: "wikitext",
           metric: "word_perplexity,none",
           current: 12,

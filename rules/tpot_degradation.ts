@@ -3,6 +3,7 @@
  * or versus the same cell in the baseline.
  * @module
  */
+import { pairingEvidence, pairingNote } from "../lib/baseline.ts";
 import type { Rule } from "../lib/rule.ts";
 import type { Finding } from "../lib/types.ts";
 import {
@@ -95,10 +96,10 @@ export const tpotDegradation: Rule = {
         "warning",
         m.cell_id,
         `p99 TPOT is ${fmtRatio(ratio)} the baseline (${fmtSeconds(b)} vs ${fmtSeconds(a)} in ` +
-          `baseline cell ${m.baseline_cell_id})`,
+          `baseline cell ${m.baseline_cell_id}${pairingNote(m)})`,
         {
           comparison: "baseline",
-          baseline_cell_id: m.baseline_cell_id,
+          ...pairingEvidence(m),
           current: { p99_tpot: b },
           baseline: { p99_tpot: a },
           tpot_ratio: round4(ratio),

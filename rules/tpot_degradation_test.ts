@@ -94,6 +94,8 @@ Deno.test("tpot_degradation: compares against the baseline match", () => {
     evidence: {
       comparison: "baseline",
       baseline_cell_id: "then",
+      baseline_candidates: 1,
+      paired_by: "identity",
       current: { p99_tpot: 0.03 },
       baseline: { p99_tpot: 0.02 },
       tpot_ratio: 1.5,

@@ -3,6 +3,7 @@
  * while throughput barely moves.
  * @module
  */
+import { pairingEvidence, pairingNote } from "../lib/baseline.ts";
 import type { Rule } from "../lib/rule.ts";
 import type { Finding } from "../lib/types.ts";
 import {
@@ -133,11 +134,12 @@ export const ttftCliff: Rule = {
         severityOf(ratio),
         m.cell_id,
         `p99 TTFT is ${fmtRatio(ratio)} the baseline (${fmtSeconds(ttft.current as number)} vs ` +
-          `${fmtSeconds(ttft.baseline as number)} in baseline cell ${m.baseline_cell_id}) while ` +
-          `${throughputLabel(tp.metric)} changes ${fmtGain(tp.gain)}`,
+          `${fmtSeconds(ttft.baseline as number)} in baseline cell ${m.baseline_cell_id}${
+            pairingNote(m)
+          }) while ${throughputLabel(tp.metric)} changes ${fmtGain(tp.gain)}`,
         {
           comparison: "baseline",
-          baseline_cell_id: m.baseline_cell_id,
+          ...pairingEvidence(m),
           current: { p99_ttft: ttft.current, [tp.metric]: tp.to },
           baseline: { p99_ttft: ttft.baseline, [tp.metric]: tp.from },
           ttft_ratio: round4(ratio),

@@ -190,6 +190,8 @@ Deno.test("ttft_cliff: compares against the baseline match", () => {
     evidence: {
       comparison: "baseline",
       baseline_cell_id: "then",
+      baseline_candidates: 1,
+      paired_by: "identity",
       current: { p99_ttft: 3, total_tput_tps: 100 },
       baseline: { p99_ttft: 1, total_tput_tps: 101 },
       ttft_ratio: 3,

@@ -183,6 +183,10 @@ Deno.test("exit 3: a --baseline or --thresholds that cannot be used is named, ne
         ["--baseline", write("b4.json", "{}")],
         /neither a results directory nor an inferguard report/,
       ],
+      [
+        ["--baseline", write("b5.json", '{"schema_version":"inferguard-analyze/v2","cells":[]}')],
+        /b5\.json" is an inferguard report of schema "inferguard-analyze\/v2"; this inferguard reads "inferguard-analyze\/v1"/,
+      ],
       [["--thresholds", tmp], /--thresholds .*is a directory/],
     ];
     for (const [extra, pattern] of cases) {
@@ -436,5 +440,46 @@ Deno.test("exit 3: an uploader summary alone is no benchmark (it only adds GPU c
     const r = await runCli(analyzeArgs(`${tmp}/in`, `${tmp}/out`));
     assert.equal(r.code, 3);
     assert.match(r.stderr, /no supported benchmark artifacts/);
+  });
+});
+
+Deno.test("--baseline that matches no cell of the run is a warning, not a silent pass", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const first = `${tmp}/first`;
+    assert.equal((await runCli(analyzeArgs(input, first, "--fail-on", "never"))).code, 0);
+    // The same report with every cell at another concurrency: an identity nothing here has.
+    const base = report(first);
+    for (const c of base.cells) c.concurrency = 99999;
+    Deno.writeTextFileSync(`${tmp}/base.json`, JSON.stringify(base));
+    const out = `${tmp}/out`;
+    const r = await runCli(
+      analyzeArgs(input, out, "--baseline", `${tmp}/base.json`, "--fail-on", "never"),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const got = report(out);
+    const f = got.findings.filter((x: { code: string }) => x.code === "metrics_unavailable");
+    assert.equal(f.length, 1);
+    assert.match(
+      f[0].message,
+      /^No cell of the baseline ".*base\.json" \(\d+ cells?\) has the identity/,
+    );
+    assert.equal(f[0].evidence.matched, 0);
+    assert.equal(got.cross_run.baseline.matched, 0);
+    assert.deepEqual(
+      got.cross_run.baseline.baseline_unmatched,
+      base.cells.map((c: { cell_id: string }) => c.cell_id).sort(),
+    );
+    // Against itself: every cell matched, no such finding.
+    const same = `${tmp}/same`;
+    await runCli(
+      analyzeArgs(input, same, "--baseline", `${first}/report.json`, "--fail-on", "never"),
+    );
+    assert.equal(
+      report(same).findings.filter((x: { code: string }) => x.code === "metrics_unavailable")
+        .length,
+      0,
+    );
+    assert.deepEqual(report(same).cross_run.baseline.baseline_unmatched, []);
   });
 });

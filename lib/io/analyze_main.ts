@@ -160,6 +160,15 @@ async function loadBaseline(
     throw new UsageError(`Cannot parse --baseline "${path}": ${errText(e)}`);
   }
   const v = value as Partial<Report>;
+  const schema = (v as { schema_version?: unknown } | null)?.schema_version;
+  if (
+    typeof schema === "string" && schema.startsWith("inferguard-analyze/") &&
+    schema !== "inferguard-analyze/v1"
+  ) {
+    throw new UsageError(
+      `--baseline "${path}" is an inferguard report of schema "${schema}"; this inferguard reads "inferguard-analyze/v1" reports (or give the results directory it was made from)`,
+    );
+  }
   if (v?.schema_version !== "inferguard-analyze/v1" || !Array.isArray(v.cells)) {
     throw new UsageError(
       `--baseline "${path}" is neither a results directory nor an inferguard report.json`,
