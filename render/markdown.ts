@@ -25,6 +25,7 @@ import { type CurveView, curveView, nextWithTtft, type TputMetric } from "./_cur
 import { topFindings } from "./_top_findings.ts";
 import { type CurveRank, rankCurves } from "./_curve_rank.ts";
 import { groupByDirectory } from "./_manifest_groups.ts";
+import { baselineSection, baselineSummaryLine } from "./_baseline.ts";
 
 /** How many artifact files section 8 lists before pointing to `report.json`. */
 const MANIFEST_ROWS = 400;
@@ -331,6 +332,8 @@ function section1(r: Report, index: Index): string[] {
     `- Artifacts: ${s.artifacts_discovered} discovered, ${s.artifacts_parsed} parsed, ${s.artifacts_unreadable} unreadable`,
     `- Curves: ${r.cross_run.curves.length}; Pareto frontiers: ${r.cross_run.pareto_frontier.length}`,
   );
+  const baseline = baselineSummaryLine(r.cross_run.baseline);
+  if (baseline !== null) out.push(baseline);
   const top = topFindings(r.findings, {
     limit: TOP_FINDINGS,
     perCode: TOP_PER_CODE,
@@ -508,6 +511,7 @@ function section2(r: Report, index: Index): string[] {
     );
   }
   pushAll(out, offCurveCells(r, index));
+  pushAll(out, baselineSection(r.cross_run.baseline));
   return out;
 }
 

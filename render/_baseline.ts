@@ -1,0 +1,191 @@
+/**
+ * The baseline comparison of `report.md`: one line for the executive summary and the
+ * "Against the baseline" part of section 2, both from `cross_run.baseline`.
+ * @module
+ */
+import type { BaselineSummary } from "../lib/analyze.ts";
+import type { BaselineMatch, MetricDelta } from "../lib/baseline.ts";
+import { compareText } from "../lib/curves.ts";
+import { codeSpan, escapeMd } from "./escape.ts";
+import { fmt, listSome, ms, plural, pushAll, ratio, table, times } from "./_format.ts";
+
+/** A code span for a table cell. */
+function tcode(value: unknown): string {
+  return codeSpan(value, { inTable: true });
+}
+
+/** Rows of the comparison table: the matched cells that changed most for the worse. */
+const BASELINE_ROWS = 50;
+
+/** Cell ids named inline before "and N more". */
+const INLINE_IDS = 8;
+
+/** A worst change closer to 1 than this (0.5 %) is shown as none. */
+const UNCHANGED = 0.005;
+
+/** A change at or beyond this factor (10 %) counts as a change in the summary counts. */
+const MATERIAL = 1.1;
+
+/**
+ * How much worse a metric got, as a factor ≥ 1 when worse (p99 TTFT and TPOT up, throughput and
+ * success rate down), below 1 when better; `null` when either side is unknown or zero.
+ */
+function worseFactor(d: MetricDelta | undefined, higherIsWorse: boolean): number | null {
+  if (!d || d.current === null || d.baseline === null) return null;
+  if (d.current <= 0 || d.baseline <= 0) return null;
+  return higherIsWorse ? d.current / d.baseline : d.baseline / d.current;
+}
+
+/** The headline metrics of the table, with the direction that is worse. */
+const COLUMNS: readonly {
+  key: string;
+  label: string;
+  higherIsWorse: boolean;
+  show: (n: number | null) => string;
+}[] = [
+  { key: "p99_ttft", label: "p99 TTFT", higherIsWorse: true, show: ms },
+  { key: "p99_tpot", label: "p99 TPOT", higherIsWorse: true, show: ms },
+  { key: "tput_per_gpu", label: "throughput per GPU", higherIsWorse: false, show: (n) => fmt(n) },
+  { key: "success_rate", label: "success rate", higherIsWorse: false, show: ratio },
+];
+
+/** The worst change of a match over the table's metrics, and which metric it is. */
+function worstOf(m: BaselineMatch): { factor: number; label: string } | null {
+  let worst: { factor: number; label: string } | null = null;
+  for (const c of COLUMNS) {
+    const f = worseFactor(m.deltas[c.key], c.higherIsWorse);
+    if (f !== null && (worst === null || f > worst.factor)) worst = { factor: f, label: c.label };
+  }
+  return worst;
+}
+
+function deltaCell(d: MetricDelta | undefined, show: (n: number | null) => string): string {
+  if (!d || (d.current === null && d.baseline === null)) return "—";
+  const r = d.ratio === null ? "" : ` (${times(d.ratio)})`;
+  return `${show(d.current)} vs ${show(d.baseline)}${r}`;
+}
+
+/**
+ * The executive summary's line about the baseline, or `null` without one.
+ *
+ * @example
+ * ```ts
+ * baselineSummaryLine(report.cross_run.baseline);
+ * // "- Baseline: `prev/report.json` (92 cells): 90 cells matched, 2 without a counterpart; …"
+ * ```
+ */
+export function baselineSummaryLine(b: BaselineSummary | null): string | null {
+  if (b === null) return null;
+  const parts = [
+    `${plural(b.matched, "cell")} of this run matched`,
+    `${b.unmatched.length} without a baseline counterpart`,
+    `${b.baseline_unmatched.length} baseline ${
+      b.baseline_unmatched.length === 1 ? "cell" : "cells"
+    } not measured again`,
+  ];
+  let worse = 0;
+  for (const m of b.matches) {
+    const w = worstOf(m);
+    if (w !== null && w.factor >= MATERIAL) worse++;
+  }
+  if (b.matched > 0) parts.push(`${worse} worse by 10 % or more (section 2)`);
+  return `- Baseline: ${codeSpan(b.source)} (${plural(b.baseline_cells, "cell")}): ${
+    parts.join(", ")
+  }`;
+}
+
+/**
+ * Section 2's comparison with the baseline: what was matched and what was not, and the matched
+ * cells that changed most for the worse. Empty without a baseline.
+ */
+export function baselineSection(b: BaselineSummary | null): string[] {
+  if (b === null) return [];
+  const out = ["", "### Against the baseline", ""];
+  out.push(
+    `Baseline ${codeSpan(b.source)}: ${
+      plural(b.baseline_cells, "cell")
+    }. A cell of this run is compared with the baseline cell of the same identity (every curve field and the concurrency; never the path).`,
+    "",
+  );
+  if (b.matched === 0) {
+    out.push(
+      "No cell of this run has a counterpart in the baseline, so nothing was compared: see the `metrics_unavailable` finding.",
+    );
+  }
+  const guesses = b.matches.filter((m) => m.paired_by === "order").length;
+  const facts = [
+    `${plural(b.matched, "cell")} matched`,
+    ...(b.unmatched.length
+      ? [
+        `${b.unmatched.length} without a counterpart (${
+          listSome(b.unmatched.map((id) => codeSpan(id)), INLINE_IDS)
+        })`,
+      ]
+      : []),
+    ...(b.baseline_unmatched.length
+      ? [
+        `${plural(b.baseline_unmatched.length, "baseline cell")} not measured again (${
+          listSome(b.baseline_unmatched.map((id) => codeSpan(id)), INLINE_IDS)
+        })`,
+      ]
+      : []),
+  ];
+  out.push(`- ${facts.join("; ")}.`);
+  if (guesses > 0) {
+    out.push(
+      `- ${
+        plural(guesses, "pair")
+      } could only be made in cell-id order: several runs of one identity on both sides, with nothing (id, notes, measurements) telling them apart. Their findings say so.`,
+    );
+  }
+  if (b.matched === 0) return out;
+  const ranked = b.matches
+    .map((m) => ({ m, worst: worstOf(m) }))
+    .sort((x, y) =>
+      (y.worst?.factor ?? -Infinity) - (x.worst?.factor ?? -Infinity) ||
+      compareText(x.m.cell_id, y.m.cell_id)
+    );
+  let worse = 0;
+  let better = 0;
+  for (const { worst } of ranked) {
+    if (worst === null) continue;
+    if (worst.factor >= MATERIAL) worse++;
+    else if (worst.factor <= 1 / MATERIAL) better++;
+  }
+  const unknown = ranked.filter((x) => x.worst === null).length;
+  const rows = ranked.filter((x) => x.worst !== null);
+  out.push(
+    `- ${worse} worse by 10 % or more on a headline metric, ${better} better by 10 % or more on all of them, ${
+      b.matched - worse - better - unknown
+    } within 10 %${
+      unknown
+        ? `, ${unknown} with no headline metric on both sides (an eval-only cell's scores are compared by \`eval_regression\`)`
+        : ""
+    }.`,
+  );
+  if (rows.length === 0) return out;
+  out.push(
+    "",
+    rows.length > BASELINE_ROWS
+      ? `The ${BASELINE_ROWS} matched cells that changed most for the worse (of ${rows.length}; all are in \`report.json\`, \`cross_run.baseline\`), this run vs the baseline:`
+      : "Matched cells, most changed for the worse first, this run vs the baseline:",
+    "",
+  );
+  pushAll(
+    out,
+    table(
+      ["Cell", "Worst change", ...COLUMNS.map((c) => c.label)],
+      rows.slice(0, BASELINE_ROWS).map(({ m, worst }) => [
+        tcode(m.cell_id) +
+        (m.baseline_cell_id === m.cell_id ? "" : ` (baseline ${tcode(m.baseline_cell_id)})`),
+        worst === null ? "—" : Math.abs(worst.factor - 1) < UNCHANGED ? "none" : escapeMd(
+          `${worst.label} ${worst.factor >= 1 ? "worse" : "better"} ${
+            times(worst.factor >= 1 ? worst.factor : 1 / worst.factor)
+          }`,
+        ),
+        ...COLUMNS.map((c) => deltaCell(m.deltas[c.key], c.show)),
+      ]),
+    ),
+  );
+  return out;
+}
