@@ -23,7 +23,13 @@ import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load
 import { readOptionFile, textLines } from "./read.ts";
 import { argsMessage, oneOf, UsageError } from "./cli_args.ts";
 import { errText } from "./walk.ts";
-import { removePendingWrites, writeAtomic } from "./write.ts";
+import {
+  commitWrites,
+  discardWrites,
+  type PendingWrite,
+  removePendingWrites,
+  writeTemp,
+} from "./write.ts";
 
 /** Usage text of `inferguard analyze`. */
 export const ANALYZE_USAGE = `Usage: inferguard analyze <results_dir> [OPTIONS]
@@ -492,19 +498,27 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   // (about 45 MB at 50,000 cells); rendering report.md next to it set the peak (461–463 MiB
   // against 414–418 MiB with this collection, at 50,000 cells). Same rule as for the records.
   collectFolded();
+  // Both reports are written under temporary names first and renamed into place together, so a
+  // signal or a failed write never leaves a new report.md beside an old report.json.
+  const temps: PendingWrite[] = [];
   try {
     if (format !== "json") {
-      const md = await writeAtomic(outputDir, "report.md", renderMarkdown(report));
-      report.artifact_manifest.written.push(md);
+      const md = await writeTemp(outputDir, "report.md", renderMarkdown(report));
+      temps.push(md);
+      report.artifact_manifest.written.push(md.written);
       written.push(`${outputDir}/report.md`);
     }
     if (format !== "md") {
       report.artifact_manifest.written.push({ path: "report.json", size: null, sha256: null });
       // Streamed, never held whole, and not hashed: the report cannot carry its own hash.
-      await writeAtomic(outputDir, "report.json", renderJsonChunks(report), { sha256: false });
+      temps.push(
+        await writeTemp(outputDir, "report.json", renderJsonChunks(report), { sha256: false }),
+      );
       written.unshift(`${outputDir}/report.json`);
     }
+    commitWrites(temps);
   } catch (e) {
+    discardWrites(temps);
     io.stderr(`inferguard analyze: cannot write reports to "${outputDir}": ${errText(e)}\n`);
     return 3;
   }

@@ -62,6 +62,65 @@ export async function writeAtomic(
   content: string | Iterable<string>,
   opts: WriteOptions = {},
 ): Promise<WrittenFile> {
+  return commitWrites([await writeTemp(dir, name, content, opts)])[0];
+}
+
+/** A file written and flushed under a temporary name, waiting for {@link commitWrites}. */
+export interface PendingWrite {
+  written: WrittenFile;
+  tmp: string;
+  target: string;
+}
+
+/**
+ * Rename written temporary files over their targets, one after the other without yielding, so
+ * that a signal (handled between turns of the event loop) cannot fall between them: a reader sees
+ * all the old files or all the new ones. A failed rename removes the temporary files not yet
+ * renamed and throws.
+ *
+ * @example
+ * ```ts
+ * commitWrites([await writeTemp("out", "a.md", "a"), await writeTemp("out", "b.json", "{}")]);
+ * ```
+ */
+export function commitWrites(writes: readonly PendingWrite[]): WrittenFile[] {
+  const out: WrittenFile[] = [];
+  try {
+    for (const w of writes) {
+      Deno.renameSync(w.tmp, w.target);
+      pending.delete(w.tmp);
+      out.push(w.written);
+    }
+  } catch (e) {
+    discardWrites(writes);
+    throw e;
+  }
+  return out;
+}
+
+/** Remove the temporary files of writes that will not be committed. */
+export function discardWrites(writes: readonly PendingWrite[]): void {
+  for (const w of writes) {
+    if (!pending.delete(w.tmp)) continue;
+    try {
+      Deno.removeSync(w.tmp);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/**
+ * Write `content` to a temporary file beside `dir/name` and flush it, as {@link writeAtomic}
+ * does, without renaming it: {@link commitWrites} puts it in place, {@link discardWrites} (or a
+ * signal, through {@link removePendingWrites}) removes it.
+ */
+export async function writeTemp(
+  dir: string,
+  name: string,
+  content: string | Iterable<string>,
+  opts: WriteOptions = {},
+): Promise<PendingWrite> {
   let digest: Promise<string> | null = null;
   if (opts.sha256 ?? true) {
     const text = typeof content === "string" ? content : [...content].join("");
@@ -130,15 +189,14 @@ export async function writeAtomic(
     pending.delete(tmp);
     throw e;
   }
+  let sha256: string | null;
   try {
-    await Deno.rename(tmp, target);
+    sha256 = digest === null ? null : await digest;
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
+    discardWrites([{ written: { path: name, size, sha256: null }, tmp, target }]);
     throw e;
-  } finally {
-    pending.delete(tmp);
   }
-  return { path: name, size, sha256: digest === null ? null : await digest };
+  return { written: { path: name, size, sha256 }, tmp, target };
 }
 
 /**

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { sha256Hex, writeAtomic } from "./write.ts";
+import {
+  commitWrites,
+  discardWrites,
+  removePendingWrites,
+  sha256Hex,
+  writeAtomic,
+  writeTemp,
+} from "./write.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "inferguard_write_" });
@@ -130,5 +137,34 @@ Deno.test("writeAtomic: concurrent writes do not share buffers", async () => {
       assert.equal(results[i].sha256, await sha256Hex(expected));
       assert.equal(await sha256Hex(await Deno.readFile(`${dir}/${n}`)), results[i].sha256);
     }
+  });
+});
+
+Deno.test("writeTemp + commitWrites: both reports change together, or neither does", async () => {
+  await withDir(async (dir) => {
+    const names = async () => (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+    await Deno.writeTextFile(`${dir}/report.md`, "old md\n");
+    await Deno.writeTextFile(`${dir}/report.json`, "old json\n");
+    // Written and flushed, but not yet in place: the old pair is still what a reader sees.
+    const md = await writeTemp(dir, "report.md", "new md\n");
+    const json = await writeTemp(dir, "report.json", ["new ", "json\n"], { sha256: false });
+    assert.equal(await Deno.readTextFile(`${dir}/report.md`), "old md\n");
+    assert.equal(await Deno.readTextFile(`${dir}/report.json`), "old json\n");
+    assert.equal((await names()).length, 4, "two reports and two temporary files");
+    assert.deepEqual(commitWrites([md, json]), [
+      { path: "report.md", size: 7, sha256: createHash("sha256").update("new md\n").digest("hex") },
+      { path: "report.json", size: 9, sha256: null },
+    ]);
+    assert.equal(await Deno.readTextFile(`${dir}/report.md`), "new md\n");
+    assert.equal(await Deno.readTextFile(`${dir}/report.json`), "new json\n");
+    assert.deepEqual(await names(), ["report.json", "report.md"]);
+    // Discarded (a later write failed), or interrupted by a signal: the old pair stays.
+    const a = await writeTemp(dir, "report.md", "third md\n");
+    discardWrites([a]);
+    const b = await writeTemp(dir, "report.json", "third json\n");
+    removePendingWrites();
+    assert.deepEqual(await names(), ["report.json", "report.md"]);
+    assert.equal(await Deno.readTextFile(`${dir}/report.md`), "new md\n");
+    assert.throws(() => commitWrites([b]), "a removed temporary file cannot be committed");
   });
 });
