@@ -483,3 +483,34 @@ Deno.test("--baseline that matches no cell of the run is a warning, not a silent
     assert.deepEqual(report(same).cross_run.baseline.baseline_unmatched, []);
   });
 });
+
+Deno.test("--max-file-mb bounds a --baseline report.json, and the message says how to raise it", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const first = `${tmp}/first`;
+    assert.equal((await runCli(analyzeArgs(input, first, "--fail-on", "never"))).code, 0);
+    const size = Deno.statSync(`${first}/report.json`).size;
+    const mb = (size / 2 / 1024 / 1024).toFixed(6);
+    const small = await runCli(
+      analyzeArgs(input, `${tmp}/a`, "--baseline", `${first}/report.json`, "--max-file-mb", mb),
+    );
+    assert.equal(small.code, 3);
+    assert.match(
+      small.stderr,
+      /Cannot read --baseline .*report\.json.*limit.*\(raise it with --max-file-mb\)/,
+    );
+    const big = await runCli(
+      analyzeArgs(
+        input,
+        `${tmp}/b`,
+        "--baseline",
+        `${first}/report.json`,
+        "--max-file-mb",
+        "1",
+        "--fail-on",
+        "never",
+      ),
+    );
+    assert.equal(big.code, 0, big.stderr);
+  });
+});

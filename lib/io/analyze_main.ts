@@ -143,22 +143,34 @@ function stripSlash(p: string): string {
 async function loadBaseline(
   path: string,
   thresholds: Record<string, Record<string, number>>,
+  limits: LoadLimits,
+  timelineGlob: string,
 ): Promise<{ source: string; cells: Cell[] }> {
   if (await isDirectory(path)) {
+    // Read as this run's tree is: same limits, same timelines.
     const report = await buildReport(path, {
       outputDir: `${stripSlash(path)}/inferguard_report`,
-      timelineGlob: "**/inferguard_timeline.jsonl",
+      timelineGlob,
       thresholds,
       generatedAt: "1970-01-01T00:00:00Z",
       baseline: null,
+      limits,
     });
     if (report === null) {
       throw new UsageError(`No supported artifacts in --baseline directory "${path}"`);
     }
     return { source: path, cells: report.cells };
   }
-  const text = await readOptionFile(path, DEFAULT_LIMITS.maxJsonBytes);
-  if (!text.ok) throw new UsageError(`Cannot read --baseline "${path}": ${text.message}`);
+  // A report.json is a JSON document read whole: --max-file-mb bounds it (about 7.2 KB per cell,
+  // so the default 256 MiB holds some 37,000 cells).
+  const text = await readOptionFile(path, limits.maxJsonBytes);
+  if (!text.ok) {
+    throw new UsageError(
+      `Cannot read --baseline "${path}": ${text.message}${
+        /limit/.test(text.message) ? " (raise it with --max-file-mb)" : ""
+      }`,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text.text);
@@ -460,14 +472,17 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     maxLineBytes: megabytes("max-line-mb", o["max-line-mb"], DEFAULT_LIMITS.maxLineBytes),
   };
   const outputDir = stripSlash(o["output-dir"] ?? `${root}/inferguard_report`);
-  const baseline = o.baseline !== undefined ? await loadBaseline(o.baseline, thresholds) : null;
+  const timelineGlob = o["timeline-glob"]!;
+  const baseline = o.baseline !== undefined
+    ? await loadBaseline(o.baseline, thresholds, limits, timelineGlob)
+    : null;
   const progress = io.isTty && !o.quiet
     ? (t: string) => io.stderr(`inferguard: ${t}\n`)
     : undefined;
 
   const report = await buildReport(root, {
     outputDir,
-    timelineGlob: o["timeline-glob"]!,
+    timelineGlob,
     thresholds,
     generatedAt,
     baseline,
