@@ -84,7 +84,7 @@ Deno.test("runRules: a baseline comparison says baseline in evidence", () => {
     metrics: { ...c.metrics, p99_tpot: (c.metrics.p99_tpot as number) * 2 },
   }));
   const r = runRules(slower, { thresholds: defaultThresholds(), baselineCells: glmGaudi3Cells() });
-  deepStrictEqual(r.baseline?.length, 8);
+  deepStrictEqual(r.baseline?.matches.length, 8);
   deepStrictEqual(r.findings.filter((f) => f.evidence.comparison === "baseline").length, 8);
 });
 
