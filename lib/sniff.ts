@@ -101,6 +101,11 @@ export function kindFromJson(relPath: string, value: unknown): ArtifactKind {
   if ("results" in value && ("lm_eval_version" in value || "configs" in value)) {
     return "eval_results";
   }
+  // inferguard's own report (from a run written elsewhere, or copied in) has `cells` too: it is
+  // no manifest, and its cells are not expected measurements.
+  if (typeof value.schema_version === "string" && value.schema_version.startsWith("inferguard-")) {
+    return "json_other";
+  }
   if (
     Array.isArray(value.expected_cells) || Array.isArray(value.cells) ||
     "timeline_expected" in value

@@ -164,6 +164,10 @@ Deno.test("kindFromJson: campaign manifest, unknown objects and scalars", () => 
     "manifest",
   );
   assert.equal(kindFromJson("x.json", { timeline_expected: false }), "manifest");
+  // inferguard's own report has `cells` but is no manifest (its cells were measured, not expected).
+  const ours = { schema_version: "inferguard-analyze/v1", cells: [{ cell_id: "a" }] };
+  assert.equal(kindFromJson("old/report.json", ours), "json_other");
+  assert.equal(kindFromJson("m.json", { cells: [{ cell_id: "a" }] }), "manifest");
   assert.equal(kindFromJson("x.json", { hello: "world" }), "json_other");
   assert.equal(kindFromJson("x.json", 42), "json_other");
   assert.equal(kindFromJson("x.json", null), "json_other");

@@ -271,6 +271,20 @@ Deno.test("exit 3: --strict with an unreadable required agg; best-effort reports
   });
 });
 
+Deno.test("--strict: an unparseable JSON file no result type requires is a warning, not fatal", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    writeFileSync(`${input}/notes.json`, '{"a": ');
+    const strict = await runCli(analyzeArgs(input, `${tmp}/strict`, "--strict"));
+    assert.equal(strict.code, 0, strict.stderr);
+    const hits = report(`${tmp}/strict`).findings.filter((f: { code: string; message: string }) =>
+      f.code === "artifact_unreadable" && f.message.includes("notes.json")
+    );
+    assert.equal(hits.length, 1, "still reported");
+    assert.equal(hits[0].severity, "warning");
+  });
+});
+
 Deno.test("--json prints exactly report.json on stdout; --quiet silences stderr", async () => {
   await withTemp(async (tmp) => {
     const input = copyCase("failed_run", tmp);

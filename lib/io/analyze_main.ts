@@ -20,6 +20,7 @@ import { parseTimeline } from "../../parsers/timeline.ts";
 import { renderJsonChunks } from "../../render/json.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load.ts";
+import { parseResultName } from "../names.ts";
 import { readOptionFile, textLines } from "./read.ts";
 import { argsMessage, oneOf, UsageError } from "./cli_args.ts";
 import { errText } from "./walk.ts";
@@ -124,6 +125,18 @@ function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
     return new Date(Number(epoch) * 1000).toISOString().replace(".000Z", "Z");
   }
   return io.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * Whether an unreadable JSON file, whose content could not say what it is, is named like a result
+ * artifact (an agg, a raw result, an lm-eval or aiperf export, or any name giving a benchmark
+ * point's identity). Such a file is required by its result type and fails a strict run; a JSON
+ * file named like nothing of the kind (notes, plot data) is required by none.
+ */
+function namesAnArtifact(path: string): boolean {
+  const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
+  if (/^(agg_|bmk_|power_validation_|power_audit_|results_|profile_export)/.test(base)) return true;
+  return Object.keys(parseResultName(path).identity).length > 0;
 }
 
 /** Whether `path` is a directory (false when it cannot be looked at). */
@@ -496,7 +509,8 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   if (o.strict) {
     const fatal = report.findings.filter((f) =>
       (f.code === "missing_required_artifact") ||
-      (f.code === "artifact_unreadable" && f.evidence.unreadable === true)
+      (f.code === "artifact_unreadable" && f.evidence.unreadable === true &&
+        (f.evidence.kind !== "json_other" || namesAnArtifact(String(f.evidence.path))))
     );
     if (fatal.length) {
       io.stderr(
