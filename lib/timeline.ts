@@ -1,6 +1,20 @@
 /**
  * Live-overlay timelines read back by `analyze`: attached to the nearest cell, summarised, and
  * their findings deduplicated (one per code per cell, with a count and first/last times).
+ *
+ * Counting: a timeline line is one sample, and `count` (and the cell's `finding_counts`) is the
+ * number of samples that carried the code, however many findings of that code one sample held
+ * (a sample with both sides unreachable counts once).
+ *
+ * Subjects: findings of one code can be about different things (the prefill and the decode
+ * endpoint). A finding's subject is its evidence's `side` and `url`. When the samples of one
+ * code name more than one subject, the deduplicated finding keeps every subject: its message
+ * joins each subject's message, and `evidence.subjects` lists each subject with its own count,
+ * times, message and evidence (at most {@linkcode MAX_SUBJECTS}, the rest counted in
+ * `evidence.subjects_omitted`).
+ *
+ * Severity: the deduplicated finding (and each subject) takes the highest severity seen, and the
+ * message and evidence of the latest sample at that severity, so they never contradict it.
  * @module
  */
 import type { Cell, Finding, Severity, TimelineSummary } from "./types.ts";
@@ -40,6 +54,47 @@ export interface AttachedTimelines {
   applyLeadTimes(findings: readonly Finding[]): Cell[];
 }
 
+/** Most subjects listed in the evidence of one deduplicated finding; the rest are counted. */
+export const MAX_SUBJECTS = 4;
+
+/**
+ * Least slack, in seconds, allowed between a timeline's last sample and the start of the cliff
+ * cell for the timeline to count as watching that run (see {@linkcode attachTimelines}).
+ */
+export const LEAD_TIME_MIN_SLACK_S = 3600;
+
+type SampleFinding = TimelineSampleInput["findings"][number];
+
+/** The latest most severe finding seen so far, and when. */
+interface Representative {
+  severity: Severity;
+  message: string;
+  evidence: Record<string, unknown>;
+  at: string;
+}
+
+interface SubjectAcc {
+  side: string | null;
+  url: string | null;
+  rep: Representative;
+  count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+interface CodeAcc {
+  code: string;
+  cell_id: string | null;
+  timeline: string;
+  rep: Representative;
+  count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  subjects: Map<string, SubjectAcc>;
+}
+
+const SIDE_RANK: Readonly<Record<string, number>> = { prefill: 0, decode: 1 };
+
 function minIso(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
@@ -52,9 +107,178 @@ function maxIso(a: string | null, b: string | null): string | null {
   return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
+function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+function subjectOf(f: SampleFinding): { key: string; side: string | null; url: string | null } {
+  const side = stringOrNull(f.evidence.side);
+  const url = stringOrNull(f.evidence.url);
+  return { key: `${side ?? ""}\u0000${url ?? ""}`, side, url };
+}
+
+/** The most severe of one sample's findings (the last one on a tie). */
+function mostSevere(list: readonly SampleFinding[]): SampleFinding {
+  return list.reduce((best, f) =>
+    SEVERITY_RANK[f.severity] >= SEVERITY_RANK[best.severity] ? f : best
+  );
+}
+
+/** Whether `f`, seen at `at`, replaces `rep`: more severe, or as severe and not earlier. */
+function replaces(rep: Representative, f: SampleFinding, at: string): boolean {
+  const d = SEVERITY_RANK[f.severity] - SEVERITY_RANK[rep.severity];
+  return d > 0 || (d === 0 && Date.parse(at) >= Date.parse(rep.at));
+}
+
+function representative(f: SampleFinding, at: string): Representative {
+  return { severity: f.severity, message: f.message, evidence: f.evidence, at };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** Fold one sample's findings of one code into the accumulator of that (cell, code). */
+function addSample(acc: CodeAcc, list: readonly SampleFinding[], at: string): void {
+  acc.count++;
+  acc.first_seen_at = minIso(acc.first_seen_at, at)!;
+  acc.last_seen_at = maxIso(acc.last_seen_at, at)!;
+  const top = mostSevere(list);
+  if (replaces(acc.rep, top, at)) acc.rep = representative(top, at);
+  for (const [key, ofSubject] of groupBy(list, (f) => subjectOf(f).key)) {
+    const f = mostSevere(ofSubject);
+    const s = acc.subjects.get(key);
+    if (!s) {
+      const { side, url } = subjectOf(f);
+      acc.subjects.set(key, {
+        side,
+        url,
+        rep: representative(f, at),
+        count: 1,
+        first_seen_at: at,
+        last_seen_at: at,
+      });
+      continue;
+    }
+    s.count++;
+    s.first_seen_at = minIso(s.first_seen_at, at)!;
+    s.last_seen_at = maxIso(s.last_seen_at, at)!;
+    if (replaces(s.rep, f, at)) s.rep = representative(f, at);
+  }
+}
+
+type KeyedSubject = [string, SubjectAcc];
+
+function byKey(ka: string, kb: string): number {
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Which subjects to keep when there are too many: most severe, then most often seen. */
+function byImportance([ka, sa]: KeyedSubject, [kb, sb]: KeyedSubject): number {
+  return SEVERITY_RANK[sb.rep.severity] - SEVERITY_RANK[sa.rep.severity] ||
+    sb.count - sa.count ||
+    byDisplay([ka, sa], [kb, sb]);
+}
+
+/** How kept subjects are listed: prefill before decode, then earliest, then by key. */
+function byDisplay([ka, sa]: KeyedSubject, [kb, sb]: KeyedSubject): number {
+  return (SIDE_RANK[sa.side ?? ""] ?? 2) - (SIDE_RANK[sb.side ?? ""] ?? 2) ||
+    Date.parse(sa.first_seen_at) - Date.parse(sb.first_seen_at) ||
+    byKey(ka, kb);
+}
+
+/** The deduplicated finding of one (cell, code), keys in the order of every other finding. */
+function toFinding(acc: CodeAcc): Finding {
+  const { message, evidence } = acc.subjects.size <= 1
+    ? { message: acc.rep.message, evidence: { ...acc.rep.evidence, timeline: acc.timeline } }
+    : subjectsMessageAndEvidence(acc);
+  return {
+    code: acc.code,
+    severity: acc.rep.severity,
+    cell_id: acc.cell_id,
+    message,
+    evidence,
+    source: "timeline",
+    count: acc.count,
+    first_seen_at: acc.first_seen_at,
+    last_seen_at: acc.last_seen_at,
+  };
+}
+
+/** Message and evidence of a finding whose samples named several subjects: one part each. */
+function subjectsMessageAndEvidence(
+  acc: CodeAcc,
+): { message: string; evidence: Record<string, unknown> } {
+  const all = [...acc.subjects].sort(byImportance);
+  const shown = all.slice(0, MAX_SUBJECTS).sort(byDisplay).map(([, s]) => s);
+  const omitted = all.length - shown.length;
+  const sides = new Set(all.map(([, s]) => s.side));
+  const head = sides.has("prefill") && sides.has("decode")
+    ? (all.length === 2 ? "Both sides affected" : `Both sides affected (${all.length} endpoints)`)
+    : `${all.length} endpoints affected`;
+  const parts = shown.map((s) => s.rep.message || `${s.side ?? "?"} ${s.url ?? ""}`.trim());
+  const evidence: Record<string, unknown> = {
+    subjects: shown.map((s) => ({
+      side: s.side,
+      url: s.url,
+      severity: s.rep.severity,
+      count: s.count,
+      first_seen_at: s.first_seen_at,
+      last_seen_at: s.last_seen_at,
+      message: s.rep.message,
+      evidence: { ...s.rep.evidence },
+    })),
+  };
+  if (omitted > 0) evidence.subjects_omitted = omitted;
+  evidence.timeline = acc.timeline;
+  return {
+    message: `${head}: ${parts.join("; ")}${omitted > 0 ? `; and ${omitted} more` : ""}`,
+    evidence,
+  };
+}
+
+/**
+ * Lead time from the first live finding of `s` to a cliff cell starting at `startS` (Unix
+ * seconds), or `null` when it is not a lead time:
+ * - the first live finding came after the cell started (the overlay did not precede the cliff);
+ * - the timeline was not watching this run: the cell started more than max(the timeline's own
+ *   span, {@linkcode LEAD_TIME_MIN_SLACK_S}) after the timeline's last sample. A sweep's cells run
+ *   back to back, so an overlay that stopped long before the cliff cell began (or a clock or
+ *   start time from another campaign) says nothing about what led to that cliff.
+ */
+function leadTimeS(startS: number, s: TimelineSummary): number | null {
+  if (s.first_finding_at === null) return null;
+  const firstS = Date.parse(s.first_finding_at) / 1000;
+  const lead = startS - firstS;
+  if (!Number.isFinite(lead) || lead < 0) return null;
+  const fromS = Date.parse(s.first_observed_at ?? s.first_finding_at) / 1000;
+  const lastS = Date.parse(s.last_observed_at ?? s.first_finding_at) / 1000;
+  const slackS = Math.max(LEAD_TIME_MIN_SLACK_S, lastS - fromS);
+  return startS - lastS > slackS ? null : lead;
+}
+
 /**
  * Attach each timeline to the cell `nearest(path)` names (or to the run when `null`), summarise
- * samples per cell, and deduplicate live findings per (cell, code).
+ * samples per cell, and deduplicate live findings per (cell, code): `count` is the number of
+ * samples carrying the code; severity, message and evidence are the latest most severe sample's;
+ * findings about several subjects (prefill and decode) keep each subject in the evidence.
+ *
+ * `applyLeadTimes` sets `lead_time_to_ttft_cliff_s` only when it is a lead time (see
+ * `leadTimeS`): `null` when the first live finding came after the cliff cell started, or when the
+ * timeline stopped long before that cell started.
+ *
+ * @example
+ * ```ts
+ * const tl = attachTimelines(cells, timelines, (path) => nearestCellId(path));
+ * const withLeads = tl.applyLeadTimes(detectedFindings);
+ * ```
  */
 export function attachTimelines(
   cells: readonly Cell[],
@@ -62,7 +286,7 @@ export function attachTimelines(
   nearest: (path: string) => string | null,
 ): AttachedTimelines {
   const summaries = new Map<string | null, TimelineSummary>();
-  const deduped = new Map<string, Finding>();
+  const deduped = new Map<string, CodeAcc>();
   const runTimelines: AttachedTimelines["runTimelines"] = [];
   const sorted = [...timelines].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const t of sorted) {
@@ -79,38 +303,32 @@ export function attachTimelines(
     let first: string | null = null;
     let last: string | null = null;
     for (const sample of t.samples) {
+      const at = sample.observed_at;
       s.sample_count++;
-      first = minIso(first, sample.observed_at);
-      last = maxIso(last, sample.observed_at);
-      for (const f of sample.findings) {
-        s.finding_counts[f.code] = (s.finding_counts[f.code] ?? 0) + 1;
-        s.first_finding_at = minIso(s.first_finding_at, sample.observed_at);
-        if (f.severity === "critical") {
-          s.first_critical_at = minIso(s.first_critical_at, sample.observed_at);
+      first = minIso(first, at);
+      last = maxIso(last, at);
+      if (sample.findings.length > 0) s.first_finding_at = minIso(s.first_finding_at, at);
+      for (const [code, list] of groupBy(sample.findings, (f) => f.code)) {
+        s.finding_counts[code] = (s.finding_counts[code] ?? 0) + 1;
+        if (list.some((f) => f.severity === "critical")) {
+          s.first_critical_at = minIso(s.first_critical_at, at);
         }
-        const key = `${cellId ?? ""}\u0000${f.code}`;
-        const prev = deduped.get(key);
-        if (!prev) {
-          deduped.set(key, {
-            code: f.code,
-            severity: f.severity,
+        const key = `${cellId ?? ""}\u0000${code}`;
+        let acc = deduped.get(key);
+        if (!acc) {
+          acc = {
+            code,
             cell_id: cellId,
-            message: f.message,
-            evidence: { ...f.evidence, timeline: t.path },
-            source: "timeline",
-            count: 1,
-            first_seen_at: sample.observed_at,
-            last_seen_at: sample.observed_at,
-          });
-        } else {
-          prev.count = (prev.count ?? 0) + 1;
-          if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity]) prev.severity = f.severity;
-          if (Date.parse(sample.observed_at) < Date.parse(prev.first_seen_at ?? "")) {
-            prev.first_seen_at = sample.observed_at;
-            prev.message = f.message;
-          }
-          prev.last_seen_at = maxIso(prev.last_seen_at ?? null, sample.observed_at) ?? undefined;
+            timeline: t.path,
+            rep: representative(mostSevere(list), at),
+            count: 0,
+            first_seen_at: at,
+            last_seen_at: at,
+            subjects: new Map(),
+          };
+          deduped.set(key, acc);
         }
+        addSample(acc, list, at);
       }
     }
     s.first_observed_at = minIso(s.first_observed_at, first);
@@ -128,12 +346,12 @@ export function attachTimelines(
   }
   const withTimeline = cells.map((c) => {
     const s = summaries.get(c.cell_id);
-    return s ? { ...c, timeline: { ...s } } : c;
+    return s ? { ...c, timeline: { ...s, finding_counts: { ...s.finding_counts } } } : c;
   });
   const runLevel = summaries.get(null) ?? null;
   return {
     cells: withTimeline,
-    findings: [...deduped.values()],
+    findings: [...deduped.values()].map(toFinding),
     runTimelines,
     applyLeadTimes(findings) {
       if (summaries.size === 0) return withTimeline;
@@ -141,14 +359,16 @@ export function attachTimelines(
         findings.filter((f) => f.code === "ttft_cliff").map((f) => f.cell_id),
       );
       return withTimeline.map((c) => {
-        const cliff = cliffCells.has(c.cell_id);
+        if (!cliffCells.has(c.cell_id)) return c;
         const startS = typeof c.notes.benchmark_start_time_unix === "number"
           ? c.notes.benchmark_start_time_unix
           : null;
-        const firstAt = c.timeline?.first_finding_at ?? runLevel?.first_finding_at ?? null;
-        if (!cliff || startS === null || firstAt === null) return c;
-        const lead = startS - Date.parse(firstAt) / 1000;
-        const timeline = c.timeline ?? { ...runLevel! };
+        // The cell's own timeline when it saw a finding, else the run-level one.
+        const source = c.timeline?.first_finding_at != null ? c.timeline : runLevel;
+        if (startS === null || source === null) return c;
+        const lead = leadTimeS(startS, source);
+        if (lead === null) return c;
+        const timeline = c.timeline ?? { ...source, finding_counts: { ...source.finding_counts } };
         return { ...c, timeline: { ...timeline, lead_time_to_ttft_cliff_s: lead } };
       });
     },

@@ -4,7 +4,9 @@
  * Each line is either a wrapper record (`schema_version: "inferguard-timeline/v1"` with the status
  * under `disagg_status`) or a raw `disagg-status/v1` record. When `observed_at` is absent the
  * record's scrape time (`prefill.scraped_at`, then `decode.scraped_at`) is used. Bad lines are
- * counted as issues with their 1-based line number; parsing never throws.
+ * counted as issues with their 1-based line number; parsing never throws. A line that repeats an
+ * earlier one exactly (timelines joined, a log replayed) was read fine: it is skipped and listed
+ * in `duplicates`, never as an issue, so it is not reported as unreadable.
  * @module
  */
 import { isIsoTime } from "../lib/coerce.ts";
@@ -118,19 +120,28 @@ export function parseTimelineLine(line: string): TimelineSample | string {
   return `Unknown schema_version ${JSON.stringify(schema ?? null)}`;
 }
 
+/** A parsed timeline: its samples, its bad lines, and the exact repeats it skipped. */
+export interface ParsedTimeline {
+  samples: TimelineSample[];
+  /** Lines that could not be read, with the reason. */
+  issues: { line: number; message: string }[];
+  /** Lines skipped because they repeat line `of` exactly (not problems: the line was read). */
+  duplicates: { line: number; of: number }[];
+}
+
 /**
- * Read a timeline from its lines (one JSON record per line; blank lines skipped).
+ * Read a timeline from its lines (one JSON record per line; blank lines skipped; exact repeats
+ * skipped and listed in `duplicates`).
  *
  * @example
  * ```ts
- * const { samples, issues } = await parseTimeline(lines);
+ * const { samples, issues, duplicates } = await parseTimeline(lines);
  * ```
  */
-export async function parseTimeline(
-  lines: AsyncIterable<string>,
-): Promise<{ samples: TimelineSample[]; issues: { line: number; message: string }[] }> {
+export async function parseTimeline(lines: AsyncIterable<string>): Promise<ParsedTimeline> {
   const samples: TimelineSample[] = [];
   const issues: { line: number; message: string }[] = [];
+  const duplicates: { line: number; of: number }[] = [];
   const seen = new Map<string, number>();
   let n = 0;
   for await (const raw of lines) {
@@ -148,16 +159,18 @@ export async function parseTimeline(
       issues.push({ line: n, message: parsed });
       continue;
     }
-    // A line written twice (timelines joined, a log replayed) is one sample, not two. Lines are
-    // told apart by time, sequence and a hash of their text, so memory stays small.
+    // A line written twice (timelines joined, a log replayed) is one sample, not two, and not a
+    // bad line either: it was read fine. Lines are told apart by time, sequence and a hash of
+    // their text, so memory stays small; the same time and sequence with other content (another
+    // writer) is a sample of its own.
     const key = `${parsed.observed_at}|${parsed.sequence}|${line.length}|${shortHash(line)}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      issues.push({ line: n, message: `Repeats line ${first} exactly; skipped` });
+      duplicates.push({ line: n, of: first });
       continue;
     }
     seen.set(key, n);
     samples.push(parsed);
   }
-  return { samples, issues };
+  return { samples, issues, duplicates };
 }

@@ -38,6 +38,7 @@ Deno.test("parseTimeline: wrapper lines and raw disagg-status lines", async () =
       { observed_at: "2026-01-01T00:00:20.000Z", sequence: null, findings: [] },
     ],
     issues: [],
+    duplicates: [],
   });
 });
 
@@ -140,8 +141,20 @@ Deno.test("timeline: a line written twice counts once", async () => {
     ),
   );
   assert.equal(got.samples.length, 3);
-  assert.deepEqual(got.issues, [
-    { line: 2, message: "Repeats line 1 exactly; skipped" },
-    { line: 5, message: "Repeats line 1 exactly; skipped" },
-  ]);
+  // A repeat was read fine: it is listed as a duplicate, never as a bad line.
+  assert.deepEqual(got.issues, []);
+  assert.deepEqual(got.duplicates, [{ line: 2, of: 1 }, { line: 5, of: 1 }]);
+});
+
+Deno.test("timeline: a repeated line among bad lines is not counted as a bad line", async () => {
+  const rec = JSON.stringify({
+    schema_version: "inferguard-timeline/v1",
+    observed_at: "2026-05-27T09:50:00Z",
+    sequence: 1,
+    disagg_status: { schema_version: "disagg-status/v1", findings: [] },
+  });
+  const got = await parseTimeline(lines(rec, "not json", rec, '{"schema_version": 1}'));
+  assert.equal(got.samples.length, 1);
+  assert.deepEqual(got.issues.map((i) => i.line), [2, 4]);
+  assert.deepEqual(got.duplicates, [{ line: 3, of: 1 }]);
 });

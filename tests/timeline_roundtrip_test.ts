@@ -75,6 +75,11 @@ Deno.test("disagg status --watch --count 3 --timeline → analyze sees 3 samples
     assert.equal(live.code, 0, live.stderr);
     const lines = (await Deno.readTextFile(`${cell}/inferguard_timeline.jsonl`)).trim().split("\n");
     assert.equal(lines.length, 3);
+    // The same sample written twice (timelines joined, a log replayed) is one sample, and it was
+    // read fine: not a bad line, not an unreadable artifact.
+    await Deno.writeTextFile(`${cell}/inferguard_timeline.jsonl`, `${lines[0]}\n`, {
+      append: true,
+    });
 
     const out = `${dir}/out`;
     const a = await cli([
@@ -98,6 +103,11 @@ Deno.test("disagg status --watch --count 3 --timeline → analyze sees 3 samples
       [3],
     );
     assert.equal(report.cross_run.timelines[0].cell_id, c.cell_id);
+    assert.equal(report.cross_run.timelines[0].bad_lines, 0);
+    assert.deepEqual(
+      report.findings.filter((f: { code: string }) => f.code === "artifact_unreadable"),
+      [],
+    );
     const live3 = report.findings.filter((f: { source: string }) => f.source === "timeline");
     assert.ok(live3.length >= 1, "the unreachable decode side must come back as a live finding");
     const codes = live3.map((f: { code: string }) => f.code);
