@@ -14,7 +14,7 @@ const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const GENERATED_AT = "2026-01-01T00:00:00Z";
 const READ_WORKER = "lib/io/scan_worker.ts";
 /** The permissions `deno task compile` grants, minus the network `analyze` never uses. */
-const PERMS = ["--allow-read", "--allow-write", "--allow-env=SOURCE_DATE_EPOCH,NO_COLOR"];
+const PERMS = ["--allow-read", "--allow-write", "--allow-env=SOURCE_DATE_EPOCH"];
 /** Flags that make any import outside the bundle file fail. */
 const SEALED = ["--no-config", "--no-lock", "--no-remote", "--no-npm"];
 

@@ -51,7 +51,8 @@ Options:
   --thresholds PATH              JSON file overriding detector thresholds
   --json                         Also print report.json to stdout
   --generated-at ISO8601         Pin generated_at (default: now, or SOURCE_DATE_EPOCH)
-  --max-file-mb N                Largest JSON document read whole (default: 256)
+  --max-file-mb N                Largest file read whole: JSON, a --baseline report.json
+                                 (default: 256)
   --max-line-mb N                Longest JSONL line (default: 64)
   --quiet                        No summary on stderr
   -h, --help                     This help
