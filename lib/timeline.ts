@@ -71,6 +71,8 @@ interface Representative {
   message: string;
   evidence: Record<string, unknown>;
   at: string;
+  /** The timeline file the sample came from (findings of one cell may come from several). */
+  timeline: string;
 }
 
 interface SubjectAcc {
@@ -85,7 +87,6 @@ interface SubjectAcc {
 interface CodeAcc {
   code: string;
   cell_id: string | null;
-  timeline: string;
   rep: Representative;
   count: number;
   first_seen_at: string;
@@ -130,8 +131,8 @@ function replaces(rep: Representative, f: SampleFinding, at: string): boolean {
   return d > 0 || (d === 0 && Date.parse(at) >= Date.parse(rep.at));
 }
 
-function representative(f: SampleFinding, at: string): Representative {
-  return { severity: f.severity, message: f.message, evidence: f.evidence, at };
+function representative(f: SampleFinding, at: string, timeline: string): Representative {
+  return { severity: f.severity, message: f.message, evidence: f.evidence, at, timeline };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -146,12 +147,17 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** Fold one sample's findings of one code into the accumulator of that (cell, code). */
-function addSample(acc: CodeAcc, list: readonly SampleFinding[], at: string): void {
+function addSample(
+  acc: CodeAcc,
+  list: readonly SampleFinding[],
+  at: string,
+  timeline: string,
+): void {
   acc.count++;
   acc.first_seen_at = minIso(acc.first_seen_at, at)!;
   acc.last_seen_at = maxIso(acc.last_seen_at, at)!;
   const top = mostSevere(list);
-  if (replaces(acc.rep, top, at)) acc.rep = representative(top, at);
+  if (replaces(acc.rep, top, at)) acc.rep = representative(top, at, timeline);
   for (const [key, ofSubject] of groupBy(list, (f) => subjectOf(f).key)) {
     const f = mostSevere(ofSubject);
     const s = acc.subjects.get(key);
@@ -160,7 +166,7 @@ function addSample(acc: CodeAcc, list: readonly SampleFinding[], at: string): vo
       acc.subjects.set(key, {
         side,
         url,
-        rep: representative(f, at),
+        rep: representative(f, at, timeline),
         count: 1,
         first_seen_at: at,
         last_seen_at: at,
@@ -170,7 +176,7 @@ function addSample(acc: CodeAcc, list: readonly SampleFinding[], at: string): vo
     s.count++;
     s.first_seen_at = minIso(s.first_seen_at, at)!;
     s.last_seen_at = maxIso(s.last_seen_at, at)!;
-    if (replaces(s.rep, f, at)) s.rep = representative(f, at);
+    if (replaces(s.rep, f, at)) s.rep = representative(f, at, timeline);
   }
 }
 
@@ -197,7 +203,7 @@ function byDisplay([ka, sa]: KeyedSubject, [kb, sb]: KeyedSubject): number {
 /** The deduplicated finding of one (cell, code), keys in the order of every other finding. */
 function toFinding(acc: CodeAcc): Finding {
   const { message, evidence } = acc.subjects.size <= 1
-    ? { message: acc.rep.message, evidence: { ...acc.rep.evidence, timeline: acc.timeline } }
+    ? { message: acc.rep.message, evidence: { ...acc.rep.evidence, timeline: acc.rep.timeline } }
     : subjectsMessageAndEvidence(acc);
   return {
     code: acc.code,
@@ -233,11 +239,12 @@ function subjectsMessageAndEvidence(
       first_seen_at: s.first_seen_at,
       last_seen_at: s.last_seen_at,
       message: s.rep.message,
+      timeline: s.rep.timeline,
       evidence: { ...s.rep.evidence },
     })),
   };
   if (omitted > 0) evidence.subjects_omitted = omitted;
-  evidence.timeline = acc.timeline;
+  evidence.timeline = acc.rep.timeline;
   return {
     message: `${head}: ${parts.join("; ")}${omitted > 0 ? `; and ${omitted} more` : ""}`,
     evidence,
@@ -319,8 +326,7 @@ export function attachTimelines(
           acc = {
             code,
             cell_id: cellId,
-            timeline: t.path,
-            rep: representative(mostSevere(list), at),
+            rep: representative(mostSevere(list), at, t.path),
             count: 0,
             first_seen_at: at,
             last_seen_at: at,
@@ -328,7 +334,7 @@ export function attachTimelines(
           };
           deduped.set(key, acc);
         }
-        addSample(acc, list, at);
+        addSample(acc, list, at, t.path);
       }
     }
     s.first_observed_at = minIso(s.first_observed_at, first);

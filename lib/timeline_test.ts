@@ -74,6 +74,7 @@ Deno.test("attachTimelines: count is samples, not findings, and both sides are k
       first_seen_at: "2026-12-02T12:07:15Z",
       last_seen_at: "2026-12-02T12:07:17Z",
       message: unreachable(side, i + 1).message,
+      timeline: "cell/inferguard_timeline.jsonl",
       evidence: unreachable(side, i + 1).evidence,
     })),
     timeline: "cell/inferguard_timeline.jsonl",
@@ -196,4 +197,30 @@ Deno.test("applyLeadTimes: a cell's own timeline without a lead stays null and i
   const [c] = tl.applyLeadTimes([CLIFF]);
   assert.equal(c.timeline?.lead_time_to_ttft_cliff_s, null);
   assert.equal(c.timeline?.sample_count, 1);
+});
+
+Deno.test("attachTimelines: a finding from two timeline files names the file of its worst sample", () => {
+  const errors = (severity: "warning" | "critical", failures: number): SampleFinding => ({
+    code: "kv_transfer_errors_present",
+    severity,
+    message: `${failures} KV transfer failures`,
+    evidence: { failures },
+  });
+  const cells = [makeCell("c8", {})];
+  const tl = attachTimelines(cells, [
+    timeline(
+      [{ observed_at: "2026-12-02T12:00:00Z", findings: [errors("warning", 2)] }],
+      "a/t.jsonl",
+    ),
+    timeline(
+      [{ observed_at: "2026-12-02T12:05:00Z", findings: [errors("critical", 40)] }],
+      "b/t.jsonl",
+    ),
+  ], () => "c8");
+  assert.equal(tl.findings.length, 1);
+  const [f] = tl.findings;
+  assert.equal(f.severity, "critical");
+  assert.equal(f.message, "40 KV transfer failures");
+  assert.deepEqual(f.evidence, { failures: 40, timeline: "b/t.jsonl" });
+  assert.equal(f.count, 2);
 });
