@@ -599,25 +599,30 @@ export function analyze(input: AnalyzeInput): Report {
   const finalCells = tl.applyLeadTimes(detected.findings);
   const matching = detected.baseline;
   if (input.baseline && matching && matching.matches.length === 0) {
+    // Without this, "no regression" could not be told from "nothing was compared".
     const n = input.baseline.cells.length;
-    if (n > 0 && finalCells.length > 0) {
-      // Without this, "no regression" could not be told from "nothing was compared".
-      findings.push(finding(
-        "metrics_unavailable",
-        "warning",
-        null,
-        `No cell of the baseline "${input.baseline.source}" (${n} cell${
-          n === 1 ? "" : "s"
+    const source = `the baseline "${input.baseline.source}"`;
+    findings.push(finding(
+      "metrics_unavailable",
+      "warning",
+      null,
+      n === 0
+        ? `The baseline "${input.baseline.source}" has no cell: nothing was compared against it`
+        : finalCells.length === 0
+        ? `This run has no cell to compare with ${source} (${
+          plural(n, "cell")
+        }): nothing was compared`
+        : `No cell of ${source} (${
+          plural(n, "cell")
         }) has the identity (curve fields and concurrency) of a cell of this run: nothing was compared against it`,
-        {
-          section: "baseline comparison",
-          baseline: input.baseline.source,
-          baseline_cells: n,
-          cells: finalCells.length,
-          matched: 0,
-        },
-      ));
-    }
+      {
+        section: "baseline comparison",
+        baseline: input.baseline.source,
+        baseline_cells: n,
+        cells: finalCells.length,
+        matched: 0,
+      },
+    ));
   }
   // The detected findings are sorted already, which the sort's run detection makes cheap.
   const allFindings = findings.concat(tl.findings, detected.findings).sort(compareFindings);
@@ -693,6 +698,11 @@ export function analyze(input: AnalyzeInput): Report {
     findings: allFindings,
     artifact_manifest: { discovered, skipped: [...input.walkIssues], written: [] },
   };
+}
+
+/** `1 cell` / `3 cells`. */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function sortRecord<T>(o: Record<string, T>): Record<string, T> {

@@ -25,9 +25,11 @@ export interface EvalDelta extends MetricDelta {
  * How a cell was paired with its baseline cell: `identity` when the identity names one cell on
  * each side; otherwise (re-runs of one point, rows of one eval file) by the same `cell_id`, by
  * notes or by measurements that only one cell on each side has (a copy, a renamed or reordered
- * file), or, failing all of these, by `order` (cell-id order, a guess).
+ * file), or, failing all of these, by `order` (cell-id order, a guess). `reused` when this run has
+ * more cells of the identity than the baseline: the extra ones are compared with the baseline
+ * cell of the smallest id, which another cell of this run is paired with too.
  */
-export type PairedBy = "identity" | "cell_id" | "notes" | "measurements" | "order";
+export type PairedBy = "identity" | "cell_id" | "notes" | "measurements" | "order" | "reused";
 
 /** A cell of this run and the baseline cell with the same identity. */
 export interface BaselineMatch {
@@ -63,9 +65,16 @@ export function pairingEvidence(
  * ```
  */
 export function pairingNote(m: BaselineMatch): string {
-  return m.paired_by === "order"
-    ? `; paired by cell-id order, a guess among ${m.baseline_candidates} baseline cells of this identity`
-    : "";
+  if (m.paired_by === "order") {
+    return `; paired by cell-id order, a guess among ${m.baseline_candidates} baseline cells of this identity`;
+  }
+  if (m.paired_by === "reused") {
+    const n = m.baseline_candidates;
+    return `; the baseline has fewer runs of this identity (${n}), so ${
+      n === 1 ? "its only one" : "one of them"
+    } is compared again`;
+  }
+  return "";
 }
 
 /** Headline metrics compared against the baseline, in report order. */
@@ -205,7 +214,7 @@ export interface BaselineMatching {
  * by the same `cell_id` (a tree against itself, or a copy), then by notes and then by
  * measurements that only one cell on each side has (a renamed or reordered file), then the rest
  * in cell-id order (`paired_by: "order"`, a guess). Beyond the baseline's count, the smallest
- * baseline id is used again. Cells without a match are left out; the result is sorted by
+ * baseline id is used again (`paired_by: "reused"`). Cells without a match are left out; the result is sorted by
  * `cell_id`.
  *
  * @example
@@ -235,7 +244,14 @@ export function matchBaselineCells(
     pairUnique(now, base, (c) => c.cell_id, "cell_id", pairOf);
     pairUnique(now, base, notesKey, "notes", pairOf);
     pairUnique(now, base, measurementsKey, "measurements", pairOf);
-    now.forEach((cell, i) => pairOf.set(cell, { base: base[i] ?? sorted[0], how: "order" }));
+    now.forEach((cell, i) =>
+      pairOf.set(
+        cell,
+        base[i] !== undefined
+          ? { base: base[i], how: "order" }
+          : { base: sorted[0], how: "reused" },
+      )
+    );
   }
   const matches: BaselineMatch[] = [];
   for (const cell of cells) {

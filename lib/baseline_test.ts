@@ -1,5 +1,5 @@
 import { deepStrictEqual } from "node:assert/strict";
-import { BASELINE_METRICS, matchBaseline, matchBaselineCells } from "./baseline.ts";
+import { BASELINE_METRICS, matchBaseline, matchBaselineCells, pairingNote } from "./baseline.ts";
 import { makeCell } from "./cell.ts";
 import type { Cell } from "./types.ts";
 
@@ -91,6 +91,16 @@ Deno.test("matchBaseline: cells sharing an identity pair with the same id first,
   deepStrictEqual(
     matchBaseline(now, tree).map((m) => [m.cell_id, m.baseline_cell_id, m.baseline_candidates]),
     [["x-1", "dsr1_c64-aaaa", 2], ["x-2", "dsr1_c64-bbbb", 2], ["x-3", "dsr1_c64-aaaa", 2]],
+  );
+  // x-1 and x-2 have the baseline's measurements; x-3 reuses a baseline cell, and says so.
+  deepStrictEqual(matchBaseline(now, tree).map((m) => m.paired_by), [
+    "measurements",
+    "measurements",
+    "reused",
+  ]);
+  deepStrictEqual(
+    pairingNote(matchBaseline(now, tree)[2]),
+    "; the baseline has fewer runs of this identity (2), so one of them is compared again",
   );
 });
 

@@ -6,7 +6,7 @@
 import type { BaselineSummary } from "../lib/analyze.ts";
 import type { BaselineMatch, MetricDelta } from "../lib/baseline.ts";
 import { compareText } from "../lib/curves.ts";
-import { codeSpan, escapeMd } from "./escape.ts";
+import { codeSpan } from "./escape.ts";
 import { fmt, listSome, ms, plural, pushAll, ratio, table, times } from "./_format.ts";
 
 /** A code span for a table cell. */
@@ -28,35 +28,82 @@ const MATERIAL = 1.1;
 
 /**
  * How much worse a metric got, as a factor ≥ 1 when worse (p99 TTFT and TPOT up, throughput and
- * success rate down), below 1 when better; `null` when either side is unknown or zero.
+ * success rate down), below 1 when better; `Infinity` when a throughput or success rate dropped
+ * to 0; `null` when either side is unknown, or the baseline is 0.
  */
 function worseFactor(d: MetricDelta | undefined, higherIsWorse: boolean): number | null {
   if (!d || d.current === null || d.baseline === null) return null;
-  if (d.current <= 0 || d.baseline <= 0) return null;
+  if (d.baseline <= 0 || d.current < 0) return null;
+  if (d.current === 0) return higherIsWorse ? null : Infinity;
   return higherIsWorse ? d.current / d.baseline : d.baseline / d.current;
+}
+
+/** Throughput per GPU, or total throughput for a pair without a GPU count. */
+function throughputDelta(m: BaselineMatch): MetricDelta | undefined {
+  const perGpu = m.deltas.tput_per_gpu;
+  return perGpu && perGpu.current !== null && perGpu.baseline !== null
+    ? perGpu
+    : m.deltas.total_tput_tps ?? perGpu;
 }
 
 /** The headline metrics of the table, with the direction that is worse. */
 const COLUMNS: readonly {
-  key: string;
+  /** Column header. */
   label: string;
+  /** The metric in the "Worst change" column. */
+  name: string;
   higherIsWorse: boolean;
+  delta: (m: BaselineMatch) => MetricDelta | undefined;
   show: (n: number | null) => string;
 }[] = [
-  { key: "p99_ttft", label: "p99 TTFT", higherIsWorse: true, show: ms },
-  { key: "p99_tpot", label: "p99 TPOT", higherIsWorse: true, show: ms },
-  { key: "tput_per_gpu", label: "throughput per GPU", higherIsWorse: false, show: (n) => fmt(n) },
-  { key: "success_rate", label: "success rate", higherIsWorse: false, show: ratio },
+  {
+    label: "p99 TTFT",
+    name: "p99 TTFT",
+    higherIsWorse: true,
+    delta: (m) => m.deltas.p99_ttft,
+    show: ms,
+  },
+  {
+    label: "p99 TPOT",
+    name: "p99 TPOT",
+    higherIsWorse: true,
+    delta: (m) => m.deltas.p99_tpot,
+    show: ms,
+  },
+  {
+    label: "throughput (per GPU, else total)",
+    name: "throughput",
+    higherIsWorse: false,
+    delta: throughputDelta,
+    show: (n) => fmt(n),
+  },
+  {
+    label: "success rate",
+    name: "success rate",
+    higherIsWorse: false,
+    delta: (m) => m.deltas.success_rate,
+    show: ratio,
+  },
 ];
 
 /** The worst change of a match over the table's metrics, and which metric it is. */
 function worstOf(m: BaselineMatch): { factor: number; label: string } | null {
   let worst: { factor: number; label: string } | null = null;
   for (const c of COLUMNS) {
-    const f = worseFactor(m.deltas[c.key], c.higherIsWorse);
-    if (f !== null && (worst === null || f > worst.factor)) worst = { factor: f, label: c.label };
+    const f = worseFactor(c.delta(m), c.higherIsWorse);
+    if (f !== null && (worst === null || f > worst.factor)) worst = { factor: f, label: c.name };
   }
   return worst;
+}
+
+/** The "Worst change" cell: `throughput worse 1.43×`, `success rate dropped to 0`, `none`. */
+function worstText(worst: { factor: number; label: string } | null): string {
+  if (worst === null) return "—";
+  if (worst.factor === Infinity) return `${worst.label} dropped to 0`;
+  if (Math.abs(worst.factor - 1) < UNCHANGED) return "none";
+  return worst.factor >= 1
+    ? `${worst.label} worse ${times(worst.factor)}`
+    : `${worst.label} better ${times(1 / worst.factor)}`;
 }
 
 function deltaCell(d: MetricDelta | undefined, show: (n: number | null) => string): string {
@@ -138,6 +185,16 @@ export function baselineSection(b: BaselineSummary | null): string[] {
       } could only be made in cell-id order: several runs of one identity on both sides, with nothing (id, notes, measurements) telling them apart. Their findings say so.`,
     );
   }
+  const reused = b.matches.filter((m) => m.paired_by === "reused").length;
+  if (reused > 0) {
+    out.push(
+      `- ${plural(reused, "cell")} of this run ${
+        reused === 1 ? "is" : "are"
+      } compared with a baseline cell another cell also uses: the baseline has fewer runs of ${
+        reused === 1 ? "its" : "their"
+      } identity.`,
+    );
+  }
   if (b.matched === 0) return out;
   const ranked = b.matches
     .map((m) => ({ m, worst: worstOf(m) }))
@@ -178,12 +235,8 @@ export function baselineSection(b: BaselineSummary | null): string[] {
       rows.slice(0, BASELINE_ROWS).map(({ m, worst }) => [
         tcode(m.cell_id) +
         (m.baseline_cell_id === m.cell_id ? "" : ` (baseline ${tcode(m.baseline_cell_id)})`),
-        worst === null ? "—" : Math.abs(worst.factor - 1) < UNCHANGED ? "none" : escapeMd(
-          `${worst.label} ${worst.factor >= 1 ? "worse" : "better"} ${
-            times(worst.factor >= 1 ? worst.factor : 1 / worst.factor)
-          }`,
-        ),
-        ...COLUMNS.map((c) => deltaCell(m.deltas[c.key], c.show)),
+        worstText(worst),
+        ...COLUMNS.map((c) => deltaCell(c.delta(m), c.show)),
       ]),
     ),
   );

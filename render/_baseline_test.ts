@@ -53,13 +53,27 @@ Deno.test("baseline section: a throughput drop with flat latency ranks first and
   assert.equal(rows.length, 3);
   assert.match(
     rows[0],
-    /^\| `b_c16` \| throughput per GPU worse 1\.43× \| .* \| 70 vs 100 \(0\.7×\) \|/,
+    /^\| `b_c16` \| throughput worse 1\.43× \| .* \| 70 vs 100 \(0\.7×\) \|/,
   );
   assert.match(rows.at(-1)!, /^\| `c_c32` \| none \|/, "an unchanged worst metric reads none");
   assert.equal(
     baselineSummaryLine(b),
     "- Baseline: `prev/report.json` (4 cells): 3 cells of this run matched, 1 without a baseline counterpart, 1 baseline cell not measured again, 1 worse by 10 % or more (section 2)",
   );
+});
+
+Deno.test("baseline section: a drop to 0 ranks first; total throughput stands in without GPUs", () => {
+  const b = summary([
+    match("a_c8", { ...same, tput_per_gpu: 50 }, same),
+    match("z_c64", { ...same, success_rate: 0 }, same),
+    match("t_c4", { p99_ttft: 1, total_tput_tps: 400 }, { p99_ttft: 1, total_tput_tps: 800 }),
+  ]);
+  const text = baselineSection(b).join("\n");
+  const rows = text.split("\n").filter((l) => l.startsWith("| `"));
+  assert.match(rows[0], /^\| `z_c64` \| success rate dropped to 0 \|/);
+  assert.match(rows[1], /^\| `a_c8` \| throughput worse 2× \|/);
+  assert.match(rows[2], /^\| `t_c4` \| throughput worse 2× \| .* \| 400 vs 800 \(0\.5×\) \|/);
+  assert.match(text, /- 3 worse by 10 % or more on a headline metric/);
 });
 
 Deno.test("baseline section: nothing matched says so; guesses are counted; none without a baseline", () => {
@@ -77,6 +91,11 @@ Deno.test("baseline section: nothing matched says so; guesses are counted; none 
   assert.match(
     baselineSection(summary([guess])).join("\n"),
     /- 1 pair could only be made in cell-id order/,
+  );
+  const reused = { ...guess, paired_by: "reused" as const, baseline_candidates: 1 };
+  assert.match(
+    baselineSection(summary([reused])).join("\n"),
+    /- 1 cell of this run is compared with a baseline cell another cell also uses: the baseline has fewer runs of its identity\./,
   );
   // An eval-only match has no headline metric: counted, and no empty table row.
   const evalOnly = baselineSection(summary([match("e_c64", {}, {})])).join("\n");
