@@ -282,6 +282,10 @@ Deno.test("--strict: an unparseable JSON file no result type requires is a warni
     );
     assert.equal(hits.length, 1, "still reported");
     assert.equal(hits[0].severity, "warning");
+    // Nor is an empty timeline no manifest asks for (an overlay yet to write its first sample).
+    writeFileSync(`${input}/inferguard_timeline.jsonl`, "");
+    const again = await runCli(analyzeArgs(input, `${tmp}/strict2`, "--strict"));
+    assert.equal(again.code, 0, again.stderr);
   });
 });
 
@@ -495,6 +499,20 @@ Deno.test("--baseline that matches no cell of the run is a warning, not a silent
       0,
     );
     assert.deepEqual(report(same).cross_run.baseline.baseline_unmatched, []);
+    // A baseline without any cell (an empty report, a tree of unreadable files) warns as well.
+    Deno.writeTextFileSync(`${tmp}/empty.json`, JSON.stringify({ ...base, cells: [] }));
+    const empty = `${tmp}/empty`;
+    await runCli(
+      analyzeArgs(input, empty, "--baseline", `${tmp}/empty.json`, "--fail-on", "never"),
+    );
+    const warned = report(empty).findings.filter((x: { code: string }) =>
+      x.code === "metrics_unavailable"
+    );
+    assert.equal(warned.length, 1);
+    assert.match(
+      warned[0].message,
+      /^The baseline ".*empty\.json" has no cell: nothing was compared/,
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import type { TimelineInput } from "../timeline.ts";
 import {
   type ArtifactRef,
   type Cell,
+  type Finding,
   overlongLine,
   type Severity,
   SEVERITY_RANK,
@@ -48,6 +49,7 @@ Options:
   --timeline-glob GLOB           Live-overlay timelines, relative to <results_dir>
                                  (default: **/inferguard_timeline.jsonl)
   --baseline PATH                A previous results dir or report.json to compare against
+                                 (a dir is read with this run's glob and limits)
   --thresholds PATH              JSON file overriding detector thresholds
   --json                         Also print report.json to stdout
   --generated-at ISO8601         Pin generated_at (default: now, or SOURCE_DATE_EPOCH)
@@ -508,10 +510,15 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     return 3;
   }
   if (o.strict) {
+    // A timeline is required only where a manifest expects one (an overlay that has not
+    // written its first sample yet leaves an empty file).
+    const required = (f: Finding) =>
+      f.evidence.kind === "timeline"
+        ? report.run_summary.timeline_expected
+        : f.evidence.kind !== "json_other" || namesAnArtifact(String(f.evidence.path));
     const fatal = report.findings.filter((f) =>
       (f.code === "missing_required_artifact") ||
-      (f.code === "artifact_unreadable" && f.evidence.unreadable === true &&
-        (f.evidence.kind !== "json_other" || namesAnArtifact(String(f.evidence.path))))
+      (f.code === "artifact_unreadable" && f.evidence.unreadable === true && required(f))
     );
     if (fatal.length) {
       io.stderr(
