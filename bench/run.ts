@@ -306,7 +306,7 @@ async function ensureData(dataRoot: string, s: Scenario, fresh: boolean): Promis
 /**
  * Write the page cache's dirty pages to disk (`sync`), so that the kernel's writeback of a tree
  * just generated does not run during the measured runs: on the development machine it made the
- * runs over a fresh 50k tree 7.6 s against 5.8 s once the tree had settled. Seconds it took, or
+ * runs over a fresh 50k tree 7.6 s against 5.5–5.7 s once it was written. Seconds it took, or
  * null where there is no `sync` command (the runs then share the machine with the writeback).
  */
 async function flushToDisk(): Promise<number | null> {

@@ -74,9 +74,10 @@ export interface PendingWrite {
 
 /**
  * Rename written temporary files over their targets, one after the other without yielding, so
- * that a signal (handled between turns of the event loop) cannot fall between them: a reader sees
- * all the old files or all the new ones. A failed rename removes the temporary files not yet
- * renamed and throws.
+ * that a signal (handled between turns of the event loop) cannot fall between them and leave a
+ * new file beside an old one. (A reader that looks between the two renames, or a rename that
+ * fails after another succeeded, can still see a mixed pair.) A failed rename removes the
+ * temporary files not yet renamed and throws.
  *
  * @example
  * ```ts
