@@ -529,6 +529,120 @@ export interface FixedSeqOptions {
   seed?: number;
   /** Sub-directory under the output root. */
   prefix?: string;
+  /**
+   * Write every artifact a full download of a job holds (format reference §2.4), not only the
+   * agg + raw pair: `power_audit_<RF>/` also gets `power_validation_<RF>.json`, `gpu_metrics.csv`
+   * and `gpu_metrics_identity.json`, and every job a `server_logs_<RF>/results/` with
+   * `server.log`, `benchmark.log` and `<RF>_config.json`. Applies to the artifacts layout (the
+   * flat one is a user's own folder); the trees without it are unchanged.
+   */
+  full?: boolean;
+}
+
+/** `power_validation_<RF>.json` of a job, shaped like the real ones (process_result.py). */
+function powerValidation(c: FixedSeqConfig, rf: string, raw: RawPoint, rng: Rng): string {
+  const field = (name: string) => raw.entries.find(([k]) => k === name)?.[1] as number;
+  const duration = field("duration");
+  const start = 1781000000 + rng.range(0, 900000);
+  const gpus = Array.from({ length: c.tp }, (_, i) => String(i));
+  const perGpu = (f: () => number) => Object.fromEntries(gpus.map((g) => [g, f()]));
+  const watts = c.hardware.speed * rng.range(240, 700);
+  const energy = perGpu(() => watts * duration * rng.range(0.95, 1.05));
+  const total = Object.values(energy).reduce((a, b) => a + b, 0);
+  const inTok = field("total_input_tokens");
+  const outTok = field("total_output_tokens");
+  return JSON.stringify(
+    {
+      schema_version: 1,
+      power_valid: true,
+      reasons: [],
+      telemetry_source: `results/${rf}/gpu_metrics.csv`,
+      benchmark_result: `${rf}.json`,
+      benchmark_window: {
+        start_time_unix: start,
+        end_time_unix: start + duration,
+        reported_duration_s: duration,
+        integration_duration_s: duration * (1 - 1e-9),
+        completed: raw.completed,
+        total_input_tokens: inTok,
+        total_output_tokens: outTok,
+      },
+      integration_method: "per_device_trapezoidal_with_linear_boundary_interpolation",
+      expected_gpu_count: c.tp,
+      observed_gpu_count: c.tp,
+      observed_gpu_ids: gpus,
+      per_gpu_sample_counts: perGpu(() => Math.round(duration) + 5),
+      per_gpu_max_sample_gap_s: perGpu(() => 1 + rng.range(0, 0.01)),
+      per_gpu_energy_j: energy,
+      device_issues: {},
+      accumulator_check: null,
+      metrics: {
+        avg_power_w: watts,
+        avg_total_gpu_power_w: watts * c.tp,
+        total_gpu_energy_j: total,
+        joules_per_successful_query: total / Math.max(raw.completed, 1),
+        joules_per_input_token: total / Math.max(inTok, 1),
+        joules_per_output_token: total / Math.max(outTok, 1),
+        joules_per_total_token: total / Math.max(inTok + outTok, 1),
+      },
+    },
+    null,
+    2,
+  ) + "\n";
+}
+
+/** A `gpu_metrics.csv` of a few seconds of samples (listed, never parsed). */
+function gpuMetricsCsv(c: FixedSeqConfig, rng: Rng): string {
+  const lines = ["timestamp,gpu,power_w,util_pct,mem_used_mib,temp_c"];
+  for (let t = 0; t < 5; t++) {
+    for (let g = 0; g < c.tp; g++) {
+      lines.push(
+        `${1781000000 + t},${g},${(rng.range(200, 700)).toFixed(1)},${rng.int(0, 100)},${
+          rng.int(1000, 140000)
+        },${rng.int(30, 80)}`,
+      );
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The files of a full download beside a job's agg + raw pair (see {@link FixedSeqOptions.full}). */
+async function writeFullDownload(
+  w: SmallFileWriter,
+  base: string,
+  c: FixedSeqConfig,
+  rf: string,
+  raw: RawPoint,
+  hasAgg: boolean,
+  rng: Rng,
+): Promise<void> {
+  const audit = `${base}power_audit_${rf}`;
+  if (hasAgg) {
+    await w.write(`${audit}/power_validation_${rf}.json`, powerValidation(c, rf, raw, rng));
+  }
+  await w.write(`${audit}/gpu_metrics.csv`, gpuMetricsCsv(c, rng));
+  await w.write(
+    `${audit}/gpu_metrics_identity.json`,
+    JSON.stringify({
+      gpus: Array.from({ length: c.tp }, (_, i) => ({
+        index: i,
+        uuid: `GPU-${rng.int(0x10000000, 0x7fffffff).toString(16)}`,
+        name: c.hardware.hw,
+      })),
+    }) + "\n",
+  );
+  const logs = `${base}server_logs_${rf}/results`;
+  await w.write(`${logs}/server.log`, serverLog(rng, 40));
+  await w.write(`${logs}/benchmark.log`, serverLog(rng, 15));
+  await w.write(
+    `${logs}/${rf}_config.json`,
+    JSON.stringify({
+      model: c.model.modelId,
+      tensor_parallel_size: c.tp,
+      max_num_seqs: 512,
+      gpu_memory_utilization: 0.9,
+    }) + "\n",
+  );
 }
 
 /**
@@ -541,6 +655,9 @@ export interface FixedSeqOptions {
  */
 export async function generateFixedSeq(root: string, opts: FixedSeqOptions): Promise<GenStats> {
   const rng = new Rng(opts.seed ?? 1);
+  // The full download's extra files draw from their own stream: the rest of the tree stays the
+  // same bytes with or without them.
+  const extra = new Rng(((opts.seed ?? 1) + 0x9e3779b9) >>> 0);
   const w = new SmallFileWriter(root);
   const base = opts.prefix ? `${opts.prefix}/` : "";
   const curves = Math.ceil(opts.cells / CURVE_CONCS.length);
@@ -567,7 +684,13 @@ export async function generateFixedSeq(root: string, opts: FixedSeqOptions): Pro
         await w.write(`${dir}/${rf}.json`, rawText);
       }
       if (rng.chance(0.1)) {
-        await w.write(`${base}server_logs_${rf}/results/server.log`, serverLog(rng, 40));
+        const log = serverLog(rng, 40);
+        if (!(opts.full && c.layout === "artifacts")) {
+          await w.write(`${base}server_logs_${rf}/results/server.log`, log);
+        }
+      }
+      if (opts.full && c.layout === "artifacts") {
+        await writeFullDownload(w, base, c, rf, raw, agg !== null, extra);
       }
       if (rng.chance(0.03)) {
         await w.write(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { captureConsole } from "../tests/_console.ts";
 import { UsageError } from "../lib/io/cli_args.ts";
-import { main, MAX_FIXED_SEQ_CELLS } from "./generate.ts";
+import { generateFixedSeq, main, MAX_FIXED_SEQ_CELLS } from "./generate.ts";
 
 Deno.test("generate main: makes the tree the command line asks for", async () => {
   const dir = await Deno.makeTempDir({ prefix: "inferguard_gen_" });
@@ -49,6 +49,50 @@ Deno.test("generate main: every option is checked before anything is written", a
       );
     }
     assert.equal(await Deno.stat(out).catch(() => null), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("generateFixedSeq full: a full download beside each job, the rest of the tree unchanged", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "inferguard_gen_" });
+  const files = (root: string) => {
+    const out = new Map<string, string>();
+    const walk = (rel: string) => {
+      for (const e of Deno.readDirSync(`${root}/${rel}`)) {
+        const p = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory) walk(p);
+        else out.set(p, Deno.readTextFileSync(`${root}/${p}`));
+      }
+    };
+    walk("");
+    return out;
+  };
+  try {
+    await generateFixedSeq(`${dir}/plain`, { cells: 64 });
+    await generateFixedSeq(`${dir}/full`, { cells: 64, full: true });
+    const plain = files(`${dir}/plain`);
+    const full = files(`${dir}/full`);
+    // Every agg and raw file is the same bytes with or without the extra files.
+    for (const [p, text] of plain) {
+      if (p.endsWith(".log")) continue;
+      assert.equal(full.get(p), text, p);
+    }
+    const audits = [...full.keys()].filter((p) => p.startsWith("power_audit_"));
+    const jobs = new Set(audits.map((p) => p.slice(0, p.indexOf("/"))));
+    assert.ok(jobs.size > 0);
+    for (const job of jobs) {
+      const rf = job.slice("power_audit_".length);
+      assert.ok(full.has(`${job}/gpu_metrics.csv`), job);
+      assert.ok(full.has(`${job}/gpu_metrics_identity.json`), job);
+      assert.ok(full.has(`server_logs_${rf}/results/benchmark.log`), rf);
+      const pv = full.get(`${job}/power_validation_${rf}.json`);
+      if (pv === undefined) continue; // a failed job has no agg, and no power validation
+      const v = JSON.parse(pv);
+      assert.equal(v.benchmark_result, `${rf}.json`);
+      assert.ok("integration_method" in v && "power_valid" in v, "sniffed as power_validation");
+      assert.equal(v.observed_gpu_ids.length, v.expected_gpu_count);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

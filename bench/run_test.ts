@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { captureConsole } from "../tests/_console.ts";
 import {
   attempt,
+  childExitCode,
   failedRow,
   measureRuns,
   MIN_RSS_POLLS,
@@ -132,4 +133,14 @@ Deno.test("rowNote: the warm-up only when it was much slower than the median", (
     rowNote("1 run: first took > 30 s", 70, 31),
     "1 run: first took > 30 s; warm-up 70.0 s, not counted",
   );
+});
+
+Deno.test("childExitCode: a child killed by a signal is a failure, whatever Exit status says", () => {
+  // GNU time 1.9 writes "Exit status: 0" for a child killed by SIGKILL (an OOM kill).
+  const killed = "\tCommand terminated by signal 9\n\tMaximum resident set size (kbytes): 104\n" +
+    "\tExit status: 0\n";
+  assert.equal(childExitCode(killed), 137);
+  assert.equal(childExitCode("\tExit status: 2\n"), 2);
+  assert.equal(childExitCode("\tExit status: 0\n"), 0);
+  assert.equal(childExitCode("time: cannot run foo: No such file or directory\n"), null);
 });
