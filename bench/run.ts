@@ -861,9 +861,13 @@ async function main(argv: string[]): Promise<number> {
   ].join("\n");
   console.log(md);
   await Deno.mkdir(`${REPO}/bench/out`, { recursive: true });
-  await Deno.writeTextFile(`${REPO}/bench/out/results.md`, md);
+  // Only a full run (every scenario, the cached data) writes `results`: a quick or partial one
+  // must not replace the table the README's figures come from.
+  const full = !quick && values.only === undefined && values.data === undefined;
+  const stem = `${REPO}/bench/out/${full ? "results" : "results-partial"}`;
+  await Deno.writeTextFile(`${stem}.md`, md);
   await Deno.writeTextFile(
-    `${REPO}/bench/out/results.json`,
+    `${stem}.json`,
     JSON.stringify(
       { hardware: hw, reference, referenceEnd, runs, quick, rssMethod, totalS, rows },
       null,
