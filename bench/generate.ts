@@ -541,7 +541,14 @@ export interface FixedSeqOptions {
 
 /** `power_validation_<RF>.json` of a job, shaped like the real ones (process_result.py). */
 function powerValidation(c: FixedSeqConfig, rf: string, raw: RawPoint, rng: Rng): string {
-  const field = (name: string) => raw.entries.find(([k]) => k === name)?.[1] as number;
+  const field = (name: string): number => {
+    const v = raw.entries.find(([k]) => k === name)?.[1];
+    return typeof v === "number"
+      ? v
+      : v !== null && typeof v === "object" && "int" in v
+      ? v.int
+      : 0;
+  };
   const duration = field("duration");
   const start = 1781000000 + rng.range(0, 900000);
   const gpus = Array.from({ length: c.tp }, (_, i) => String(i));

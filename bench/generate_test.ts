@@ -92,6 +92,10 @@ Deno.test("generateFixedSeq full: a full download beside each job, the rest of t
       assert.equal(v.benchmark_result, `${rf}.json`);
       assert.ok("integration_method" in v && "power_valid" in v, "sniffed as power_validation");
       assert.equal(v.observed_gpu_ids.length, v.expected_gpu_count);
+      for (const [k, x] of Object.entries(v.metrics)) {
+        assert.ok(typeof x === "number" && x > 0, `${rf}: metrics.${k} = ${x}`);
+      }
+      assert.ok(Number.isInteger(v.benchmark_window.total_input_tokens), rf);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
