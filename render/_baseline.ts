@@ -118,7 +118,8 @@ function deltaCell(d: MetricDelta | undefined, show: (n: number | null) => strin
  * @example
  * ```ts
  * baselineSummaryLine(report.cross_run.baseline);
- * // "- Baseline: `prev/report.json` (92 cells): 90 cells matched, 2 without a counterpart; …"
+ * // "- Baseline: `prev/report.json` (92 cells): 90 cells of this run matched, 2 without a
+ * //  baseline counterpart, 2 baseline cells not measured again, 3 worse by 10 % or more (section 2)"
  * ```
  */
 export function baselineSummaryLine(b: BaselineSummary | null): string | null {
