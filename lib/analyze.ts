@@ -13,6 +13,7 @@ import { parseResultName } from "./names.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
 import type { BaselineMatch } from "./baseline.ts";
+import { groupBy } from "./group_by.ts";
 import type { Curve, Frontier } from "./curves.ts";
 import {
   type ArtifactIssue,
@@ -626,13 +627,7 @@ export function analyze(input: AnalyzeInput): Report {
   }
   // The detected findings are sorted already, which the sort's run detection makes cheap.
   const allFindings = findings.concat(tl.findings, detected.findings).sort(compareFindings);
-  const byCell = new Map<string, Finding[]>();
-  for (const f of allFindings) {
-    if (f.cell_id === null) continue;
-    const list = byCell.get(f.cell_id);
-    if (list) list.push(f);
-    else byCell.set(f.cell_id, [f]);
-  }
+  const byCell = groupBy(allFindings.filter((f) => f.cell_id !== null), (f) => f.cell_id!);
   // Every cell here was made by this call (fold, eval join, timelines), so its findings are set
   // in place rather than by copying tens of thousands of cells.
   for (const c of finalCells) {

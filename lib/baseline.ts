@@ -3,6 +3,7 @@
  * @module
  */
 import { canonicalKey, compareText, curveKey } from "./curves.ts";
+import { groupBy } from "./group_by.ts";
 import type { Cell, MetricField } from "./types.ts";
 
 /** Current and baseline value of one metric, with ratio (current ÷ baseline) and difference. */
@@ -105,14 +106,7 @@ export function metricDelta(current: number | null, baseline: number | null): Me
 
 /** Cells by {@link baselineIdentity}, in input order within each. */
 function byBaselineIdentity(cells: readonly Cell[]): Map<string, Cell[]> {
-  const out = new Map<string, Cell[]>();
-  for (const c of cells) {
-    const id = baselineIdentity(c);
-    const list = out.get(id);
-    if (list) list.push(c);
-    else out.set(id, [c]);
-  }
-  return out;
+  return groupBy(cells, baselineIdentity);
 }
 
 /** Identity a baseline match is made on: the curve key plus concurrency. */

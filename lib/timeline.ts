@@ -17,6 +17,7 @@
  * message and evidence of the latest sample at that severity, so they never contradict it.
  * @module
  */
+import { groupBy } from "./group_by.ts";
 import type { Cell, Finding, Severity, TimelineSummary } from "./types.ts";
 import { SEVERITY_RANK } from "./types.ts";
 
@@ -133,17 +134,6 @@ function replaces(rep: Representative, f: SampleFinding, at: string): boolean {
 
 function representative(f: SampleFinding, at: string, timeline: string): Representative {
   return { severity: f.severity, message: f.message, evidence: f.evidence, at, timeline };
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }
 
 /** Fold one sample's findings of one code into the accumulator of that (cell, code). */

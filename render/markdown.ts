@@ -26,6 +26,7 @@ import { topFindings } from "./_top_findings.ts";
 import { type CurveRank, rankCurves } from "./_curve_rank.ts";
 import { groupByDirectory } from "./_manifest_groups.ts";
 import { baselineSection, baselineSummaryLine } from "./_baseline.ts";
+import { groupBy } from "../lib/group_by.ts";
 
 /** How many artifact files section 8 lists before pointing to `report.json`. */
 const MANIFEST_ROWS = 400;
@@ -1630,13 +1631,7 @@ class Items {
   lines(): string[] {
     const seen = new Set<string>();
     const unique = this.#items.filter((it) => !seen.has(it.text) && seen.add(it.text));
-    const members = new Map<string, Item[]>();
-    for (const it of unique) {
-      if (it.group === undefined) continue;
-      const list = members.get(it.group);
-      if (list) list.push(it);
-      else members.set(it.group, [it]);
-    }
+    const members = groupBy(unique.filter((it) => it.group !== undefined), (it) => it.group!);
     const listed: Item[] = [];
     const done = new Set<string>();
     for (const it of unique) {
