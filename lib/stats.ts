@@ -56,3 +56,23 @@ export function ladder(values: ArrayLike<number>): Ladder {
     count: sorted.length,
   };
 }
+
+/**
+ * Smallest and largest of `values` (a loop, not `Math.min(...values)`, which overflows the stack
+ * on long arrays), `null` when there are none.
+ *
+ * @example
+ * ```ts
+ * minMax([3, 1, 2]); // [1, 3]
+ * ```
+ */
+export function minMax(values: ArrayLike<number>): [number, number] | null {
+  if (values.length === 0) return null;
+  let min = values[0];
+  let max = values[0];
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
+  }
+  return [min, max];
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ladder, mean, percentileSorted } from "./stats.ts";
+import { ladder, mean, minMax, percentileSorted } from "./stats.ts";
 
 /**
  * Reference: numpy's default ("linear", Hyndman–Fan type 7) written from its definition with
@@ -89,4 +89,10 @@ Deno.test("ladder: sorts a copy, leaves the input alone, matches the reference",
 Deno.test("mean: empty is null", () => {
   assert.equal(mean([]), null);
   assert.equal(mean([1, 2, 3, 6]), 3);
+});
+
+Deno.test("minMax: smallest and largest, null for none", () => {
+  assert.deepEqual(minMax([3, 1, 2]), [1, 3]);
+  assert.deepEqual(minMax([5]), [5, 5]);
+  assert.equal(minMax([]), null);
 });

@@ -27,6 +27,7 @@ import { type CurveRank, rankCurves } from "./_curve_rank.ts";
 import { groupByDirectory } from "./_manifest_groups.ts";
 import { baselineSection, baselineSummaryLine } from "./_baseline.ts";
 import { groupBy } from "../lib/group_by.ts";
+import { minMax } from "../lib/stats.ts";
 
 /** How many artifact files section 8 lists before pointing to `report.json`. */
 const MANIFEST_ROWS = 400;
@@ -876,14 +877,9 @@ function metricWords(metric: TputMetric): { name: string; lower: string; unit: s
 
 /** `min–max unit` of the values times `scale`, or the one value; `—` for none. */
 function spread(values: readonly (number | null)[], scale: number, unit: string): string {
-  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (known.length === 0) return "—";
-  let min = known[0];
-  let max = known[0];
-  for (const v of known) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const range = minMax(values.filter((v): v is number => v !== null && Number.isFinite(v)));
+  if (range === null) return "—";
+  const [min, max] = range;
   return `${min === max ? fmt(min * scale) : `${fmt(min * scale)}–${fmt(max * scale)}`} ${unit}`;
 }
 
@@ -1673,14 +1669,11 @@ function tagCounts(members: readonly Item[]): string {
 
 /** `by +5 % to +40 %` over the members' known gains, or nothing. */
 function gainRange(members: readonly Item[]): string {
-  const gains = members.map((m) => m.gain).filter((g): g is number => typeof g === "number");
-  if (gains.length === 0) return "";
-  let lo = gains[0];
-  let hi = gains[0];
-  for (const g of gains) {
-    if (g < lo) lo = g;
-    if (g > hi) hi = g;
-  }
+  const range = minMax(
+    members.map((m) => m.gain).filter((g): g is number => typeof g === "number"),
+  );
+  if (range === null) return "";
+  const [lo, hi] = range;
   return lo === hi ? ` (by ${change(lo)})` : ` (by ${change(lo)} to ${change(hi)})`;
 }
 
