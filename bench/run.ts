@@ -126,13 +126,43 @@ async function readProc(path: string): Promise<string> {
   }
 }
 
+/**
+ * The CPU as /proc/cpuinfo describes its first processor: the model name, then its family, model,
+ * clock and cache when the file gives them. A hypervisor often shows every instance type under one
+ * name ("AMD EPYC"); the family, model and clock tell two of them apart (two instances of one
+ * name differed by a factor of three in the machine reference). `null` without a model name.
+ *
+ * @example
+ * ```ts
+ * cpuDescription("model name\t: AMD EPYC\ncpu family\t: 23\nmodel\t\t: 1\n");
+ * // "AMD EPYC (family 23, model 1)"
+ * ```
+ */
+export function cpuDescription(cpuinfo: string): string | null {
+  const first = cpuinfo.split(/\n\s*\n/)[0];
+  const field = (name: string) =>
+    new RegExp(`^${name}\\s*:\\s*(.+)$`, "m").exec(first)?.[1]?.trim() || null;
+  const name = field("model name");
+  if (name === null) return null;
+  const details: string[] = [];
+  const family = field("cpu family");
+  const model = field("model");
+  if (family !== null) details.push(`family ${family}`);
+  if (model !== null) details.push(`model ${model}`);
+  const mhz = Number(field("cpu MHz"));
+  if (Number.isFinite(mhz) && mhz > 0) details.push(`${Math.round(mhz)} MHz`);
+  const cache = field("cache size");
+  if (cache !== null) details.push(`cache ${cache}`);
+  return details.length > 0 ? `${name} (${details.join(", ")})` : name;
+}
+
 /** CPU model, logical cores and memory, from /proc (Linux) or Deno's APIs. */
 async function hardware(): Promise<string> {
   let cpu = "unknown CPU";
   let memMb = (Deno.systemMemoryInfo?.().total ?? 0) / 1024 / 1024;
   try {
     const info = await readProc("/proc/cpuinfo");
-    cpu = /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? cpu;
+    cpu = cpuDescription(info) ?? cpu;
     const mem = await readProc("/proc/meminfo");
     memMb = Number(/^MemTotal:\s+(\d+)/m.exec(mem)?.[1] ?? 0) / 1024;
   } catch {

@@ -3,6 +3,7 @@ import { captureConsole } from "../tests/_console.ts";
 import {
   attempt,
   childExitCode,
+  cpuDescription,
   failedRow,
   measureRuns,
   MIN_RSS_POLLS,
@@ -143,4 +144,18 @@ Deno.test("childExitCode: a child killed by a signal is a failure, whatever Exit
   assert.equal(childExitCode("\tExit status: 2\n"), 2);
   assert.equal(childExitCode("\tExit status: 0\n"), 0);
   assert.equal(childExitCode("time: cannot run foo: No such file or directory\n"), null);
+});
+
+Deno.test("cpuDescription: family, model, clock and cache of the first processor", () => {
+  const proc = (n: number, mhz: string) =>
+    `processor\t: ${n}\nvendor_id\t: AuthenticAMD\ncpu family\t: 23\nmodel\t\t: 49\n` +
+    `model name\t: AMD EPYC\nstepping\t: 0\ncpu MHz\t\t: ${mhz}\ncache size\t: 512 KB\n`;
+  assert.equal(
+    cpuDescription(`${proc(0, "1996.252")}\n${proc(1, "2400.000")}`),
+    "AMD EPYC (family 23, model 49, 1996 MHz, cache 512 KB)",
+  );
+  // Fields a platform leaves out are left out; no model name gives nothing.
+  assert.equal(cpuDescription("model name\t: Ampere Altra\ncpu MHz\t: ?\n"), "Ampere Altra");
+  assert.equal(cpuDescription("processor\t: 0\nBogoMIPS\t: 50.00\n"), null);
+  assert.equal(cpuDescription(""), null);
 });
