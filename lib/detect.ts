@@ -37,18 +37,35 @@ function byCellId(cells: readonly Cell[]): Cell[] {
   return [...byId.keys()].sort().map((id) => byId.get(id)!);
 }
 
-/** The ids of the cells a finding is about: its own, then those its evidence compares with. */
-function cellIdsOf(f: Finding): string[] {
+/** How deep {@link cellIdsOf} looks into evidence (`growth.from.cell_id` is at depth 2). */
+const EVIDENCE_ID_DEPTH = 4;
+
+/**
+ * The ids of this run's cells a finding is about: its own, then those its evidence compares with,
+ * in the order the evidence gives them: every string under a key `cell_id` or `…_cell_id` at any
+ * depth up to {@link EVIDENCE_ID_DEPTH}, in objects and arrays (`kv_offload_thrash` names the
+ * cells of a step as `growth.from.cell_id` and `growth.to.cell_id`). Keys that begin with
+ * `baseline` name cells of the baseline's tree, whose ids can equal ids of this run: they are left
+ * out, and so is everything under them.
+ */
+export function cellIdsOf(f: Finding): string[] {
   const ids = f.cell_id === null ? [] : [f.cell_id];
   const add = (v: unknown) => {
     if (typeof v === "string" && !ids.includes(v)) ids.push(v);
   };
-  for (const [k, v] of Object.entries(f.evidence)) {
-    if (k.endsWith("cell_id")) add(v);
-    else if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      add((v as Record<string, unknown>).cell_id);
+  const visit = (value: unknown, depth: number) => {
+    if (value === null || typeof value !== "object" || depth > EVIDENCE_ID_DEPTH) return;
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, depth + 1);
+      return;
     }
-  }
+    for (const [k, v] of Object.entries(value)) {
+      if (k.startsWith("baseline")) continue;
+      if (k === "cell_id" || k.endsWith("_cell_id")) add(v);
+      else visit(v, depth + 1);
+    }
+  };
+  visit(f.evidence, 0);
   return ids;
 }
 

@@ -6,9 +6,9 @@ import {
   kvtesterCells,
 } from "../rules/_real_fixtures.ts";
 import { makeCell } from "./cell.ts";
-import { runRules } from "./detect.ts";
+import { cellIdsOf, runRules } from "./detect.ts";
 import { defaultThresholds } from "./thresholds.ts";
-import { type Cell, SEVERITY_RANK } from "./types.ts";
+import { type Cell, type Finding, SEVERITY_RANK } from "./types.ts";
 
 function all(): Cell[] {
   return [
@@ -128,4 +128,54 @@ Deno.test("runRules: evidence names the artifacts of every cell of the run it co
   for (const f of base.findings) {
     deepStrictEqual(Object.keys(f.evidence.artifacts as object), ["c16"], f.code);
   }
+});
+
+Deno.test("cellIdsOf: nested ids of this run in evidence order; baseline ids left out", () => {
+  const f = (evidence: Record<string, unknown>): Finding => ({
+    code: "kv_offload_thrash",
+    severity: "warning",
+    cell_id: "c16",
+    message: "m",
+    evidence,
+    source: "analyzer",
+  });
+  // kv_offload_thrash: the step's cells two levels down, the curve's first point under another.
+  deepStrictEqual(
+    cellIdsOf(f({
+      growth: { from: { cell_id: "c8" }, to: { cell_id: "c16" } },
+      within_cell: { cell: { cell_id: "c16" }, first_point: { cell_id: "c4" } },
+      points: [{ cell_id: "c24" }, { cell_id: 7 }],
+    })),
+    ["c16", "c8", "c4", "c24"],
+  );
+  // A baseline cell's id may equal a cell id of this run (ids come from identity and path).
+  deepStrictEqual(
+    cellIdsOf(f({ baseline_cell_id: "c8", baseline: { cell_id: "c8" }, prev_cell_id: "c12" })),
+    ["c16", "c12"],
+  );
+  deepStrictEqual(cellIdsOf({ ...f({}), cell_id: null }), []);
+  // Bounded depth: a hostile evidence object is not walked without end.
+  let deep: Record<string, unknown> = { cell_id: "deep" };
+  for (let i = 0; i < 10; i++) deep = { next: deep };
+  deepStrictEqual(cellIdsOf(f(deep)), ["c16"]);
+});
+
+Deno.test("runRules: a reused baseline pairing names no cell of this run by the baseline's id", () => {
+  const point = (id: string, tpot: number) =>
+    makeCell(id, {
+      model: "m",
+      concurrency: 64,
+      status: "complete",
+      artifacts: { agg: [`run/${id}.json`] },
+      metrics: { p99_tpot: tpot },
+    });
+  // Two cells of one identity against one baseline cell, whose id is also the first current
+  // cell's: the second pairing reuses it, and its evidence must not borrow the first's files.
+  const { findings } = runRules([point("a", 0.01), point("b", 0.02)], {
+    thresholds: defaultThresholds(),
+    baselineCells: [point("a", 0.01)],
+  });
+  const tpot = findings.find((f) => f.code === "tpot_degradation" && f.cell_id === "b")!;
+  deepStrictEqual(tpot.evidence.baseline_cell_id, "a");
+  deepStrictEqual(tpot.evidence.artifacts, { b: { agg: ["run/b.json"] } });
 });
