@@ -1,8 +1,12 @@
 /**
- * Cross-checking an aggregate against the measured raw data of the same cell. The raw data wins;
- * a disagreement beyond rounding becomes an `aggregate_mismatch` warning carrying both numbers.
+ * Cross-checking an aggregate against the measured raw data of the same cell. A disagreement
+ * beyond rounding becomes an `aggregate_mismatch` warning carrying both numbers and which one the
+ * cell keeps: the record of higher priority (SPEC §2: the agg of an InferenceX cell is its primary
+ * record, the raw result adds percentiles; the per-request data of an agentic cell outranks its
+ * aggregate).
  * @module
  */
+import { perGpuDivisors } from "./fold.ts";
 import { numberAt } from "./packed.ts";
 import type { Cell, CellRecord, Finding, MetricField } from "./types.ts";
 
@@ -30,7 +34,61 @@ export const CROSS_CHECKED: readonly MetricField[] = [
 export const RELATIVE_TOLERANCE = 0.01;
 const ABSOLUTE_TOLERANCE = 1e-4;
 
+/**
+ * Per-GPU fields an aggregate states and the raw data gives as totals: compared with the raw
+ * total divided as InferenceX divides it (lib/fold.ts `perGpuDivisors`).
+ */
+const PER_GPU_CHECKED: readonly {
+  field: MetricField;
+  total: MetricField;
+  divisor: "total" | "output";
+}[] = [
+  { field: "tput_per_gpu", total: "total_tput_tps", divisor: "total" },
+  { field: "output_tput_per_gpu", total: "output_tput_tps", divisor: "output" },
+];
+
 const AGG_KINDS = new Set(["agg", "agentx_agg", "agg_collection"]);
+
+/** One field on which an aggregate and the measured data disagree. */
+interface FieldMismatch {
+  /** The measured value (for a per-GPU field, the raw total ÷ `divisor`). */
+  raw: number;
+  aggregate: number;
+  raw_artifact: string;
+  /** The raw total a per-GPU value was derived from, and what it was divided by. */
+  raw_total?: number;
+  divisor?: number;
+  /** Which of the two the cell holds; `other` when it holds neither (a third record's). */
+  used: "measured" | "aggregate" | "other";
+}
+
+function beyondRounding(a: number, b: number): boolean {
+  const diff = Math.abs(a - b);
+  return diff > ABSOLUTE_TOLERANCE &&
+    diff > RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** The first value of `f` among the raw records (highest priority first), with its record. */
+function firstRaw(
+  raws: readonly CellRecord[],
+  f: MetricField,
+): { value: number; record: CellRecord } | null {
+  for (const r of raws) {
+    const v = numberAt(r.metrics, f);
+    if (v != null) return { value: v, record: r };
+  }
+  return null;
+}
+
+/** What the message says the cell keeps. */
+function keptText(mismatches: readonly FieldMismatch[]): string {
+  const measured = mismatches.filter((m) => m.used === "measured").length;
+  if (measured === mismatches.length) return "the cell keeps the measured values";
+  if (mismatches.every((m) => m.used === "aggregate")) {
+    return "the cell keeps the aggregate's values (its primary record)";
+  }
+  return `the cell keeps the measured value for ${measured} of them (\`used\` in the evidence)`;
+}
 
 /**
  * Compare, per cell, the highest-priority raw record with each aggregate record.
@@ -62,29 +120,41 @@ export function crossCheckAggregates(
       .sort((a, b) => b.priority - a.priority || (a.artifact < b.artifact ? -1 : 1));
     const cell = cellByKey.get(key);
     if (!cell) continue;
+    const divisors = perGpuDivisors(cell.is_multinode, cell.metrics);
+    const held = (f: MetricField, aggregate: number, measured: number): FieldMismatch["used"] => {
+      const v = cell.metrics[f];
+      return v === measured ? "measured" : v === aggregate ? "aggregate" : "other";
+    };
     for (const agg of aggs) {
-      const diffs: Record<string, { raw: number; aggregate: number; raw_artifact: string }> = {};
+      const diffs: Record<string, FieldMismatch> = {};
       for (const f of CROSS_CHECKED) {
         const a = numberAt(agg.metrics, f);
-        if (a == null) continue;
-        let raw: CellRecord | undefined;
-        let b: number | null | undefined;
-        for (const r of raws) {
-          b = numberAt(r.metrics, f);
-          if (b != null) {
-            raw = r;
-            break;
-          }
-        }
-        if (b == null || raw === undefined) continue;
-        const diff = Math.abs(a - b);
-        if (
-          diff <= ABSOLUTE_TOLERANCE ||
-          diff <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b))
-        ) {
-          continue;
-        }
-        diffs[f] = { raw: b, aggregate: a, raw_artifact: raw.artifact };
+        const raw = a == null ? null : firstRaw(raws, f);
+        if (a == null || raw === null || !beyondRounding(a, raw.value)) continue;
+        diffs[f] = {
+          raw: raw.value,
+          aggregate: a,
+          raw_artifact: raw.record.artifact,
+          used: held(f, a, raw.value),
+        };
+      }
+      for (const { field, total, divisor } of PER_GPU_CHECKED) {
+        const a = numberAt(agg.metrics, field);
+        const div = divisors[divisor];
+        // The aggregate states the total too: that comparison above already covers it.
+        if (a == null || div === null || div <= 0 || numberAt(agg.metrics, total) != null) continue;
+        const raw = firstRaw(raws, total);
+        if (raw === null) continue;
+        const measured = raw.value / div;
+        if (!beyondRounding(a, measured)) continue;
+        diffs[field] = {
+          raw: measured,
+          aggregate: a,
+          raw_artifact: raw.record.artifact,
+          raw_total: raw.value,
+          divisor: div,
+          used: held(field, a, measured),
+        };
       }
       const fields = Object.keys(diffs);
       if (fields.length === 0) continue;
@@ -95,9 +165,11 @@ export function crossCheckAggregates(
         cell_id: cell.cell_id,
         message: `"${agg.artifact}" disagrees with the measured data on ${fields.length} field${
           fields.length === 1 ? "" : "s"
-        } (${
-          fields[0]
-        }: aggregate ${first.aggregate} vs measured ${first.raw}); the measured values are used`,
+        } (${fields[0]}: aggregate ${first.aggregate} vs measured ${
+          first.divisor === undefined
+            ? first.raw
+            : `${Number(first.raw.toPrecision(6))} = ${first.raw_total} ÷ ${first.divisor} GPUs`
+        }); ${keptText(Object.values(diffs))}`,
         evidence: {
           aggregate: agg.artifact,
           tolerance_relative: RELATIVE_TOLERANCE,

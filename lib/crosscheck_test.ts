@@ -44,13 +44,15 @@ Deno.test("crossCheckAggregates: table of quiet, boundary and firing cases", () 
 });
 
 Deno.test("crossCheckAggregates: the finding names the aggregate, both numbers and the raw file", () => {
-  const [f] = crossCheckAggregates([raw(10), agg(9.8)], cells);
+  // The per-request data outranks an AgentX aggregate: the cell holds the measured 10.
+  const measuredCell = new Map([["run:x", makeCell("cell-x", { metrics: { p99_ttft: 10 } })]]);
+  const [f] = crossCheckAggregates([raw(10), agg(9.8)], measuredCell);
   assert.equal(f.code, "aggregate_mismatch");
   assert.equal(f.severity, "warning");
   assert.equal(f.cell_id, "cell-x");
   assert.equal(
     f.message,
-    '"bmk/agg.json" disagrees with the measured data on 1 field (p99_ttft: aggregate 9.8 vs measured 10); the measured values are used',
+    '"bmk/agg.json" disagrees with the measured data on 1 field (p99_ttft: aggregate 9.8 vs measured 10); the cell keeps the measured values',
   );
   assert.deepEqual(f.evidence, {
     aggregate: "bmk/agg.json",
@@ -60,9 +62,56 @@ Deno.test("crossCheckAggregates: the finding names the aggregate, both numbers a
         raw: 10,
         aggregate: 9.8,
         raw_artifact: "run/trace_replay/detailed_results.csv",
+        used: "measured",
       },
     },
   });
+  // Another record's value, or none (an impossible value left out): neither is claimed.
+  const [other] = crossCheckAggregates([raw(10), agg(9.8)], cells);
+  assert.equal((other.evidence.fields as Record<string, { used: string }>).p99_ttft.used, "other");
+  assert.match(other.message, /the cell keeps the measured value for 0 of them/);
+});
+
+Deno.test("crossCheckAggregates: a fixed-seq cell keeps its agg, and the message says so", () => {
+  // SPEC §2: the agg is the primary record of an InferenceX cell; the raw result ranks below it.
+  const fsRecord = (kind: CellRecord["kind"], artifact: string, metrics: Partial<Metrics>) => ({
+    ...record(kind, artifact, metrics),
+    source_format: "inferencex-static" as const,
+    priority: kind === "agg" ? 25 : 20,
+  });
+  const cell = makeCell("fs", {
+    metrics: { p99_ttft: 17.388, num_gpus: 8, total_tput_tps: 1257, tput_per_gpu: 235.7 },
+  });
+  const [f] = crossCheckAggregates([
+    fsRecord("raw_result", "run/c32.json", { p99_ttft: 14.49, total_tput_tps: 1257 }),
+    fsRecord("agg", "run/agg_c32.json", { p99_ttft: 17.388, tput_per_gpu: 235.7 }),
+  ], new Map([["run:x", cell]]));
+  assert.equal(
+    f.message,
+    '"run/agg_c32.json" disagrees with the measured data on 2 fields (p99_ttft: aggregate 17.388 vs measured 14.49); the cell keeps the aggregate\'s values (its primary record)',
+  );
+  // Per-GPU throughput against the raw total divided as InferenceX divides it (1257 / 8).
+  assert.deepEqual((f.evidence.fields as Record<string, unknown>).tput_per_gpu, {
+    raw: 1257 / 8,
+    aggregate: 235.7,
+    raw_artifact: "run/c32.json",
+    raw_total: 1257,
+    divisor: 8,
+    used: "aggregate",
+  });
+  // Within rounding of the raw total, and without a GPU count, nothing is said about it.
+  const quiet = (perGpu: number, gpus: number | null) =>
+    crossCheckAggregates([
+      fsRecord("raw_result", "run/c32.json", { total_tput_tps: 1257 }),
+      fsRecord("agg", "run/agg_c32.json", { tput_per_gpu: perGpu }),
+    ], new Map([["run:x", makeCell("fs", { metrics: { num_gpus: gpus } })]]));
+  assert.deepEqual(quiet(157.2, 8), []);
+  assert.deepEqual(quiet(235.7, null), []);
+  assert.equal(quiet(235.7, 8).length, 1);
+  assert.match(
+    quiet(235.7, 8)[0].message,
+    /tput_per_gpu: aggregate 235\.7 vs measured 157\.125 = 1257 ÷ 8 GPUs/,
+  );
 });
 
 Deno.test("crossCheckAggregates: nothing to compare without both a raw record and an aggregate", () => {

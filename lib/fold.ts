@@ -439,23 +439,41 @@ function deriveTopology(identity: Identity, m: Metrics): void {
   m.num_gpus = singleNodeGpus(identity, m) ?? m.num_gpus;
 }
 
-/** InferenceX's per-GPU formulas: single-node ÷ tp×pp×pcp; disagg total ÷ (P+D), output ÷ D, input ÷ P. */
+/** What InferenceX divides a cell's throughput by to state it per GPU (`null`: unknown). */
+export interface PerGpuDivisors {
+  /** Of total throughput: all GPUs (prefill + decode for a disaggregated cell). */
+  total: number | null;
+  /** Of output throughput: the decode GPUs of a disaggregated cell (prefill when none). */
+  output: number | null;
+  /** Of input throughput: the prefill GPUs of a disaggregated cell. */
+  input: number | null;
+}
+
+/**
+ * InferenceX's per-GPU divisors: single-node tp×pp×pcp (`num_gpus`, which the fold derives);
+ * disaggregated total ÷ (P+D), output ÷ D, input ÷ P.
+ */
+export function perGpuDivisors(
+  isMultinode: boolean | null,
+  m: Pick<Metrics, "num_gpus" | "num_prefill_gpu" | "num_decode_gpu">,
+): PerGpuDivisors {
+  if (isMultinode && m.num_prefill_gpu != null && m.num_decode_gpu != null) {
+    const p = m.num_prefill_gpu;
+    const d = m.num_decode_gpu;
+    return { total: p + d, output: d > 0 ? d : p, input: p };
+  }
+  if (!isMultinode && m.num_gpus != null) {
+    return { total: m.num_gpus, output: m.num_gpus, input: m.num_gpus };
+  }
+  return { total: null, output: null, input: null };
+}
+
+/** InferenceX's per-GPU formulas ({@link perGpuDivisors}), and the same inverted. */
 function deriveThroughputPerGpu(identity: Identity, m: Metrics): void {
   if (m.input_tput_tps == null && m.total_tput_tps != null && m.output_tput_tps != null) {
     m.input_tput_tps = m.total_tput_tps - m.output_tput_tps;
   }
-  let total: number | null = null;
-  let outputDiv: number | null = null;
-  let inputDiv: number | null = null;
-  if (identity.is_multinode && m.num_prefill_gpu != null && m.num_decode_gpu != null) {
-    const p = m.num_prefill_gpu;
-    const d = m.num_decode_gpu;
-    total = p + d;
-    outputDiv = d > 0 ? d : p;
-    inputDiv = p;
-  } else if (!identity.is_multinode && m.num_gpus != null) {
-    total = outputDiv = inputDiv = m.num_gpus;
-  }
+  const { total, output: outputDiv, input: inputDiv } = perGpuDivisors(identity.is_multinode, m);
   const per = (v: number | null | undefined, div: number | null) =>
     v != null && div != null && div > 0 ? v / div : null;
   m.tput_per_gpu ??= per(m.total_tput_tps, total);
