@@ -1755,14 +1755,17 @@ function section7(r: Report, index: Index): string[] {
     const findings = index.curveFindings.get(view.curve.curve_id) ?? [];
     for (const s of spikesOf(view, findings, index.cliffRatio)) {
       spikeCells.add(s.to.cell_id);
-      const req = (p: CurvePoint) => cellById.get(p.cell_id)?.metrics.num_requests_total ?? null;
+      // Successful requests: a total can include failed requests and, in AgentX v1 and aiperf
+      // cells, warm-up records, and would contradict the cell's `partial_run` counts.
+      const req = (p: CurvePoint) =>
+        cellById.get(p.cell_id)?.metrics.num_requests_successful ?? null;
       const before = s.from.map(req);
       const after = s.next.map(req);
       const self = req(s.to);
       const known = (xs: (number | null)[]): xs is number[] => xs.every((x) => x !== null);
       const fromConc = [...new Set(s.from.map((p) => p.concurrency))];
       const requests = self !== null && known(before) && known(after) && fromConc.length === 1
-        ? `, and it completed ${plural(self, "request")} against ${countSpread(before)} at ${
+        ? `, and ${plural(self, "request")} succeeded in it against ${countSpread(before)} at ${
           conc(fromConc[0])
         } and ${countSpread(after)} at ${conc(s.next[0].concurrency)}`
         : "";

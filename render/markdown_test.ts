@@ -552,10 +552,13 @@ Deno.test("markdown §6/§7: throughput still rising at the top concurrency asks
 Deno.test("markdown §6/§7: a TTFT spike is a point every next run falls back from", () => {
   // c8 → c12 is a cliff (50 s → 900 s, ratio 18); whether c12 is a one-off depends on every
   // non-failed run at c16 against 2 × 50 s = 100 s (ttft_cliff.ratio_warning in the report).
-  const c8 = pt(8, 200, 50, 0.03, { metrics: { num_requests_total: 160 } });
-  const c12 = pt(12, 90, 900, 0.09, { metrics: { num_requests_total: 60 } });
+  // The counts in §7 are successful requests: totals (here with failures or warm-up records
+  // in them) would contradict the cells' partial_run counts.
+  const reqs = (ok: number) => ({ num_requests_successful: ok, num_requests_total: ok + 40 });
+  const c8 = pt(8, 200, 50, 0.03, { metrics: reqs(160) });
+  const c12 = pt(12, 90, 900, 0.09, { metrics: reqs(60) });
   const next = (ttft: number, suffix = "", status: Cell["status"] = "complete") =>
-    pt(16, 190, ttft, 0.06, { suffix, status, metrics: { num_requests_total: 210 } });
+    pt(16, 190, ttft, 0.06, { suffix, status, metrics: reqs(210) });
   const cliff = step("ttft_cliff", c8, c12, "p99 TTFT rises 18.00× from 50 s to 900 s", "critical");
   const densify =
     "- Densify concurrency between 8 and 12 (for example 10) to locate where the `ttft_cliff` at `c12` starts.";
@@ -567,7 +570,7 @@ Deno.test("markdown §6/§7: a TTFT spike is a point every next run falls back f
         "- c12 looks like an outlier rather than a cliff: its p99 TTFT 900 s falls back to 80 s at c16, under 2× the 50 s at c8.",
       ],
       s7: [
-        "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 50 s at c8 and falls back to 80 s at c16, and it completed 60 requests against 160 at c8 and 210 at c16; a second run tells a one-off from a real cliff.",
+        "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 50 s at c8 and falls back to 80 s at c16, and 60 requests succeeded in it against 160 at c8 and 210 at c16; a second run tells a one-off from a real cliff.",
       ],
     },
     {
@@ -609,7 +612,7 @@ Deno.test("markdown §6/§7: a TTFT spike is a point every next run falls back f
       ],
       s7: [
         "- Re-run `c16c` (c16): no request succeeded.",
-        "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 50 s at c8 and falls back to 80–90 s at c16 (both runs), and it completed 60 requests against 160 at c8 and 210 at c16; a second run tells a one-off from a real cliff.",
+        "- Re-run `c12` (c12) before densifying around it: its p99 TTFT 900 s jumps from 50 s at c8 and falls back to 80–90 s at c16 (both runs), and 60 requests succeeded in it against 160 at c8 and 210 at c16; a second run tells a one-off from a real cliff.",
       ],
     },
   ];
