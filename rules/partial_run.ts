@@ -2,6 +2,7 @@
  * `partial_run`: a cell completed some, but too few, of its requests.
  * @module
  */
+import { accountedRequests } from "../lib/accounting.ts";
 import type { Rule } from "../lib/rule.ts";
 import type { Cell, Finding } from "../lib/types.ts";
 import { below, finding, fmt, num } from "./_shared.ts";
@@ -17,6 +18,36 @@ function successRate(cell: Cell): { rate: number; source: "metric" | "derived" }
   return total !== null && ok !== null && total > 0
     ? { rate: ok / total, source: "derived" }
     : null;
+}
+
+/**
+ * A rate below a limit, as text: the rate with as many digits as it takes to read as below the
+ * limit, and the limit as given, to 6 significant digits (0.99906 against 0.9995 is "0.999" and
+ * "0.9995", not "0.999" and "1").
+ */
+function rateBelow(rate: number, limit: number): [string, string] {
+  const limitText = String(Number(limit.toPrecision(6)));
+  let rateText = fmt(rate);
+  for (let digits = 3; digits <= 12 && !(Number(rateText) < limit); digits++) {
+    rateText = String(Number(rate.toPrecision(digits)));
+  }
+  return [rateText, limitText];
+}
+
+/**
+ * The message's counts, on the basis of the rate: a run whose request accounting gives its
+ * profiled and failed records (AgentX v1.0, aiperf) is rated on those, its warm-up records left
+ * out; the cell's total counts them, so "906 of 1618" would contradict a rate of 0.999.
+ */
+function countsText(cell: Cell, ok: number | null, total: number | null): string | null {
+  const acc = accountedRequests(cell.notes.request_accounting);
+  if (acc !== null) {
+    const warmup = acc.warmup !== null && acc.warmup > 0
+      ? `, ${fmt(acc.warmup)} warm-up records not counted`
+      : "";
+    return `${fmt(acc.profiled)} of ${fmt(acc.profiled + acc.failed)} requests succeeded${warmup}`;
+  }
+  return ok !== null && total !== null ? `${fmt(ok)} of ${fmt(total)} requests succeeded` : null;
 }
 
 /** Detects cells whose success rate is below `min_success_rate` (zero successes excluded). */
@@ -48,15 +79,15 @@ export const partialRun: Rule = {
       const sr = successRate(cell);
       if (sr === null || ok === 0 || sr.rate === 0) continue;
       if (!below(sr.rate, t.min_success_rate)) continue;
-      const counts = ok !== null && total !== null
-        ? `${fmt(ok)} of ${fmt(total)} requests ` +
-          `succeeded (success rate ${fmt(sr.rate)} < ${fmt(t.min_success_rate)})`
-        : null;
+      const counts = countsText(cell, ok, total);
+      const [rate, limit] = rateBelow(sr.rate, t.min_success_rate);
       out.push(finding(
         CODE,
         "warning",
         cell.cell_id,
-        counts ?? `Success rate ${fmt(sr.rate)} is below ${fmt(t.min_success_rate)}`,
+        counts === null
+          ? `Success rate ${rate} is below ${limit}`
+          : `${counts} (success rate ${rate} < ${limit})`,
         {
           success_rate: sr.rate,
           success_rate_source: sr.source,

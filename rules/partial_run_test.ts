@@ -105,3 +105,30 @@ Deno.test("partial_run: real kv-cache-tester sweep", () => {
     "kv-on-u256",
   ]);
 });
+
+Deno.test("partial_run: a run with request accounting is counted without its warm-up records", () => {
+  // Real AgentX v1 conc-48 shape: 906 profiled, 1 failed, 711 warm-up records in the total.
+  const c = cell("v1", 1618, 906, 906 / 907);
+  c.notes.request_accounting = {
+    records_profiled: 906,
+    records_dropped_total: 712,
+    records_warmup_dropped: 711,
+  };
+  const [f] = partialRun.check(contextOf([c]), { min_success_rate: 0.9995 });
+  deepStrictEqual(
+    f.message,
+    "906 of 907 requests succeeded, 711 warm-up records not counted (success rate 0.999 < 0.9995)",
+  );
+  // Without the accounting the cell's own counts are the basis.
+  const plain = cell("p", 1000, 999, 0.999);
+  deepStrictEqual(
+    partialRun.check(contextOf([plain]), { min_success_rate: 0.9995 })[0].message,
+    "999 of 1000 requests succeeded (success rate 0.999 < 0.9995)",
+  );
+  // A rate that rounds to the limit gets the digits that tell them apart.
+  deepStrictEqual(
+    partialRun.check(contextOf([cell("q", 100000, 94999, 0.94999)]), { min_success_rate: 0.95 })[0]
+      .message,
+    "94999 of 100000 requests succeeded (success rate 0.94999 < 0.95)",
+  );
+});
