@@ -35,6 +35,64 @@ export function secondsPerUnit(unit: string | null): number | null {
   }
 }
 
+/** Request counts of one export, as {@link requestAccounting} reads them. */
+interface RequestCounts {
+  /** Profiling requests without error (`request_count.avg`). */
+  successful: number;
+  /** Profiling requests with an error (`error_request_count.avg`). */
+  errors: number;
+  /** Warm-up records, successful or not. */
+  warmupRecords: number;
+  /** Warm-up records with an error. */
+  warmupErrors: number;
+}
+
+/**
+ * The AgentX agg's `request_accounting` (reference §9.7) from aiperf's counts: warm-up and error
+ * drops overlap (an errored warm-up record counts in both). Error categories are given only when
+ * known: none when no record failed, else from `error_summary` when it accounts for every error.
+ */
+function requestAccounting(
+  top: Record<string, unknown>,
+  c: RequestCounts,
+): Record<string, unknown> {
+  const total = c.successful + c.errors + c.warmupRecords;
+  const out: Record<string, unknown> = {
+    records_total: total,
+    records_profiled: c.successful,
+    records_dropped_total: total - c.successful,
+    records_warmup_dropped: c.warmupRecords,
+    records_error_dropped: c.errors + c.warmupErrors,
+  };
+  const categories = errorCategories(top.error_summary, c.errors + c.warmupErrors);
+  if (categories !== null) out.error_categories = categories;
+  return out;
+}
+
+/**
+ * Error counts by type from aiperf's `error_summary` (`[{error_details: {type}, count}]`), or
+ * `null` when the summary does not account for exactly `errors` records.
+ */
+function errorCategories(summary: unknown, errors: number): Record<string, number> | null {
+  if (errors === 0) return {};
+  if (!Array.isArray(summary)) return null;
+  const counts = new Map<string, number>();
+  let sum = 0;
+  for (const entry of summary) {
+    const o = asObject(entry);
+    const count = num(o?.count);
+    if (o === null || count === null || count < 0) return null;
+    const type = asObject(o.error_details)?.type;
+    const key = typeof type === "string" && type !== "" ? type : "unknown";
+    counts.set(key, (counts.get(key) ?? 0) + count);
+    sum += count;
+  }
+  if (sum !== errors) return null;
+  const out: Record<string, number> = {};
+  for (const k of [...counts.keys()].sort()) out[k] = counts.get(k)!;
+  return out;
+}
+
 /**
  * Parses one `profile_export_aiperf.json` (already decoded JSON) into one primary record draft.
  *
@@ -76,11 +134,22 @@ export function parseAiperfProfile(value: unknown): ParseResult {
     }
   } else {
     const profiled = successful + (errors ?? 0);
+    const warmupRecords = (warmupCount ?? 0) + (warmupErrors ?? 0);
     metrics.num_requests_successful = successful;
     // Every record, as the AgentX agg counts them: profiling + warm-up (§9.7).
-    metrics.num_requests_total = profiled + (warmupCount ?? 0) + (warmupErrors ?? 0);
-    metrics.success_rate = ratio(successful, metrics.num_requests_total);
+    metrics.num_requests_total = profiled + warmupRecords;
+    // Warm-up records are not failures: the rate is over the profiling requests, as the agg's
+    // request accounting gives it (lib/fold.ts) and as the CSV export (no warm-up counts) does.
+    metrics.success_rate = ratio(successful, profiled);
     notes.profiling_requests_total = profiled;
+    if (warmup !== null) {
+      notes.request_accounting = requestAccounting(top, {
+        successful,
+        errors: errors ?? 0,
+        warmupRecords,
+        warmupErrors: warmupErrors ?? 0,
+      });
+    }
   }
   notes.error_request_count = errors;
   notes.warmup_request_count = warmupCount;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { HAS_REALDATA, realdata } from "../tests/_realdata.ts";
 import { parseAiperfProfile } from "./aiperf_profile.ts";
+import { analyzeInProcess, withTemp } from "../tests/_hostile.ts";
 
 function close(actual: number | null | undefined, expected: number, tol = 1e-9): void {
   assert.ok(typeof actual === "number", `expected ${expected}, got ${actual}`);
@@ -20,7 +21,7 @@ const ladder = (base: number) => ({
   count: 3,
 });
 
-Deno.test("profile export: ms ladders become seconds, counts include warm-up and errors", () => {
+Deno.test("profile export: ms ladders become seconds, counts include warm-up and errors, the rate does not", () => {
   const result = parseAiperfProfile({
     schema_version: "1.2",
     aiperf_version: "0.8.0",
@@ -43,7 +44,15 @@ Deno.test("profile export: ms ladders become seconds, counts include warm-up and
   assert.deepEqual(d.identity, { model_path: "org/model", concurrency: 8 });
   assert.equal(d.metrics.num_requests_successful, 90);
   assert.equal(d.metrics.num_requests_total, 105);
-  close(d.metrics.success_rate, 90 / 105);
+  // Warm-up records are not failures: 90 of the 100 profiling requests succeeded.
+  close(d.metrics.success_rate, 0.9);
+  assert.deepEqual(d.notes?.request_accounting, {
+    records_total: 105,
+    records_profiled: 90,
+    records_dropped_total: 15,
+    records_warmup_dropped: 5,
+    records_error_dropped: 10,
+  });
   assert.equal(d.metrics.mean_ttft, 1);
   assert.equal(d.metrics.p50_ttft, 0.5);
   assert.equal(d.metrics.p90_ttft, 2);
@@ -116,5 +125,107 @@ Deno.test({
     close(m.theoretical_cache_hit_rate, 0.92787, 5e-6);
     assert.equal(r.drafts[0].identity.concurrency, 1);
     assert.equal(r.drafts[0].notes?.effective_concurrency_max, 4);
+  },
+});
+
+Deno.test("profile export: request accounting splits warm-up and error drops as the agg does", async (t) => {
+  const base = {
+    request_count: { unit: "requests", avg: 40 },
+    time_to_first_token: ladder(1000),
+  };
+  await t.step("no warm-up block: no accounting, the rate over profiling requests", () => {
+    const d = parseAiperfProfile({ ...base, error_request_count: { avg: 10 } }).drafts[0];
+    assert.equal(d.notes?.request_accounting, undefined);
+    assert.equal(d.metrics.num_requests_total, 50);
+    close(d.metrics.success_rate, 0.8);
+  });
+  await t.step("errored warm-up records count in both drops; only profiling errors fail", () => {
+    const d = parseAiperfProfile({
+      ...base,
+      error_request_count: { avg: 10 },
+      warmup_metrics: { request_count: { avg: 7 }, error_request_count: { avg: 3 } },
+      error_summary: [
+        { error_details: { type: "ServerDisconnectedError", message: "x" }, count: 4 },
+        { error_details: { type: "InvalidInferenceResultError", message: "y" }, count: 9 },
+      ],
+    }).drafts[0];
+    assert.equal(d.metrics.num_requests_total, 60);
+    close(d.metrics.success_rate, 0.8);
+    assert.deepEqual(d.notes?.request_accounting, {
+      records_total: 60,
+      records_profiled: 40,
+      records_dropped_total: 20,
+      records_warmup_dropped: 10,
+      records_error_dropped: 13,
+      error_categories: { InvalidInferenceResultError: 9, ServerDisconnectedError: 4 },
+    });
+  });
+  await t.step("a summary that does not add up to the errors gives no categories", () => {
+    const d = parseAiperfProfile({
+      ...base,
+      error_request_count: { avg: 10 },
+      warmup_metrics: { request_count: { avg: 7 } },
+      error_summary: [{ error_details: { type: "E" }, count: 4 }],
+    }).drafts[0];
+    const acc = d.notes?.request_accounting as Record<string, unknown>;
+    assert.equal(acc.records_error_dropped, 10);
+    assert.equal("error_categories" in acc, false);
+  });
+});
+
+/** The real conc-4 raw directory of agentx-aiperf and the request accounting of its agg. */
+function realConc4(): { json: Record<string, unknown>; aggAccounting: unknown } {
+  const base = realdata("agentx-aiperf");
+  const dirs = readdirSync(base);
+  const dir = dirs.find((d) => d.startsWith("agentic_") && d.includes("_conc4_"))!;
+  const bmk = dirs.find((d) => d.startsWith("bmk_agentic_") && d.includes("_conc4_"))!;
+  const aggName = readdirSync(`${base}/${bmk}`).find((f) => f.endsWith(".json"))!;
+  const agg = JSON.parse(readFileSync(`${base}/${bmk}/${aggName}`, "utf8"));
+  const text = readFileSync(`${base}/${dir}/aiperf_artifacts/profile_export_aiperf.json`, "utf8");
+  return { json: JSON.parse(text), aggAccounting: agg.request_accounting };
+}
+
+Deno.test({
+  name:
+    "real profile export conc 4: warm-up requests are not failures; accounting equals the agg's",
+  ignore: !HAS_REALDATA,
+  fn() {
+    const { json, aggAccounting } = realConc4();
+    const d = parseAiperfProfile(json).drafts[0];
+    // §9.7 table: 552 records, 547 profiled, 5 warm-up, 0 errors; the agg's own request_accounting
+    // (read from the bmk_ file, not from this parser) is the independent reference.
+    assert.equal(d.metrics.num_requests_total, 552);
+    assert.equal(d.metrics.num_requests_successful, 547);
+    assert.equal(d.metrics.success_rate, 1);
+    assert.deepEqual(d.notes?.request_accounting, aggAccounting);
+  },
+});
+
+Deno.test({
+  name:
+    "analyze: a raw aiperf tree with only profile_export_aiperf.json is complete, not partial_run",
+  ignore: !HAS_REALDATA,
+  async fn() {
+    const { json } = realConc4();
+    for (const warmup of [5, 960]) {
+      // 960 warm-up records, as agentx-v1 conc 4 had: 547 of 1507 records are profiled ones.
+      const edited = structuredClone(json) as {
+        warmup_metrics: { request_count: { avg: number } };
+      };
+      edited.warmup_metrics.request_count.avg = warmup;
+      await withTemp("aiperf_profile", async (tmp) => {
+        const dir = `${tmp}/in/agentic_kimik2.7_tp4_conc4_kvnone_fp4_vllm_tp4-dcp1-pcp1-ep1-` +
+          "dpafalse_disagg-false_spec-none_conc4_mi355x-amds_02/aiperf_artifacts";
+        await Deno.mkdir(dir, { recursive: true });
+        await Deno.writeTextFile(`${dir}/profile_export_aiperf.json`, JSON.stringify(edited));
+        const r = await analyzeInProcess(`${tmp}/in`, `${tmp}/out`, ["--fail-on", "never"]);
+        assert.equal(r.code, 0, r.stderr);
+        const [cell] = r.report!.cells;
+        assert.equal(cell.status, "complete", `warm-up ${warmup}`);
+        assert.equal(cell.metrics.num_requests_total, 547 + warmup);
+        assert.equal(cell.metrics.success_rate, 1);
+        assert.deepEqual(r.report!.findings.filter((f) => f.code === "partial_run"), []);
+      });
+    }
   },
 });
