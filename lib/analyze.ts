@@ -10,6 +10,7 @@ import { joinEvalCells } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
 import { dirOf, groupKeys, runDirOf } from "./grouping.ts";
 import { parseResultName } from "./names.ts";
+import { numberAt } from "./packed.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
 import type { BaselineMatch } from "./baseline.ts";
@@ -23,7 +24,9 @@ import {
   type CellRecord,
   type ExpectedCell,
   type Finding,
+  type Identity,
   type LoadedArtifact,
+  type MetricField,
   type Severity,
 } from "./types.ts";
 
@@ -178,41 +181,95 @@ const SECTION_SOURCES: ReadonlySet<ArtifactKind> = new Set([
   "aiperf_server_metrics",
 ]);
 
-/** Identity fields on which an eval and the benchmark cell of its directory must not disagree. */
+/**
+ * Identity fields on which an eval and the benchmark cell of its directory must not disagree:
+ * the join fields of the formats reference §10.3 (model prefix, hardware, framework, precision,
+ * speculative decoding, concurrency, topology below) plus the sequence lengths, as the identity
+ * join compares them (lib/eval_join.ts).
+ */
 const EVAL_IDENTITY_FIELDS = [
   "model",
   "hardware",
   "framework",
   "precision",
+  "spec_decoding",
   "concurrency",
-] as const;
+  "isl",
+  "osl",
+  "is_multinode",
+  "dp_attention",
+  "prefill_dp_attention",
+  "decode_dp_attention",
+] as const satisfies readonly (keyof Identity)[];
+
+/** Topology fields (metrics of the records) compared the same way. */
+const EVAL_TOPOLOGY_FIELDS = [
+  "tp",
+  "ep",
+  "prefill_tp",
+  "decode_tp",
+  "prefill_ep",
+  "decode_ep",
+  "prefill_num_workers",
+  "decode_num_workers",
+  "num_prefill_gpu",
+  "num_decode_gpu",
+] as const satisfies readonly MetricField[];
+
+/**
+ * Fields compared only between single-node deployments: a multi-node record keeps tp, ep and DP
+ * attention as legacy copies (`tp = prefill_tp + decode_tp`, reference §9.7), as the identity
+ * join does not compare them there.
+ */
+const EVAL_SINGLE_NODE_ONLY: ReadonlySet<string> = new Set(["tp", "ep", "dp_attention"]);
+
+/** Fields compared only when a side is multi-node (a single-node `meta_env.json` copies tp there). */
+const EVAL_MULTI_NODE_ONLY: ReadonlySet<string> = new Set([
+  "prefill_tp",
+  "decode_tp",
+  "prefill_ep",
+  "decode_ep",
+  "prefill_num_workers",
+  "decode_num_workers",
+  "num_prefill_gpu",
+  "num_decode_gpu",
+  "prefill_dp_attention",
+  "decode_dp_attention",
+]);
 
 /**
  * Whether the eval records of group `evalKey` state an identity value that none of the benchmark
  * records of group `cellKey` has (strings compared ignoring case). A field either side leaves
- * open is no conflict.
+ * open (or states as `""`) is no conflict.
  */
 function identityConflicts(
   benchmark: readonly CellRecord[],
   evals: readonly CellRecord[],
 ): (evalKey: string, cellKey: string) => boolean {
   type Seen = Map<string, Set<string>>;
+  const add = (seen: Seen, f: string, v: unknown) => {
+    if (v === null || v === undefined || v === "") return;
+    const text = String(v).toLowerCase();
+    const set = seen.get(f);
+    if (set) set.add(text);
+    else seen.set(f, new Set([text]));
+  };
   const gather = (recs: readonly CellRecord[]) => {
     const out = new Map<string, Seen>();
     for (const r of recs) {
       let seen = out.get(r.group_key);
       if (!seen) out.set(r.group_key, seen = new Map());
-      for (const f of EVAL_IDENTITY_FIELDS) {
-        const v = r.identity[f];
-        if (v === null || v === undefined) continue;
-        const text = String(v).toLowerCase();
-        const set = seen.get(f);
-        if (set) set.add(text);
-        else seen.set(f, new Set([text]));
-      }
+      for (const f of EVAL_IDENTITY_FIELDS) add(seen, f, r.identity[f]);
+      for (const f of EVAL_TOPOLOGY_FIELDS) add(seen, f, numberAt(r.metrics, f));
     }
     return out;
   };
+  // Multi-node as far as the records say; older ones lack `is_multinode`, and then state the
+  // prefill and decode blocks without a tp (as lib/eval_join.ts reads them).
+  const multiNode = (seen: Seen) =>
+    seen.get("is_multinode")?.has("true") === true ||
+    (!seen.has("is_multinode") && !seen.has("tp") && seen.has("prefill_tp") &&
+      seen.has("decode_tp"));
   if (evals.length === 0) return () => false;
   // Gathered now, as strings: the closure must not hold the records (they are let go of later).
   const cells = gather(benchmark);
@@ -221,7 +278,9 @@ function identityConflicts(
     const ours = ofEvals.get(evalKey);
     const theirs = cells.get(cellKey);
     if (!ours || !theirs) return false;
+    const multi = multiNode(ours) || multiNode(theirs);
     for (const [f, values] of ours) {
+      if (multi ? EVAL_SINGLE_NODE_ONLY.has(f) : EVAL_MULTI_NODE_ONLY.has(f)) continue;
       const known = theirs.get(f);
       if (known && ![...values].some((v) => known.has(v))) return true;
     }

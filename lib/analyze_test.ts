@@ -273,6 +273,130 @@ Deno.test("analyze: an eval whose meta_env contradicts its directory's cell is n
   ]);
 });
 
+Deno.test({
+  name:
+    "analyze (real data): an eval whose meta_env states another tp, ISL or OSL is not attached to its directory's cell",
+  ignore: !HAS_REALDATA,
+  async fn() {
+    // The real agg is tp 8, ep 1, DP attention off, 1024/1024, conc 64 (its file name and fields).
+    const agg =
+      "agg_gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc64_h200-nebius_0.json";
+    const meta = {
+      is_multinode: false,
+      framework: "vllm",
+      precision: "fp4",
+      spec_decoding: "none",
+      tp: 8,
+      pp: 1,
+      conc: 64,
+      ep: 1,
+      dp_attention: false,
+      model: "openai/gpt-oss-120b",
+      infmax_model_prefix: "gptoss",
+      hw: "h200",
+      isl: "1024",
+      osl: "1024",
+    };
+    const results = {
+      lm_eval_version: "0.4.9",
+      results: {
+        gsm8k: { "exact_match,strict-match": 0.8, "exact_match_stderr,strict-match": 0.01 },
+      },
+    };
+    const run = (edit: Record<string, unknown>, drop: readonly string[] = []) =>
+      withTemp("eval_dir_join", async (dir) => {
+        const run = `${dir}/in/run`;
+        const evalDir = `${run}/eval_gptoss_fp4_vllm_conc64_h200-nb_1`;
+        await copyInto(realdata(`fixed-seq/gptoss-h200-agg/${agg}`), `${run}/${agg}`);
+        await Deno.mkdir(evalDir, { recursive: true });
+        const m: Record<string, unknown> = { ...meta, ...edit };
+        for (const k of drop) delete m[k];
+        await Deno.writeTextFile(`${evalDir}/meta_env.json`, JSON.stringify(m));
+        await Deno.writeTextFile(
+          `${evalDir}/results_2026-02-19T15-48-37.045606.json`,
+          JSON.stringify(results),
+        );
+        const report = await analyzeTree(`${dir}/in`, `${dir}/out`);
+        return report.cells.map((c) => [c.source_format, c.metrics.tp, c.osl, c.eval !== null])
+          .sort((a, b) => String(a).localeCompare(String(b)));
+      });
+    const attached = [["mixed", 8, 1024, true]];
+    assert.deepEqual(await run({}), attached, "the same identity: attached");
+    assert.deepEqual(
+      await run({}, ["tp", "ep", "dp_attention", "isl", "osl", "spec_decoding"]),
+      attached,
+      "fields the eval leaves open are no conflict",
+    );
+    for (
+      const [what, edit, evalCell] of [
+        ["tp", { tp: 1 }, ["eval", 1, 1024, true]],
+        ["OSL", { osl: "8192" }, ["eval", 8, 8192, true]],
+        ["ISL", { isl: "8192" }, ["eval", 8, 1024, true]],
+        ["ep", { ep: 8 }, ["eval", 8, 1024, true]],
+        ["DP attention", { dp_attention: true }, ["eval", 8, 1024, true]],
+        ["speculative decoding", { spec_decoding: "mtp" }, ["eval", 8, 1024, true]],
+      ] as const
+    ) {
+      assert.deepEqual(
+        await run(edit),
+        [evalCell, ["inferencex-static", 8, 1024, false]],
+        `another ${what}: two cells, the benchmark one without the eval`,
+      );
+    }
+  },
+});
+
+Deno.test("analyze: a multi-node eval's legacy tp does not contradict its directory's cell; prefill tp does", () => {
+  const results = {
+    lm_eval_version: "0.4.9",
+    results: { gsm8k: { "exact_match,strict-match": 0.9 } },
+  };
+  const run = (meta: Record<string, unknown>) =>
+    analyze({
+      inputRoot: "r",
+      generatedAt: "2026-01-01T00:00:00Z",
+      loaded: [
+        {
+          ref: { path: "d/x.json", kind: "raw_result", size: 1 },
+          result: {
+            drafts: [{
+              source_format: "inferencex-static",
+              priority: 20,
+              identity: { model: "dsr1", hardware: "gb200", concurrency: 4, is_multinode: true },
+              // A multi-node agg keeps tp as prefill_tp + decode_tp (reference §9.7).
+              metrics: { tp: 12, prefill_tp: 4, decode_tp: 8, num_requests_total: 4 },
+              primary: true,
+            }],
+            issues: [],
+            unreadable: false,
+          },
+        },
+        {
+          ref: { path: "d/meta_env.json", kind: "eval_meta", size: 1 },
+          result: parseEvalMeta({
+            infmax_model_prefix: "dsr1",
+            hw: "gb200",
+            conc: 4,
+            is_multinode: true,
+            ...meta,
+          }),
+        },
+        {
+          ref: { path: "d/results_2026-06-01T00-00-00.json", kind: "eval_results", size: 1 },
+          result: parseEvalResults(results),
+        },
+      ],
+      walkIssues: [],
+      timelines: [],
+      thresholds: defaultThresholds(),
+    }).cells.map((c) => [c.source_format, c.eval === null]).sort();
+  assert.deepEqual(run({ tp: 4, prefill_tp: 4, decode_tp: 8 }), [["mixed", false]]);
+  assert.deepEqual(run({ tp: 4, prefill_tp: 8, decode_tp: 8 }), [
+    ["eval", false],
+    ["inferencex-srt-slurm", true],
+  ]);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Grouping and joining of real multi-node layouts (formats reference §2.2, §2.4, §9.1, §10).
 // Real files are copied into a temporary tree under the names the GitHub Actions artifacts use.

@@ -83,8 +83,13 @@ function compatible(a: Cell, b: Cell): boolean {
 
 /**
  * Move the eval results of each eval-only cell into the one benchmark cell with the same identity.
- * Eval cells with no match, or with several candidates, stay cells of their own. Inputs are not
- * mutated; the result keeps the input order minus the joined eval cells.
+ * Eval cells with no match, or with several candidates, stay cells of their own. When several eval
+ * cells match one benchmark cell and give the same task, the latest run (by its results time)
+ * gives the scores and the earlier one is named in `eval_results_superseded`, as a rerun in one
+ * directory is (lib/fold.ts); when that cannot be decided (a run's time unknown, two runs at one
+ * time, or a task the benchmark cell already has from its own directory), the eval cell stays a
+ * cell of its own. Nothing is dropped. Inputs are not mutated; the result keeps the input order
+ * minus the joined eval cells.
  *
  * @example
  * ```ts
@@ -107,32 +112,21 @@ export function joinEvalCells(
     if (list) list.push(c);
     else byKey.set(k, [c]);
   }
-  const joined = new Map<string, string>(); // eval cell id -> benchmark cell id
-  const merged = new Map<string, Cell>();
+  const candidates = new Map<string, { target: Cell; evals: Cell[] }>(); // by benchmark cell id
   for (const c of cells) {
     if (c.source_format !== "eval" || c.eval === null) continue;
     const k = joinKey(c);
     const targets = k === null ? [] : (byKey.get(k) ?? []).filter((t) => compatible(c, t));
     if (targets.length !== 1) continue;
-    const target = merged.get(targets[0].cell_id) ?? targets[0];
-    const evalResults = { ...(target.eval ?? {}) };
-    for (const [task, metrics] of Object.entries(c.eval)) {
-      evalResults[task] = { ...metrics, ...(evalResults[task] ?? {}) };
-    }
-    const artifacts = { ...target.artifacts };
-    for (const [kind, paths] of Object.entries(c.artifacts)) {
-      const k2 = kind as keyof Cell["artifacts"];
-      artifacts[k2] = [...new Set([...(artifacts[k2] ?? []), ...(paths ?? [])])].sort();
-    }
-    // Like an eval attached by directory in the fold, the cell now merges two kinds of record.
-    merged.set(target.cell_id, {
-      ...target,
-      source_format: "mixed",
-      eval: evalResults,
-      artifacts,
-      notes: withSuperseded(target.notes, c.notes),
-    });
-    joined.set(c.cell_id, target.cell_id);
+    const entry = candidates.get(targets[0].cell_id);
+    if (entry) entry.evals.push(c);
+    else candidates.set(targets[0].cell_id, { target: targets[0], evals: [c] });
+  }
+  const joined = new Map<string, string>(); // eval cell id -> benchmark cell id
+  const merged = new Map<string, Cell>();
+  for (const { target, evals } of candidates.values()) {
+    const cell = joinInto(target, evals, joined);
+    if (cell !== target) merged.set(target.cell_id, cell);
   }
   return {
     cells: cells.filter((c) => !joined.has(c.cell_id)).map((c) => merged.get(c.cell_id) ?? c),
@@ -140,9 +134,125 @@ export function joinEvalCells(
   };
 }
 
-/** `notes` plus the eval cell's `eval_results_superseded` (keys kept sorted), so a rerun stays named. */
-function withSuperseded(notes: Cell["notes"], from: Cell["notes"]): Cell["notes"] {
-  const theirs = from.eval_results_superseded;
+/** An eval cell about to join, with its results time (`null` when unknown). */
+interface Candidate {
+  cell: Cell;
+  at: string | null;
+}
+
+/**
+ * Join `evals` (eval cells whose identity is `target`'s) into `target`, latest run first; record
+ * each joined one in `joined`. Returns `target` itself when none joins.
+ */
+function joinInto(target: Cell, evals: readonly Cell[], joined: Map<string, string>): Cell {
+  const order: Candidate[] = evals.map((cell) => ({ cell, at: resultsTime(cell) }))
+    .sort((a, b) =>
+      a.at === b.at
+        ? compareText(a.cell.cell_id, b.cell.cell_id)
+        : a.at === null
+        ? 1
+        : b.at === null
+        ? -1
+        : compareText(b.at, a.at)
+    );
+  const own = new Set(Object.keys(target.eval ?? {})); // tasks of the target's own directory
+  const givenAt = new Map<string, string | null>(); // task -> time of the run that gave it
+  const evalResults = { ...(target.eval ?? {}) };
+  const artifacts = { ...target.artifacts };
+  let notes = target.notes;
+  const superseded: string[] = [];
+  let any = false;
+  for (const { cell, at } of order) {
+    const tasks = Object.keys(cell.eval ?? {});
+    const fresh = tasks.filter((t) => !givenAt.has(t) && !own.has(t));
+    // A run joins when all its tasks are new here, or when a later run gave every one of them
+    // (it is then superseded); otherwise (a task of the target's own directory, a run of
+    // unknown or equal time, some tasks new and some not) it stays a cell of its own.
+    const supersededAll = fresh.length === 0 && tasks.length > 0 &&
+      tasks.every((t) => {
+        const later = givenAt.get(t);
+        return !own.has(t) && at !== null && typeof later === "string" && later > at;
+      });
+    if (fresh.length !== tasks.length && !supersededAll) continue;
+    for (const t of fresh) {
+      evalResults[t] = { ...cell.eval![t] };
+      givenAt.set(t, at);
+    }
+    if (supersededAll) superseded.push(...namesOf(cell));
+    for (const [kind, paths] of Object.entries(cell.artifacts)) {
+      const k2 = kind as keyof Cell["artifacts"];
+      artifacts[k2] = [...new Set([...(artifacts[k2] ?? []), ...(paths ?? [])])].sort();
+    }
+    // The first (latest) run joined names its source, sample count and date; the target's own
+    // notes win, as a benchmark's records do over an eval's in the fold.
+    if (fresh.length > 0) notes = withNotes(notes, cell.notes);
+    notes = withSuperseded(notes, cell.notes.eval_results_superseded);
+    joined.set(cell.cell_id, target.cell_id);
+    any = true;
+  }
+  if (!any) return target;
+  // Like an eval attached by directory in the fold, the cell now merges two kinds of record.
+  return {
+    ...target,
+    source_format: "mixed",
+    eval: evalResults,
+    artifacts,
+    notes: withSuperseded(notes, superseded),
+  };
+}
+
+/**
+ * When an eval cell's run produced its results (`YYYY-MM-DDTHH:MM:SS`, naive local time as
+ * lm-eval names its files): an agg_eval row's `results_datetime` (from its `source` path), else
+ * the latest `results_<time>` of its lm-eval results files; `null` when unknown.
+ */
+function resultsTime(c: Cell): string | null {
+  const stated = c.notes.results_datetime;
+  if (typeof stated === "string" && DATETIME.test(stated)) return stated;
+  let latest: string | null = null;
+  for (const path of c.artifacts.eval_results ?? []) {
+    const m = RESULTS_TIME.exec(path.slice(path.lastIndexOf("/") + 1));
+    if (m === null) continue;
+    const at = `${m[1]}T${m[2]}:${m[3]}:${m[4]}`;
+    if (latest === null || at > latest) latest = at;
+  }
+  return latest;
+}
+
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+const RESULTS_TIME = /^results_(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})/;
+
+/** How a superseded eval cell is named: the results file its row names, else its results files. */
+function namesOf(c: Cell): string[] {
+  const source = c.notes.source;
+  if (typeof source === "string" && source !== "") return [source];
+  const files = c.artifacts.eval_results ?? [];
+  return files.length > 0 ? [...files] : [c.cell_id];
+}
+
+/**
+ * Notes of an eval cell that say how its own identity was read (raw hardware label, model or
+ * ISL/OSL taken from the `source` path): not carried to the benchmark cell, whose identity they
+ * would seem to describe.
+ */
+const IDENTITY_NOTES: ReadonlySet<string> = new Set([
+  "eval_results_superseded", // merged by withSuperseded
+  "hw_raw",
+  "isl_osl_from_source",
+  "model_from_source",
+]);
+
+/** `notes` with the keys of `from` it lacks (identity notes aside), keys sorted. */
+function withNotes(notes: Cell["notes"], from: Cell["notes"]): Cell["notes"] {
+  const all: Cell["notes"] = { ...notes };
+  for (const [k, v] of Object.entries(from)) {
+    if (!IDENTITY_NOTES.has(k) && all[k] === undefined) all[k] = v;
+  }
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => compareText(a, b)));
+}
+
+/** `notes` plus the names in `theirs` under `eval_results_superseded` (keys kept sorted). */
+function withSuperseded(notes: Cell["notes"], theirs: unknown): Cell["notes"] {
   if (!Array.isArray(theirs) || theirs.length === 0) return notes;
   const ours = Array.isArray(notes.eval_results_superseded) ? notes.eval_results_superseded : [];
   const all = { ...notes, eval_results_superseded: [...new Set([...ours, ...theirs])].sort() };

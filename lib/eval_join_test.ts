@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { analyzeInProcess, withTemp } from "../tests/_hostile.ts";
+import { HAS_REALDATA, realdata } from "../tests/_realdata.ts";
 import { makeCell } from "./cell.ts";
 import { joinEvalCells } from "./eval_join.ts";
+import type { Cell } from "./types.ts";
 
 const identity = {
   model: "dsr1",
@@ -295,4 +299,189 @@ Deno.test("an eval that names its benchmark's ISL/OSL joins only a cell of that 
   for (const c of cases) {
     assert.equal(joinEvalCells(c.cells).joined.get("ev") ?? null, c.joined, c.name);
   }
+});
+
+/** An eval row cell as parsers/eval_collection.ts gives it, at `at` (`null`: time unknown). */
+function row(id: string, em: number, at: string | null, extra: Partial<Cell> = {}): Cell {
+  const source = at === null
+    ? `eval_results/eval_${id}/results.json`
+    : `eval_results/eval_${id}/results_${at.replaceAll(":", "-")}.000000.json`;
+  return makeCell(id, {
+    ...identity,
+    source_format: "eval",
+    metrics: { tp: 4, ep: 4 },
+    eval: { gsm8k: { em_strict: { value: em, stderr: 0.006 } } },
+    artifacts: { eval_collection: ["evals/all.json"] },
+    notes: {
+      n_eff: 1319,
+      source,
+      hw_raw: "B200",
+      ...(at === null ? {} : { eval_date: at.slice(0, 10), results_datetime: at }),
+    },
+    ...extra,
+  });
+}
+
+const bench = () =>
+  makeCell("bench", {
+    ...identity,
+    source_format: "inferencex-static",
+    metrics: { tp: 4, ep: 4 },
+    notes: { hw_label: "b200" },
+    artifacts: { agg: ["bmk/agg.json"] },
+  });
+
+Deno.test("two eval rows for one cell and task: the later run gives the scores, the earlier is named superseded", () => {
+  const older = row("older", 0.95224, "2026-01-21T05:53:28");
+  const newer = row("newer", 0.9492, "2026-02-19T15:48:37");
+  for (const input of [[bench(), older, newer], [newer, bench(), older], [older, newer, bench()]]) {
+    const { cells, joined } = joinEvalCells(input);
+    assert.deepEqual(cells.map((c) => c.cell_id), ["bench"]);
+    assert.deepEqual(Object.fromEntries(joined), { older: "bench", newer: "bench" });
+    assert.deepEqual(cells[0].eval, { gsm8k: { em_strict: { value: 0.9492, stderr: 0.006 } } });
+    // The kept row's source, sample count and date; the benchmark's own notes; no identity notes.
+    assert.deepEqual(cells[0].notes, {
+      eval_date: "2026-02-19",
+      eval_results_superseded: [older.notes.source],
+      hw_label: "b200",
+      n_eff: 1319,
+      results_datetime: "2026-02-19T15:48:37",
+      source: newer.notes.source,
+    });
+    assert.deepEqual(cells[0].artifacts, {
+      agg: ["bmk/agg.json"],
+      eval_collection: ["evals/all.json"],
+    });
+  }
+});
+
+Deno.test("two eval rows for one cell and task whose order cannot be decided: the second stays its own cell", () => {
+  const cases: { name: string; evals: Cell[]; kept: string; own: string }[] = [
+    {
+      name: "one time unknown",
+      evals: [row("a", 0.9, null), row("b", 0.8, "2026-02-19T15:48:37")],
+      kept: "b",
+      own: "a",
+    },
+    {
+      name: "both times unknown",
+      evals: [row("b", 0.8, null), row("a", 0.9, null)],
+      kept: "a",
+      own: "b",
+    },
+    {
+      name: "one time",
+      evals: [row("b", 0.8, "2026-02-19T15:48:37"), row("a", 0.9, "2026-02-19T15:48:37")],
+      kept: "a",
+      own: "b",
+    },
+  ];
+  for (const c of cases) {
+    const { cells, joined } = joinEvalCells([bench(), ...c.evals]);
+    assert.deepEqual(cells.map((x) => x.cell_id), ["bench", c.own], c.name);
+    assert.deepEqual(Object.fromEntries(joined), { [c.kept]: "bench" }, c.name);
+    const kept = c.evals.find((e) => e.cell_id === c.kept)!;
+    const own = c.evals.find((e) => e.cell_id === c.own)!;
+    assert.deepEqual(cells[0].eval, kept.eval, c.name);
+    assert.equal(cells[0].notes.source, kept.notes.source, c.name);
+    assert.equal(cells[0].notes.eval_results_superseded, undefined, c.name);
+    assert.deepEqual(cells[1], own, `${c.name}: the other row unchanged`);
+  }
+});
+
+Deno.test("an eval row for a task the cell has from its own directory stays its own cell; other tasks join", () => {
+  const withOwn = makeCell("bench", {
+    ...bench(),
+    cell_id: "bench",
+    eval: { gsm8k: { em_strict: { value: 0.7, stderr: null } } },
+  });
+  const same = row("same", 0.9, "2026-02-19T15:48:37");
+  const other = row("other", 0.5, "2026-01-01T00:00:00", {
+    eval: { mmlu: { acc: { value: 0.5, stderr: null } } },
+  });
+  const { cells, joined } = joinEvalCells([withOwn, same, other]);
+  assert.deepEqual(cells.map((c) => c.cell_id), ["bench", "same"]);
+  assert.deepEqual(Object.fromEntries(joined), { other: "bench" });
+  assert.deepEqual(cells[0].eval, {
+    gsm8k: { em_strict: { value: 0.7, stderr: null } },
+    mmlu: { acc: { value: 0.5, stderr: null } },
+  });
+});
+
+Deno.test("lm-eval eval cells are ordered by the time in their results file names", () => {
+  const lm = (id: string, file: string, em: number) =>
+    makeCell(id, {
+      ...identity,
+      source_format: "eval",
+      metrics: { tp: 4, ep: 4 },
+      eval: { gsm8k: { em_strict: { value: em, stderr: null } } },
+      artifacts: { eval_results: [`${id}/${file}`] },
+    });
+  const first = lm("run1", "results_2026-05-01T10-00-00.123.json", 0.9);
+  const rerun = lm("run2", "results_2026-05-02T09-00-00.456.json", 0.91);
+  const { cells } = joinEvalCells([bench(), rerun, first]);
+  assert.deepEqual(cells.map((c) => c.cell_id), ["bench"]);
+  assert.equal(cells[0].eval?.gsm8k.em_strict.value, 0.91);
+  assert.deepEqual(cells[0].notes.eval_results_superseded, [
+    "run1/results_2026-05-01T10-00-00.123.json",
+  ]);
+  assert.deepEqual(cells[0].artifacts.eval_results, [
+    "run1/results_2026-05-01T10-00-00.123.json",
+    "run2/results_2026-05-02T09-00-00.456.json",
+  ]);
+});
+
+Deno.test({
+  name: "analyze (real data): two supplemental eval rows of one cell both stay in the report",
+  ignore: !HAS_REALDATA,
+  async fn() {
+    const rows = JSON.parse(
+      readFileSync(realdata("evals/supplemental-evals.json"), "utf8"),
+    ) as Record<string, unknown>[];
+    // Independently of the program: the rows of gptoss fp4 vllm on H200, tp 8, ep 1, conc 64
+    // (both 1k8k by their source paths); the later one by the results time in its source.
+    const mine = rows.filter((r) =>
+      (r.model_prefix ?? "gptoss") === "gptoss" && String(r.model).includes("gpt-oss") &&
+      r.hw === "H200" && r.framework === "vllm" && r.precision === "fp4" && r.tp === 8 &&
+      r.ep === 1 && r.conc === 64 && String(r.source).includes("_1k8k_")
+    ).sort((a, b) =>
+      String(a.source).split("/").pop()!.localeCompare(String(b.source).split("/").pop()!)
+    );
+    assert.equal(mine.length, 2);
+    const [older, newer] = mine;
+    // The real 1k1k agg of that configuration, restated as a 1k8k run.
+    const agg = JSON.parse(readFileSync(
+      realdata(
+        "fixed-seq/gptoss-h200-agg/agg_gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc64_h200-nebius_0.json",
+      ),
+      "utf8",
+    ));
+    agg.osl = 8192;
+    await withTemp("eval_rows", async (dir) => {
+      await Deno.mkdir(`${dir}/in/bench`, { recursive: true });
+      await Deno.mkdir(`${dir}/in/evals`, { recursive: true });
+      await Deno.writeTextFile(
+        `${dir}/in/bench/agg_gptoss_1k8k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc64_h200-nebius_0.json`,
+        JSON.stringify(agg),
+      );
+      await Deno.copyFile(
+        realdata("evals/supplemental-evals.json"),
+        `${dir}/in/evals/supplemental-evals.json`,
+      );
+      const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`, ["--fail-on", "never"]);
+      assert.equal(r.code, 0, r.stderr);
+      const report = r.report!;
+      // Every row is in the report: 66 rows, two of them in the benchmark cell.
+      assert.equal(report.cells.length, 1 + rows.length - 2);
+      const cell = report.cells.find((c) => c.source_format === "mixed")!;
+      assert.equal(cell.eval?.gsm8k.em_strict.value, newer.em_strict);
+      assert.equal(cell.notes.source, newer.source);
+      assert.equal(cell.notes.n_eff, newer.n_eff);
+      assert.equal(
+        cell.notes.eval_date,
+        String(newer.source).match(/results_(\d{4}-\d{2}-\d{2})/)![1],
+      );
+      assert.deepEqual(cell.notes.eval_results_superseded, [older.source]);
+    });
+  },
 });
