@@ -5,6 +5,7 @@
  * (records are sorted by group key, priority and path before anything is merged).
  * @module
  */
+import { accountedRequests } from "./accounting.ts";
 import { assembleCell, emptyIdentity, emptyMetrics } from "./cell.ts";
 import { shortHash } from "./hash.ts";
 import { parseResultName } from "./names.ts";
@@ -496,20 +497,10 @@ function deriveThroughputPerGpu(identity: Identity, m: Metrics): void {
  * without that split, every errored record counts as a failure.
  */
 function deriveCompletion(m: Metrics, requestAccounting: unknown): void {
-  const acc = requestAccounting as Record<string, unknown> | null | undefined;
-  const profiled = acc?.records_profiled;
-  if (acc && typeof profiled === "number") {
-    const dropped = acc.records_dropped_total;
-    const warmup = acc.records_warmup_dropped;
-    const failed = typeof dropped === "number" && typeof warmup === "number" && dropped >= warmup
-      ? dropped - warmup
-      : typeof acc.records_error_dropped === "number"
-      ? acc.records_error_dropped
-      : null;
-    if (failed !== null) {
-      if (profiled + failed > 0) m.success_rate = profiled / (profiled + failed);
-      return;
-    }
+  const acc = accountedRequests(requestAccounting);
+  if (acc !== null) {
+    if (acc.profiled + acc.failed > 0) m.success_rate = acc.profiled / (acc.profiled + acc.failed);
+    return;
   }
   if (m.success_rate == null && m.num_requests_successful != null && m.num_requests_total) {
     m.success_rate = m.num_requests_successful / m.num_requests_total;
