@@ -463,8 +463,17 @@ function tableFor(identity: Identification, page: PromPage): Table | null {
   return null;
 }
 
-/** Why a field whose page value is NaN or ±Inf is left out: no rate or rule may use it. */
-const NOT_FINITE = "not a finite number on the page (NaN or ±Inf)";
+/**
+ * Why a gauge or counter whose page value is NaN or ±Inf is left out (no rate or rule may use
+ * it): the value itself, `"NaN"` (reference §5.11), else `"+Inf"` or `"-Inf"`.
+ */
+export function notFiniteReason(values: readonly number[]): string {
+  if (values.some((x) => Number.isNaN(x))) return "NaN";
+  return values.some((x) => x === -Infinity) ? "-Inf" : "+Inf";
+}
+
+/** Why a histogram with a NaN or ±Inf count, sum or bound is left out. */
+const NOT_FINITE_HISTOGRAM = "not a finite number on the page (NaN or ±Inf)";
 
 /** Every count, sum and bound of a histogram series is finite (the `+Inf` bound aside). */
 function finiteHistogram(s: HistogramReading["series"][number]): boolean {
@@ -517,10 +526,12 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     if (!spec) continue;
     const used: string[] = [];
     let total: number | null = null;
+    const values: number[] = [];
     for (const alternatives of quantities(spec)) {
       const got = firstPresent(page, alternatives);
       if (!got) continue;
       used.push(got.metric);
+      values.push(...got.series.map((x) => x.value));
       const value = aggregateSeries(got.series, { across: spec.across });
       total = total === null
         ? value
@@ -529,7 +540,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
         : total + value;
     }
     if (total === null) snap.unavailable[field] = missingReason(spec, identity);
-    else if (!Number.isFinite(total)) snap.unavailable[field] = NOT_FINITE;
+    else if (!Number.isFinite(total)) snap.unavailable[field] = notFiniteReason([...values, total]);
     else {
       snap.gauges[field] = total;
       snap.gauge_sources[field] = used.join(" + ");
@@ -547,8 +558,9 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
       series.push(...got.series);
     }
     if (series.length === 0) snap.unavailable[field] = missingReason(spec, identity);
-    else if (!series.every((x) => Number.isFinite(x.value))) snap.unavailable[field] = NOT_FINITE;
-    else snap.counters[field] = { sources: used, series, total: aggregateSeries(series) };
+    else if (!series.every((x) => Number.isFinite(x.value))) {
+      snap.unavailable[field] = notFiniteReason(series.map((x) => x.value));
+    } else snap.counters[field] = { sources: used, series, total: aggregateSeries(series) };
   }
   for (const field of HISTOGRAM_FIELDS) {
     const spec = table.histograms[field];
@@ -571,8 +583,9 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
       };
       break;
     }
-    if (reading && !reading.series.every(finiteHistogram)) snap.unavailable[field] = NOT_FINITE;
-    else if (reading) snap.histograms[field] = reading;
+    if (reading && !reading.series.every(finiteHistogram)) {
+      snap.unavailable[field] = NOT_FINITE_HISTOGRAM;
+    } else if (reading) snap.histograms[field] = reading;
     else snap.unavailable[field] = missingReason(spec, identity);
   }
   fillEngineSpecific(snap, page, identity, table);
@@ -606,7 +619,13 @@ function fillEngineSpecific(
   identity: Identification,
   table: Table,
 ): void {
-  const set = (field: GaugeField, value: number, source: string) => {
+  // Gauges read here get the same check as the table's: a NaN or ±Inf is `null` with a reason
+  // (reference §5.11), never a number in a rate, a rule, the table or the JSON.
+  const set = (field: GaugeField, value: number, source: string, inputs = [value]) => {
+    if (!Number.isFinite(value)) {
+      snap.unavailable[field] = notFiniteReason([...inputs, value]);
+      return;
+    }
     snap.gauges[field] = value;
     snap.gauge_sources[field] = source;
     delete snap.unavailable[field];
@@ -638,7 +657,10 @@ function fillEngineSpecific(
     const blocks = gaugeValue(page, "trtllm_kv_cache_max_blocks");
     const per = gaugeValue(page, "trtllm_kv_cache_tokens_per_block");
     if (blocks !== null && per !== null) {
-      set("capacity_tokens", blocks * per, "trtllm_kv_cache_max_blocks × tokens_per_block");
+      set("capacity_tokens", blocks * per, "trtllm_kv_cache_max_blocks × tokens_per_block", [
+        blocks,
+        per,
+      ]);
     } else snap.unavailable.capacity_tokens = "not exported by this TensorRT-LLM build";
   }
   if (identity.wrapper === "dynamo") {
@@ -657,7 +679,11 @@ function fillEngineSpecific(
       const usage = gaugeValue(page, "dynamo_component_kvstats_gpu_cache_usage_percent", {
         across: "max",
       });
-      if (usage !== null && totalBlocks !== null && totalBlocks > 0) {
+      if (usage !== null && totalBlocks !== null && !Number.isFinite(totalBlocks)) {
+        snap.unavailable.kv_usage = `dynamo_component_kvstats_total_blocks is ${
+          notFiniteReason([totalBlocks])
+        }: whether kvstats are wired is unknown`;
+      } else if (usage !== null && totalBlocks !== null && totalBlocks > 0) {
         set("kv_usage", usage, "dynamo_component_kvstats_gpu_cache_usage_percent");
       } else if (usage !== null) {
         snap.unavailable.kv_usage = `${
@@ -665,7 +691,7 @@ function fillEngineSpecific(
         } absent and dynamo_component_kvstats_total_blocks is 0 (kvstats not wired)`;
       }
     }
-    if (snap.gauges.running === undefined && inflight !== null) {
+    if (snap.gauges.running === undefined && inflight !== null && Number.isFinite(inflight)) {
       snap.unavailable.running +=
         `; dynamo_component_inflight_requests{dynamo_endpoint="generate"} = ${inflight}`;
     }

@@ -195,7 +195,7 @@ Deno.test("new and legacy offload names are never added; NaN gauges are null wit
   assert.equal(s.counters.offload_bytes_gpu_to_cpu?.total, 100);
   assert.equal(s.counters.offload_bytes_cpu_to_gpu?.total, 40);
   assert.equal(s.gauges.running, undefined);
-  assert.equal(s.unavailable.running, "not a finite number on the page (NaN or ±Inf)");
+  assert.equal(s.unavailable.running, "NaN");
   assert.ok(s.identity.connectors.includes("cpu-offload"));
 });
 
@@ -222,10 +222,13 @@ Deno.test("NaN or ±Inf counters, gauges and histograms are unavailable with a r
     "vllm:e2e_request_latency_seconds_count 1",
     "vllm:e2e_request_latency_seconds_sum 0.5",
   ].join("\n"));
-  const why = "not a finite number on the page (NaN or ±Inf)";
-  for (const f of ["waiting", "kv_usage", "requests_completed", "prompt_tokens", "ttft"] as const) {
-    assert.equal(s.unavailable[f], why, f);
-  }
+  // A scalar's reason is its value (reference §5.11: "NaN"); a histogram's names the problem.
+  assert.deepEqual(
+    [s.unavailable.waiting, s.unavailable.kv_usage, s.unavailable.requests_completed],
+    ["+Inf", "-Inf", "NaN"],
+  );
+  assert.equal(s.unavailable.prompt_tokens, "+Inf");
+  assert.equal(s.unavailable.ttft, "not a finite number on the page (NaN or ±Inf)");
   assert.equal(s.counters.generation_tokens?.total, 100);
   // A finite bound that is still finite in seconds is kept (no scale here).
   assert.ok(s.histograms.e2e !== undefined);
@@ -381,4 +384,39 @@ Deno.test("SGLang waiting on transfer: distinct queues add up, the renamed preal
     (await readPage(SGLANG_PAGE)) + `\nsglang:num_prefill_prealloc_queue_reqs{${m}} 7\n`,
   );
   assert.equal(old.gauges.waiting_on_transfer, 7);
+});
+
+Deno.test("NaN gauges read outside the engine tables (Dynamo kvstats, in-flight, TRT-LLM capacity) are null with reason NaN", async () => {
+  // The real Dynamo TRT-LLM worker page with kvstats wired (total_blocks 100) but a NaN usage
+  // and in-flight count, plus a NaN TRT-LLM block count (reference §5.11).
+  let text = await Deno.readTextFile(
+    new URL("../testdata/metrics/ai-dynamo_dynamo__trtllm.log", import.meta.url),
+  );
+  text = setSample(text, "dynamo_component_kvstats_total_blocks", {}, () => 100);
+  text = setSample(text, "dynamo_component_kvstats_gpu_cache_usage_percent", {}, () => NaN);
+  text = setSample(text, "dynamo_component_inflight_requests", {
+    dynamo_endpoint: "generate",
+  }, () => NaN);
+  const s = fromText(
+    text + "trtllm_kv_cache_max_blocks NaN\ntrtllm_kv_cache_tokens_per_block 32\n",
+  );
+  assert.deepEqual(
+    [s.gauges.kv_usage, s.gauges.inflight_requests, s.gauges.capacity_tokens],
+    [undefined, undefined, undefined],
+  );
+  assert.deepEqual(
+    [s.unavailable.kv_usage, s.unavailable.inflight_requests, s.unavailable.capacity_tokens],
+    ["NaN", "NaN", "NaN"],
+  );
+  assert.ok(!s.unavailable.running.includes("NaN"), s.unavailable.running);
+  // The same page with finite values still reads them (the real capture has usage 0).
+  const wired = fromText(setSample(
+    await Deno.readTextFile(
+      new URL("../testdata/metrics/ai-dynamo_dynamo__trtllm.log", import.meta.url),
+    ),
+    "dynamo_component_kvstats_total_blocks",
+    {},
+    () => 100,
+  ));
+  assert.deepEqual([wired.gauges.kv_usage, wired.gauges.inflight_requests], [0, 0]);
 });
