@@ -36,8 +36,9 @@ export async function main(args: string[]): Promise<number> {
     }
     case "disagg": {
       const { runDisagg } = await import("./lib/io/disagg_main.ts");
-      keepOnly(COMMAND_PERMISSIONS.disagg);
-      return await runDisagg(rest);
+      // After the arguments are parsed and the timeline is opened (its last byte is read to tell
+      // whether the previous run left a line cut short), before any endpoint is scraped.
+      return await runDisagg(rest, { dropPermissions: () => keepOnly(COMMAND_PERMISSIONS.disagg) });
     }
     case "schema": {
       const { reportJsonSchema } = await import("./lib/schema.ts");

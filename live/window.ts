@@ -53,6 +53,13 @@ export type LatencyField = typeof LATENCY_FIELDS[number];
 export interface EndpointSample {
   url: string;
   scraped_at: string | null;
+  /**
+   * Measured gap between this side's own two scrapes, in seconds: its deltas, rates and
+   * quantiles cover it, and its transfer and failure rates are divided by it (reference §6.1).
+   * `0` when the side has no window (a single scrape, or a failed first or second scrape). The
+   * two sides' gaps differ when one answers slowly.
+   */
+  window_s: number;
   scrape: ScrapeStatus;
   engine: Identification["engine"];
   wrapper: Identification["wrapper"];
@@ -274,6 +281,7 @@ export function failedEndpointSample(
   return {
     url: scrape.url,
     scraped_at: options.scrapedAt,
+    window_s: 0,
     scrape,
     ...identityFields(options.identity ?? null),
     gauges: nullGauges(),
@@ -315,6 +323,7 @@ export function computeEndpointSample(
   const sample: EndpointSample = {
     url: options.scrape.url,
     scraped_at: options.scrapedAt,
+    window_s: 0,
     scrape: options.scrape,
     ...identityFields(b.identity),
     gauges,
@@ -343,6 +352,7 @@ export function computeEndpointSample(
     return sample;
   }
   const dt = options.windowS;
+  sample.window_s = dt;
   const grow = (f: GaugeField): number | null => {
     const x = a.gauges[f];
     const y = b.gauges[f];
@@ -459,7 +469,8 @@ export interface TransferSummary {
   };
   /**
    * Side the transfer count, bytes and time come from (see {@link transferSide}), `null` when
-   * neither side exports transfer histograms.
+   * neither side exports transfer histograms. Its `window_s` is the window of `transfers`,
+   * `bytes` and the per-second rates.
    */
   transfers_side: "prefill" | "decode" | null;
   /**
@@ -478,10 +489,32 @@ export interface TransferSummary {
 /** Everything the live rules see for one sample. */
 export interface PairSample {
   observed_at: string;
+  /**
+   * The pair's stated window: the gap between the prefill side's two scrapes (`0` for a single
+   * scrape). Each side's numbers cover that side's own gap (`prefill.window_s`,
+   * `decode.window_s`), which differs from this one when a side answers slowly; see
+   * {@link windowsDiffer}.
+   */
   window_s: number;
   prefill: EndpointSample;
   decode: EndpointSample;
   transfer: TransferSummary;
+}
+
+/**
+ * Whether two measured windows differ by more than request latency explains (the
+ * {@link restartSlackS} tolerance of the longer one): then a number must say whose window it
+ * covers. A side without a window (`0`) differs from one with.
+ *
+ * @example
+ * ```ts
+ * windowsDiffer(5.003, 5.001); // false
+ * windowsDiffer(2.03, 4.98); // true
+ * ```
+ */
+export function windowsDiffer(aS: number, bS: number): boolean {
+  if (aS <= 0 || bS <= 0) return (aS > 0) !== (bS > 0);
+  return Math.abs(aS - bS) > restartSlackS(Math.max(aS, bS));
 }
 
 /**
@@ -505,18 +538,19 @@ export function transferSide(
   return engine === "sglang" ? "prefill" : "decode";
 }
 
-/** Build the transfer summary from the two endpoint samples. */
-export function computeTransfer(
-  prefill: EndpointSample,
-  decode: EndpointSample,
-  options: { windowS: number },
-): TransferSummary {
-  const windowS = options.windowS;
+/**
+ * Build the transfer summary from the two endpoint samples. Rates are the transfer side's
+ * counts over that side's own scrape gap (`window_s` of `transfers_side`), never the other
+ * side's: one slow answer makes the two gaps differ (reference §6.1, rate = Δ / Δt of the
+ * series' own scrapes).
+ */
+export function computeTransfer(prefill: EndpointSample, decode: EndpointSample): TransferSummary {
   const pf = prefill.deltas?.kv_transfer_failures ?? null;
   const df = decode.deltas?.kv_transfer_failures ?? null;
   const sideName = transferSide(prefill, decode);
   const side = sideName === "prefill" ? prefill : sideName === "decode" ? decode : null;
   const t = side?.transfers ?? null;
+  const windowS = side?.window_s ?? 0;
   return {
     connectors: { prefill: prefill.connectors, decode: decode.connectors },
     failures: {

@@ -9,6 +9,7 @@ import {
   histogramQuantiles,
   restartSlackS,
   type ScrapeStatus,
+  windowsDiffer,
 } from "./window.ts";
 import { histogramText, setSample, spreadSeries, zeroPage } from "./_test_pages.ts";
 
@@ -378,7 +379,7 @@ Deno.test("KV transfers are counted on the side that fills them: SGLang prefill,
   // The decode registers the same histograms and never fills them.
   const decode = ep(idle, idle);
   assert.deepEqual(decode.transfers, { count: 0, bytes: 0 });
-  const t = computeTransfer(prefill, decode, { windowS: 5 });
+  const t = computeTransfer(prefill, decode);
   assert.deepEqual([t.transfers_side, t.transfers, t.bytes], [
     "prefill",
     30,
@@ -387,7 +388,7 @@ Deno.test("KV transfers are counted on the side that fills them: SGLang prefill,
   assert.equal(t.transfers_per_s, 6);
   assert.equal(t.transfer_time?.count, 30);
   // Neither side moved: SGLang still reads the prefill side (0 transfers, measured).
-  assert.equal(computeTransfer(decode, decode, { windowS: 5 }).transfers_side, "prefill");
+  assert.equal(computeTransfer(decode, decode).transfers_side, "prefill");
 });
 
 Deno.test("KV transfers on vLLM: the issuing decode side, unless only the prefill's count moved", () => {
@@ -403,11 +404,11 @@ Deno.test("KV transfers on vLLM: the issuing decode side, unless only the prefil
       scrape: OK,
       scrapedAt: null,
     });
-  const both = computeTransfer(ep(10, 15), ep(10, 14), { windowS: 5 });
+  const both = computeTransfer(ep(10, 15), ep(10, 14));
   assert.deepEqual([both.transfers_side, both.transfers], ["decode", 4]);
-  const idle = computeTransfer(ep(10, 10), ep(10, 10), { windowS: 5 });
+  const idle = computeTransfer(ep(10, 10), ep(10, 10));
   assert.deepEqual([idle.transfers_side, idle.transfers], ["decode", 0]);
-  const prefillOnly = computeTransfer(ep(10, 13), ep(10, 10), { windowS: 5 });
+  const prefillOnly = computeTransfer(ep(10, 13), ep(10, 10));
   assert.deepEqual([prefillOnly.transfers_side, prefillOnly.transfers], ["prefill", 3]);
 });
 
@@ -483,7 +484,7 @@ Deno.test("transfer counts are never invented: a histogram without +Inf and _cou
   const bare = ep(false);
   assert.deepEqual(bare.transfers, { count: null, bytes: 2e6 });
   assert.match(bare.unavailable["transfers.count"], /neither a \+Inf bucket nor _count/);
-  const t = computeTransfer(bare, bare, { windowS: 5 });
+  const t = computeTransfer(bare, bare);
   assert.deepEqual([t.transfers_side, t.transfers, t.transfers_per_s, t.bytes], [
     "decode",
     null,
@@ -493,7 +494,7 @@ Deno.test("transfer counts are never invented: a histogram without +Inf and _cou
   // With _count the parser completes the +Inf bucket: 4 transfers.
   assert.deepEqual(ep(true).transfers, { count: 4, bytes: 2e6 });
   // A side with a known count that moved wins over one whose count is unknown.
-  assert.equal(computeTransfer(ep(true), bare, { windowS: 5 }).transfers_side, "prefill");
+  assert.equal(computeTransfer(ep(true), bare).transfers_side, "prefill");
 });
 
 Deno.test("failure totals: null when neither side is known, and which side a one-sided total leaves out", () => {
@@ -506,22 +507,58 @@ Deno.test("failure totals: null when neither side is known, and which side a one
       ),
       { windowS: 5, scrape: OK, scrapedAt: null },
     );
-  assert.deepEqual(computeTransfer(ep(null), ep(null), { windowS: 5 }).failures, {
+  assert.deepEqual(computeTransfer(ep(null), ep(null)).failures, {
     prefill: null,
     decode: null,
     total: null,
     unknown_sides: ["prefill", "decode"],
   });
-  assert.deepEqual(computeTransfer(ep(3), ep(null), { windowS: 5 }).failures, {
+  assert.deepEqual(computeTransfer(ep(3), ep(null)).failures, {
     prefill: 3,
     decode: null,
     total: 3,
     unknown_sides: ["decode"],
   });
-  assert.deepEqual(computeTransfer(ep(0), ep(2), { windowS: 5 }).failures, {
+  assert.deepEqual(computeTransfer(ep(0), ep(2)).failures, {
     prefill: 0,
     decode: 2,
     total: 2,
     unknown_sides: [],
   });
+});
+
+Deno.test("transfer rates use the transfer side's own scrape gap (reference §6.1)", () => {
+  // Decode moved 100 transfers of 1 MB in its own 4.98 s; prefill's gap was 2.03 s.
+  const page = (n: number) =>
+    histogramText("vllm:nixl_bytes_transferred", { engine: "0" }, {
+      bounds: [1e6, 1e7],
+      counts: [0, n, n],
+      sum: n * 1e6,
+    }) + "\n";
+  const ep = (a: number, b: number, windowS: number) =>
+    computeEndpointSample(snapOf(page(a)), snapOf(page(b)), {
+      windowS,
+      scrape: OK,
+      scrapedAt: null,
+    });
+  const prefill = ep(0, 0, 2.03);
+  const decode = ep(50, 150, 4.98);
+  assert.deepEqual([prefill.window_s, decode.window_s], [2.03, 4.98]);
+  const t = computeTransfer(prefill, decode);
+  assert.deepEqual([t.transfers_side, t.transfers, t.bytes], ["decode", 100, 1e8]);
+  assert.equal(t.bytes_per_s, 1e8 / 4.98); // ≈ 20.1 MB/s, not 49.3 over prefill's 2.03 s
+  assert.equal(t.transfers_per_s, 100 / 4.98);
+  // A side without a window has none to divide by.
+  assert.equal(
+    computeEndpointSample(null, snapOf(page(1)), {
+      windowS: 0,
+      scrape: OK,
+      scrapedAt: null,
+    }).window_s,
+    0,
+  );
+  assert.ok(windowsDiffer(2.03, 4.98));
+  assert.ok(!windowsDiffer(5.003, 5.001));
+  assert.ok(windowsDiffer(0, 5));
+  assert.ok(!windowsDiffer(0, 0));
 });

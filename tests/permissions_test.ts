@@ -65,6 +65,31 @@ Deno.test("disagg keeps net and write (for --timeline), and cannot read files", 
   assert.deepEqual(held, ["write", "net"]);
 });
 
+Deno.test("disagg gives up read after opening its timeline, before scraping", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "inferguard_perm_" });
+  try {
+    // Port 9 on loopback refuses at once: one critical endpoint_unreachable sample, exit 2.
+    const { code, held } = await probe([
+      "disagg",
+      "status",
+      "--prefill",
+      "http://127.0.0.1:9",
+      "--decode",
+      "http://127.0.0.1:9",
+      "--window",
+      "0",
+      "--json",
+      "--timeline",
+      `${dir}/t.jsonl`,
+    ]);
+    assert.equal(code, 2);
+    assert.deepEqual(held, ["write", "net"]);
+    assert.equal((await Deno.readTextFile(`${dir}/t.jsonl`)).split("\n").length, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 for (const args of [["schema"], ["--version"], ["--help"]]) {
   Deno.test(`${args[0]} keeps nothing`, async () => {
     const { code, held } = await probe(args);

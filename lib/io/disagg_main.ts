@@ -23,6 +23,7 @@ import {
   failedEndpointSample,
   type PairSample,
   type ScrapeStatus,
+  windowsDiffer,
 } from "../../live/window.ts";
 import {
   type FetchOptions,
@@ -166,6 +167,12 @@ export interface RunDisaggHooks {
   stderr?: (line: string) => void;
   /** Aborting it stops the watch loop like SIGINT does. */
   signal?: AbortSignal;
+  /**
+   * Called once before any endpoint is scraped: after the arguments are parsed and `--timeline` is
+   * opened, so that its last byte can still be read (see {@link mayEndCutShort}), or before a
+   * usage message. The CLI gives up there the permissions `disagg` does not need (main.ts).
+   */
+  dropPermissions?: () => void;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -396,6 +403,8 @@ async function takeSample(
   }
   const second = await readBoth(sides, opts, fetchOpts);
   const observedAt = new Date().toISOString();
+  // The sample's stated window is prefill's gap; each side's numbers (rates, transfers, failures)
+  // use that side's own gap, measured in endpointSample.
   const windowS = first ? round((second[0].at - first[0].at) / 1000, 3) : 0;
   const prefill = endpointSample(first?.[0] ?? null, second[0], observedAt);
   const decode = endpointSample(first?.[1] ?? null, second[1], observedAt);
@@ -404,7 +413,7 @@ async function takeSample(
     window_s: windowS,
     prefill,
     decode,
-    transfer: computeTransfer(prefill, decode, { windowS }),
+    transfer: computeTransfer(prefill, decode),
   };
 }
 
@@ -447,12 +456,36 @@ function worstSeverity(findings: Finding[]): Finding["severity"] | null {
 }
 
 function fmt(x: number | null | undefined, digits = 2): string {
-  if (x === null || x === undefined) return "-";
+  // Non-finite numbers never reach a sample (they are `null` with a reason); never print `NaN`.
+  if (x === null || x === undefined || !Number.isFinite(x)) return "-";
   return Number.isInteger(x) ? String(x) : x.toFixed(digits);
 }
 
+/** A number with at most six significant digits and no trailing zeros (`300`, `0.01`, `2.5`). */
+function short(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}
+
+/** A bucket bound in seconds, in the unit the table reads best: `300ms`, `1.9ms`, `30s`. */
+function boundText(seconds: number): string {
+  return seconds >= 1 ? `${short(seconds)}s` : `${short(seconds * 1000)}ms`;
+}
+
+/**
+ * A windowed latency quantile for the table: a number in milliseconds (`156.3ms`), or a bound
+ * that carries its unit too (`> 30s`, `<= 300ms`; the JSON keeps `"> 30"`, `"<= 0.3"`, seconds).
+ */
 function quant(x: number | string | null | undefined): string {
-  return typeof x === "number" ? `${(x * 1000).toFixed(1)}ms` : x ?? "-";
+  if (typeof x === "number") return Number.isFinite(x) ? `${(x * 1000).toFixed(1)}ms` : "-";
+  if (x === null || x === undefined) return "-";
+  const m = /^(>|<=) (\S+)$/.exec(x);
+  const bound = m ? Number(m[2]) : NaN;
+  return m && Number.isFinite(bound) ? `${m[1]} ${boundText(bound)}` : x;
+}
+
+/** A side's own window for the table: `4.98 s`, or `none` without two scrapes. */
+function sideWindow(windowS: number): string {
+  return windowS > 0 ? `${windowS} s` : "none";
 }
 
 /** Compact human-readable table of one sample. */
@@ -493,9 +526,18 @@ export function renderTable(sample: PairSample, findings: Finding[]): string {
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  // The stated window is prefill's gap; when a side's own gap (which its rates use) differs, both
+  // are shown.
+  const own = (ep: EndpointSample) =>
+    ep.window_s > 0 && windowsDiffer(ep.window_s, sample.window_s);
+  const perSide = own(sample.prefill) || own(sample.decode)
+    ? ` (prefill ${sideWindow(sample.prefill.window_s)}, decode ${
+      sideWindow(sample.decode.window_s)
+    })`
+    : "";
   const lines = [
     `inferguard disagg status  ${sample.observed_at}  ${
-      sample.window_s > 0 ? `window ${sample.window_s} s` : "single scrape (gauges only)"
+      sample.window_s > 0 ? `window ${sample.window_s} s${perSide}` : "single scrape (gauges only)"
     }`,
     ...rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()),
   ];
@@ -508,9 +550,15 @@ export function renderTable(sample: PairSample, findings: Finding[]): string {
     : "";
   const bothSides = (f.prefill ?? 0) > 0 && (f.decode ?? 0) > 0;
   const failures = f.total === null ? null : Math.max(f.prefill ?? 0, f.decode ?? 0);
+  // Transfer rates are over the transfer side's own gap: named when it is not the stated one.
+  const xferSide = t.transfers_side === null ? null : sample[t.transfers_side];
+  const over = xferSide !== null && t.bytes_per_s !== null &&
+      windowsDiffer(xferSide.window_s, sample.window_s)
+    ? ` over ${t.transfers_side}'s ${xferSide.window_s} s`
+    : "";
   lines.push(
     `transfer: ${t.transfers === null ? "not exported" : `${t.transfers} transfers`}, ` +
-      `${t.bytes_per_s === null ? "-" : `${fmt(t.bytes_per_s / 1e6)} MB/s`}, failures ${
+      `${t.bytes_per_s === null ? "-" : `${fmt(t.bytes_per_s / 1e6)} MB/s${over}`}, failures ${
         fmt(failures)
       }${unknown}${bothSides ? ` (prefill ${f.prefill}, decode ${f.decode})` : ""}`,
   );
@@ -525,9 +573,75 @@ export function renderTable(sample: PairSample, findings: Finding[]): string {
 }
 
 async function writeLine(file: Deno.FsFile, line: string): Promise<void> {
-  const bytes = new TextEncoder().encode(line + "\n");
+  const bytes = new TextEncoder().encode(line);
   let off = 0;
   while (off < bytes.length) off += await file.write(bytes.subarray(off));
+}
+
+/** The timeline being appended to. */
+interface Timeline {
+  path: string;
+  file: Deno.FsFile;
+  /** Start the next line with a newline: the file may end in a line cut short. */
+  newlineFirst: boolean;
+}
+
+/**
+ * Open `--timeline` for appending. A timeline whose last line was cut short (the previous run
+ * killed mid-write, a full disk) would glue this run's first sample onto that line and lose it,
+ * so the first line written then starts with a newline: the partial line stays one bad line and
+ * every new sample is readable.
+ */
+async function openTimeline(path: string): Promise<Timeline> {
+  const file = await Deno.open(path, { append: true, create: true });
+  try {
+    return { path, file, newlineFirst: await mayEndCutShort(file, path) };
+  } catch (e) {
+    file.close();
+    throw e;
+  }
+}
+
+/**
+ * Whether an open timeline may end without a newline. A FIFO (it cannot seek) or an empty file
+ * never does. The CLI opens the timeline before it gives up read permission (`dropPermissions`),
+ * so it reads the last byte. Run without read permission (`deno run --allow-net --allow-write`),
+ * which also denies `stat`, seeking the write handle to its end still gives the size, but the last
+ * byte cannot be checked: any non-empty file then counts as cut short and gets a newline first (at
+ * worst one blank line per run, which timeline readers skip; a lost sample is worse).
+ */
+async function mayEndCutShort(file: Deno.FsFile, path: string): Promise<boolean> {
+  let size: number;
+  try {
+    size = await file.seek(0, Deno.SeekMode.End);
+  } catch {
+    return false; // A FIFO or a socket: a stream, no last line to repair.
+  }
+  if (size <= 0) return false;
+  const read = await Deno.permissions.query({ name: "read", path });
+  if (read.state !== "granted") return true;
+  const reader = await Deno.open(path, { read: true });
+  try {
+    await reader.seek(size - 1, Deno.SeekMode.Start);
+    const last = new Uint8Array(1);
+    return await reader.read(last) === 1 && last[0] !== 0x0a;
+  } finally {
+    reader.close();
+  }
+}
+
+/** Append one sample's line (after a newline when the file may end in a line cut short). */
+async function appendTimeline(timeline: Timeline, line: string): Promise<void> {
+  await writeLine(timeline.file, `${timeline.newlineFirst ? "\n" : ""}${line}\n`);
+  timeline.newlineFirst = false;
+}
+
+function closeTimeline(timeline: Timeline | null): void {
+  try {
+    timeline?.file.close();
+  } catch {
+    // Already closed.
+  }
 }
 
 function exitCode(worst: Finding["severity"] | null, failOn: DisaggOptions["failOn"]): number {
@@ -548,15 +662,18 @@ function exitCode(worst: Finding["severity"] | null, failOn: DisaggOptions["fail
 export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Promise<number> {
   const out = hooks.stdout ?? ((line: string) => console.log(line));
   const err = hooks.stderr ?? ((line: string) => console.error(line));
+  const dropPermissions = hooks.dropPermissions ?? (() => {});
   let opts: DisaggOptions;
   try {
     const parsed = parseDisaggArgs(args);
     if (parsed === "help") {
+      dropPermissions();
       out(USAGE);
       return 0;
     }
     opts = parsed;
   } catch (e) {
+    dropPermissions();
     if (e instanceof UsageError) {
       err(`inferguard disagg: ${e.message}`);
       err('Run "inferguard disagg status --help" for usage');
@@ -571,7 +688,7 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
   // scrape stuck until its --timeout never holds the terminal.
   const stop = new AbortController();
   let sampling = false;
-  let timeline: Deno.FsFile | null = null;
+  let timeline: Timeline | null = null;
   const handlers: [Deno.Signal, () => void][] = [];
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     const handler = () => {
@@ -581,11 +698,7 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
         return;
       }
       err("inferguard disagg: interrupted");
-      try {
-        timeline?.close();
-      } catch {
-        // Already closed.
-      }
+      closeTimeline(timeline);
       Deno.exit(sig === "SIGINT" ? 130 : 143);
     };
     try {
@@ -605,8 +718,9 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
 
   if (opts.timeline !== null) {
     try {
-      timeline = await Deno.open(opts.timeline, { append: true, create: true });
+      timeline = await openTimeline(opts.timeline);
     } catch (e) {
+      dropPermissions();
       unlisten();
       err(
         `inferguard disagg: Cannot open --timeline "${opts.timeline}": ${
@@ -616,6 +730,7 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
       return 3;
     }
   }
+  dropPermissions();
   sampling = true;
 
   const sides: [Side, Side] = [
@@ -634,7 +749,23 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
       if (opts.json) out(JSON.stringify(statusRecord(sample, findings)));
       else out(renderTable(sample, findings));
       if (timeline) {
-        await writeLine(timeline, JSON.stringify(timelineRecord(sample, { sequence, findings })));
+        // A timeline that cannot be written (full disk, a FIFO whose reader left) stops the run:
+        // the samples so far were printed, the error names the file, and the exit code is the
+        // findings' as after any other stop (3 is bad usage only). Watching on without the
+        // record the user asked for would leave a silent gap that `analyze` cannot see.
+        try {
+          await appendTimeline(
+            timeline,
+            JSON.stringify(timelineRecord(sample, { sequence, findings })),
+          );
+        } catch (e) {
+          err(
+            `inferguard disagg: Cannot write --timeline "${timeline.path}": ${
+              e instanceof Error ? e.message : e
+            }; sample ${sequence} is printed above but not recorded, and sampling stops`,
+          );
+          break;
+        }
       }
       if (!opts.watch || stop.signal.aborted) break;
       if (opts.count !== null && sequence >= opts.count) break;
@@ -650,7 +781,7 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
     }
   } finally {
     unlisten();
-    timeline?.close();
+    closeTimeline(timeline);
   }
   return exitCode(worst, opts.failOn);
 }

@@ -10,6 +10,7 @@ export function endpointSample(overrides: Partial<EndpointSample> = {}): Endpoin
   return {
     url: "http://127.0.0.1:9/metrics",
     scraped_at: "2026-01-01T00:00:05.000Z",
+    window_s: 5,
     scrape: {
       ok: true,
       outcome: "ok",
@@ -48,19 +49,24 @@ export function endpointSample(overrides: Partial<EndpointSample> = {}): Endpoin
   };
 }
 
-/** A pair sample over `windowS` seconds (default 5) from two endpoint samples. */
+/**
+ * A pair sample over `windowS` seconds (default 5) from two endpoint samples. Each side's own
+ * window is `windowS` too, unless `sideWindowsS` gives it (a side that answered slowly).
+ */
 export function pairSample(
   prefill: EndpointSample,
   decode: EndpointSample,
-  options: { windowS?: number } = {},
+  options: { windowS?: number; sideWindowsS?: { prefill?: number; decode?: number } } = {},
 ): PairSample {
   const windowS = options.windowS ?? 5;
+  const p = { ...prefill, window_s: options.sideWindowsS?.prefill ?? windowS };
+  const d = { ...decode, window_s: options.sideWindowsS?.decode ?? windowS };
   return {
     observed_at: "2026-01-01T00:00:05.000Z",
     window_s: windowS,
-    prefill,
-    decode,
-    transfer: computeTransfer(prefill, decode, { windowS }),
+    prefill: p,
+    decode: d,
+    transfer: computeTransfer(p, d),
   };
 }
 

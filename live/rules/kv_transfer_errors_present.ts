@@ -3,6 +3,7 @@
  * @module
  */
 import type { Finding } from "../../lib/types.ts";
+import { windowsDiffer } from "../window.ts";
 import { liveFinding, type LiveRule } from "./_rule.ts";
 
 /** Thresholds of `kv_transfer_errors_present`. */
@@ -39,7 +40,8 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
     "(Δtransfers = 0), or when the transfer count is unknown and decode completed no request " +
     "(no success seen). When one side's failures are unknown, the message says the count covers " +
     "the other side only. Severity never depends on the window length: the failure rate per " +
-    "second is evidence only. Confirm in both servers' logs around the sample time and measure " +
+    "second is evidence only. The window is the counting side's own gap between its scrapes; " +
+    "when it differs from the sample's (a side answered slowly), the message names whose it is. Confirm in both servers' logs around the sample time and measure " +
     "the ratio over a few more windows.",
   defaults: { min_failures: 1, critical_failure_ratio: 0.05 },
   check(sample, t): Finding[] {
@@ -48,6 +50,12 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
     const failures = f.total === null ? null : Math.max(f.prefill ?? 0, f.decode ?? 0);
     if (failures === null || failures < t.min_failures) return [];
     const bothSides = (f.prefill ?? 0) > 0 && (f.decode ?? 0) > 0;
+    // The side whose count is the pair's (decode on a tie), and its own scrape gap: its failures
+    // happened within that side's window, which differs from the sample's stated one (prefill's
+    // gap) when a side answered slowly (reference §6.1).
+    const countedSide: SideName = (f.decode ?? -1) >= (f.prefill ?? -1) ? "decode" : "prefill";
+    const windowS = sample[countedSide].window_s;
+    const whose = windowsDiffer(windowS, sample.window_s) ? `${countedSide}'s window` : null;
     const transfers = sample.transfer.transfers;
     const decodeRequests = sample.decode.deltas?.requests_completed ?? null;
     const prefillRequests = sample.prefill.deltas?.requests_completed ?? null;
@@ -72,7 +80,7 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
       }
       : null;
     const ratio = denominator ? failures / denominator.value : null;
-    const perS = sample.window_s > 0 ? failures / sample.window_s : null;
+    const perS = windowS > 0 ? failures / windowS : null;
     // No success in the window: no transfer completed, or, with the transfer count unknown,
     // decode (where every transferred request ends) completed none.
     const noTransfer = transfers === 0;
@@ -80,17 +88,18 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
     const highRatio = ratio !== null && ratio >= t.critical_failure_ratio;
     const critical = highRatio || noTransfer || noDecodeRequest;
     const unknown = f.unknown_sides.length === 1 ? f.unknown_sides[0] : null;
+    const notes = [
+      whose,
+      unknown === null
+        ? null
+        : `${unknown === "prefill" ? "decode" : "prefill"} only: ${unknown} failures unknown`,
+      bothSides
+        ? `prefill counted ${f.prefill}, decode ${f.decode}: the larger, as both servers count a failed request`
+        : null,
+    ].filter((x) => x !== null);
     const count = `${failures} KV transfer failure${
       failures === 1 ? "" : "s"
-    } in the last ${sample.window_s} s${
-      unknown === null
-        ? ""
-        : ` (${unknown === "prefill" ? "decode" : "prefill"} only: ${unknown} failures unknown)`
-    }${
-      bothSides
-        ? ` (prefill counted ${f.prefill}, decode ${f.decode}: the larger, as both servers count a failed request)`
-        : ""
-    }`;
+    } in the last ${windowS} s${notes.length ? ` (${notes.join("; ")})` : ""}`;
     const share = ratio === null ? null : `${percent(ratio)} of ${denominator!.text}`;
     const threshold = percent(t.critical_failure_ratio);
     const reasons = [
@@ -110,7 +119,8 @@ export const kvTransferErrorsPresent: LiveRule<KvTransferErrorsThresholds> = {
     return [liveFinding("kv_transfer_errors_present", critical ? "critical" : "warning", {
       message: [count, share, why].filter((x) => x !== null).join(", "),
       evidence: {
-        window_s: sample.window_s,
+        window_s: windowS,
+        failures_side: countedSide,
         failures_prefill: f.prefill,
         failures_decode: f.decode,
         failures_total: f.total,

@@ -36,6 +36,7 @@ Deno.test("kv_transfer_errors_present: at threshold, one failure in 100 transfer
   );
   assert.deepEqual(got[0].evidence, {
     window_s: 10,
+    failures_side: "decode",
     failures_prefill: 0,
     failures_decode: 1,
     failures_total: 1,
@@ -196,4 +197,39 @@ Deno.test("kv_transfer_errors_present: a failure both servers counted is counted
   assert.equal(got[0].evidence.failures_counted, 4);
   assert.equal(got[0].evidence.failure_ratio, 0.04);
   assert.equal(got[0].evidence.failures_per_s, 0.4);
+});
+
+Deno.test("kv_transfer_errors_present: failures are over the counting side's own window, named when it is not the sample's", () => {
+  // Decode counted 2 failures over its own 4.98 s; the sample's stated window is prefill's
+  // 2.03 s (decode's first scrape was answered before prefill's slow one).
+  const d = endpointSample({
+    deltas: { requests_completed: 40, kv_transfer_failures: 2 },
+    transfers: { count: 100, bytes: 1e8 },
+  });
+  const p = endpointSample({ deltas: { requests_completed: 40, kv_transfer_failures: 0 } });
+  const sample = pairSample(p, d, { windowS: 2.03, sideWindowsS: { decode: 4.98 } });
+  const got = kvTransferErrorsPresent.check(sample, t);
+  assert.equal(
+    got[0].message,
+    "2 KV transfer failures in the last 4.98 s (decode's window), 2.0 % of 100 transfers, below the 5.0 % critical ratio",
+  );
+  assert.deepEqual(
+    [got[0].evidence.window_s, got[0].evidence.failures_side, got[0].evidence.failures_per_s],
+    [4.98, "decode", 2 / 4.98],
+  );
+  // Prefill counting over the stated window: its window, and no side named.
+  const p2 = endpointSample({ deltas: { requests_completed: 40, kv_transfer_failures: 3 } });
+  const d2 = endpointSample({
+    deltas: { requests_completed: 40, kv_transfer_failures: 0 },
+    transfers: { count: 100, bytes: 1e8 },
+  });
+  const same = kvTransferErrorsPresent.check(
+    pairSample(p2, d2, { windowS: 2.03, sideWindowsS: { decode: 4.98 } }),
+    t,
+  );
+  assert.equal(
+    same[0].message,
+    "3 KV transfer failures in the last 2.03 s, 3.0 % of 100 transfers, below the 5.0 % critical ratio",
+  );
+  assert.deepEqual([same[0].evidence.window_s, same[0].evidence.failures_side], [2.03, "prefill"]);
 });
