@@ -9,6 +9,7 @@
  * @module
  */
 import { boolish, isRecord, num, str } from "../lib/coerce.ts";
+import { normalizeHardware } from "../lib/names.ts";
 import type { CampaignManifest, ExpectedCell } from "../lib/types.ts";
 
 export type { CampaignManifest, ExpectedCell };
@@ -84,7 +85,9 @@ export function parseManifest(
         });
         continue;
       }
-      match[key] = v;
+      // A cell's hardware is normalized (`mi355x-disagg` → `mi355x`, reference §4.2): so is the
+      // label it is expected under, else a present cell would be reported missing.
+      match[key] = key === "hardware" && typeof v === "string" ? normalizeHardware(v) ?? v : v;
     }
     const path = str(entry.path);
     if (path === null && Object.keys(match).length === 0) {

@@ -72,3 +72,18 @@ Deno.test("manifest: non-manifests are rejected (power manifest, arrays, scalars
   }
   assert.equal(isCampaignManifest({ timeline_expected: false }), true);
 });
+
+Deno.test("manifest: hardware labels are normalized as a cell's are (mi355x-disagg → mi355x)", () => {
+  const { manifest } = parseManifest({
+    expected_cells: [
+      { hw: "mi355x-disagg", model: "gptoss", concurrency: 64 },
+      { hardware: "cluster:B200-nb", concurrency: 8 },
+      { hardware: "H200" },
+    ],
+  });
+  assert.deepEqual(manifest!.expected_cells.map((e) => e.match.hardware), [
+    "mi355x",
+    "b200",
+    "h200",
+  ]);
+});
