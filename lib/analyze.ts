@@ -401,8 +401,8 @@ function spreadRunRecords(records: CellRecord[], primaryKeys: ReadonlySet<string
 export function analyze(input: AnalyzeInput): Report {
   const loaded = input.loaded;
   const keys = groupKeys(loaded.map((l) => l.ref));
-  let manifest: CampaignManifest | null = null;
-  let manifestPath: string | null = null;
+  // Every campaign manifest of the tree, in walk order: a root may hold several campaigns.
+  const manifests: { path: string; manifest: CampaignManifest }[] = [];
   // Records of cells, and records of evals that attach to the nearest benchmark cell (or become
   // cells of their own when there is none).
   const cellRecords: CellRecord[] = [];
@@ -411,10 +411,7 @@ export function analyze(input: AnalyzeInput): Report {
   const names = new Map<string, string[]>();
   for (let i = 0; i < loaded.length; i++) {
     const l = loaded[i];
-    if (l.manifest && manifest === null) {
-      manifest = l.manifest;
-      manifestPath = l.ref.path;
-    }
+    if (l.manifest) manifests.push({ path: l.ref.path, manifest: l.manifest });
     const r = l.result;
     if (!r || r.drafts.length === 0) continue;
     const key = keys[i];
@@ -609,13 +606,15 @@ export function analyze(input: AnalyzeInput): Report {
     ));
   }
 
-  // Campaign manifest expectations.
+  // Campaign manifest expectations. Each manifest speaks for its own directory: its paths are
+  // relative to it, its identity-only entries are met by cells under it, and the timeline it
+  // expects must be under it (for a manifest at the root, anywhere).
   const missing: { cell_id: string | null; what: string }[] = [];
-  const m = manifest as CampaignManifest | null;
-  if (m !== null) {
-    const found = expectedCellFinder(cells);
+  const found = manifests.length > 0 ? expectedCellFinder(cells) : null;
+  for (const { path: manifestPath, manifest: m } of manifests) {
+    const scope = dirOf(manifestPath);
     for (const exp of m.expected_cells) {
-      if (!found(exp)) {
+      if (!found!(exp, scope)) {
         const what = describeExpected(exp);
         missing.push({ cell_id: null, what });
         findings.push(finding(
@@ -631,12 +630,14 @@ export function analyze(input: AnalyzeInput): Report {
         ));
       }
     }
-    if (m.timeline_expected && input.timelines.length === 0) {
+    if (m.timeline_expected && !input.timelines.some((t) => underDir(t.path, scope))) {
       findings.push(finding(
         "metrics_unavailable",
         "warning",
         null,
-        `"${manifestPath}" expects a live timeline but no timeline file was found`,
+        `"${manifestPath}" expects a live timeline but no timeline file was found${
+          scope === "" ? "" : ` under "${scope}"`
+        }`,
         { manifest: manifestPath, section: "live timeline" },
       ));
     }
@@ -727,8 +728,10 @@ export function analyze(input: AnalyzeInput): Report {
       artifacts_parsed: parsedCount,
       artifacts_unreadable: unreadableCount + input.walkIssues.length,
       missing_artifacts: missing,
-      expected_cells: m ? m.expected_cells.length : null,
-      timeline_expected: m ? m.timeline_expected : false,
+      expected_cells: manifests.length === 0
+        ? null
+        : manifests.reduce((n, { manifest }) => n + manifest.expected_cells.length, 0),
+      timeline_expected: manifests.some(({ manifest }) => manifest.timeline_expected),
     },
     cells: finalCells,
     cross_run: {
@@ -771,7 +774,9 @@ function sortRecord<T>(o: Record<string, T>): Record<string, T> {
  * (by artifact path prefix, or by the value of the first matched field, built on first use) and
  * only they are tested.
  */
-function expectedCellFinder(cells: readonly Cell[]): (exp: ExpectedCell) => boolean {
+function expectedCellFinder(
+  cells: readonly Cell[],
+): (exp: ExpectedCell, scope: string) => boolean {
   let byPrefix: Map<string, Cell[]> | null = null;
   const byField = new Map<string, Map<string, Cell[]>>();
   const add = (index: Map<string, Cell[]>, key: string, cell: Cell) => {
@@ -810,15 +815,36 @@ function expectedCellFinder(cells: readonly Cell[]): (exp: ExpectedCell) => bool
     }
     return index;
   };
-  return (exp) => {
+  return (exp, scope) => {
+    const index = () => byPrefix ??= prefixIndex();
+    // A path is relative to the manifest's directory (one already under it, as if written from
+    // the root, is taken as it is); identity alone is met only by cells under that directory.
+    let path = exp.path;
+    if (path !== null && scope !== "") {
+      const joined = joinRel(scope, path);
+      path = index().has(joined) || !underDir(path, scope) ? joined : path;
+    }
+    const scoped = path === exp.path ? exp : { ...exp, path };
     let candidates: readonly Cell[];
     const fields = Object.keys(exp.match);
-    if (exp.path !== null) candidates = (byPrefix ??= prefixIndex()).get(exp.path) ?? [];
+    if (path !== null) candidates = index().get(path) ?? [];
+    else if (scope !== "") candidates = index().get(scope) ?? [];
     else if (fields.length > 0) {
       candidates = fieldIndex(fields[0]).get(matchKey(exp.match[fields[0]])) ?? [];
     } else candidates = cells;
-    return candidates.some((c) => satisfies(c, exp));
+    return candidates.some((c) => satisfies(c, scoped));
   };
+}
+
+/** `rel` (a manifest entry's path) under directory `dir` of the tree (`""`: the root). */
+function joinRel(dir: string, rel: string): string {
+  if (dir === "") return rel;
+  return rel === "" || rel === "." ? dir : `${dir}/${rel}`;
+}
+
+/** Whether `path` is `dir` or below it (every path is below the root, `""`). */
+function underDir(path: string, dir: string): boolean {
+  return dir === "" || path === dir || path.startsWith(`${dir}/`);
 }
 
 /** A key under which values that {@link satisfies} may find equal meet (strings ignore case). */

@@ -7,6 +7,7 @@ import { parseEvalResults } from "../parsers/eval_results.ts";
 import { analyzeInProcess, withTemp } from "../tests/_hostile.ts";
 import { HAS_REALDATA, realdata } from "../tests/_realdata.ts";
 import type { Report } from "./analyze.ts";
+import { renderMarkdown } from "../render/markdown.ts";
 
 function raw(path: string, identity: Partial<Identity>): LoadedArtifact {
   return {
@@ -72,6 +73,61 @@ Deno.test("analyze: manifest expectations are met by path prefix and by identity
     "path=run",
     "path=runs/a/x",
   ]);
+});
+
+Deno.test("analyze: every manifest speaks for its own directory", () => {
+  const manifest = (
+    path: string,
+    entries: Omit<ExpectedCell, "index">[],
+    timeline = false,
+  ): LoadedArtifact => ({
+    ref: { path, kind: "manifest", size: 1 },
+    result: { drafts: [], issues: [], unreadable: false },
+    manifest: {
+      expected_cells: entries.map((e, index) => ({ ...e, index })),
+      timeline_expected: timeline,
+    },
+  });
+  const report = analyze({
+    inputRoot: "r",
+    generatedAt: "2026-01-01T00:00:00Z",
+    loaded: [
+      manifest("campA/manifest.json", [
+        { path: null, match: { concurrency: 4 } },
+        { path: null, match: { concurrency: 8 } }, // missing: c8 is campB's
+        { path: "x.json", match: {} }, // relative to campA
+        { path: "campA/x.json", match: {} }, // as written from the root, and under campA
+      ]),
+      manifest("campB/manifest.json", [
+        { path: null, match: { concurrency: 8 } },
+        { path: null, match: { concurrency: 32 } }, // missing
+        { path: "campA/x.json", match: {} }, // missing: campA is not under campB
+      ], true),
+      raw("campA/x.json", { model: "m", concurrency: 4 }),
+      raw("campB/y.json", { model: "m", concurrency: 8 }),
+    ],
+    walkIssues: [],
+    timelines: [{ path: "campA/inferguard_timeline.jsonl", samples: [], bad_lines: 0 }],
+    thresholds: defaultThresholds(),
+  });
+  const missing = report.findings.filter((f) => f.code === "missing_required_artifact")
+    .map((f) => `${f.evidence.manifest}#${f.evidence.expected_index}`).sort();
+  assert.deepEqual(missing, [
+    "campA/manifest.json#1",
+    "campB/manifest.json#1",
+    "campB/manifest.json#2",
+  ]);
+  assert.equal(report.run_summary.expected_cells, 7);
+  assert.equal(report.run_summary.timeline_expected, true);
+  // campB expects a timeline; the only one is under campA.
+  const noTimeline = report.findings.filter((f) => f.code === "metrics_unavailable");
+  assert.deepEqual(noTimeline.map((f) => f.message), [
+    '"campB/manifest.json" expects a live timeline but no timeline file was found under "campB"',
+  ]);
+  assert.match(
+    renderMarkdown(report),
+    /The 2 campaign manifests expect 7 cell\(s\); 3 of them are missing\./,
+  );
 });
 
 Deno.test("analyze: findings are attached to their cells, and inputs are not changed", () => {

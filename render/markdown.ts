@@ -660,9 +660,16 @@ function section3(r: Report, index: Index): string[] {
     out.push("Every recognised artifact was read, and no required input is missing.");
   }
   if (r.run_summary.expected_cells !== null) {
+    // Each manifest of the tree speaks for its directory; their expectations are added up.
+    const manifests = r.artifact_manifest.discovered
+      .filter((d) => d.kind === "manifest" && d.parsed).length;
     out.push(
       "",
-      `The campaign manifest expects ${r.run_summary.expected_cells} cell(s); ${
+      `${
+        manifests > 1
+          ? `The ${manifests} campaign manifests expect`
+          : "The campaign manifest expects"
+      } ${r.run_summary.expected_cells} cell(s); ${
         r.run_summary.missing_artifacts.filter((m) => m.cell_id === null).length
       } of them are missing.`,
     );
