@@ -5,7 +5,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { renderTable, runDisagg } from "./disagg_main.ts";
 import { parseTimeline } from "../../parsers/timeline.ts";
@@ -333,35 +332,54 @@ Deno.test("the CLI checks the timeline's last byte before it gives up read permi
 
 Deno.test({
   name:
-    "a timeline that cannot be written (ENOSPC) stops with a clear error and the findings' exit code",
-  ignore: !existsSync("/dev/full"),
+    "a timeline that cannot be written (a pipe whose reader left) stops with a clear error and the findings' exit code",
+  ignore: Deno.build.os === "windows",
   fn: async () => {
-    // /dev/full accepts the open and fails every write with ENOSPC. Decode refuses connections:
+    // A FIFO whose reader takes one byte and leaves: the first line goes into the pipe, the
+    // next write fails (EPIPE), as a full disk fails with ENOSPC. Decode refuses connections:
     // endpoint_unreachable is critical, so the findings' exit code is 2.
-    const real = await readPage(VLLM);
-    await using p = fakeEngine(() => text(real));
-    const r = await run([
-      "status",
-      "--prefill",
-      p.base,
-      "--decode",
-      refusedBase(),
-      "--window",
-      "0",
-      "--count",
-      "3",
-      "--interval",
-      "0.01",
-      "--timeline",
-      "/dev/full",
-    ]);
-    assert.equal(r.code, 2);
-    assert.equal(r.stdout.length, 1); // the sample taken is printed; sampling stopped after it
-    assert.match(r.stdout[0], /CRITICAL endpoint_unreachable/);
-    assert.equal(r.stderr.length, 1, r.stderr.join("\n"));
-    assert.match(
-      r.stderr[0],
-      /^inferguard disagg: Cannot write --timeline "\/dev\/full": .*; sample 1 is printed above but not recorded, and sampling stops$/,
-    );
+    const dir = await Deno.makeTempDir();
+    const fifo = `${dir}/timeline.fifo`;
+    try {
+      const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+      assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
+      const reader = new Deno.Command("head", {
+        args: ["-c", "1", fifo],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      const real = await readPage(VLLM);
+      await using p = fakeEngine(() => text(real));
+      const r = await run([
+        "status",
+        "--prefill",
+        p.base,
+        "--decode",
+        refusedBase(),
+        "--window",
+        "0",
+        "--count",
+        "5",
+        "--interval",
+        "0.2",
+        "--timeline",
+        fifo,
+      ]);
+      await reader.status;
+      assert.equal(r.code, 2);
+      // Every sample taken is printed; sampling stopped at the first that could not be recorded.
+      assert.ok(r.stdout.length >= 2 && r.stdout.length < 5, r.stdout.join("\n"));
+      assert.ok(r.stdout.every((s) => /CRITICAL endpoint_unreachable/.test(s)));
+      assert.equal(r.stderr.length, 1, r.stderr.join("\n"));
+      assert.match(
+        r.stderr[0],
+        new RegExp(
+          `^inferguard disagg: Cannot write --timeline "${fifo}": .*; sample ${r.stdout.length} ` +
+            "is printed above but not recorded, and sampling stops$",
+        ),
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
