@@ -9,7 +9,7 @@ import { finding } from "./finding.ts";
 import { joinEvalCells } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
 import { dirOf, groupKeys, runDirOf } from "./grouping.ts";
-import { parseResultName } from "./names.ts";
+import { dirSeqNameOf, parseResultName } from "./names.ts";
 import { numberAt } from "./packed.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
@@ -446,6 +446,10 @@ export function analyze(input: AnalyzeInput): Report {
         else if (key.startsWith("dir:")) {
           const dir = key.slice(4);
           names.set(key, [dir.slice(dir.lastIndexOf("/") + 1)]);
+        } else if (key.startsWith("file:")) {
+          // A file's directory (`sa-bench_isl_8192_osl_1024/`) lends it ISL/OSL, and nothing else.
+          const seq = dirSeqNameOf(key.slice(5));
+          names.set(key, seq === null ? [] : [seq]);
         }
       }
     }

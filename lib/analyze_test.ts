@@ -685,3 +685,57 @@ Deno.test({
       );
     }),
 });
+
+Deno.test({
+  name:
+    "analyze (real data): a fixed-seq file's directory (sa-bench_isl_<N>_osl_<M>/) gives its ISL/OSL, so 1k1k and 8k1k are two curves",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("isl_dirs", async (dir) => {
+      const tree = `${dir}/in`;
+      // srt-slurm layout (reference §6.1) with the real AMD raw files, which hold no ISL/OSL.
+      for (const isl of [1024, 8192]) {
+        for (const conc of [4, 8]) {
+          await copyInto(
+            realdata(`multinode/gptoss-mi355x-disagg-raw/${amdPoint(conc)}`),
+            `${tree}/outputs/1234/logs/sa-bench_isl_${isl}_osl_1024/results_concurrency_${conc}_gpus_16_ctx_8_gen_8.json`,
+          );
+        }
+      }
+      // Older srt-slurm names: the file's own isl_<N>_osl_<M> wins over its directory's.
+      for (const isl of [1024, 8192]) {
+        await copyInto(
+          realdata(`multinode/gptoss-mi355x-disagg-raw/${amdPoint(64)}`),
+          `${tree}/legacy/sa-bench_isl_1024_osl_1024/isl_${isl}_osl_1024_concurrency_64_req_rate_inf.json`,
+        );
+      }
+      const report = await analyzeTree(tree, `${dir}/out`);
+      const cells = report.cells.map((c) => [
+        c.artifacts.raw_result![0].replace(/^.*\/sa-bench_/, ""),
+        c.isl,
+        c.osl,
+        c.concurrency,
+      ]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      assert.deepEqual(cells, [
+        ["isl_1024_osl_1024/isl_1024_osl_1024_concurrency_64_req_rate_inf.json", 1024, 1024, 64],
+        ["isl_1024_osl_1024/isl_8192_osl_1024_concurrency_64_req_rate_inf.json", 8192, 1024, 64],
+        ["isl_1024_osl_1024/results_concurrency_4_gpus_16_ctx_8_gen_8.json", 1024, 1024, 4],
+        ["isl_1024_osl_1024/results_concurrency_8_gpus_16_ctx_8_gen_8.json", 1024, 1024, 8],
+        ["isl_8192_osl_1024/results_concurrency_4_gpus_16_ctx_8_gen_8.json", 8192, 1024, 4],
+        ["isl_8192_osl_1024/results_concurrency_8_gpus_16_ctx_8_gen_8.json", 8192, 1024, 8],
+      ]);
+      // One curve per ISL/OSL and topology, none with duplicate points.
+      const curves = report.cross_run.curves.map((c) => [
+        c.key.isl,
+        c.key.is_multinode,
+        c.points.map((p) => p.concurrency),
+        c.duplicates,
+      ]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      assert.deepEqual(curves, [
+        [1024, null, [64], []],
+        [1024, true, [4, 8], []],
+        [8192, null, [64], []],
+        [8192, true, [4, 8], []],
+      ]);
+    }),
+});

@@ -24,6 +24,8 @@ const MULTI_NODE = new RegExp(
     "_disagg-(true|false)_spec-([^_]+)_conc([\\dx]+)_(.+)$",
 );
 const SEQ = /(?:^|_)(\d+)k(\d+)k(?:_|$)/;
+/** srt-slurm / AMD `isl_<ISL>_osl_<OSL>` (exact token counts, reference §6.1 and §6.2). */
+const ISL_OSL = /(?:^|_)isl_(\d+)_osl_(\d+)(?:_|$)/;
 /**
  * Where a multi-node per-point suffix starts after the runner: AMD `_concurrency_<C>_…`,
  * srt-slurm `_<CONFIG_NAME>_conc<C>_gpus_…`, legacy NVIDIA `_isl_…`, and the AgentX multi-node
@@ -119,6 +121,42 @@ function normalizeOffload(mode: string): string {
   return mode === "none" || mode === "off" ? "none" : mode;
 }
 
+/**
+ * ISL/OSL from an `isl_<N>_osl_<M>` token anywhere in the name (`sa-bench_isl_8192_osl_1024`,
+ * `isl_1024_osl_1024_concurrency_64_req_rate_inf`), when the rest of the name left them open.
+ */
+function parseIslOsl(name: string, info: NameInfo): void {
+  if (info.identity.isl !== undefined || !name.includes("isl_")) return;
+  const m = name.match(ISL_OSL);
+  // `isl_0_osl_0` names no real run: left unknown rather than a length of 0.
+  if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0) return;
+  info.identity.isl = Number(m[1]);
+  info.identity.osl = Number(m[2]);
+}
+
+/**
+ * The name a file's directory lends it for ISL/OSL: `isl_<N>_osl_<M>` from the basename of the
+ * directory of `path` (`…/sa-bench_isl_8192_osl_1024/results_concurrency_4_gpus_16.json`), or
+ * `null` when the file's own name already gives ISL/OSL or the directory's gives none. Only
+ * ISL/OSL: other fields a directory name may seem to carry (a `bmk_<RF>` names a whole run) never
+ * reach the file's cell.
+ *
+ * @example
+ * ```ts
+ * dirSeqNameOf("logs/sa-bench_isl_8192_osl_1024/results_concurrency_4_gpus_16"); // "isl_8192_osl_1024"
+ * dirSeqNameOf("kimik2.5_8k1k/concurrency_4"); // "isl_8192_osl_1024"
+ * dirSeqNameOf("sa-bench_isl_1024_osl_1024/isl_8192_osl_1024_concurrency_64"); // null
+ * ```
+ */
+export function dirSeqNameOf(path: string): string | null {
+  const slash = path.lastIndexOf("/");
+  if (slash <= 0) return null;
+  if (parseResultName(path.slice(slash + 1)).identity.isl != null) return null;
+  const dir = path.slice(path.lastIndexOf("/", slash - 1) + 1, slash);
+  const { isl, osl } = parseResultName(dir).identity;
+  return isl != null && osl != null ? `isl_${isl}_osl_${osl}` : null;
+}
+
 /** Per-point multi-node suffixes: GPU split and concurrency. */
 function parsePointSuffix(name: string, info: NameInfo): void {
   const gpus = name.match(/_?gpus_(\d+)/);
@@ -195,6 +233,7 @@ function parseName(name: string): NameInfo {
     const point = rest.search(POINT_SUFFIX);
     info.identity.runner = point >= 0 ? stripRecipe(rest.slice(0, point)) : rest;
     if (point >= 0) parsePointSuffix(rest.slice(point), info);
+    parseIslOsl(rest, info);
     return info;
   }
 
@@ -227,9 +266,10 @@ function parseName(name: string): NameInfo {
     return info;
   }
 
-  // Names carrying no configuration block: concurrency and GPU split only.
+  // Names carrying no configuration block: concurrency, GPU split and ISL/OSL only.
   parsePointSuffix(name, info);
   parseExpName(name, info);
+  parseIslOsl(name, info);
   return info;
 }
 

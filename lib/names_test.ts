@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { normalizeHardware as normalizeAgentxHardware } from "../parsers/agentx_agg.ts";
-import { normalizeHardware, parseResultName, stemOf } from "./names.ts";
+import { dirSeqNameOf, normalizeHardware, parseResultName, stemOf } from "./names.ts";
 
 type Expect = { identity?: Record<string, unknown>; metrics?: Record<string, unknown> };
 
@@ -359,4 +359,65 @@ Deno.test("names: AgentX multi-node agg {RF}_conc{N}.json keeps the point out of
   }
   // The point suffix never leaks a GPU split it does not state.
   assert.equal(parseResultName(`${rf}_conc16.json`).metrics.num_gpus, undefined);
+});
+
+Deno.test("names: isl_<N>_osl_<M> gives the exact ISL/OSL (srt-slurm CONFIG_NAME, legacy per-point files)", () => {
+  // Reference §6.1: `sa-bench_isl_<ISL>_osl_<OSL>/` and the older `isl_X_osl_Y_concurrency_C_…`.
+  assert.deepEqual(parseResultName("sa-bench_isl_8192_osl_1024"), {
+    identity: { isl: 8192, osl: 1024 },
+    metrics: {},
+  });
+  assert.deepEqual(parseResultName("vllm-disagg_isl_1000_osl_1000"), {
+    identity: { isl: 1000, osl: 1000 }, // token counts, not thousands of 1024
+    metrics: {},
+  });
+  check("sa-bench_isl_1024_osl_1024/isl_8192_osl_1024_concurrency_64_req_rate_inf.json", {
+    identity: { isl: 8192, osl: 1024, concurrency: 64 },
+  });
+  // A multi-node name without a <seq> in its EXP_NAME takes ISL/OSL from its per-point suffix.
+  check(
+    "dsr1_fp4_dynamo-trt_prefill-tp4-pp1-dcp1-pcp1-ep4-dptrue-nw2_decode-tp8-pp1-dcp1-pcp1-ep8-dptrue-nw1_disagg-true_spec-none_conc512x1024_gb200_3_isl_8192_osl_1024_concurrency_512_req_rate_inf_gpus_24_ctx_8_gen_16.json",
+    { identity: { isl: 8192, osl: 1024, runner: "gb200_3", concurrency: 512 } },
+  );
+  check(
+    "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-pp1-dcp1-pcp1-ep4-dptrue-nw2_decode-tp8-pp1-dcp1-pcp1-ep8-dptrue-nw1_disagg-true_spec-none_conc512x1024_gb200_3_sa-bench_isl_8192_osl_1024_conc512_gpus_16_ctx_8_gen_8.json",
+    { identity: { isl: 8192, osl: 1024 } },
+  );
+  // Not a token of its own: no ISL/OSL.
+  assert.equal(parseResultName("xisl_1024_osl_1024").identity.isl, undefined);
+  assert.equal(parseResultName("isl_1024_osl_1024x").identity.isl, undefined);
+  assert.equal(parseResultName("isl_1024").identity.isl, undefined);
+  assert.equal(parseResultName("sa-bench_isl_0_osl_0").identity.isl, undefined);
+});
+
+Deno.test("dirSeqNameOf: a file's directory lends it ISL/OSL only, and only when its name has none", () => {
+  const cases: [string, string | null][] = [
+    [
+      "outputs/1234/logs/sa-bench_isl_8192_osl_1024/results_concurrency_4_gpus_16_ctx_8_gen_8",
+      "isl_8192_osl_1024",
+    ],
+    [
+      "vllm-disagg_isl_1024_osl_1024/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8",
+      "isl_1024_osl_1024",
+    ],
+    ["runs/kimik2.5_8k1k/concurrency_4", "isl_8192_osl_1024"],
+    // The file's own name wins (legacy form, reference §6.1).
+    ["sa-bench_isl_1024_osl_1024/isl_8192_osl_1024_concurrency_64_req_rate_inf", null],
+    [
+      "kimik2.5_8k1k/kimik2.5_1k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc4_MI355-gbt350-odcdh5-wbb3",
+      null,
+    ],
+    // A directory saying nothing, or no directory at all.
+    ["logs/results_concurrency_4_gpus_16", null],
+    ["sa-bench_isl_8192_osl_1024", null],
+    ["/concurrency_4", null],
+  ];
+  for (const [path, expected] of cases) assert.equal(dirSeqNameOf(path), expected, path);
+  // What it lends parses back to ISL/OSL and nothing else (a bmk_<RF> directory's hardware,
+  // topology or runner never reach the file's cell).
+  const lent = dirSeqNameOf(
+    "bmk_gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_h200-nebius_0/concurrency_4",
+  );
+  assert.equal(lent, "isl_1024_osl_1024");
+  assert.deepEqual(parseResultName(lent!), { identity: { isl: 1024, osl: 1024 }, metrics: {} });
 });
