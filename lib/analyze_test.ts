@@ -528,6 +528,77 @@ Deno.test({
     }),
 });
 
+/**
+ * Id of the real AMD multi-node curve, as every version before the sides' pp/dcp/pcp were read
+ * gave it (its aggs state them all as 1, which must not change the key): a pin, not a derivation.
+ */
+const AMD_CURVE_ID = "gptoss-mi355x-vllm_disagg-fp4-1024-1024-11af89f97435dc";
+
+Deno.test({
+  name: "analyze (real data): the multi-node curve id stays what it was with pp/dcp/pcp read",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("mn_id", async (dir) => {
+      const src = realdata("multinode/gptoss-mi355x-disagg-agg");
+      const aggs = [...Deno.readDirSync(src)].map((e) => e.name).filter((n) =>
+        n.startsWith("agg_")
+      );
+      for (const f of aggs) await copyInto(`${src}/${f}`, `${dir}/in/${f}`);
+      const report = await analyzeTree(`${dir}/in`, `${dir}/out`);
+      assert.deepEqual(
+        report.cross_run.curves.map((c) => [c.curve_id, c.points.map((p) => p.concurrency)]),
+        [[AMD_CURVE_ID, [4, 8, 16, 32, 64, 128, 256, 512]]],
+      );
+      const key = report.cross_run.curves[0].key;
+      assert.equal("decode_dcp" in key, false, "all 1: not part of the key");
+      assert.deepEqual(
+        report.cells.map((c) => [c.metrics.prefill_dcp, c.metrics.decode_dcp]),
+        aggs.map(() => [1, 1]),
+      );
+    }),
+});
+
+Deno.test({
+  name:
+    "analyze (real data): disaggregated runs that differ only in decode dcp are two curves, not duplicates",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("mn_dcp", async (dir) => {
+      const dcp2Rf = AMD_RF.replace("_decode-tp8-pp1-dcp1-", "_decode-tp8-pp1-dcp2-");
+      for (const conc of [64, 128]) {
+        const p = amdPoint(conc);
+        const from = realdata(`multinode/gptoss-mi355x-disagg-agg/agg_${AMD_RF}_${p}`);
+        await copyInto(from, `${dir}/in/agg_${AMD_RF}_${p}`);
+        // The same run as if deployed with decode dcp 2: the field and the name say so.
+        const agg = JSON.parse(await Deno.readTextFile(from));
+        await Deno.writeTextFile(
+          `${dir}/in/agg_${dcp2Rf}_${p}`,
+          JSON.stringify({ ...agg, decode_dcp_size: 2 }),
+        );
+      }
+      const report = await analyzeTree(`${dir}/in`, `${dir}/out`);
+      const curves = report.cross_run.curves;
+      assert.deepEqual(
+        curves
+          .map((c) => [c.key.decode_dcp ?? null, c.points.map((p) => p.concurrency), c.duplicates])
+          .sort(),
+        [[null, [64, 128], []], [2, [64, 128], []]],
+      );
+      assert.equal(curves.filter((c) => c.curve_id === AMD_CURVE_ID).length, 1);
+      // report.md tells the two apart by more than their ids.
+      const md = renderMarkdown(report);
+      assert.ok(md.includes("1024/1024 · P8+D8 GPUs · decode dcp2"), "dcp2 curve label");
+      assert.ok(md.includes("1024/1024 · P8+D8 GPUs |"), "plain curve label");
+      for (const c of curves) {
+        const dcp2 = c.key.decode_dcp === 2;
+        for (const p of c.points) {
+          const cell = report.cells.find((x) => x.cell_id === p.cell_id)!;
+          assert.equal(Object.values(cell.artifacts).flat()[0].includes("-dcp2-"), dcp2);
+        }
+      }
+    }),
+});
+
 Deno.test({
   name:
     "analyze (real data): a multi-node AgentX run gives one cell per conc_<N>, with its <RF>_conc<N>.json",

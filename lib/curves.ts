@@ -55,6 +55,9 @@ export interface Frontier {
  * The curve key of a cell: identity, shape and topology without concurrency.
  * The prefill/decode block is part of the key unless the cell is known to be single-node
  * (single-node rows sometimes mirror `tp` into it, which must not split a curve).
+ * A side's pp, dcp and pcp join the multi-node key only when one of the six is known and not 1
+ * (an unknown one then written as 1): 1 and unknown are the same topology, and keys (and so
+ * curve ids) of cells that state none of them, or only 1s, stay as they were before these fields.
  * Written as object literals (not filled field by field) so the key stays a compact object; the
  * multi-node key is the shared one spread, then its prefill/decode fields, in that order.
  */
@@ -81,19 +84,49 @@ export function curveKey(cell: Cell): Record<string, KeyValue> {
     dp_attention: cell.dp_attention,
   };
   if (cell.is_multinode === false) return shared;
+  const sides: Record<string, number | null> = hasSideParallelism(cell)
+    ? {
+      prefill_tp: m.prefill_tp,
+      prefill_pp: m.prefill_pp ?? 1,
+      prefill_dcp: m.prefill_dcp ?? 1,
+      prefill_pcp: m.prefill_pcp ?? 1,
+      prefill_ep: m.prefill_ep,
+      prefill_num_workers: m.prefill_num_workers,
+      decode_tp: m.decode_tp,
+      decode_pp: m.decode_pp ?? 1,
+      decode_dcp: m.decode_dcp ?? 1,
+      decode_pcp: m.decode_pcp ?? 1,
+      decode_ep: m.decode_ep,
+      decode_num_workers: m.decode_num_workers,
+    }
+    : {
+      prefill_tp: m.prefill_tp,
+      prefill_ep: m.prefill_ep,
+      prefill_num_workers: m.prefill_num_workers,
+      decode_tp: m.decode_tp,
+      decode_ep: m.decode_ep,
+      decode_num_workers: m.decode_num_workers,
+    };
   return {
     ...shared,
-    prefill_tp: m.prefill_tp,
-    prefill_ep: m.prefill_ep,
-    prefill_num_workers: m.prefill_num_workers,
-    decode_tp: m.decode_tp,
-    decode_ep: m.decode_ep,
-    decode_num_workers: m.decode_num_workers,
+    ...sides,
     num_prefill_gpu: m.num_prefill_gpu,
     num_decode_gpu: m.num_decode_gpu,
     prefill_dp_attention: cell.prefill_dp_attention,
     decode_dp_attention: cell.decode_dp_attention,
   };
+}
+
+/**
+ * Whether a cell states a prefill or decode pp, dcp or pcp other than 1 (see {@link curveKey}).
+ * A field missing altogether (a cell of a `--baseline` report.json written before these fields
+ * existed) is unknown, like `null`.
+ */
+function hasSideParallelism(cell: Cell): boolean {
+  const m = cell.metrics;
+  const other = (x: number | null | undefined) => typeof x === "number" && x !== 1;
+  return other(m.prefill_pp) || other(m.prefill_dcp) || other(m.prefill_pcp) ||
+    other(m.decode_pp) || other(m.decode_dcp) || other(m.decode_pcp);
 }
 
 /** Canonical, injective string of a key (field names and values in key order). */
@@ -189,8 +222,9 @@ function onCurve(cell: Cell): boolean {
 
 /**
  * A short string equal for two cells exactly when their curve keys have equal canonical forms:
- * the key's values as a JSON array (single- and multi-node keys have different lengths, and each
- * has fixed field names, which the canonical form spells out and this leaves out).
+ * the key's values as a JSON array (single-node keys, multi-node keys with and without the sides'
+ * pp/dcp/pcp, and each of them with `model_path`, all have different lengths, and each has fixed
+ * field names, which the canonical form spells out and this leaves out).
  */
 function curveGroupKey(cell: Cell): string {
   return JSON.stringify(Object.values(curveKey(cell)));

@@ -170,6 +170,68 @@ Deno.test("curveKey: the key's fields, in order; the prefill/decode block unless
   deepStrictEqual(Object.keys(curveKey(cell("m", 4, { is_multinode: true }))), multi);
   deepStrictEqual(Object.keys(curveKey(cell("u", 4, { is_multinode: null }))), multi);
   deepStrictEqual(curveKey(cell("s", 4, {}, { pp: 2 })).pp, 2);
+  // A side's pp/dcp/pcp other than 1: the six join the prefill/decode block, side by side.
+  const sides = [
+    "prefill_tp",
+    "prefill_pp",
+    "prefill_dcp",
+    "prefill_pcp",
+    "prefill_ep",
+    "prefill_num_workers",
+    "decode_tp",
+    "decode_pp",
+    "decode_dcp",
+    "decode_pcp",
+    "decode_ep",
+    "decode_num_workers",
+  ];
+  const deep = [...single, ...sides, ...multi.slice(single.length + 6)];
+  const dcp2 = cell("d", 4, { is_multinode: true }, { decode_dcp: 2 });
+  deepStrictEqual(Object.keys(curveKey(dcp2)), deep);
+  // Single-node: never, whatever the record mirrors into them.
+  deepStrictEqual(Object.keys(curveKey(cell("s", 4, {}, { decode_dcp: 2 }))), single);
+});
+
+Deno.test("curveKey: per-side pp, dcp and pcp split multi-node curves; 1 and unknown do not", () => {
+  const mn = (id: string, conc: number, sides: Record<string, number | null> = {}) =>
+    cell(id, conc, { is_multinode: true, framework: "vllm-disagg" }, {
+      tp: null,
+      prefill_tp: 8,
+      decode_tp: 8,
+      num_prefill_gpu: 8,
+      num_decode_gpu: 8,
+      ...sides,
+    });
+  const ones = { prefill_pp: 1, prefill_dcp: 1, prefill_pcp: 1, decode_pp: 1, decode_dcp: 1 };
+  const base = mn("base", 64);
+  // Stating every one of them as 1 (as the real AMD aggs do) keeps the key as it was.
+  deepStrictEqual(curveKey(mn("ones", 64, { ...ones, decode_pcp: 1 })), curveKey(base));
+  // So does a cell of an older report.json (a --baseline) that has no such fields at all.
+  const old = mn("old", 64);
+  for (const f of Object.keys(ones).concat("decode_pcp")) {
+    delete (old.metrics as Record<string, unknown>)[f];
+  }
+  deepStrictEqual(curveKey(old), curveKey(base));
+  const curves = buildCurves([
+    base,
+    mn("ones-128", 128, { ...ones, decode_pcp: null }),
+    mn("dcp2-64", 64, { ...ones, decode_dcp: 2 }),
+    mn("dcp2-128", 128, { decode_dcp: 2 }), // its unknowns are the other cell's 1s
+    mn("pp2-64", 64, { prefill_pp: 2 }),
+  ]);
+  deepStrictEqual(
+    curves.map((c) => [c.points.map((p) => p.cell_id), c.duplicates]).sort(),
+    [
+      [["base", "ones-128"], []],
+      [["dcp2-64", "dcp2-128"], []],
+      [["pp2-64"], []],
+    ],
+  );
+  const dcp2 = curves.find((c) => c.points[0].cell_id === "dcp2-64")!;
+  deepStrictEqual(
+    [dcp2.key.prefill_pp, dcp2.key.decode_dcp, dcp2.key.decode_pcp],
+    [1, 2, 1],
+  );
 });
 
 Deno.test("curvesAndFrontiers: the same as buildCurves and paretoFrontier on their own", () => {

@@ -153,10 +153,16 @@ function fillMetrics(t: Metrics, source: NumberMap<Partial<Metrics>>): void {
   if (t.dcp === null) t.dcp = s.dcp ?? null;
   if (t.pcp === null) t.pcp = s.pcp ?? null;
   if (t.prefill_tp === null) t.prefill_tp = s.prefill_tp ?? null;
+  if (t.prefill_pp === null) t.prefill_pp = s.prefill_pp ?? null;
   if (t.prefill_ep === null) t.prefill_ep = s.prefill_ep ?? null;
+  if (t.prefill_dcp === null) t.prefill_dcp = s.prefill_dcp ?? null;
+  if (t.prefill_pcp === null) t.prefill_pcp = s.prefill_pcp ?? null;
   if (t.prefill_num_workers === null) t.prefill_num_workers = s.prefill_num_workers ?? null;
   if (t.decode_tp === null) t.decode_tp = s.decode_tp ?? null;
+  if (t.decode_pp === null) t.decode_pp = s.decode_pp ?? null;
   if (t.decode_ep === null) t.decode_ep = s.decode_ep ?? null;
+  if (t.decode_dcp === null) t.decode_dcp = s.decode_dcp ?? null;
+  if (t.decode_pcp === null) t.decode_pcp = s.decode_pcp ?? null;
   if (t.decode_num_workers === null) t.decode_num_workers = s.decode_num_workers ?? null;
   if (t.num_prefill_gpu === null) t.num_prefill_gpu = s.num_prefill_gpu ?? null;
   if (t.num_decode_gpu === null) t.num_decode_gpu = s.num_decode_gpu ?? null;

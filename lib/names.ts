@@ -218,10 +218,16 @@ function parseName(name: string): NameInfo {
     parseHead(head, info);
     info.identity.is_multinode = true;
     info.metrics.prefill_tp = int(multi[1]);
+    info.metrics.prefill_pp = int(multi[2]);
+    info.metrics.prefill_dcp = int(multi[3]);
+    info.metrics.prefill_pcp = int(multi[4]);
     info.metrics.prefill_ep = int(multi[5]);
     info.identity.prefill_dp_attention = multi[6] === "true";
     info.metrics.prefill_num_workers = int(multi[7]);
     info.metrics.decode_tp = int(multi[8]);
+    info.metrics.decode_pp = int(multi[9]);
+    info.metrics.decode_dcp = int(multi[10]);
+    info.metrics.decode_pcp = int(multi[11]);
     info.metrics.decode_ep = int(multi[12]);
     info.identity.decode_dp_attention = multi[13] === "true";
     info.metrics.decode_num_workers = int(multi[14]);

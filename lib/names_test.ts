@@ -156,6 +156,38 @@ Deno.test("names: multi-node AMD agg with the per-point suffix", () => {
   );
 });
 
+Deno.test("names: multi-node per-side pp, dcp and pcp (decode dcp2), null where not named", () => {
+  check(
+    "agg_gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp2-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8x16x32x64x128x256x512_mi355x-amds_0_concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json",
+    {
+      metrics: {
+        prefill_pp: 1,
+        prefill_dcp: 1,
+        prefill_pcp: 1,
+        decode_pp: 1,
+        decode_dcp: 2,
+        decode_pcp: 1,
+        decode_tp: 8,
+        decode_ep: 1,
+      },
+    },
+  );
+  // A block without pp/dcp/pcp (the regex allows it) says nothing about them.
+  check(
+    "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-pcp2-ep4-dptrue-nw2_decode-tp8-ep8-dptrue-nw1_disagg-true_spec-none_conc512_gb200_3.json",
+    {
+      metrics: {
+        prefill_pp: null,
+        prefill_dcp: null,
+        prefill_pcp: 2,
+        decode_pp: null,
+        decode_dcp: null,
+        decode_pcp: null,
+      },
+    },
+  );
+});
+
 Deno.test("names: multi-node legacy NVIDIA per-point suffix (isl/osl/concurrency/req_rate)", () => {
   check(
     "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-pp1-dcp1-pcp1-ep4-dptrue-nw2_decode-tp8-pp1-dcp1-pcp1-ep8-dptrue-nw1_disagg-true_spec-none_conc512x1024_gb200_3_isl_8192_osl_1024_concurrency_512_req_rate_inf_gpus_24_ctx_8_gen_16.json",

@@ -78,10 +78,16 @@ const SINGLE_NODE = new FlatLatencyReader([...AGG_FIELDS, "tp", "pp", "ep", "dcp
 const MULTI_NODE = new FlatLatencyReader([
   ...AGG_FIELDS,
   "prefill_tp",
+  "prefill_pp",
   "prefill_ep",
+  "prefill_dcp",
+  "prefill_pcp",
   "prefill_num_workers",
   "decode_tp",
+  "decode_pp",
   "decode_ep",
+  "decode_dcp",
+  "decode_pcp",
   "decode_num_workers",
   "num_prefill_gpu",
   "num_decode_gpu",
@@ -125,10 +131,16 @@ export function draftFromAgg(row: Record<string, unknown>): RecordDraft {
   metrics.joules_per_output_token = positive(a.joules_per_output_token);
   if (isMultinode) {
     metrics.prefill_tp = num(a.prefill_tp);
+    metrics.prefill_pp = num(a.prefill_pp);
     metrics.prefill_ep = num(a.prefill_ep);
+    metrics.prefill_dcp = num(a.prefill_dcp_size);
+    metrics.prefill_pcp = num(a.prefill_pcp_size);
     metrics.prefill_num_workers = num(a.prefill_num_workers);
     metrics.decode_tp = num(a.decode_tp);
+    metrics.decode_pp = num(a.decode_pp);
     metrics.decode_ep = num(a.decode_ep);
+    metrics.decode_dcp = num(a.decode_dcp_size);
+    metrics.decode_pcp = num(a.decode_pcp_size);
     metrics.decode_num_workers = num(a.decode_num_workers);
     metrics.num_prefill_gpu = num(a.num_prefill_gpu);
     metrics.num_decode_gpu = num(a.num_decode_gpu);

@@ -285,6 +285,32 @@ Deno.test("agg image: the real multi-node aggs say 'unknown', which becomes null
   }
 });
 
+Deno.test("agg multi-node (real data): per-side pp, dcp and pcp, numeric strings accepted", {
+  ignore: !HAS_REALDATA,
+}, () => {
+  const dir = "multinode/gptoss-mi355x-disagg-agg";
+  const f = readdirSync(realdata(dir)).find((n) => n.startsWith("agg_") && n.includes("_64_"))!;
+  const a = JSON.parse(readFileSync(realdata(`${dir}/${f}`), "utf8"));
+  // What the file says (reference §4.2 per-side fields): every side's pp, dcp and pcp is 1.
+  const sides = ["prefill", "decode"].flatMap((s) => [`${s}_pp`, `${s}_dcp_size`, `${s}_pcp_size`]);
+  assert.deepEqual(sides.map((k) => a[k]), [1, 1, 1, 1, 1, 1]);
+  const fields = [
+    "prefill_pp",
+    "prefill_dcp",
+    "prefill_pcp",
+    "decode_pp",
+    "decode_dcp",
+    "decode_pcp",
+  ] as const;
+  const as = (d: ReturnType<typeof draft>) => fields.map((k) => d.metrics[k]);
+  assert.deepEqual(as(draft(a)), [1, 1, 1, 1, 1, 1]);
+  const edited = draft({ ...a, decode_dcp_size: 2, prefill_pp: "2", decode_pcp_size: " 4 " });
+  assert.deepEqual(as(edited), [2, 1, 1, 1, 2, 4]);
+  // Left out: unknown, not 1.
+  const { prefill_dcp_size: _d, decode_pp: _p, ...without } = a;
+  assert.deepEqual(as(draft(without)), [1, null, 1, null, 1, 1]);
+});
+
 /** An InferenceX-app API row (reference §12), single-node, as the audit's `alias1` case. */
 const API_ROW = {
   hardware: "h200",

@@ -131,10 +131,22 @@ function curveLabel(c: Curve): string {
   const parts = configParts(k);
   if (k.is_multinode) {
     parts.push(`P${k.num_prefill_gpu ?? "?"}+D${k.num_decode_gpu ?? "?"} GPUs`);
+    for (const side of ["prefill", "decode"]) parts.push(...sideParallelism(k, side));
   } else if (k.tp !== null && k.tp !== undefined) parts.push(`tp${k.tp}`);
   if (k.spec_decoding && k.spec_decoding !== "none") parts.push(`spec ${k.spec_decoding}`);
   if (k.offload_mode && k.offload_mode !== "none") parts.push(`offload ${k.offload_mode}`);
   return parts.length ? parts.join(" · ") : "unknown configuration";
+}
+
+/**
+ * `decode dcp2` for the pp, dcp and pcp of a side other than 1, which only a curve key that tells
+ * curves apart by them holds; nothing otherwise.
+ */
+function sideParallelism(k: Record<string, unknown>, side: string): string[] {
+  const stated = ["pp", "dcp", "pcp"]
+    .filter((f) => k[`${side}_${f}`] !== undefined && k[`${side}_${f}`] !== 1)
+    .map((f) => `${f}${k[`${side}_${f}`]}`);
+  return stated.length ? [`${side} ${stated.join(" ")}`] : [];
 }
 
 function cellConfigLabel(c: Cell): string {
