@@ -10,6 +10,7 @@
  */
 import { VERSION } from "./lib/version.ts";
 import { COMMAND_PERMISSIONS, keepOnly } from "./lib/io/permissions.ts";
+import { versionLine } from "./lib/io/cli_args.ts";
 
 const USAGE = `inferguard ${VERSION}
 
@@ -21,6 +22,10 @@ Usage:
   inferguard --version | --help
 
 Run "inferguard analyze --help" or "inferguard disagg status --help" for the options.`;
+
+/** Usage text of `inferguard schema`. */
+const SCHEMA_USAGE =
+  `Usage: inferguard schema    print the JSON Schema of report.json (takes no options)`;
 
 /** Dispatch a command line; returns the process exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -41,6 +46,19 @@ export async function main(args: string[]): Promise<number> {
       return await runDisagg(rest, { dropPermissions: () => keepOnly(COMMAND_PERMISSIONS.disagg) });
     }
     case "schema": {
+      // No options but help: an unknown flag is bad usage (exit 3), as for every command.
+      const extra = rest.find((a) => a !== "-h" && a !== "--help");
+      if (extra !== undefined) {
+        err(
+          `inferguard schema: unknown argument "${extra}"; schema takes no arguments (allowed: -h, --help)\n${SCHEMA_USAGE}\n`,
+        );
+        return 3;
+      }
+      if (rest.length > 0) {
+        keepOnly(COMMAND_PERMISSIONS.none);
+        err(SCHEMA_USAGE + "\n");
+        return 0;
+      }
       const { reportJsonSchema } = await import("./lib/schema.ts");
       keepOnly(COMMAND_PERMISSIONS.none);
       const text = JSON.stringify(reportJsonSchema(), null, 2) + "\n";
@@ -50,11 +68,7 @@ export async function main(args: string[]): Promise<number> {
     case "--version":
     case "version":
       keepOnly(COMMAND_PERMISSIONS.none);
-      Deno.stdout.writeSync(
-        new TextEncoder().encode(
-          `inferguard ${VERSION} (deno ${Deno.version.deno}, ${Deno.build.target})\n`,
-        ),
-      );
+      Deno.stdout.writeSync(new TextEncoder().encode(versionLine() + "\n"));
       return 0;
     case "-h":
     case "--help":

@@ -601,12 +601,20 @@ export function analyze(input: AnalyzeInput): Report {
     return { path: l.ref.path, kind: l.ref.kind, size: l.ref.size, cell, parsed, issue };
   });
   for (const w of input.walkIssues) {
+    // The walk (lib/io/walk.ts) marks what it could not read, as against what it skipped by
+    // policy, and the kind a file's name gives it: a strict run fails on the first.
+    const { unreadable, kind } = w as { unreadable?: boolean; kind?: ArtifactKind };
     findings.push(finding(
       "artifact_unreadable",
       "warning",
       null,
       `Cannot read "${w.path}": ${w.message}`,
-      { path: w.path, reason: w.message },
+      {
+        path: w.path,
+        ...(kind === undefined ? {} : { kind }),
+        reason: w.message,
+        unreadable: unreadable === true,
+      },
     ));
   }
 

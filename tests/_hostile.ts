@@ -451,3 +451,28 @@ export function assertMarkdownTablesIntact(md: string, label: string): void {
     }
   }
 }
+
+/**
+ * Make `<root>/<top>/…` a chain of directories whose absolute path is longer than Linux's
+ * PATH_MAX (4096 bytes), with an empty file `leaf` at the bottom: the walk cannot list the deepest
+ * ones ("File name too long"), whoever runs it, root included, where `chmod 000` blocks nobody.
+ * Built with bash's relative `cd`s, which have no such limit. Returns the path, relative to
+ * `root`, of the first directory the walk cannot read.
+ */
+export async function pathTooLong(root: string, top: string, leaf: string): Promise<string> {
+  const real = Deno.realPathSync(root);
+  const part = "d".repeat(200);
+  const levels = Math.ceil((4200 - real.length) / (part.length + 1));
+  const { success, stderr } = await new Deno.Command("bash", {
+    args: [
+      "-c",
+      `mkdir '${top}' && cd '${top}' && for i in $(seq ${levels}); do mkdir ${part} && cd ${part}; done && touch '${leaf}'`,
+    ],
+    cwd: real,
+  }).output();
+  assert.ok(success, new TextDecoder().decode(stderr));
+  // The first directory whose absolute path (root, "/", the relative path) is over 4095 bytes.
+  let rel = top;
+  while (real.length + 1 + rel.length <= 4095) rel += `/${part}`;
+  return rel;
+}

@@ -546,3 +546,156 @@ Deno.test("--max-file-mb bounds a --baseline report.json, and the message says h
     assert.equal(big.code, 0, big.stderr);
   });
 });
+
+Deno.test("exit 3: an --output-dir that is the results dir itself is refused, however spelled", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    Deno.symlinkSync(input, `${tmp}/link_to_input`);
+    const before = snapshot(input);
+    const spellings: [string, string | undefined][] = [
+      [input, undefined],
+      [`${input}/`, undefined],
+      [`${input}/.`, undefined],
+      [`${input}/not_yet/..`, undefined],
+      [`${tmp}/link_to_input`, undefined],
+      ["fixed_seq_pair", tmp], // relative, from the working directory
+      [`../${tmp.slice(tmp.lastIndexOf("/") + 1)}/fixed_seq_pair`, tmp],
+    ];
+    for (const [out, cwd] of spellings) {
+      const r = await runCli(analyzeArgs(input, out, "--quiet"), { cwd });
+      assert.equal(r.code, 3, `${out}: ${r.stderr}`);
+      assert.equal(r.stdout, "");
+      assert.match(r.stderr, /--output-dir ".*" is the results directory itself/, out);
+      assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+      assert.deepEqual(snapshot(input), before, `${out}: nothing written into the results dir`);
+    }
+    // The results dir named through a link, the output dir by its real path: the same directory.
+    const viaLink = await runCli(analyzeArgs(`${tmp}/link_to_input/`, input, "--quiet"));
+    assert.equal(viaLink.code, 3, viaLink.stderr);
+    // A directory inside it is fine, and the next run reads the same input (same bytes).
+    const nested = `${input}/reports`;
+    for (let run = 0; run < 2; run++) {
+      const r = await runCli(analyzeArgs(input, nested, "--quiet"));
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.equal(report(nested).artifact_manifest.discovered.length, 2);
+  });
+});
+
+/** Spawn `main.ts <args>` with its stdout (or stderr) closed by the reader before it writes. */
+async function runWithClosedPipe(args: string[], which: "stdout" | "stderr") {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN_TS, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Closed at once: the run needs far longer than this to get to its first write.
+  await child[which].cancel();
+  const other = which === "stdout" ? child.stderr : child.stdout;
+  const text = new TextDecoder().decode(await new Response(other).arrayBuffer());
+  return { code: (await child.status).code, text };
+}
+
+Deno.test({
+  name:
+    "--json into a closed pipe or a full disk: the reports are written, the exit code is the findings'",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await withTemp(async (tmp) => {
+      const input = copyCase("failed_run", tmp);
+      const expected = await runCli(analyzeArgs(input, `${tmp}/ref`, "--quiet"));
+      assert.equal(expected.code, 2, expected.stderr);
+      const ref = readFileSync(`${tmp}/ref/report.json`, "utf8");
+      // `… --json | head -c 100`: the reader is gone. Not an error, and nothing to say about it.
+      const closed = await runWithClosedPipe(analyzeArgs(input, `${tmp}/o1`, "--json"), "stdout");
+      assert.equal(closed.code, 2, closed.text);
+      assert.ok(!/internal error|stdout/.test(closed.text), closed.text);
+      assert.match(closed.text, /exit 2 \(--fail-on critical\)/);
+      assert.equal(readFileSync(`${tmp}/o1/report.json`, "utf8"), ref);
+      // `… --json > /dev/full`: one line names stdout; the reports stand. The shell looks for
+      // /dev/full (the test itself may not touch a device without --allow-all): 77 when absent.
+      const full = await new Deno.Command("bash", {
+        args: [
+          "-c",
+          `test -e /dev/full || exit 77; exec "$0" run -A "$1" "\${@:2}" > /dev/full`,
+          Deno.execPath(),
+          MAIN_TS,
+          ...analyzeArgs(input, `${tmp}/o2`, "--json", "--quiet"),
+        ],
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      if (full.code !== 77) {
+        const stderr = new TextDecoder().decode(full.stderr);
+        assert.equal(full.code, 2, stderr);
+        assert.match(stderr, /^inferguard analyze: cannot print report\.json to stdout: .+\n$/);
+        assert.ok(!stderr.includes("internal error"), stderr);
+        assert.equal(readFileSync(`${tmp}/o2/report.json`, "utf8"), ref);
+      }
+      // The summary on stderr, with stderr closed (`2>&1 | head -c 10`): same exit code.
+      const noStderr = await runWithClosedPipe(analyzeArgs(input, `${tmp}/o3`), "stderr");
+      assert.equal(noStderr.code, 2);
+      assert.equal(noStderr.text, "");
+      assert.equal(readFileSync(`${tmp}/o3/report.json`, "utf8"), ref);
+    });
+  },
+});
+
+Deno.test("exit 3: a SOURCE_DATE_EPOCH out of range names the variable and its range", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    for (const epoch of ["99999999999999", "253402300800", "-1", "1.5", "1e9"]) {
+      const out = `${tmp}/out`;
+      const r = await runCli(["analyze", input, "--output-dir", out, "--quiet"], {
+        env: { SOURCE_DATE_EPOCH: epoch },
+      });
+      assert.equal(r.code, 3, `${epoch}: ${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `inferguard analyze: Invalid SOURCE_DATE_EPOCH "${epoch}"; expected whole seconds since 1970, from 0 to 253402300799 (9999-12-31T23:59:59Z)\n`,
+      );
+      assert.ok(!existsSync(out), epoch);
+    }
+    // The ends of the range are taken.
+    for (
+      const [epoch, at] of [["253402300799", "9999-12-31T23:59:59Z"], ["0", "1970-01-01T00:00:00Z"]]
+    ) {
+      const out = `${tmp}/ok_${epoch}`;
+      const r = await runCli(["analyze", input, "--output-dir", out, "--quiet"], {
+        env: { SOURCE_DATE_EPOCH: epoch },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(report(out).generated_at, at);
+    }
+  });
+});
+
+Deno.test("analyze --version prints what --version prints; schema refuses arguments it does not take", async () => {
+  const top = await runCli(["--version"]);
+  assert.equal(top.code, 0, top.stderr);
+  assert.match(top.stdout, /^inferguard \d+\.\d+\.\d+ \(deno [^,]+, [^)]+\)\n$/);
+  const sub = await runCli(["analyze", "--version"]);
+  assert.deepEqual(sub, top);
+  // Before any other check: no <results_dir> needed, like --help.
+  assert.deepEqual(await runCli(["analyze", "--version", "--format", "xml"]), top);
+
+  for (const args of [["schema", "--bogus"], ["schema", "extra"], ["schema", "--help", "-x"]]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 3, args.join(" "));
+    assert.equal(r.stdout, "", args.join(" "));
+    assert.match(
+      r.stderr,
+      /^inferguard schema: unknown argument "[^"]+"; schema takes no arguments/,
+    );
+  }
+  for (const flag of ["-h", "--help"]) {
+    const help = await runCli(["schema", flag]);
+    assert.equal(help.code, 0, flag);
+    assert.equal(help.stdout, "");
+    assert.match(help.stderr, /^Usage: inferguard schema /);
+  }
+  const schema = await runCli(["schema"]);
+  assert.equal(schema.code, 0);
+  assert.equal(JSON.parse(schema.stdout).type, "object");
+});

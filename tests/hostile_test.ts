@@ -26,6 +26,7 @@ import {
   HOSTILE_DIR,
   HOSTILE_NAMES,
   listFiles,
+  pathTooLong,
   REAL_AGG,
   SAMPLE_DIR,
   structuralCuts,
@@ -324,4 +325,120 @@ Deno.test("names: spaces, newlines, pipes, <script>, non-ASCII in file names", a
     assertMarkdownTablesIntact(r.markdown!, "hostile names");
     assertNoStackTrace(r.stderr, "hostile names");
   });
+});
+
+/** Run `script` with bash in `dir` (FIFOs and names that are not UTF-8, which Deno cannot make). */
+async function bash(dir: string, script: string): Promise<void> {
+  const { success, stderr } = await new Deno.Command("bash", { args: ["-c", script], cwd: dir })
+    .output();
+  assert.ok(success, new TextDecoder().decode(stderr));
+}
+
+Deno.test({
+  name:
+    "--strict: a result the walk cannot reach is fatal (FIFO, non-UTF-8 name, unreadable directory); policy skips are not",
+  ignore: Deno.build.os !== "linux",
+  fn: async (t) => {
+    const agg = REAL_AGG.slice(REAL_AGG.lastIndexOf("/") + 1);
+    const other = agg.replace("_conc4_", "_conc8_");
+    /** A tree of two readable cells, `prepare`d, analyzed strict and best-effort. */
+    const strictRun = (prepare: (root: string, dir: string) => Promise<unknown>) =>
+      withTemp("hostile_strict_walk", async (dir) => {
+        const root = `${dir}/in`;
+        await copySeed(REAL_AGG, `${root}/${agg}`);
+        await copySeed(REAL_AGG, `${root}/cells/${other}`);
+        await prepare(root, dir);
+        const strict = await analyzeInProcess(root, `${dir}/strict`, ["--strict"]);
+        const best = await analyzeInProcess(root, `${dir}/best`);
+        return { strict, best };
+      });
+    /** The walk findings of a best-effort report, path -> evidence.unreadable. */
+    const walkFindings = (r: Awaited<ReturnType<typeof analyzeInProcess>>) =>
+      Object.fromEntries(
+        r.report!.findings.filter((f) => f.code === "artifact_unreadable" && "reason" in f.evidence)
+          .map((f) => [f.evidence.path, f.evidence.unreadable]),
+      );
+    const assertFatal = (
+      { strict, best }: Awaited<ReturnType<typeof strictRun>>,
+      path: string,
+    ) => {
+      assert.equal(strict.code, 3, strict.stderr);
+      assert.equal(strict.report, null, "strict failure writes no report");
+      assert.match(strict.stderr, /^inferguard analyze: strict mode: \d+ missing or unreadable/);
+      assert.ok(strict.stderr.includes(path), strict.stderr);
+      assert.notEqual(best.code, 3, best.stderr);
+      assert.equal(walkFindings(best)[path], true, JSON.stringify(walkFindings(best)));
+      // The manifest's skipped entries keep the schema's three fields.
+      for (const s of best.report!.artifact_manifest.skipped) {
+        assert.deepEqual(Object.keys(s), ["path", "line", "message"]);
+      }
+    };
+
+    await t.step(
+      "policy skips: a link leaving the root, link loops, a dangling unknown link",
+      async () => {
+        const { strict, best } = await strictRun(async (root, dir) => {
+          await copySeed(REAL_AGG, `${dir}/outside/agg_outside_conc16.json`);
+          await Deno.symlink(
+            `${dir}/outside/agg_outside_conc16.json`,
+            `${root}/agg_out_conc16.json`,
+          );
+          await Deno.symlink(root, `${root}/cells/loop_to_root`);
+          await Deno.symlink("loop_b", `${root}/loop_a`);
+          await Deno.symlink("loop_a", `${root}/loop_b`);
+          await Deno.symlink("nowhere", `${root}/latest`);
+        });
+        assert.notEqual(strict.code, 3, strict.stderr);
+        assert.equal(strict.report!.cells.length, 2);
+        assert.deepEqual(walkFindings(best), {
+          "agg_out_conc16.json": false,
+          "cells/loop_to_root": false,
+          "latest": false,
+          "loop_a": false,
+          "loop_b": false,
+        });
+      },
+    );
+
+    await t.step("a FIFO named like an agg", async () => {
+      assertFatal(
+        await strictRun((root) => bash(root, "mkfifo agg_fifo_conc6.json")),
+        "agg_fifo_conc6.json",
+      );
+    });
+
+    await t.step("a file named like an agg whose name is not UTF-8", async () => {
+      const r = await strictRun((root) => bash(root, "touch $'agg_\\xfe_conc5.json'"));
+      assertFatal(r, "agg_\uFFFD_conc5.json");
+    });
+
+    await t.step("a directory whose name is not UTF-8", async () => {
+      assertFatal(await strictRun((root) => bash(root, "mkdir $'run_\\xff'")), "run_\uFFFD");
+    });
+
+    await t.step("a directory that cannot be listed (its path is too long)", async () => {
+      let deep = "";
+      const r = await strictRun(async (root) => {
+        deep = await pathTooLong(root, "deep", agg.replace("_conc4_", "_conc32_"));
+      });
+      assertFatal(r, deep);
+    });
+
+    await t.step("a chmod 000 directory holding a cell's agg", async () => {
+      let blocks = false;
+      const r = await strictRun(async (root) => {
+        blocks = await chmodBlocks(`${root}/cells`);
+      });
+      if (blocks) assertFatal(r, "cells");
+      else {
+        // Root (or CAP_DAC_OVERRIDE) reads through mode 000: the directory is read normally and
+        // the step above covers an unreadable directory instead.
+        console.warn(
+          "NOTE: chmod 000 does not block reads for the current user; asserted normal reading",
+        );
+        assert.notEqual(r.strict.code, 3, r.strict.stderr);
+        assert.equal(r.strict.report!.cells.length, 2);
+      }
+    });
+  },
 });

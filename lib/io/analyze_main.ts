@@ -5,6 +5,7 @@
  */
 import { isIsoTime } from "../coerce.ts";
 import { parseArgs } from "node:util";
+import { basename, dirname } from "node:path";
 import { analyze, type Report, VERSION } from "../analyze.ts";
 import { defaultThresholds, parseThresholds } from "../thresholds.ts";
 import { isParsedKind } from "../sniff.ts";
@@ -23,7 +24,7 @@ import { renderMarkdown } from "../../render/markdown.ts";
 import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load.ts";
 import { parseResultName } from "../names.ts";
 import { readOptionFile, textLines } from "./read.ts";
-import { argsMessage, oneOf, UsageError } from "./cli_args.ts";
+import { argsMessage, oneOf, UsageError, versionLine } from "./cli_args.ts";
 import { errText } from "./walk.ts";
 import {
   commitWrites,
@@ -58,6 +59,7 @@ Options:
   --max-line-mb N                Longest JSONL line (default: 64)
   --quiet                        No summary on stderr
   -h, --help                     This help
+  --version                      The version and build
 
 Exit codes: 0 report written, nothing at or above --fail-on; 1 highest finding is a warning and
 --fail-on is warning; 2 a critical finding and --fail-on is warning or critical; 3 no report.`;
@@ -108,6 +110,12 @@ function megabytes(flag: string, value: string | undefined, fallback: number): n
   return Math.round(n * 1024 * 1024);
 }
 
+/**
+ * Largest `SOURCE_DATE_EPOCH` accepted: 9999-12-31T23:59:59Z, the last second `generated_at` can
+ * write with a four-digit year (as `--generated-at` takes it).
+ */
+export const MAX_SOURCE_DATE_EPOCH = 253_402_300_799;
+
 function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
   if (flag !== undefined) {
     const t = Date.parse(flag);
@@ -120,9 +128,9 @@ function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
   }
   const epoch = io.env("SOURCE_DATE_EPOCH");
   if (epoch !== undefined && epoch !== "") {
-    if (!/^\d+$/.test(epoch)) {
+    if (!/^\d+$/.test(epoch) || Number(epoch) > MAX_SOURCE_DATE_EPOCH) {
       throw new UsageError(
-        `Invalid SOURCE_DATE_EPOCH "${epoch}"; expected whole seconds since 1970`,
+        `Invalid SOURCE_DATE_EPOCH "${epoch}"; expected whole seconds since 1970, from 0 to ${MAX_SOURCE_DATE_EPOCH} (9999-12-31T23:59:59Z)`,
       );
     }
     return new Date(Number(epoch) * 1000).toISOString().replace(".000Z", "Z");
@@ -153,6 +161,62 @@ export async function isDirectory(path: string): Promise<boolean> {
 
 function stripSlash(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, "") : p;
+}
+
+/**
+ * The absolute path `path` names on this file system: links resolved, `.` and `..` taken as the
+ * file system takes them, trailing slashes dropped. The part that does not exist yet (an output
+ * dir to be created) is appended to its deepest existing ancestor as written, as creating it
+ * would; when nothing can be looked at, the path as given.
+ *
+ * @example
+ * ```ts
+ * canonicalPath("results/"); // "/home/me/results" (or where a link named results points)
+ * ```
+ */
+export function canonicalPath(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    const parent = dirname(path);
+    if (parent === path) return path;
+    const base = basename(path);
+    const above = canonicalPath(parent);
+    if (base === "" || base === ".") return above;
+    if (base === "..") return dirname(above);
+    return above === "/" ? `/${base}` : `${above}/${base}`;
+  }
+}
+
+/**
+ * Write one diagnostic line to stderr. When stderr itself cannot be written (a closed pipe, a full
+ * disk) there is nowhere left to say so: the run's outcome is its exit code.
+ */
+function tell(io: AnalyzeIo, text: string): void {
+  try {
+    io.stderr(text);
+  } catch {
+    // Nowhere to report it.
+  }
+}
+
+/**
+ * Print report.json on stdout for `--json`, after the reports are in place. A reader that stops
+ * early (`| head`) closes the pipe: that is no error. Any other failure is named on stderr; the
+ * exit code stays the findings' either way, since the reports are written.
+ */
+function printJson(report: Report, io: AnalyzeIo): void {
+  try {
+    for (const piece of renderJsonChunks(report)) io.stdout(piece);
+  } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) return;
+    tell(
+      io,
+      `inferguard analyze: cannot print report.json to stdout: ${
+        errText(e)
+      } (the reports are written)\n`,
+    );
+  }
 }
 
 /** Load a baseline: a previous `report.json`, or a results directory analyzed the same way. */
@@ -329,7 +393,7 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
     isParsedKind(l.ref.kind) && l.ref.kind !== "summary_csv"
   );
   if (!supported) return null;
-  return analyze({
+  const report = analyze({
     inputRoot: opts.inputLabel ?? root,
     generatedAt: opts.generatedAt,
     loaded,
@@ -339,6 +403,14 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
     baseline: opts.baseline,
     recordsFolded: () => collectFolded(),
   });
+  // The walk's `unreadable` and `kind` are carried by the findings' evidence; the manifest's
+  // `skipped` entries keep the schema's path, line and message.
+  report.artifact_manifest.skipped = walked.issues.map(({ path, line, message }) => ({
+    path,
+    line,
+    message,
+  }));
+  return report;
 }
 
 function exitCodeFor(findings: readonly { severity: Severity }[], failOn: string): number {
@@ -363,10 +435,10 @@ export async function runAnalyze(args: string[], io: AnalyzeIo = defaultIo()): P
     return await analyzeCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`inferguard analyze: ${e.message}\n`);
+      tell(io, `inferguard analyze: ${e.message}\n`);
       return 3;
     }
-    io.stderr(`inferguard analyze: internal error: ${errText(e)}\n`);
+    tell(io, `inferguard analyze: internal error: ${errText(e)}\n`);
     return 3;
   } finally {
     signals();
@@ -389,7 +461,8 @@ function installSignalHandlers(io: AnalyzeIo): () => void {
     sig,
     () => {
       removePendingWrites();
-      io.stderr(
+      tell(
+        io,
         reportsInPlace
           ? `inferguard analyze: interrupted by ${sig} after this run's reports were written\n`
           : `inferguard analyze: interrupted by ${sig}; no report written by this run\n`,
@@ -437,6 +510,7 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
         "max-file-mb": { type: "string" },
         "max-line-mb": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", default: false },
       },
     });
   } catch (e) {
@@ -444,7 +518,18 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   }
   const o = parsed.values;
   if (o.help) {
-    io.stderr(ANALYZE_USAGE + "\n");
+    tell(io, ANALYZE_USAGE + "\n");
+    return 0;
+  }
+  if (o.version) {
+    // As `inferguard --version` prints it: on stdout, the only thing there.
+    try {
+      io.stdout(versionLine() + "\n");
+    } catch (e) {
+      if (!(e instanceof Deno.errors.BrokenPipe)) {
+        tell(io, `inferguard analyze: cannot print the version to stdout: ${errText(e)}\n`);
+      }
+    }
     return 0;
   }
   if (parsed.positionals.length !== 1) {
@@ -488,13 +573,20 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     maxLineBytes: megabytes("max-line-mb", o["max-line-mb"], DEFAULT_LIMITS.maxLineBytes),
   };
   const outputDir = stripSlash(o["output-dir"] ?? `${root}/inferguard_report`);
+  // Reports written into the results root itself would be read as input by the next run, and
+  // the root cannot be left out of its own walk: refused, however it is spelled.
+  if (o["output-dir"] !== undefined && canonicalPath(outputDir) === canonicalPath(root)) {
+    throw new UsageError(
+      `--output-dir "${
+        o["output-dir"]
+      }" is the results directory itself: the next run would read this run's reports as input; give a directory inside it or elsewhere`,
+    );
+  }
   const timelineGlob = o["timeline-glob"]!;
   const baseline = o.baseline !== undefined
     ? await loadBaseline(o.baseline, thresholds, limits, timelineGlob)
     : null;
-  const progress = io.isTty && !o.quiet
-    ? (t: string) => io.stderr(`inferguard: ${t}\n`)
-    : undefined;
+  const progress = io.isTty && !o.quiet ? (t: string) => tell(io, `inferguard: ${t}\n`) : undefined;
 
   const report = await buildReport(root, {
     outputDir,
@@ -506,7 +598,7 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     limits,
   });
   if (report === null) {
-    io.stderr(`inferguard analyze: no supported benchmark artifacts found under "${root}"\n`);
+    tell(io, `inferguard analyze: no supported benchmark artifacts found under "${root}"\n`);
     return 3;
   }
   if (o.strict) {
@@ -521,7 +613,8 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
       (f.code === "artifact_unreadable" && f.evidence.unreadable === true && required(f))
     );
     if (fatal.length) {
-      io.stderr(
+      tell(
+        io,
         `inferguard analyze: strict mode: ${fatal.length} missing or unreadable required artifact(s); first: ${
           fatal[0].message
         }\n`,
@@ -556,15 +649,18 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     commitWrites(temps);
   } catch (e) {
     discardWrites(temps);
-    io.stderr(`inferguard analyze: cannot write reports to "${outputDir}": ${errText(e)}\n`);
+    tell(io, `inferguard analyze: cannot write reports to "${outputDir}": ${errText(e)}\n`);
     return 3;
   }
   reportsInPlace = true;
-  if (o.json) { for (const piece of renderJsonChunks(report)) io.stdout(piece); }
+  // From here on the reports are in place: what stdout and stderr do no longer changes the
+  // outcome, which is the findings' exit code.
+  if (o.json) printJson(report, io);
   const code = exitCodeFor(report.findings, failOn);
   if (!o.quiet) {
     const s = report.run_summary;
-    io.stderr(
+    tell(
+      io,
       `inferguard ${VERSION}: ${s.cells_total} cells, ${s.findings_by_severity.critical} critical / ${s.findings_by_severity.warning} warning / ${s.findings_by_severity.info} info findings\n` +
         written.map((w) => `wrote ${w}\n`).join("") +
         `exit ${code} (--fail-on ${failOn})\n`,

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { COLLECT_FOLDED_ABOVE_BYTES, collectFolded } from "./analyze_main.ts";
+import {
+  canonicalPath,
+  COLLECT_FOLDED_ABOVE_BYTES,
+  collectFolded,
+  runAnalyze,
+} from "./analyze_main.ts";
 
 Deno.test("collectFolded: collects only with V8's gc and a heap over the threshold", () => {
   let calls = 0;
@@ -70,4 +76,119 @@ Deno.test("analyze hands its records over: with V8's gc exposed, none survives t
   assert.equal(seen.refs, 150);
   assert.equal(seen.cells, 50);
   assert.ok(seen.alive.every((i: number) => i >= 147), `records still held: ${seen.alive}`);
+});
+
+/** `runAnalyze` on a copy of a golden case with scripted stdout/stderr. */
+async function runWithIo(
+  stdout: (text: string) => void,
+  stderr: (text: string) => void,
+  extra: string[] = [],
+): Promise<{ code: number; reportJson: string | null }> {
+  const tmp = await Deno.makeTempDir({ prefix: "inferguard_analyze_main_" });
+  try {
+    const input = fileURLToPath(new URL("../../testdata/cases/failed_run/input", import.meta.url));
+    const code = await runAnalyze(
+      [input, "--output-dir", `${tmp}/out`, "--generated-at", "2026-01-01T00:00:00Z", ...extra],
+      {
+        stdout,
+        stderr,
+        env: () => undefined,
+        now: () => new Date(0),
+        isTty: false,
+        handleSignals: false,
+      },
+    );
+    let reportJson: string | null = null;
+    try {
+      reportJson = await Deno.readTextFile(`${tmp}/out/report.json`);
+    } catch {
+      // None written.
+    }
+    return { code, reportJson };
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+Deno.test("runAnalyze: stdout closed early or failing after the reports are written keeps the findings' exit code", async () => {
+  // failed_run holds a critical finding: exit 2 under the default --fail-on critical.
+  const ok = await runWithIo(() => {}, () => {}, ["--quiet"]);
+  assert.equal(ok.code, 2);
+
+  // A reader that stopped early (`| head -c 100`): no error, and nothing said about it.
+  let err = "";
+  let pieces = 0;
+  const closed = await runWithIo(
+    () => {
+      if (++pieces > 1) throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+    },
+    (t) => void (err += t),
+    ["--json", "--quiet"],
+  );
+  assert.equal(closed.code, 2);
+  assert.equal(err, "");
+  assert.equal(closed.reportJson, ok.reportJson);
+
+  // Any other failure (`> /dev/full`): one line naming stdout, same exit code.
+  err = "";
+  const full = await runWithIo(
+    () => {
+      throw new Error("No space left on device (os error 28)");
+    },
+    (t) => void (err += t),
+    ["--json", "--quiet"],
+  );
+  assert.equal(full.code, 2);
+  assert.equal(
+    err,
+    "inferguard analyze: cannot print report.json to stdout: No space left on device (os error 28) (the reports are written)\n",
+  );
+  assert.equal(full.reportJson, ok.reportJson);
+
+  // The summary on a stderr that is gone: same exit code, the reports stand.
+  const noStderr = await runWithIo(() => {}, () => {
+    throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+  });
+  assert.equal(noStderr.code, 2);
+  assert.equal(noStderr.reportJson, ok.reportJson);
+  // And a usage error with stderr gone is still exit 3, never a throw.
+  assert.equal(
+    await runAnalyze(["--format"], {
+      stdout: () => {},
+      stderr: () => {
+        throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+      },
+      env: () => undefined,
+      now: () => new Date(0),
+      isTty: false,
+      handleSignals: false,
+    }),
+    3,
+  );
+});
+
+Deno.test("canonicalPath: links, trailing slashes, `.`, `..` and relative paths name one directory", async () => {
+  const tmp = Deno.realPathSync(await Deno.makeTempDir({ prefix: "inferguard_canonical_" }));
+  try {
+    await Deno.mkdir(`${tmp}/results`);
+    await Deno.symlink(`${tmp}/results`, `${tmp}/link`);
+    const want = `${tmp}/results`;
+    for (
+      const p of [
+        `${tmp}/results`,
+        `${tmp}/results/`,
+        `${tmp}/results//.`,
+        `${tmp}/link/`,
+        `${tmp}/results/missing/..`,
+        `${tmp}/missing/../results`,
+      ]
+    ) {
+      assert.equal(canonicalPath(p), want, p);
+    }
+    // What does not exist yet is appended to its deepest existing ancestor as written.
+    assert.equal(canonicalPath(`${tmp}/link/new/out/`), `${want}/new/out`);
+    assert.equal(canonicalPath(relative(Deno.cwd(), `${tmp}/link`)), want);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 });

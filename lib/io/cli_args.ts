@@ -3,6 +3,21 @@
  * @module
  */
 
+import { VERSION } from "../version.ts";
+
+/**
+ * The line `inferguard --version` and `inferguard analyze --version` print: the version and the
+ * build it runs on.
+ *
+ * @example
+ * ```ts
+ * versionLine(); // "inferguard 0.1.0 (deno 2.9.6, x86_64-unknown-linux-gnu)"
+ * ```
+ */
+export function versionLine(): string {
+  return `inferguard ${VERSION} (deno ${Deno.version.deno}, ${Deno.build.target})`;
+}
+
 /** A usage error: `inferguard` exits 3 with this message (the bench tools exit 2). */
 export class UsageError extends Error {}
 

@@ -6,13 +6,7 @@
 import { guardDraftRanges } from "../ranges.ts";
 import { isAbsolute } from "node:path";
 import { globMatcher, kindFromJson } from "../sniff.ts";
-import {
-  type ArtifactIssue,
-  type ArtifactKind,
-  type ArtifactRef,
-  overlongLine,
-  type ParseResult,
-} from "../types.ts";
+import { type ArtifactKind, type ArtifactRef, overlongLine, type ParseResult } from "../types.ts";
 import { type LoadedArtifact, PARSERS } from "../../parsers/mod.ts";
 import {
   byteChunks,
@@ -27,6 +21,7 @@ import {
   errText,
   sortedListing,
   type WalkedFile,
+  type WalkIssue,
   type WalkResult,
   walkResults,
 } from "./walk.ts";
@@ -57,8 +52,8 @@ export const DEFAULT_LIMITS: LoadLimits = {
   parallel: 8,
 };
 
-function unreadable(message: string): ParseResult {
-  return { drafts: [], issues: [{ line: null, message }], unreadable: true };
+function unreadable(message: string, line: number | null = null): ParseResult {
+  return { drafts: [], issues: [{ line, message }], unreadable: true };
 }
 
 /** Kinds parsed from one JSON document read whole (`json_other` is recognised by its content). */
@@ -142,7 +137,8 @@ async function loadFromText(
     try {
       value = JSON.parse(text.text);
     } catch (e) {
-      return { ref, result: unreadable(`Invalid JSON: ${errText(e)}`) };
+      const { line, message } = jsonParseError(text.text, e);
+      return { ref, result: unreadable(`Invalid JSON: ${message}`, line) };
     }
     const kind: ArtifactKind = ref.kind === "json_other" ? kindFromJson(ref.path, value) : ref.kind;
     if (kind !== ref.kind) ref = { ...ref, kind };
@@ -200,6 +196,170 @@ export function jsonDepthOver(text: string, max: number): number | null {
     } else if (c === 125 || c === 93) depth--;
   }
   return null;
+}
+
+/**
+ * The line and message of a `JSON.parse` failure on `text`. V8 gives a position for most errors;
+ * where it does not (an unexpected token, quoted with an excerpt of the file, or the end of the
+ * input), {@link jsonErrorOffset} finds it, and the excerpt, which may run over several lines
+ * and holds the file's content, is replaced by the position, line and column, as V8 words them
+ * elsewhere. An end of input is placed just after the last character that is not white space.
+ * The error path only: nothing here runs for a document that parses.
+ *
+ * @example
+ * ```ts
+ * jsonParseError('{\n"a": Infinity\n}', new SyntaxError(`Unexpected token 'I', "{…" is not valid JSON`));
+ * // { line: 2, message: "Unexpected token 'I' in JSON at position 7 (line 2 column 6)" }
+ * ```
+ */
+export function jsonParseError(text: string, e: unknown): { line: number | null; message: string } {
+  const raw = e instanceof Error ? e.message : String(e);
+  const at = /\bat position (\d+)/.exec(raw);
+  if (at !== null) return { line: lineColumn(text, Number(at[1])).line, message: errText(e) };
+  const found = jsonErrorOffset(text);
+  if (found === null) return { line: null, message: errText(e) };
+  const offset = found.end ? text.trimEnd().length : found.offset;
+  const { line, column } = lineColumn(text, offset);
+  const token = /^(Unexpected token '[\s\S]{1,2}'), [\s\S]* is not valid JSON$/.exec(raw);
+  if (token === null) return { line, message: errText(e) };
+  return {
+    line,
+    message: `${token[1]} in JSON at position ${offset} (line ${line} column ${column})`,
+  };
+}
+
+/** 1-based line and column (in UTF-16 code units) of `offset` in `text`; lines end at `\n`. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = text.indexOf("\n"); i !== -1 && i < end; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/**
+ * Where a JSON text first breaks the grammar (RFC 8259, as `JSON.parse` reads it): the offset of
+ * the first character that cannot continue the document, or `end: true` when the text ends
+ * before the document does; `null` when it is valid JSON. A small validator with an explicit
+ * stack, run only after `JSON.parse` has failed, to say where.
+ *
+ * @example
+ * ```ts
+ * jsonErrorOffset('{"a": [1,]}'); // { offset: 9, end: false }
+ * jsonErrorOffset('{"a": '); // { offset: 6, end: true }
+ * ```
+ */
+export function jsonErrorOffset(text: string): { offset: number; end: boolean } | null {
+  const n = text.length;
+  const fail = (offset: number) => ({ offset, end: offset >= n });
+  const isWs = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+  const isDigit = (c: number) => c >= 48 && c <= 57;
+  const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+  // Open containers: 123 `{` or 91 `[`.
+  const stack: number[] = [];
+  // What comes next: a value, an object key, the colon after a key, or what follows a value.
+  let want: "value" | "key" | "colon" | "after" = "value";
+  // Whether the container just opened may close at once (`[]`, `{}`).
+  let mayClose = false;
+  let i = 0;
+  /** Past the string whose opening quote is at `i`; a negative number is -(error offset + 1). */
+  const string = (i: number): number => {
+    for (let j = i + 1; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 34) return j + 1;
+      if (c < 32) return -(j + 1);
+      if (c === 92) {
+        const e = text.charCodeAt(++j);
+        if (j >= n) return -(n + 1);
+        if (e === 117) {
+          for (let k = 1; k <= 4; k++) {
+            if (j + k >= n) return -(n + 1);
+            if (!isHex(text.charCodeAt(j + k))) return -(j + k + 1);
+          }
+          j += 4;
+        } else if (!'"\\/bfnrt'.includes(text[j])) return -(j + 1);
+      }
+    }
+    return -(n + 1);
+  };
+  /** Past the number starting at `i`, or -(error offset + 1). */
+  const number = (i: number): number => {
+    let j = i;
+    if (text.charCodeAt(j) === 45) j++;
+    if (j >= n) return -(n + 1);
+    if (text.charCodeAt(j) === 48) j++;
+    else if (isDigit(text.charCodeAt(j))) { while (j < n && isDigit(text.charCodeAt(j))) j++; }
+    else return -(j + 1);
+    if (j < n && text.charCodeAt(j) === 46) {
+      j++;
+      if (j >= n) return -(n + 1);
+      if (!isDigit(text.charCodeAt(j))) return -(j + 1);
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+    }
+    if (j < n && (text.charCodeAt(j) === 101 || text.charCodeAt(j) === 69)) {
+      j++;
+      if (j < n && (text.charCodeAt(j) === 43 || text.charCodeAt(j) === 45)) j++;
+      if (j >= n) return -(n + 1);
+      if (!isDigit(text.charCodeAt(j))) return -(j + 1);
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+    }
+    return j;
+  };
+  for (;;) {
+    while (i < n && isWs(text.charCodeAt(i))) i++;
+    if (i >= n) return stack.length === 0 && want === "after" ? null : fail(n);
+    const c = text.charCodeAt(i);
+    if (want === "after" && stack.length === 0) return fail(i);
+    if (mayClose && c === (stack[stack.length - 1] === 123 ? 125 : 93)) {
+      stack.pop();
+      mayClose = false;
+      want = "after";
+      i++;
+      continue;
+    }
+    mayClose = false;
+    if (want === "key") {
+      if (c !== 34) return fail(i);
+      const past = string(i);
+      if (past < 0) return fail(-past - 1);
+      i = past;
+      want = "colon";
+    } else if (want === "colon") {
+      if (c !== 58) return fail(i);
+      i++;
+      want = "value";
+    } else if (want === "after") {
+      const top = stack[stack.length - 1];
+      if (c === 44) {
+        want = top === 123 ? "key" : "value";
+        i++;
+      } else if (c === (top === 123 ? 125 : 93)) {
+        stack.pop();
+        i++;
+      } else return fail(i);
+    } else if (c === 123 || c === 91) {
+      stack.push(c);
+      want = c === 123 ? "key" : "value";
+      mayClose = true;
+      i++;
+    } else if (c === 34 || c === 45 || isDigit(c)) {
+      const past = c === 34 ? string(i) : number(i);
+      if (past < 0) return fail(-past - 1);
+      i = past;
+      want = "after";
+    } else {
+      const word = c === 116 ? "true" : c === 102 ? "false" : c === 110 ? "null" : null;
+      if (word === null) return fail(i);
+      for (let k = 0; k < word.length; k++, i++) {
+        if (i >= n) return fail(n);
+        if (text.charCodeAt(i) !== word.charCodeAt(k)) return fail(i);
+      }
+      want = "after";
+    }
+  }
 }
 
 /** How many times `ch` occurs in `text`, counting no further than `limit + 1`. */
@@ -530,7 +690,7 @@ async function scanOnThread(
   const progress = new SharedArrayBuffer(8);
   const counters = new Int32Array(progress);
   const loading = startLoading(root, limits, () => Atomics.add(counters, 0, 1));
-  const issues = await new Promise<ArtifactIssue[] | null>((resolve) => {
+  const issues = await new Promise<WalkIssue[] | null>((resolve) => {
     worker.onmessage = (ev: MessageEvent<ScanMessage>) => {
       const m = ev.data;
       if (m.type === "done") return resolve(m.issues);

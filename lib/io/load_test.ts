@@ -4,6 +4,8 @@ import {
   absolutePath,
   DEFAULT_LIMITS,
   jsonDepthOver,
+  jsonErrorOffset,
+  jsonParseError,
   loadAll,
   readsWhole,
   scanAndLoad,
@@ -237,4 +239,134 @@ Deno.test("scanAndLoad: a root given relative to the working directory loads the
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+/** A 25-line agg-like document with `bad` in place of the value on line 21. */
+function aggWith(bad: string): string {
+  const lines = ["{"];
+  for (let i = 2; i <= 24; i++) lines.push(`  "field_${i}": ${i === 21 ? bad : i},`);
+  lines.push('  "last": 0', "}", "");
+  return lines.join("\n");
+}
+
+Deno.test("loadAll: invalid JSON is reported with the line of the first error", async () => {
+  const root = await Deno.makeTempDir({ prefix: "inferguard_load_" });
+  try {
+    // [file, text, true line of the error, message], counted by hand: in aggWith, line 1 is 2
+    // characters, lines 2-9 are 16 and lines 10-20 are 18 (with their newlines), so line 21 starts
+    // at 328 and its value, after 14 characters, is at 342.
+    const cases: [string, string, number, string][] = [
+      [
+        "agg_infinity.json",
+        aggWith("Infinity"),
+        21,
+        "Invalid JSON: Unexpected token 'I' in JSON at position 342 (line 21 column 15)",
+      ],
+      [
+        "agg_nan.json",
+        aggWith("NaN"),
+        21,
+        "Invalid JSON: Unexpected token 'N' in JSON at position 342 (line 21 column 15)",
+      ],
+      [
+        "agg_trailing_comma.json",
+        '{\n  "a": [\n    1,\n    2,\n  ],\n  "b": 1\n}\n',
+        5,
+        "Invalid JSON: Unexpected token ']' in JSON at position 27 (line 5 column 3)",
+      ],
+      [
+        "agg_trailing_comma_object.json",
+        '{\n  "a": 1,\n}\n',
+        3,
+        "Invalid JSON: Expected double-quoted property name in JSON at position 12 (line 3 column 1)",
+      ],
+      // Cut off after line 3: the error is where the text stops, not past its final newline.
+      [
+        "agg_truncated.json",
+        '{\n  "a": 1,\n  "b": [1, 2,\n',
+        3,
+        "Invalid JSON: Unexpected end of JSON input",
+      ],
+      [
+        "agg_unterminated.json",
+        '{\n  "a": 1,\n  "model": "dsr1\n}\n',
+        3,
+        "Invalid JSON: Bad control character in string literal in JSON at position 28 (line 3 column 17)",
+      ],
+      ["agg_empty.json", "", 1, "Invalid JSON: Unexpected end of JSON input"],
+    ];
+    for (const [name, text] of cases) await Deno.writeTextFile(`${root}/${name}`, text);
+    const walked = await walkResults(root, { isTimeline: () => false, sizeFromRead: readsWhole });
+    const loaded = await loadAll(root, walked.artifacts);
+    for (const [name, , line, message] of cases) {
+      const l = loaded.find((x) => x.ref.path === name)!;
+      assert.equal(l.result?.unreadable, true, name);
+      assert.deepEqual(l.result?.issues, [{ line, message }], name);
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("jsonErrorOffset: the first offset JSON.parse rejects, checked against V8's own positions", () => {
+  // Texts V8 gives a position for: the validator must find the same one.
+  const positioned = [
+    '{"a":1,\n}',
+    '{"a": "abc',
+    "[1,2,\n3",
+    '{"a":1}\n}',
+    '{"a": "x\ty"}',
+    '{"a":1 "b":2}',
+    '{"a":-}',
+    '{"a":"\\x"}',
+    '{"a":"\\u12g4"}',
+    '{"a":1.}',
+    '{"a":1e}',
+    '{"a" 1}',
+    "{1:2}",
+  ];
+  for (const text of positioned) {
+    let position = -1;
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      position = Number(/at position (\d+)/.exec((e as Error).message)![1]);
+    }
+    assert.equal(jsonErrorOffset(text)?.offset, position, JSON.stringify(text));
+  }
+  // Texts V8 names only by the unexpected token: the offset is that token's.
+  for (
+    const [text, offset] of [["[1,]", 3], ['{"a":tru}', 8], ['{"a":NaN}', 5], [
+      "\uFEFF{}",
+      0,
+    ]] as const
+  ) {
+    assert.deepEqual(jsonErrorOffset(text), { offset, end: false }, JSON.stringify(text));
+  }
+  for (const text of ["", "  ", '{"a":', "[tr", '{"a": [1, {"b": '] as const) {
+    assert.deepEqual(
+      jsonErrorOffset(text),
+      { offset: text.length, end: true },
+      JSON.stringify(text),
+    );
+  }
+  // Valid documents, whatever their shape.
+  for (
+    const text of [
+      '{"a":[{"b":[]},{}],"c":{}}',
+      "[]",
+      " 1 ",
+      '"x"',
+      "-0.5e+3",
+      "null",
+      '{"\\u00e9":true}',
+    ]
+  ) {
+    assert.equal(jsonErrorOffset(text), null, text);
+  }
+  // Without a position from V8, none is invented: the message is kept as it was.
+  assert.deepEqual(jsonParseError("{}", new Error("Something else")), {
+    line: null,
+    message: "Something else",
+  });
 });

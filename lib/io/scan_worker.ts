@@ -7,8 +7,8 @@
  * @module
  */
 import { globMatcher } from "../sniff.ts";
-import type { ArtifactIssue, ArtifactKind } from "../types.ts";
-import { errText, type WalkedFile, walkResults } from "./walk.ts";
+import type { ArtifactKind } from "../types.ts";
+import { errText, type WalkedFile, type WalkIssue, walkResults } from "./walk.ts";
 import { kibOf, readBytesSync } from "./read.ts";
 import { SLICE_MS } from "./event_loop.ts";
 
@@ -45,7 +45,7 @@ export type ScanInput = ScanRequest | { recycle: ArrayBuffer };
 /** Messages from the scanner: batches of files in walk order, then `done` (or `failed`). */
 export type ScanMessage =
   | { type: "batch"; files: WalkedFile[]; read: ReadFiles }
-  | { type: "done"; issues: ArtifactIssue[] }
+  | { type: "done"; issues: WalkIssue[] }
   | { type: "failed"; message: string };
 
 /**

@@ -44,10 +44,23 @@ export interface WalkedFile {
   size: number | null;
 }
 
+/**
+ * A path the walk could not enter, follow or open. `unreadable` tells apart what the walk could
+ * not read (a directory it cannot list, a name that is not UTF-8, a FIFO or device named like an
+ * artifact, a file or link target that cannot be looked at, a link to an artifact that is gone)
+ * from what it skips by policy (a link leaving the root, a loop of links, a dangling link not
+ * named like an artifact): in a strict run only the first are fatal. `kind` is the kind the name
+ * gives an entry that is not a directory, where the walk knows it.
+ */
+export interface WalkIssue extends ArtifactIssue {
+  unreadable: boolean;
+  kind?: ArtifactKind;
+}
+
 /** What the walk found: artifacts in sorted order, and paths it could not enter or follow. */
 export interface WalkResult<F = ArtifactRef> {
   artifacts: F[];
-  issues: ArtifactIssue[];
+  issues: WalkIssue[];
 }
 
 /** Bits of {@link DirListing.types}. */
@@ -144,11 +157,21 @@ export async function walkResults(
   const collect = opts.collect ?? true;
   const sizeFromRead = opts.sizeFromRead ?? (() => false);
   const pause = opts.pauseMs !== undefined ? timeSlicer(opts.pauseMs) : null;
-  const issues: ArtifactIssue[] = [];
+  const issues: WalkIssue[] = [];
   const visited = new Set<string>([realRoot]);
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot + "/");
   // Named like a file whose records inferguard parses (a FIFO `server.log` is only listed).
   const recognised = (rel: string) => isParsedKind(kindFromName(rel, opts.isTimeline));
+  // An issue; `named` when the entry is not a directory: its kind is kept where the name is one
+  // inferguard parses (a strict run weighs a timeline or a plain JSON file by it).
+  const report = (rel: string, message: string, unreadable: boolean, named = false) => {
+    const kind = named ? kindFromName(rel, opts.isTimeline) : null;
+    issues.push(
+      kind !== null && isParsedKind(kind)
+        ? { path: rel, line: null, message, unreadable, kind }
+        : { path: rel, line: null, message, unreadable },
+    );
+  };
   // Depth-first, entries sorted by name, a directory's contents at its place in the order; an
   // explicit stack of frames so deep trees cannot overflow the call stack. `real` is the
   // directory's resolved path (links inside the root are resolved once, where they are met).
@@ -165,11 +188,7 @@ export async function walkResults(
       const { names, types } = listed ?? listDir(abs);
       return { abs, real, rel, names, types, next: 0 };
     } catch (e) {
-      issues.push({
-        path: rel || ".",
-        line: null,
-        message: `Cannot read directory: ${errText(e)}`,
-      });
+      report(rel || ".", `Cannot read directory: ${errText(e)}`, true);
       return null;
     }
   };
@@ -196,23 +215,22 @@ export async function walkResults(
     if (name.includes("\uFFFD") && !exists(abs)) {
       // A directory may hold results, and a file named like one inferguard reads is worth a
       // finding; any other file is not (unknown files never fail a run).
-      if (type & IS_DIR || recognised(rel)) {
-        issues.push({ path: rel, line: null, message: NOT_UTF8 });
-      }
+      if (type & IS_DIR) report(rel, NOT_UTF8, true);
+      else if (recognised(rel)) report(rel, NOT_UTF8, true, true);
       continue;
     }
     if (type & IS_LINK) {
       const target = resolveLink(abs);
       if (typeof target !== "string") {
-        issues.push({ path: rel, line: null, message: target.problem });
+        // A loop is not followed by policy. A dangling link named like an artifact stands for
+        // one that is missing; any other dangling link is no more than an unknown file. A link
+        // that cannot be resolved at all may hide a directory of results.
+        const { problem, cause } = target;
+        report(rel, problem, cause === "broken" ? recognised(rel) : cause === "other", true);
         continue;
       }
       if (!inside(target)) {
-        issues.push({
-          path: rel,
-          line: null,
-          message: "Symbolic link leaves the results root; not followed",
-        });
+        report(rel, LEAVES_ROOT, false, true);
         continue;
       }
       real = target;
@@ -222,18 +240,14 @@ export async function walkResults(
         isFile = st.isFile;
         size = st.size;
       } catch (e) {
-        issues.push({ path: rel, line: null, message: `Cannot stat link target: ${errText(e)}` });
+        report(rel, `Cannot stat link target: ${errText(e)}`, true, true);
         continue;
       }
     }
     if (isDir) {
       if (excluded.has(real)) continue;
       if (visited.has(real)) {
-        issues.push({
-          path: rel,
-          line: null,
-          message: "Directory already visited (link loop); not followed",
-        });
+        report(rel, ALREADY_VISITED, false);
         continue;
       }
       visited.add(real);
@@ -247,7 +261,8 @@ export async function walkResults(
         try {
           size = Deno.statSync(abs).size;
         } catch (e) {
-          issues.push({ path: rel, line: null, message: `Cannot stat file: ${errText(e)}` });
+          // Unknown files never fail a run; one named like an artifact cannot be read.
+          report(rel, `Cannot stat file: ${errText(e)}`, isParsedKind(kind), true);
           continue;
         }
       }
@@ -257,7 +272,7 @@ export async function walkResults(
     } else if (recognised(rel)) {
       // A FIFO would block the read forever, a device may never end: never opened, and named
       // when its name is one inferguard reads (a socket of some other program is no finding).
-      issues.push({ path: rel, line: null, message: NOT_REGULAR });
+      report(rel, NOT_REGULAR, true, true);
     }
   }
   return { artifacts, issues };
@@ -267,6 +282,10 @@ export async function walkResults(
 export const NOT_REGULAR = "Not a regular file (a FIFO, socket or device); not read";
 /** Issue message for a name that is not valid UTF-8. */
 export const NOT_UTF8 = "File name is not valid UTF-8; it cannot be opened";
+/** Issue message for a symbolic link that resolves outside the results root (a policy skip). */
+export const LEAVES_ROOT = "Symbolic link leaves the results root; not followed";
+/** Issue message for a directory reached a second time through links (a policy skip). */
+export const ALREADY_VISITED = "Directory already visited (link loop); not followed";
 
 function exists(p: string): boolean {
   try {
@@ -277,16 +296,21 @@ function exists(p: string): boolean {
   }
 }
 
+/** Why a link has no resolved path: a loop of links, a missing target, or an error. */
+type LinkProblem = { problem: string; cause: "loop" | "broken" | "other" };
+
 /** A link's resolved path, or why it has none (dangling, or a loop of links). */
-function resolveLink(p: string): string | { problem: string } {
+function resolveLink(p: string): string | LinkProblem {
   try {
     return Deno.realPathSync(p);
   } catch (e) {
     if (e instanceof Deno.errors.FilesystemLoop) {
-      return { problem: "Symbolic link loop; not followed" };
+      return { problem: "Symbolic link loop; not followed", cause: "loop" };
     }
-    if (e instanceof Deno.errors.NotFound) return { problem: "Broken symbolic link" };
-    return { problem: `Cannot resolve symbolic link: ${errText(e)}` };
+    if (e instanceof Deno.errors.NotFound) {
+      return { problem: "Broken symbolic link", cause: "broken" };
+    }
+    return { problem: `Cannot resolve symbolic link: ${errText(e)}`, cause: "other" };
   }
 }
 

@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { errText, listDir, NOT_REGULAR, NOT_UTF8, sortedListing, walkResults } from "./walk.ts";
+import {
+  ALREADY_VISITED,
+  errText,
+  LEAVES_ROOT,
+  listDir,
+  NOT_REGULAR,
+  NOT_UTF8,
+  sortedListing,
+  walkResults,
+} from "./walk.ts";
+import { pathTooLong } from "../../tests/_hostile.ts";
 
 const noTimeline = () => false;
 
@@ -102,10 +112,13 @@ Deno.test("walk: a broken link is reported with its path", async () => {
     await Deno.symlink(`${root}/nowhere.json`, `${root}/broken.json`);
     const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
     assert.deepEqual(artifacts.map((a) => a.path), ["ok.json"]);
+    // Named like an artifact: one that is missing, which a strict run does not let pass.
     assert.deepEqual(issues, [{
       path: "broken.json",
       line: null,
       message: "Broken symbolic link",
+      unreadable: true,
+      kind: "json_other",
     }]);
   });
 });
@@ -293,4 +306,71 @@ Deno.test("errText: one line, without the absolute path Deno appends", () => {
   );
   assert.equal(errText(new Deno.errors.NotFound("x")), "not found");
   assert.equal(errText("plain"), "plain");
+});
+
+Deno.test({
+  name: "walk: what could not be read is marked unreadable; what policy skips is not",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await withTree(async (root, outside) => {
+      await write(`${root}/ok.json`);
+      await write(`${outside}/agg_out.json`);
+      await write(`${root}/sub/x.json`);
+      // Could not be read: a FIFO named like an artifact, a name that is not UTF-8 (a file named
+      // like an artifact and a directory), a directory that cannot be listed, a link to an
+      // artifact that is gone.
+      await sh(
+        root,
+        `mkfifo agg_fifo_conc6.json && touch "$(printf 'agg_\\376_conc5.json')" && ` +
+          `mkdir "$(printf 'dir_\\377')" && ln -s nowhere.json results_gone.json`,
+      );
+      const deep = await pathTooLong(root, "deep", "agg_deep_conc8.json");
+      // Skipped by policy: a link leaving the root, loops of links, a directory met twice, and
+      // a dangling link not named like anything inferguard reads.
+      await Deno.symlink(`${outside}/agg_out.json`, `${root}/agg_leaves.json`);
+      await Deno.symlink(`${root}/loop_b`, `${root}/loop_a`);
+      await Deno.symlink(`${root}/loop_a`, `${root}/loop_b`);
+      await Deno.symlink(`${root}/sub`, `${root}/sub_again`);
+      await Deno.symlink("nowhere", `${root}/latest`);
+      const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+      assert.deepEqual(artifacts.map((a) => a.path), ["ok.json", "sub/x.json"]);
+      const byPath = Object.fromEntries(issues.map(({ path, ...rest }) => [path, rest]));
+      const loop = "Symbolic link loop; not followed";
+      assert.deepEqual(byPath, {
+        "agg_\uFFFD_conc5.json": {
+          line: null,
+          message: NOT_UTF8,
+          unreadable: true,
+          kind: "json_other",
+        },
+        "agg_fifo_conc6.json": {
+          line: null,
+          message: NOT_REGULAR,
+          unreadable: true,
+          kind: "json_other",
+        },
+        "agg_leaves.json": {
+          line: null,
+          message: LEAVES_ROOT,
+          unreadable: false,
+          kind: "json_other",
+        },
+        [deep]: byPath[deep],
+        "dir_\uFFFD": { line: null, message: NOT_UTF8, unreadable: true },
+        "latest": { line: null, message: "Broken symbolic link", unreadable: false },
+        "loop_a": { line: null, message: loop, unreadable: false },
+        "loop_b": { line: null, message: loop, unreadable: false },
+        "results_gone.json": {
+          line: null,
+          message: "Broken symbolic link",
+          unreadable: true,
+          kind: "json_other",
+        },
+        "sub_again": { line: null, message: ALREADY_VISITED, unreadable: false },
+      });
+      assert.match(byPath[deep]?.message ?? "missing", /^Cannot read directory: /);
+      assert.equal(byPath[deep]?.unreadable, true);
+      assert.equal(byPath[deep] && "kind" in byPath[deep], false, "a directory has no kind");
+    });
+  },
 });
