@@ -27,6 +27,12 @@ const IDENTITY_FIELDS = [
 const MULTI_NODE_OPTIONAL: readonly MetricField[] = [
   "prefill_ep",
   "decode_ep",
+  "prefill_pp",
+  "decode_pp",
+  "prefill_dcp",
+  "decode_dcp",
+  "prefill_pcp",
+  "decode_pcp",
   "prefill_num_workers",
   "decode_num_workers",
   "num_prefill_gpu",

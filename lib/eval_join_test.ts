@@ -172,6 +172,18 @@ const MULTI_NODE_CASES: {
     joined: {},
   },
   {
+    name: "a decode dcp that differs does not join (quiet); the same, or unknown, joins",
+    cells: [
+      mnBench("b4", 4, { metrics: { ...mnTopology, decode_dcp: 1 } }),
+      mnEval("e4", 4, 0.9, { metrics: { decode_dcp: 2 } }),
+      mnBench("b8", 8, { metrics: { ...mnTopology, decode_dcp: 2 } }),
+      mnEval("e8", 8, 0.9, { metrics: { decode_dcp: 2 } }),
+      mnBench("b16", 16, { metrics: { ...mnTopology, prefill_pp: 1 } }),
+      mnEval("e16", 16, 0.9),
+    ],
+    joined: { e8: "b8", e16: "b16" },
+  },
+  {
     name: "another decode block does not join (quiet)",
     cells: [mnBench("b4", 4), mnEval("e4", 4, 0.9, { metrics: { decode_ep: 1 } })],
     joined: {},
