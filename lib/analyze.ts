@@ -10,6 +10,7 @@ import { joinEvalCells } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
 import { dirOf, groupKeys, runDirOf } from "./grouping.ts";
 import { dirSeqNameOf, parseResultName } from "./names.ts";
+import { siblingHardware } from "./sibling_hardware.ts";
 import { numberAt } from "./packed.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
@@ -499,7 +500,10 @@ export function analyze(input: AnalyzeInput): Report {
     cellRecords.push(target ? { ...r, group_key: target, primary: false } : r);
   }
 
-  const cellByKey = foldGroups(cellRecords, { names });
+  // A point with no agg (a failed or partial run) takes its curve's hardware, before the fold
+  // gives it a cell id.
+  const hardware = siblingHardware(cellRecords);
+  const cellByKey = foldGroups(cellRecords, { names, hardware });
   const findings: Finding[] = crossCheckAggregates(cellRecords, cellByKey);
   if (input.recordsFolded) {
     // Nothing below reads a record, except the timelines' directory index: built now if needed.

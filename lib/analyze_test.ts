@@ -810,3 +810,127 @@ Deno.test({
       ]);
     }),
 });
+
+// ---------------------------------------------------------------------------------------------
+// A fixed-seq point with no agg (formats reference §11) takes its curve's hardware (§7).
+
+const KIMI_DIR = "fixed-seq/kimik2.5-mi355x";
+/** The real kimik2.5 8k1k RF at one concurrency (its aggs state `hw: "mi355x"`). */
+const kimiRf = (conc: number) =>
+  `kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc${conc}_MI355-gbt350-odcdh5-wbb3`;
+
+/** Copy the real conc-64 raw result to `to` as a partial run: 600 of its 640 requests completed. */
+async function partialConc64(to: string): Promise<void> {
+  const raw = JSON.parse(await Deno.readTextFile(realdata(`${KIMI_DIR}/${kimiRf(64)}.json`)));
+  await Deno.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
+  await Deno.writeTextFile(to, JSON.stringify({ ...raw, completed: 600 }));
+}
+
+/** Per cell, sorted by concurrency: concurrency, hardware, status and `hardware_from`. */
+function hardwareOfCells(report: Report): unknown[][] {
+  return [...report.cells].sort((a, b) => a.concurrency! - b.concurrency!).map((c) => [
+    c.concurrency,
+    c.hardware,
+    c.status,
+    c.notes.hardware_from ?? null,
+  ]);
+}
+
+Deno.test({
+  name:
+    "analyze (real data): a partial point with no agg takes its curve's hardware from the agg beside it",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("rawonly_hw", async (dir) => {
+      // Flat, as downloaded into one folder; and as GitHub Actions artifacts, one per point
+      // (`bmk_<RF>/` for the agg, `power_audit_<RF>/` for the raw file): one directory of points.
+      const layouts: [string, (rf: string) => string, (rf: string) => string][] = [
+        ["flat", (rf) => `agg_${rf}.json`, (rf) => `${rf}.json`],
+        ["artifacts", (rf) => `bmk_${rf}/agg_${rf}.json`, (rf) => `power_audit_${rf}/${rf}.json`],
+      ];
+      for (const [name, aggPath, rawPath] of layouts) {
+        const tree = `${dir}/${name}`;
+        await copyInto(
+          realdata(`${KIMI_DIR}/agg_${kimiRf(32)}.json`),
+          `${tree}/${aggPath(kimiRf(32))}`,
+        );
+        await copyInto(
+          realdata(`${KIMI_DIR}/${kimiRf(32)}.json`),
+          `${tree}/${rawPath(kimiRf(32))}`,
+        );
+        await partialConc64(`${tree}/${rawPath(kimiRf(64))}`);
+        const report = await analyzeTree(tree, `${dir}/out_${name}`);
+        // mi355x: the `hw` of the conc-32 agg; 600 / 640 < 1: partial.
+        assert.deepEqual(hardwareOfCells(report), [
+          [32, "mi355x", "complete", null],
+          [64, "mi355x", "partial", aggPath(kimiRf(32))],
+        ], name);
+        assert.deepEqual(
+          report.cross_run.curves.map((c) => [c.key.hardware, c.points.map((p) => p.concurrency)]),
+          [["mi355x", [32, 64]]],
+          name,
+        );
+        assert.ok(report.cells[1].cell_id.includes("_mi355x_"), report.cells[1].cell_id);
+      }
+    }),
+});
+
+Deno.test({
+  name: "analyze (real data): points of one curve that disagree on hardware lend none",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("rawonly_hw_conflict", async (dir) => {
+      const tree = `${dir}/in`;
+      const agg32 = realdata(`${KIMI_DIR}/agg_${kimiRf(32)}.json`);
+      // The same agg as if its conc-16 point had run on other hardware.
+      const agg16 = { ...JSON.parse(await Deno.readTextFile(agg32)), conc: 16, hw: "mi300x" };
+      for (const sub of ["agree", "disagree"]) {
+        await copyInto(agg32, `${tree}/${sub}/agg_${kimiRf(32)}.json`);
+        await partialConc64(`${tree}/${sub}/${kimiRf(64)}.json`);
+      }
+      await Deno.writeTextFile(`${tree}/disagree/agg_${kimiRf(16)}.json`, JSON.stringify(agg16));
+      const report = await analyzeTree(tree, `${dir}/out`);
+      const cells = (sub: string) =>
+        hardwareOfCells({
+          ...report,
+          cells: report.cells.filter((c) => Object.values(c.artifacts).flat()[0].startsWith(sub)),
+        });
+      // An agg alone has no request counts: status unknown.
+      assert.deepEqual(cells("agree/"), [
+        [32, "mi355x", "unknown", null],
+        [64, "mi355x", "partial", `agree/agg_${kimiRf(32)}.json`],
+      ]);
+      assert.deepEqual(cells("disagree/"), [
+        [16, "mi300x", "unknown", null],
+        [32, "mi355x", "unknown", null],
+        [64, null, "partial", null],
+      ]);
+    }),
+});
+
+Deno.test({
+  name: "analyze (real data): an agg in another directory lends no hardware",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("rawonly_hw_dirs", async (dir) => {
+      const tree = `${dir}/in`;
+      await copyInto(
+        realdata(`${KIMI_DIR}/agg_${kimiRf(32)}.json`),
+        `${tree}/a/agg_${kimiRf(32)}.json`,
+      );
+      await partialConc64(`${tree}/a/${kimiRf(64)}.json`);
+      await partialConc64(`${tree}/b/${kimiRf(64)}.json`);
+      const report = await analyzeTree(tree, `${dir}/out`);
+      const cells = [...report.cells].sort((x, y) =>
+        Object.values(x.artifacts).flat()[0].localeCompare(Object.values(y.artifacts).flat()[0])
+      );
+      assert.deepEqual(
+        cells.map((c) => [c.concurrency, c.hardware, c.notes.hardware_from ?? null]),
+        [
+          [32, "mi355x", null],
+          [64, "mi355x", `a/agg_${kimiRf(32)}.json`],
+          [64, null, null],
+        ],
+      );
+    }),
+});

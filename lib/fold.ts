@@ -10,12 +10,18 @@ import { assembleCell, emptyIdentity, emptyMetrics } from "./cell.ts";
 import { shortHash } from "./hash.ts";
 import { parseResultName } from "./names.ts";
 import { type NumberMap, numbersOf, PackedNumbers } from "./packed.ts";
+import type { LentHardware } from "./sibling_hardware.ts";
 import type { Cell, CellRecord, CellStatus, Identity, Metrics, SourceFormat } from "./types.ts";
 
 /** Options of {@link foldCells}. */
 export interface FoldOptions {
   /** Extra names (directory names, file names) per group key to parse identity from. */
   names?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Hardware per group key for cells whose records state none, lent by the other points of
+   * their curve (see `siblingHardware`); noted in the cell's `hardware_from`.
+   */
+  hardware?: ReadonlyMap<string, LentHardware>;
 }
 
 function compareRecords(a: CellRecord, b: CellRecord): number {
@@ -66,7 +72,8 @@ export function foldGroups(
   for (const key of keys) {
     const recs = groups.get(key)!; // our own array: sorting it in place mutates no input
     if (recs.length > 1) recs.sort(compareRecords);
-    out.set(key, foldGroup(key, recs, opts.names?.get(key) ?? NO_NAMES, state));
+    const names = opts.names?.get(key) ?? NO_NAMES;
+    out.set(key, foldGroup(key, recs, names, opts.hardware?.get(key), state));
   }
   return out;
 }
@@ -232,6 +239,7 @@ function foldGroup(
   key: string,
   recs: readonly CellRecord[],
   names: readonly string[],
+  lent: LentHardware | undefined,
   state: FoldState,
 ): Cell {
   const identity = emptyIdentity();
@@ -271,6 +279,11 @@ function foldGroup(
   // Names fill what the records leave open.
   for (const r of recs) if (r.primary) fillFromName(identity, metrics, r.artifact);
   for (const name of names) fillFromName(identity, metrics, name);
+  // Hardware lent by the other points of the curve, only where the cell's own say nothing.
+  if (lent !== undefined && identity.hardware === null) {
+    identity.hardware = lent.hardware;
+    notes.push({ hardware_from: lent.from });
+  }
   for (const list of artifacts.values()) if (list.length > 1) sortUnique(list);
   // Extra percentiles: the first non-null value wins; notes: the first defined value wins.
   if (superseded.length > 0) notes.push({ eval_results_superseded: superseded.sort() });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { normalizeHardware as normalizeAgentxHardware } from "../parsers/agentx_agg.ts";
-import { dirSeqNameOf, normalizeHardware, parseResultName, stemOf } from "./names.ts";
+import { curveStemOf, dirSeqNameOf, normalizeHardware, parseResultName, stemOf } from "./names.ts";
 
 type Expect = { identity?: Record<string, unknown>; metrics?: Record<string, unknown> };
 
@@ -452,4 +452,27 @@ Deno.test("dirSeqNameOf: a file's directory lends it ISL/OSL only, and only when
   );
   assert.equal(lent, "isl_1024_osl_1024");
   assert.deepEqual(parseResultName(lent!), { identity: { isl: 1024, osl: 1024 }, metrics: {} });
+});
+
+Deno.test("curveStemOf: a single-node RF without its _conc<N>_<runner>; other names null", () => {
+  const table: [string, string | null][] = [
+    [
+      "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc64_MI355-gbt350-odcdh5-wbb3",
+      "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc*",
+    ],
+    [
+      "gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_h200-nebius_0_recipe-0123456789abcdef",
+      "gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc*_recipe-0123456789abcdef",
+    ],
+    [
+      "dsr1_1k1k_fp8_sglang_tp8_ep1_dpa_false_conc16_specdecode_none_h200-cw_1",
+      "dsr1_1k1k_fp8_sglang_tp8_ep1_dpa_false_conc*_specdecode_none",
+    ],
+    [
+      "gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8_mi355x-amds_0",
+      null,
+    ],
+    ["minimaxm2.5_8k1k_conc64", null],
+  ];
+  for (const [stem, curve] of table) assert.equal(curveStemOf(stem), curve, stem);
 });
