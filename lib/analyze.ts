@@ -6,7 +6,7 @@
 import { crossCheckAggregates } from "./crosscheck.ts";
 import { gpuCountMismatches } from "./gpu_count.ts";
 import { finding } from "./finding.ts";
-import { joinEvalCells } from "./eval_join.ts";
+import { joinEvalCells, MULTI_NODE_TOPOLOGY } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
 import { dirOf, groupKeys, runDirOf } from "./grouping.ts";
 import { dirSeqNameOf, parseResultName } from "./names.ts";
@@ -207,20 +207,7 @@ const EVAL_IDENTITY_FIELDS = [
 const EVAL_TOPOLOGY_FIELDS = [
   "tp",
   "ep",
-  "prefill_tp",
-  "decode_tp",
-  "prefill_ep",
-  "decode_ep",
-  "prefill_pp",
-  "decode_pp",
-  "prefill_dcp",
-  "decode_dcp",
-  "prefill_pcp",
-  "decode_pcp",
-  "prefill_num_workers",
-  "decode_num_workers",
-  "num_prefill_gpu",
-  "num_decode_gpu",
+  ...MULTI_NODE_TOPOLOGY,
 ] as const satisfies readonly MetricField[];
 
 /**
@@ -232,20 +219,7 @@ const EVAL_SINGLE_NODE_ONLY: ReadonlySet<string> = new Set(["tp", "ep", "dp_atte
 
 /** Fields compared only when a side is multi-node (a single-node `meta_env.json` copies tp there). */
 const EVAL_MULTI_NODE_ONLY: ReadonlySet<string> = new Set([
-  "prefill_tp",
-  "decode_tp",
-  "prefill_ep",
-  "decode_ep",
-  "prefill_pp",
-  "decode_pp",
-  "prefill_dcp",
-  "decode_dcp",
-  "prefill_pcp",
-  "decode_pcp",
-  "prefill_num_workers",
-  "decode_num_workers",
-  "num_prefill_gpu",
-  "num_decode_gpu",
+  ...MULTI_NODE_TOPOLOGY,
   "prefill_dp_attention",
   "decode_dp_attention",
 ]);

@@ -20,11 +20,12 @@ const IDENTITY_FIELDS = [
 ] as const;
 
 /**
- * Multi-node fields compared only when both sides state them: an eval's `meta_env.json` or
- * agg_eval row may leave them out (reference §10.1, §10.3), and the runner's metadata writer
- * defaults a missing worker count to 1.
+ * The topology of a multi-node deployment, side by side: each side's parallelism and workers, and
+ * the GPU counts (metrics). The eval joins compare it (here and in lib/analyze.ts).
  */
-const MULTI_NODE_OPTIONAL: readonly MetricField[] = [
+export const MULTI_NODE_TOPOLOGY = [
+  "prefill_tp",
+  "decode_tp",
   "prefill_ep",
   "decode_ep",
   "prefill_pp",
@@ -37,7 +38,16 @@ const MULTI_NODE_OPTIONAL: readonly MetricField[] = [
   "decode_num_workers",
   "num_prefill_gpu",
   "num_decode_gpu",
-];
+] as const satisfies readonly MetricField[];
+
+/**
+ * Multi-node fields compared only when both sides state them: an eval's `meta_env.json` or
+ * agg_eval row may leave them out (reference §10.1, §10.3), and the runner's metadata writer
+ * defaults a missing worker count to 1.
+ */
+const MULTI_NODE_OPTIONAL: readonly MetricField[] = MULTI_NODE_TOPOLOGY.filter((f) =>
+  f !== "prefill_tp" && f !== "decode_tp"
+);
 
 /** Whether a cell describes a multi-node (prefill/decode) deployment, as far as it says. */
 function isMultiNode(c: Cell): boolean {

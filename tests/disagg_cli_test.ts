@@ -6,55 +6,12 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { runDisagg } from "../lib/io/disagg_main.ts";
+import { fakeEngine, freePort, readPage, run, text } from "./_disagg.ts";
 import { parseTimeline } from "../parsers/timeline.ts";
 import { waitForFifoOpen } from "./_cli.ts";
 import { histogramText, setSample, spreadSeries } from "../live/_test_pages.ts";
 
 const MAIN_TS = fileURLToPath(new URL("../main.ts", import.meta.url));
-const PAGES = new URL("../testdata/metrics/", import.meta.url);
-const readPage = (name: string) => Deno.readTextFile(new URL(name, PAGES));
-
-/** Serves `page(n)` on `/metrics` (n = 1-based scrape count); other paths answer `other(path)` or 404. */
-interface FakeEngine extends AsyncDisposable {
-  base: string;
-  scrapes: () => number;
-}
-
-function fakeEngine(
-  page: (n: number, req: Request) => Response | Promise<Response>,
-  other?: (path: string) => Response | null,
-): FakeEngine {
-  let n = 0;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    const path = new URL(req.url).pathname;
-    if (path === "/metrics") return page(++n, req);
-    return other?.(path) ?? new Response("not found", { status: 404 });
-  });
-  return {
-    base: `http://127.0.0.1:${server.addr.port}`,
-    scrapes: () => n,
-    [Symbol.asyncDispose]: () => server.shutdown(),
-  };
-}
-
-const text = (body: string) => new Response(body, { headers: { "content-type": "text/plain" } });
-
-interface Run {
-  code: number;
-  stdout: string[];
-  stderr: string[];
-}
-
-async function run(args: string[]): Promise<Run> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runDisagg(args, {
-    stdout: (l) => stdout.push(l),
-    stderr: (l) => stderr.push(l),
-  });
-  return { code, stdout, stderr };
-}
-
 async function* asyncLines(lines: string[]): AsyncIterable<string> {
   for (const l of lines) yield l;
 }
@@ -215,13 +172,6 @@ Deno.test("TensorRT-LLM JSON at /metrics: Prometheus text read from /prometheus/
 
 // ---------------------------------------------------------------------------------------------
 // Failures of the endpoint itself.
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 Deno.test("unreachable port: endpoint_unreachable, exit 2, within timeout + slack", async () => {
   const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { renderTable, runDisagg } from "./disagg_main.ts";
+import { renderTable } from "./disagg_main.ts";
+import { fakeEngine, freePort, readPage, run, text } from "../../tests/_disagg.ts";
 import { parseTimeline } from "../../parsers/timeline.ts";
 import { histogramText, setSample, zeroPage } from "../../live/_test_pages.ts";
 import { identifyPage } from "../../live/identify.ts";
@@ -15,43 +16,12 @@ import { buildSnapshot } from "../../live/snapshot.ts";
 import { computeEndpointSample, computeTransfer, type PairSample } from "../../live/window.ts";
 
 const MAIN_TS = fileURLToPath(new URL("../../main.ts", import.meta.url));
-const PAGES = new URL("../../testdata/metrics/", import.meta.url);
-const readPage = (name: string) => Deno.readTextFile(new URL(name, PAGES));
-
 const VLLM = "Ahasannn_hardware-aware-router__vllm_metrics.txt";
 const VLLM_LABELS = { engine: "0", model_name: "Qwen/Qwen1.5-0.5B-Chat" };
 
-/** Serves `page(n)` on `/metrics` (n = 1-based scrape count); other paths answer 404. */
-function fakeEngine(page: (n: number) => Response | Promise<Response>) {
-  let n = 0;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    if (new URL(req.url).pathname === "/metrics") return page(++n);
-    return new Response("not found", { status: 404 });
-  });
-  return {
-    base: `http://127.0.0.1:${server.addr.port}`,
-    [Symbol.asyncDispose]: () => server.shutdown(),
-  };
-}
-
-const text = (body: string) => new Response(body, { headers: { "content-type": "text/plain" } });
-
-/** A loopback port nothing listens on (connection refused). */
+/** A loopback base URL nothing listens on (connection refused). */
 function refusedBase(): string {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return `http://127.0.0.1:${port}`;
-}
-
-async function run(args: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runDisagg(args, {
-    stdout: (l) => stdout.push(l),
-    stderr: (l) => stderr.push(l),
-  });
-  return { code, stdout, stderr };
+  return `http://127.0.0.1:${freePort()}`;
 }
 
 async function* linesOf(text: string): AsyncIterable<string> {
