@@ -62,12 +62,14 @@ export function stemOf(path: string): string {
  * The curve a single-node fixed-seq file name belongs to: the name (prefix and extension
  * stripped by the caller) without its `_conc<N>_<runner>` part, which is all that tells the
  * points of one curve apart (formats reference §7: a curve's RFs differ only in `_conc<N>_` and
- * the runner suffix). A recipe suffix stays. `null` for a name that is not a single-node RF.
+ * the runner suffix), followed by the runner's first token, the machine it names (`MI355`,
+ * `b200`, `h200`): the same configuration on another machine is another curve, whatever its
+ * runner pool. A recipe suffix stays. `null` for a name that is not a single-node RF.
  *
  * @example
  * ```ts
  * curveStemOf("kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc64_MI355-gbt350");
- * // "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc*"
+ * // "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc*@mi355"
  * ```
  */
 export function curveStemOf(stem: string): string | null {
@@ -76,15 +78,22 @@ export function curveStemOf(stem: string): string | null {
   const single = name.match(SINGLE_NODE);
   if (single && single.index !== undefined) {
     const tail = `_conc${single[9]}_${single[10]}`.length;
-    return `${name.slice(0, name.length - tail)}_conc*${recipe}`;
+    return `${name.slice(0, name.length - tail)}_conc*@${machineOf(single[10])}${recipe}`;
   }
   const old = name.match(SINGLE_NODE_OLD);
   if (old && old.index !== undefined) {
     // `…_dpa_<b>_conc<N>_specdecode_<s>_<runner>`: the spec decoding stays part of the curve.
     const tail = `_conc${old[4]}_specdecode_${old[5]}_${old[6]}`.length;
-    return `${name.slice(0, name.length - tail)}_conc*_specdecode_${old[5]}${recipe}`;
+    return `${name.slice(0, name.length - tail)}_conc*_specdecode_${old[5]}@${
+      machineOf(old[6])
+    }${recipe}`;
   }
   return null;
+}
+
+/** The machine a runner label names: its first token, lower case (`MI355-gbt350` → `mi355`). */
+function machineOf(runner: string): string {
+  return runner.split(/[-_]/, 1)[0].toLowerCase();
 }
 
 const HW_SUFFIXES = ["-multinode", "-disagg", "-trt"] as const;

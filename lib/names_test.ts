@@ -458,15 +458,15 @@ Deno.test("curveStemOf: a single-node RF without its _conc<N>_<runner>; other na
   const table: [string, string | null][] = [
     [
       "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc64_MI355-gbt350-odcdh5-wbb3",
-      "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc*",
+      "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc*@mi355",
     ],
     [
       "gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc4_h200-nebius_0_recipe-0123456789abcdef",
-      "gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc*_recipe-0123456789abcdef",
+      "gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc*@h200_recipe-0123456789abcdef",
     ],
     [
       "dsr1_1k1k_fp8_sglang_tp8_ep1_dpa_false_conc16_specdecode_none_h200-cw_1",
-      "dsr1_1k1k_fp8_sglang_tp8_ep1_dpa_false_conc*_specdecode_none",
+      "dsr1_1k1k_fp8_sglang_tp8_ep1_dpa_false_conc*_specdecode_none@h200",
     ],
     [
       "gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8_mi355x-amds_0",

@@ -23,13 +23,14 @@ const agg = (dir: string, stem: string, hw: string) => rec(dir, stem, `agg_${ste
 const raw = (dir: string, stem: string) => rec(dir, stem, `${stem}.json`, null);
 
 Deno.test("siblingHardware: a point with no agg takes the one hardware of its curve's aggs", () => {
+  // Another runner of the same machine (its first token) runs the same curve.
   const records = [
-    raw("r", rf(64, "other-runner_1")),
+    raw("r", rf(64, "mi355x-other_1")),
     agg("r", rf(32), "mi355x"),
     raw("r", rf(32)),
     agg("r", rf(16), "mi355x"),
   ];
-  const want = [[`file:r/${rf(64, "other-runner_1")}`, {
+  const want = [[`file:r/${rf(64, "mi355x-other_1")}`, {
     hardware: "mi355x",
     from: `r/agg_${rf(16)}.json`,
   }]];
@@ -52,6 +53,9 @@ Deno.test("siblingHardware: none across directories, other configurations, or di
     ]],
     ["a name that is no RF", [agg("r", "x_conc32", "mi355x"), raw("r", "x_conc64")]],
     ["a cell stating its own", [agg("r", rf(32), "mi355x"), agg("r", rf(64), "b200")]],
+    // The same configuration run on another machine: its runner names it, so it is not lent
+    // this one's hardware (its own stays unknown rather than guessed).
+    ["a runner of another machine", [agg("r", rf(32), "mi355x"), raw("r", rf(64, "b200-nb_0"))]],
   ];
   for (const [name, records] of cases) assert.equal(siblingHardware(records).size, 0, name);
 });
