@@ -780,7 +780,7 @@ function expectedCellFinder(
   cells: readonly Cell[],
 ): (exp: ExpectedCell, scope: string) => boolean {
   let byPrefix: Map<string, Cell[]> | null = null;
-  const byField = new Map<string, Map<string, Cell[]>>();
+  const byFields = new Map<string, Map<string, Cell[]>>();
   const add = (index: Map<string, Cell[]>, key: string, cell: Cell) => {
     const list = index.get(key);
     if (!list) index.set(key, [cell]);
@@ -801,19 +801,26 @@ function expectedCellFinder(
     }
     return index;
   };
-  const fieldIndex = (field: string): Map<string, Cell[]> => {
-    let index = byField.get(field);
+  // Cells by the values of a set of fields (an entry's match keys), one index per set: every
+  // entry is then one lookup, however many cells share each single value (all of a campaign's
+  // cells share its model).
+  const matchIndex = (fields: readonly string[]): Map<string, Cell[]> => {
+    const signature = fields.join("\0");
+    let index = byFields.get(signature);
     if (!index) {
       index = new Map();
-      for (const cell of cells) {
-        const actual = (cell as unknown as Record<string, unknown>)[field];
-        const t = typeof actual;
-        // Expected values are strings, numbers or booleans: nothing else can be equal to one.
-        if (t === "string" || t === "number" || t === "boolean") {
-          add(index, matchKey(actual), cell);
+      cells: for (const cell of cells) {
+        const keys: string[] = [];
+        for (const field of fields) {
+          const actual = (cell as unknown as Record<string, unknown>)[field];
+          const t = typeof actual;
+          // Expected values are strings, numbers or booleans: nothing else can be equal to one.
+          if (t !== "string" && t !== "number" && t !== "boolean") continue cells;
+          keys.push(matchKey(actual));
         }
+        add(index, keys.join("\0"), cell);
       }
-      byField.set(field, index);
+      byFields.set(signature, index);
     }
     return index;
   };
@@ -830,12 +837,21 @@ function expectedCellFinder(
     let candidates: readonly Cell[];
     const fields = Object.keys(exp.match);
     if (path !== null) candidates = index().get(path) ?? [];
-    else if (scope !== "") candidates = index().get(scope) ?? [];
     else if (fields.length > 0) {
-      candidates = fieldIndex(fields[0]).get(matchKey(exp.match[fields[0]])) ?? [];
-    } else candidates = cells;
-    return candidates.some((c) => satisfies(c, scoped));
+      const key = fields.map((f) => matchKey(exp.match[f])).join("\0");
+      candidates = matchIndex(fields).get(key) ?? [];
+    } else candidates = scope !== "" ? index().get(scope) ?? [] : cells;
+    const inScope = (c: Cell) => path !== null || scope === "" || cellUnder(c, scope);
+    return candidates.some((c) => inScope(c) && satisfies(c, scoped));
   };
+}
+
+/** Whether one of the cell's artifacts is under directory `dir`. */
+function cellUnder(cell: Cell, dir: string): boolean {
+  for (const paths of Object.values(cell.artifacts)) {
+    for (const p of paths ?? []) if (p.startsWith(`${dir}/`)) return true;
+  }
+  return false;
 }
 
 /** `rel` (a manifest entry's path) under directory `dir` of the tree (`""`: the root). */
