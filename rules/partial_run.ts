@@ -22,11 +22,11 @@ function successRate(cell: Cell): { rate: number; source: "metric" | "derived" }
 
 /**
  * A rate below a limit, as text: the rate with as many digits as it takes to read as below the
- * limit, and the limit as given, to 6 significant digits (0.99906 against 0.9995 is "0.999" and
- * "0.9995", not "0.999" and "1").
+ * limit, and the limit as given (0.99906 against 0.9995 is "0.999" and "0.9995", not "0.999" and
+ * "1").
  */
 function rateBelow(rate: number, limit: number): [string, string] {
-  const limitText = String(Number(limit.toPrecision(6)));
+  const limitText = String(limit);
   let rateText = fmt(rate);
   for (let digits = 3; digits <= 12 && !(Number(rateText) < limit); digits++) {
     rateText = String(Number(rate.toPrecision(digits)));

@@ -125,6 +125,13 @@ Deno.test("partial_run: a run with request accounting is counted without its war
     partialRun.check(contextOf([plain]), { min_success_rate: 0.9995 })[0].message,
     "999 of 1000 requests succeeded (success rate 0.999 < 0.9995)",
   );
+  // A limit is printed as given, however many digits it has.
+  deepStrictEqual(
+    partialRun.check(contextOf([cell("r", 1e7, 9999990, 0.999999)]), {
+      min_success_rate: 0.9999995,
+    })[0].message,
+    "9999990 of 10000000 requests succeeded (success rate 0.999999 < 0.9999995)",
+  );
   // A rate that rounds to the limit gets the digits that tell them apart.
   deepStrictEqual(
     partialRun.check(contextOf([cell("q", 100000, 94999, 0.94999)]), { min_success_rate: 0.95 })[0]
