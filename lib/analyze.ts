@@ -848,10 +848,7 @@ function expectedCellFinder(
 
 /** Whether one of the cell's artifacts is under directory `dir`. */
 function cellUnder(cell: Cell, dir: string): boolean {
-  for (const paths of Object.values(cell.artifacts)) {
-    for (const p of paths ?? []) if (p.startsWith(`${dir}/`)) return true;
-  }
-  return false;
+  return Object.values(cell.artifacts).some((paths) => paths?.some((p) => underDir(p, dir)));
 }
 
 /** `rel` (a manifest entry's path) under directory `dir` of the tree (`""`: the root). */

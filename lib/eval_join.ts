@@ -264,13 +264,20 @@ function withNotes(notes: Cell["notes"], from: Cell["notes"]): Cell["notes"] {
   for (const [k, v] of Object.entries(from)) {
     if (!IDENTITY_NOTES.has(k) && all[k] === undefined) all[k] = v;
   }
-  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => compareText(a, b)));
+  return sortedNotes(all);
 }
 
 /** `notes` plus the names in `theirs` under `eval_results_superseded` (keys kept sorted). */
 function withSuperseded(notes: Cell["notes"], theirs: unknown): Cell["notes"] {
   if (!Array.isArray(theirs) || theirs.length === 0) return notes;
   const ours = Array.isArray(notes.eval_results_superseded) ? notes.eval_results_superseded : [];
-  const all = { ...notes, eval_results_superseded: [...new Set([...ours, ...theirs])].sort() };
-  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => compareText(a, b)));
+  return sortedNotes({
+    ...notes,
+    eval_results_superseded: [...new Set([...ours, ...theirs])].sort(),
+  });
+}
+
+/** Notes with their keys in order, as the fold writes them. */
+function sortedNotes(notes: Cell["notes"]): Cell["notes"] {
+  return Object.fromEntries(Object.entries(notes).sort(([a], [b]) => compareText(a, b)));
 }
