@@ -93,3 +93,17 @@ export function histogramText(
     `${name}_count${formatLabels(labels)} ${counts[counts.length - 1]}`,
   ].join("\n");
 }
+
+/**
+ * A Dynamo TRT-LLM worker page (`text`) with kvstats wired (total blocks 100) but a NaN KV usage
+ * and a NaN in-flight count, plus a NaN TensorRT-LLM block count: every gauge read outside the
+ * engine tables is NaN (reference §5.11).
+ */
+export function nanDynamoTrtPage(text: string): string {
+  let page = setSample(text, "dynamo_component_kvstats_total_blocks", {}, () => 100);
+  page = setSample(page, "dynamo_component_kvstats_gpu_cache_usage_percent", {}, () => NaN);
+  page = setSample(page, "dynamo_component_inflight_requests", {
+    dynamo_endpoint: "generate",
+  }, () => NaN);
+  return page + "trtllm_kv_cache_max_blocks NaN\ntrtllm_kv_cache_tokens_per_block 32\n";
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { identifyPage } from "./identify.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
 import { aggregateSeries, buildSnapshot } from "./snapshot.ts";
-import { setSample, spreadSeries } from "./_test_pages.ts";
+import { nanDynamoTrtPage, setSample, spreadSeries } from "./_test_pages.ts";
 
 const snap = async (name: string) => {
   const page = parsePrometheusText(
@@ -389,17 +389,11 @@ Deno.test("SGLang waiting on transfer: distinct queues add up, the renamed preal
 Deno.test("NaN gauges read outside the engine tables (Dynamo kvstats, in-flight, TRT-LLM capacity) are null with reason NaN", async () => {
   // The real Dynamo TRT-LLM worker page with kvstats wired (total_blocks 100) but a NaN usage
   // and in-flight count, plus a NaN TRT-LLM block count (reference §5.11).
-  let text = await Deno.readTextFile(
-    new URL("../testdata/metrics/ai-dynamo_dynamo__trtllm.log", import.meta.url),
-  );
-  text = setSample(text, "dynamo_component_kvstats_total_blocks", {}, () => 100);
-  text = setSample(text, "dynamo_component_kvstats_gpu_cache_usage_percent", {}, () => NaN);
-  text = setSample(text, "dynamo_component_inflight_requests", {
-    dynamo_endpoint: "generate",
-  }, () => NaN);
-  const s = fromText(
-    text + "trtllm_kv_cache_max_blocks NaN\ntrtllm_kv_cache_tokens_per_block 32\n",
-  );
+  const s = fromText(nanDynamoTrtPage(
+    await Deno.readTextFile(
+      new URL("../testdata/metrics/ai-dynamo_dynamo__trtllm.log", import.meta.url),
+    ),
+  ));
   assert.deepEqual(
     [s.gauges.kv_usage, s.gauges.inflight_requests, s.gauges.capacity_tokens],
     [undefined, undefined, undefined],

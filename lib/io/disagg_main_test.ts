@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { renderTable } from "./disagg_main.ts";
 import { fakeEngine, freePort, readPage, run, text } from "../../tests/_disagg.ts";
 import { parseTimeline } from "../../parsers/timeline.ts";
-import { histogramText, setSample, zeroPage } from "../../live/_test_pages.ts";
+import { histogramText, nanDynamoTrtPage, setSample, zeroPage } from "../../live/_test_pages.ts";
 import { identifyPage } from "../../live/identify.ts";
 import { parsePrometheusText } from "../../live/prometheus_text.ts";
 import { buildSnapshot } from "../../live/snapshot.ts";
@@ -138,13 +138,7 @@ Deno.test("the table says whose window a rate covers when the sides' gaps differ
 Deno.test("NaN Dynamo kvstats usage and in-flight requests: null with reason NaN, never printed", async () => {
   // The real Dynamo TRT-LLM worker page with its kvstats wired (total_blocks 100) but NaN usage
   // and in-flight requests, and a NaN TRT-LLM block count for the capacity.
-  let page = await readPage("ai-dynamo_dynamo__trtllm.log");
-  page = setSample(page, "dynamo_component_kvstats_total_blocks", {}, () => 100);
-  page = setSample(page, "dynamo_component_kvstats_gpu_cache_usage_percent", {}, () => NaN);
-  page = setSample(page, "dynamo_component_inflight_requests", {
-    dynamo_endpoint: "generate",
-  }, () => NaN);
-  page += "trtllm_kv_cache_max_blocks NaN\ntrtllm_kv_cache_tokens_per_block 32\n";
+  const page = nanDynamoTrtPage(await readPage("ai-dynamo_dynamo__trtllm.log"));
   await using p = fakeEngine(() => text(page));
   const args = ["status", "--prefill", p.base, "--decode", p.base, "--window", "0"];
   const json = await run([...args, "--json"]);
@@ -211,22 +205,25 @@ Deno.test("TTFT bounds carry their unit in the table: > 30s (real SGLang), <= 1m
 
 const CUT = '{"schema_version":"inferguard-timeline/v1","observed_at":"2026-01-01T00:00:0';
 
+/** One scrape of `base` as both sides, appended to the timeline at `path`. */
+const timelineArgs = (base: string, path: string) => [
+  "status",
+  "--prefill",
+  base,
+  "--decode",
+  base,
+  "--window",
+  "0",
+  "--timeline",
+  path,
+];
+
 Deno.test("a timeline whose last line was cut short keeps it as one bad line; the new sample reads", async () => {
   const real = await readPage(VLLM);
   await using p = fakeEngine(() => text(real));
   const dir = await Deno.makeTempDir();
   try {
-    const args = (path: string) => [
-      "status",
-      "--prefill",
-      p.base,
-      "--decode",
-      p.base,
-      "--window",
-      "0",
-      "--timeline",
-      path,
-    ];
+    const args = (path: string) => timelineArgs(p.base, path);
     const cut = `${dir}/cut.jsonl`;
     await Deno.writeTextFile(cut, CUT);
     assert.equal((await run(args(cut))).code, 0);
@@ -263,15 +260,7 @@ Deno.test("the CLI checks the timeline's last byte before it gives up read permi
       "--allow-net=127.0.0.1",
       MAIN_TS,
       "disagg",
-      "status",
-      "--prefill",
-      p.base,
-      "--decode",
-      p.base,
-      "--window",
-      "0",
-      "--timeline",
-      path,
+      ...timelineArgs(p.base, path),
     ];
     const cli = () =>
       new Deno.Command(Deno.execPath(), {
