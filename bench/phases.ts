@@ -14,6 +14,7 @@
  */
 import { absolutePath, DEFAULT_LIMITS, loadAll, scanAndLoad, scannerUrl } from "../lib/io/load.ts";
 import { walkResults } from "../lib/io/walk.ts";
+import { sameBytesOf } from "../lib/io/same_bytes.ts";
 import { writeAtomic } from "../lib/io/write.ts";
 import { analyze } from "../lib/analyze.ts";
 import { collectFolded, isDirectory } from "../lib/io/analyze_main.ts";
@@ -135,6 +136,10 @@ async function phases(root: string, out: string): Promise<void> {
   console.log(`| (on the scanner thread: ${scanned.threaded}) | | | | |`);
   const loaded = scanned.loaded;
   loaded.sort((a, b) => (a.ref.path < b.ref.path ? -1 : a.ref.path > b.ref.path ? 1 : 0));
+  const sameBytes = await timed(
+    "find byte-identical measurement files (sameBytesOf)",
+    () => sameBytesOf(root, loaded),
+  );
   const report = await timed("analyze (fold, curves, rules, findings)", () =>
     analyze({
       inputRoot: root,
@@ -144,6 +149,7 @@ async function phases(root: string, out: string): Promise<void> {
       timelines: [],
       thresholds: defaultThresholds(),
       baseline: null,
+      sameBytes,
       // As the CLI does: the records are collected once folded, on a big tree with V8's gc.
       recordsFolded: () => collectFolded(),
     }));

@@ -8,6 +8,7 @@ import { gpuCountMismatches } from "./gpu_count.ts";
 import { finding } from "./finding.ts";
 import { joinEvalCells, MULTI_NODE_TOPOLOGY } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
+import { planCopies } from "./copies.ts";
 import { dirOf, groupKeys, runDirOf } from "./grouping.ts";
 import { dirSeqNameOf, parseResultName } from "./names.ts";
 import { siblingHardware } from "./sibling_hardware.ts";
@@ -116,6 +117,12 @@ export interface AnalyzeInput {
   timelines: readonly TimelineInput[];
   thresholds: Record<string, Record<string, number>>;
   baseline?: { source: string; cells: readonly Cell[] } | null;
+  /**
+   * Measurement files with a byte-identical twin, each mapped to one path shared by every file
+   * with its bytes (lib/io/same_bytes.ts); a group whose files all repeat another's is counted
+   * once (lib/copies.ts). Without it, no file is taken for a copy.
+   */
+  sameBytes?: ReadonlyMap<string, string>;
   /**
    * Hands the parsed records over to the analysis. Once they are folded into cells and
    * cross-checked, analyze lets go of them: it empties every `loaded[i].result.drafts` and drops
@@ -388,6 +395,7 @@ function spreadRunRecords(records: CellRecord[], primaryKeys: ReadonlySet<string
 export function analyze(input: AnalyzeInput): Report {
   const loaded = input.loaded;
   const keys = groupKeys(loaded.map((l) => l.ref));
+  const copies = planCopies(loaded, keys, input.sameBytes ?? new Map());
   // Every campaign manifest of the tree, in walk order: a root may hold several campaigns.
   const manifests: { path: string; manifest: CampaignManifest }[] = [];
   // Records of cells, and records of evals that attach to the nearest benchmark cell (or become
@@ -402,6 +410,8 @@ export function analyze(input: AnalyzeInput): Report {
     const r = l.result;
     if (!r || r.drafts.length === 0) continue;
     const key = keys[i];
+    // A copy's records are its original's: its files are listed in the original's cell.
+    if (key !== null && copies.into.has(key)) continue;
     const path = l.ref.path;
     let evalKey: string | null = null;
     for (const d of r.drafts) {
@@ -477,7 +487,7 @@ export function analyze(input: AnalyzeInput): Report {
   // A point with no agg (a failed or partial run) takes its curve's hardware, before the fold
   // gives it a cell id.
   const hardware = siblingHardware(cellRecords);
-  const cellByKey = foldGroups(cellRecords, { names, hardware });
+  const cellByKey = foldGroups(cellRecords, { names, hardware, copies: copies.copiesOf });
   const findings: Finding[] = crossCheckAggregates(cellRecords, cellByKey);
   if (input.recordsFolded) {
     // Nothing below reads a record, except the timelines' directory index: built now if needed.
@@ -494,6 +504,10 @@ export function analyze(input: AnalyzeInput): Report {
   const cellIdOfKey = new Map<string, string>();
   for (const [key, cell] of cellByKey) {
     cellIdOfKey.set(key, evalJoin.joined.get(cell.cell_id) ?? cell.cell_id);
+  }
+  for (const [key, target] of copies.into) {
+    const id = cellIdOfKey.get(target);
+    if (id !== undefined) cellIdOfKey.set(key, id);
   }
   if (evalJoin.joined.size > 0) {
     const byId = new Map(cells.map((c) => [c.cell_id, c]));

@@ -6,6 +6,7 @@ import { parseEvalMeta } from "../parsers/eval_meta.ts";
 import { parseEvalResults } from "../parsers/eval_results.ts";
 import { analyzeInProcess, withTemp } from "../tests/_hostile.ts";
 import { HAS_REALDATA, realdata } from "../tests/_realdata.ts";
+import { copyDistinct, distinctPadding } from "../tests/_distinct.ts";
 import type { Report } from "./analyze.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 
@@ -528,6 +529,75 @@ Deno.test({
     }),
 });
 
+Deno.test({
+  name:
+    "analyze (real data): a multi-node run's LOGS/ copies of its raw results are counted once, in the point's cell",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("mn_logs_copies", async (dir) => {
+      const tree = `${dir}/in`;
+      const audit = `${tree}/power_audit_${AMD_RF}`;
+      const copies: string[] = [];
+      for (const conc of [64, 128]) {
+        const p = amdPoint(conc);
+        const raw = realdata(`multinode/gptoss-mi355x-disagg-raw/${p}`);
+        await copyInto(raw, `${audit}/${AMD_RF}_${p}`);
+        await copyInto(
+          realdata(`multinode/gptoss-mi355x-disagg-agg/agg_${AMD_RF}_${p}`),
+          `${tree}/bmk_${AMD_RF}/agg_${AMD_RF}_${p}`,
+        );
+        // The launcher's own files (reference §2.4 and §6.1), the same bytes under other names.
+        const logs =
+          `LOGS/sa-bench_isl_1024_osl_1024/results_concurrency_${conc}_gpus_16_ctx_8_gen_8.json`;
+        await copyInto(raw, `${audit}/${logs}`);
+        copies.push(`power_audit_${AMD_RF}/${logs}`);
+      }
+      // A raw copy without its original beside it stays a point of its own.
+      const lone =
+        `power_audit_${AMD_RF}/LOGS/sa-bench_isl_1024_osl_1024/results_concurrency_8_gpus_16_ctx_8_gen_8.json`;
+      await copyInto(
+        realdata(`multinode/gptoss-mi355x-disagg-raw/${amdPoint(8)}`),
+        `${tree}/${lone}`,
+      );
+      const report = await analyzeTree(tree, `${dir}/out`);
+      const cells = [...report.cells].sort((a, b) => a.concurrency! - b.concurrency!);
+      assert.deepEqual(
+        cells.map((c) => [
+          c.concurrency,
+          c.hardware,
+          c.artifacts.raw_result,
+          c.notes.same_bytes_copies ?? null,
+        ]),
+        [
+          [8, null, [lone], null],
+          ...[64, 128].map((conc, i) => [conc, "mi355x", [
+            copies[i],
+            `power_audit_${AMD_RF}/${AMD_RF}_${amdPoint(conc)}`,
+          ], [{
+            path: copies[i],
+            same_bytes_as: `power_audit_${AMD_RF}/${AMD_RF}_${amdPoint(conc)}`,
+          }]]),
+        ],
+      );
+      // One curve point per concurrency (no duplicates), and the copies are listed under the
+      // point's cell in the manifest.
+      const curve = report.cross_run.curves.find((c) => c.key.hardware === "mi355x")!;
+      assert.deepEqual(curve.points.map((p) => p.concurrency), [64, 128]);
+      assert.deepEqual(curve.duplicates, []);
+      for (const [i, path] of copies.entries()) {
+        const entry = report.artifact_manifest.discovered.find((d) => d.path === path)!;
+        assert.equal(entry.cell, cells[i + 1].cell_id);
+        assert.equal(entry.parsed, true);
+      }
+      const md = renderMarkdown(report);
+      assert.ok(
+        md.includes("2 measurement files repeat the bytes of another and were counted once"),
+        md,
+      );
+      assert.ok(md.includes(`- \`${copies[0]}\`: same bytes as`), md);
+    }),
+});
+
 /**
  * Id of the real AMD multi-node curve, as every version before the sides' pp/dcp/pcp were read
  * gave it (its aggs state them all as 1, which must not change the key): a pin, not a derivation.
@@ -767,7 +837,7 @@ Deno.test({
       // srt-slurm layout (reference §6.1) with the real AMD raw files, which hold no ISL/OSL.
       for (const isl of [1024, 8192]) {
         for (const conc of [4, 8]) {
-          await copyInto(
+          await copyDistinct(
             realdata(`multinode/gptoss-mi355x-disagg-raw/${amdPoint(conc)}`),
             `${tree}/outputs/1234/logs/sa-bench_isl_${isl}_osl_1024/results_concurrency_${conc}_gpus_16_ctx_8_gen_8.json`,
           );
@@ -775,7 +845,7 @@ Deno.test({
       }
       // Older srt-slurm names: the file's own isl_<N>_osl_<M> wins over its directory's.
       for (const isl of [1024, 8192]) {
-        await copyInto(
+        await copyDistinct(
           realdata(`multinode/gptoss-mi355x-disagg-raw/${amdPoint(64)}`),
           `${tree}/legacy/sa-bench_isl_1024_osl_1024/isl_${isl}_osl_1024_concurrency_64_req_rate_inf.json`,
         );
@@ -823,7 +893,8 @@ const kimiRf = (conc: number) =>
 async function partialConc64(to: string): Promise<void> {
   const raw = JSON.parse(await Deno.readTextFile(realdata(`${KIMI_DIR}/${kimiRf(64)}.json`)));
   await Deno.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
-  await Deno.writeTextFile(to, JSON.stringify({ ...raw, completed: 600 }));
+  // Each copy its own bytes: a byte-for-byte copy would be counted once (lib/copies.ts).
+  await Deno.writeTextFile(to, JSON.stringify({ ...raw, completed: 600 }) + distinctPadding());
 }
 
 /** Per cell, sorted by concurrency: concurrency, hardware, status and `hardware_from`. */
@@ -885,7 +956,7 @@ Deno.test({
       // The same agg as if its conc-16 point had run on other hardware.
       const agg16 = { ...JSON.parse(await Deno.readTextFile(agg32)), conc: 16, hw: "mi300x" };
       for (const sub of ["agree", "disagree"]) {
-        await copyInto(agg32, `${tree}/${sub}/agg_${kimiRf(32)}.json`);
+        await copyDistinct(agg32, `${tree}/${sub}/agg_${kimiRf(32)}.json`);
         await partialConc64(`${tree}/${sub}/${kimiRf(64)}.json`);
       }
       await Deno.writeTextFile(`${tree}/disagree/agg_${kimiRf(16)}.json`, JSON.stringify(agg16));

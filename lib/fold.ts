@@ -11,6 +11,7 @@ import { shortHash } from "./hash.ts";
 import { parseResultName } from "./names.ts";
 import { type NumberMap, numbersOf, PackedNumbers } from "./packed.ts";
 import type { LentHardware } from "./sibling_hardware.ts";
+import type { SameBytesCopy } from "./copies.ts";
 import type { Cell, CellRecord, CellStatus, Identity, Metrics, SourceFormat } from "./types.ts";
 
 /** Options of {@link foldCells}. */
@@ -22,6 +23,11 @@ export interface FoldOptions {
    * their curve (see `siblingHardware`); noted in the cell's `hardware_from`.
    */
   hardware?: ReadonlyMap<string, LentHardware>;
+  /**
+   * Per group key, byte-for-byte copies of its measurement files found elsewhere in the tree
+   * (see lib/copies.ts): listed in the cell's artifacts and in its `same_bytes_copies` note.
+   */
+  copies?: ReadonlyMap<string, readonly SameBytesCopy[]>;
 }
 
 function compareRecords(a: CellRecord, b: CellRecord): number {
@@ -73,7 +79,10 @@ export function foldGroups(
     const recs = groups.get(key)!; // our own array: sorting it in place mutates no input
     if (recs.length > 1) recs.sort(compareRecords);
     const names = opts.names?.get(key) ?? NO_NAMES;
-    out.set(key, foldGroup(key, recs, names, opts.hardware?.get(key), state));
+    out.set(
+      key,
+      foldGroup(key, recs, names, opts.hardware?.get(key), opts.copies?.get(key), state),
+    );
   }
   return out;
 }
@@ -240,6 +249,7 @@ function foldGroup(
   recs: readonly CellRecord[],
   names: readonly string[],
   lent: LentHardware | undefined,
+  copies: readonly SameBytesCopy[] | undefined,
   state: FoldState,
 ): Cell {
   const identity = emptyIdentity();
@@ -283,6 +293,16 @@ function foldGroup(
   if (lent !== undefined && identity.hardware === null) {
     identity.hardware = lent.hardware;
     notes.push({ hardware_from: lent.from });
+  }
+  if (copies !== undefined && copies.length > 0) {
+    for (const c of copies) {
+      const list = artifacts.get(c.kind);
+      if (list) list.push(c.path);
+      else artifacts.set(c.kind, [c.path]);
+    }
+    notes.push({
+      same_bytes_copies: copies.map((c) => ({ path: c.path, same_bytes_as: c.same_bytes_as })),
+    });
   }
   for (const list of artifacts.values()) if (list.length > 1) sortUnique(list);
   // Extra percentiles: the first non-null value wins; notes: the first defined value wins.

@@ -671,6 +671,7 @@ function section3(r: Report, index: Index): string[] {
   } else {
     out.push("Every recognised artifact was read, and no required input is missing.");
   }
+  pushAll(out, copiesParagraph(r));
   if (r.run_summary.expected_cells !== null) {
     // Each manifest of the tree speaks for its directory; their expectations are added up.
     const manifests = r.artifact_manifest.discovered
@@ -684,6 +685,55 @@ function section3(r: Report, index: Index): string[] {
       } ${r.run_summary.expected_cells} cell(s); ${
         r.run_summary.missing_artifacts.filter((m) => m.cell_id === null).length
       } of them are missing.`,
+    );
+  }
+  return out;
+}
+
+/** A copy a cell names in its `same_bytes_copies` note (lib/copies.ts). */
+interface CopyNote {
+  path: string;
+  same_bytes_as: string;
+}
+
+function isCopyNote(x: unknown): x is CopyNote {
+  const c = x as Partial<CopyNote> | null;
+  return typeof c === "object" && c !== null && typeof c.path === "string" &&
+    typeof c.same_bytes_as === "string";
+}
+
+/** Section 3's list of measurement files counted once because they repeat another's bytes. */
+function copiesParagraph(r: Report): string[] {
+  const rows: { cell: string; copy: CopyNote }[] = [];
+  for (const c of r.cells) {
+    const list = c.notes.same_bytes_copies;
+    if (!Array.isArray(list)) continue;
+    for (const copy of list) if (isCopyNote(copy)) rows.push({ cell: c.cell_id, copy });
+  }
+  if (rows.length === 0) return [];
+  rows.sort((a, b) => compareText(a.copy.path, b.copy.path));
+  const shown = rows.slice(0, MANIFEST_ROWS);
+  const out = [
+    "",
+    `${plural(rows.length, "measurement file")} repeat${
+      rows.length === 1 ? "s" : ""
+    } the bytes of another and ${
+      rows.length === 1 ? "was" : "were"
+    } counted once, in the cell of the file repeated (a launcher's copy, or a directory whose name does not match its contents):`,
+    "",
+  ];
+  for (const { cell, copy } of shown) {
+    out.push(
+      `- ${codeSpan(copy.path)}: same bytes as ${codeSpan(copy.same_bytes_as)} (cell ${
+        codeSpan(cell)
+      })`,
+    );
+  }
+  if (rows.length > shown.length) {
+    out.push(
+      `- ${
+        plural(rows.length - shown.length, "more copy")
+      } in \`report.json\` (the cells' \`notes.same_bytes_copies\`)`,
     );
   }
   return out;

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { copyFile, mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { copyDistinct } from "./_distinct.ts";
 import {
   analyzeInProcess,
   assertContract,
@@ -132,10 +133,10 @@ const REAL = fileURLToPath(
 Deno.test("analyze: a real raw multi-node file renamed gpus_16_ctx_4_gen_8 gets a gpu_count_mismatch", async () => {
   await withTemp("ig-gpu-count-", async (dir) => {
     await mkdir(`${dir}/in/mn`, { recursive: true });
-    // The same real file twice: its own consistent name, and a copy whose name contradicts itself.
+    // The same real run twice: its own consistent name, and a copy whose name contradicts itself
+    // (with its own bytes: a byte-for-byte copy would be counted once, lib/copies.ts).
     await copyFile(REAL, `${dir}/in/mn/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json`);
-    await mkdir(`${dir}/in/mn2`);
-    await copyFile(REAL, `${dir}/in/mn2/concurrency_64_req_rate_inf_gpus_16_ctx_4_gen_8.json`);
+    await copyDistinct(REAL, `${dir}/in/mn2/concurrency_64_req_rate_inf_gpus_16_ctx_4_gen_8.json`);
     const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
     const report = r.report!;
     const hits = report.findings.filter((f) => f.code === "gpu_count_mismatch");

@@ -20,9 +20,20 @@ interface Cell {
   concurrency: number | null;
   offload_mode: string | null;
   metrics: Record<string, number | null>;
+  artifacts: Record<string, string[]>;
+  notes: Record<string, unknown>;
+}
+interface Discovered {
+  path: string;
+  cell: string | null;
+}
+interface Report {
+  cells: Cell[];
+  findings: Finding[];
+  artifact_manifest: { discovered: Discovered[] };
 }
 
-async function analyzeReal(rel: string): Promise<{ cells: Cell[]; findings: Finding[] }> {
+async function analyzeReal(rel: string): Promise<Report> {
   const out = await Deno.makeTempDir({ prefix: "inferguard_real_" });
   try {
     const p = await new Deno.Command(Deno.execPath(), {
@@ -125,16 +136,33 @@ Deno.test({
     // The per-request CSVs and the aggregates of the same runs agree (theoretical cache hit rate
     // over successful rows, as the upstream aggregator computes it), so no aggregate_mismatch.
     assert.deepEqual(r.findings.filter((f) => f.code === "aggregate_mismatch"), []);
-    // The mislabelled duplicate directory (bs256 offloadon, b200-nb_1) has no aggregate and no
-    // per-request data; its command says --start-users 128 without offload flags.
-    const dup = r.findings.find((f) =>
-      f.code === "missing_required_artifact" &&
-      String(f.evidence.group).includes("bs256_offloadon") &&
-      String(f.evidence.group).includes("b200-nb_1")
+    // The mislabelled duplicate directory (bs256 offloadon, b200-nb_1) holds the bs128 offloadoff
+    // run's server metrics byte for byte (reference §14.9) and no aggregate or per-request data:
+    // it is no cell of its own, and the run it copies names it.
+    const copyDir =
+      "agentic_dsr1_tp4_bs256_offloadon_fp4_vllm_tp4-ep4-dpafalse_disagg-false_spec-none_conc256_b200-nb_1";
+    const origDir =
+      "agentic_dsr1_tp4_bs128_offloadoff_fp4_vllm_tp4-ep4-dpafalse_disagg-false_spec-none_conc128_b200-nb_1";
+    assert.equal(
+      r.cells.filter((c) => JSON.stringify(c.artifacts).includes(`${copyDir}/status`)).length,
+      0,
     );
-    assert.ok(dup);
-    const dupCell = r.cells.find((c) => c.cell_id === dup.cell_id)!;
-    assert.equal(dupCell.concurrency, 128);
-    assert.equal(dupCell.offload_mode, "none");
+    assert.equal(
+      r.findings.filter((f) => JSON.stringify(f.evidence).includes(`${copyDir}/status`)).length,
+      0,
+    );
+    const orig = r.cells.filter((c) =>
+      (c.artifacts.server_metrics_csv ?? []).includes(`${origDir}/metrics_server_metrics.csv`)
+    );
+    assert.equal(orig.length, 1);
+    assert.equal(orig[0].concurrency, 128);
+    assert.deepEqual(orig[0].notes.same_bytes_copies, [{
+      path: `${copyDir}/metrics_server_metrics.csv`,
+      same_bytes_as: `${origDir}/metrics_server_metrics.csv`,
+    }]);
+    // Every file of the copy's directory is listed under the cell it copies.
+    const listed = r.artifact_manifest.discovered.filter((d) => d.path.startsWith(`${copyDir}/`));
+    assert.ok(listed.length >= 4);
+    for (const d of listed) assert.equal(d.cell, orig[0].cell_id, d.path);
   },
 });

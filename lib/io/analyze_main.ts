@@ -24,6 +24,7 @@ import { renderMarkdown } from "../../render/markdown.ts";
 import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load.ts";
 import { parseResultName } from "../names.ts";
 import { readOptionFile, textLines } from "./read.ts";
+import { sameBytesOf } from "./same_bytes.ts";
 import { argsMessage, oneOf, UsageError, versionLine } from "./cli_args.ts";
 import { errText } from "./walk.ts";
 import {
@@ -393,6 +394,8 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
     isParsedKind(l.ref.kind) && l.ref.kind !== "summary_csv"
   );
   if (!supported) return null;
+  // Copies of measurement files (a multi-node run's `LOGS/` results) are counted once.
+  const sameBytes = await sameBytesOf(root, loaded);
   const report = analyze({
     inputRoot: opts.inputLabel ?? root,
     generatedAt: opts.generatedAt,
@@ -401,6 +404,7 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
     timelines,
     thresholds: opts.thresholds,
     baseline: opts.baseline,
+    sameBytes,
     recordsFolded: () => collectFolded(),
   });
   // The walk's `unreadable` and `kind` are carried by the findings' evidence; the manifest's

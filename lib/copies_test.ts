@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import { copyCandidates, planCopies } from "./copies.ts";
+import { groupKeys } from "./grouping.ts";
+import { NumberPacker } from "./packed.ts";
+import type { ArtifactKind, LoadedArtifact } from "./types.ts";
+
+const RF =
+  "gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8_mi355x-amds_0";
+const point = (c: number) => `concurrency_${c}_req_rate_inf_gpus_16_ctx_8_gen_8`;
+
+/** A parsed file of `kind` with one record whose numbers are `ttft` and `tput`. */
+function file(
+  path: string,
+  kind: ArtifactKind,
+  size: number,
+  ttft: number | null,
+  tput: number | null = 100,
+): LoadedArtifact {
+  return {
+    ref: { path, kind, size },
+    result: {
+      drafts: [{
+        source_format: "inferencex-static",
+        priority: 20,
+        primary: kind !== "command",
+        identity: {},
+        metrics: { p99_ttft: ttft, total_tput_tps: tput },
+      }],
+      issues: [],
+      unreadable: false,
+    },
+  };
+}
+
+/** Plan for `loaded` (sorted by path, as the CLI sorts it) and the same-bytes sets given. */
+function plan(loaded: LoadedArtifact[], same: string[][]) {
+  loaded.sort((a, b) => (a.ref.path < b.ref.path ? -1 : 1));
+  const sameBytes = new Map<string, string>();
+  for (const set of same) for (const p of set) sameBytes.set(p, set[0]);
+  const keys = groupKeys(loaded.map((l) => l.ref));
+  const p = planCopies(loaded, keys, sameBytes);
+  return { into: Object.fromEntries(p.into), copiesOf: Object.fromEntries(p.copiesOf) };
+}
+
+Deno.test("planCopies: a multi-node run's LOGS/ copy of a raw result joins the point's cell", () => {
+  const top = `power_audit_${RF}/${RF}_${point(8)}.json`;
+  const logs =
+    `power_audit_${RF}/LOGS/sa-bench_isl_1024_osl_1024/results_concurrency_8_gpus_16_ctx_8_gen_8.json`;
+  const amd = `power_audit_${RF}/LOGS/vllm-disagg_isl_1024_osl_1024/${point(8)}.json`;
+  const loaded = [
+    file(`bmk_${RF}/agg_${RF}_${point(8)}.json`, "agg", 2000, 0.5),
+    file(top, "raw_result", 3000, 0.5),
+    file(logs, "raw_result", 3000, 0.5),
+    file(amd, "raw_result", 3000, 0.5),
+  ];
+  const kept = `file:${RF}_${point(8)}`;
+  assert.deepEqual(plan(loaded, [[logs, amd, top]]), {
+    into: {
+      [`file:power_audit_${RF}/LOGS/sa-bench_isl_1024_osl_1024/results_concurrency_8_gpus_16_ctx_8_gen_8`]:
+        kept,
+      [`file:power_audit_${RF}/LOGS/vllm-disagg_isl_1024_osl_1024/${point(8)}`]: kept,
+    },
+    copiesOf: {
+      [kept]: [
+        { path: logs, kind: "raw_result", same_bytes_as: top },
+        { path: amd, kind: "raw_result", same_bytes_as: top },
+      ],
+    },
+  });
+});
+
+Deno.test("planCopies: of two lone copies, the one outside LOGS/ is kept, whatever the order", () => {
+  const top = `power_audit_${RF}/${RF}_${point(4)}.json`;
+  const logs =
+    `power_audit_${RF}/LOGS/sa-bench_isl_1024_osl_1024/results_concurrency_4_gpus_16_ctx_8_gen_8.json`;
+  for (const same of [[top, logs], [logs, top]]) {
+    const r = plan([file(top, "raw_result", 10, 1), file(logs, "raw_result", 10, 1)], [same]);
+    assert.deepEqual(Object.values(r.into), [`file:${RF}_${point(4)}`]);
+  }
+  // Neither under LOGS/: the first group key in sort order is kept.
+  const r = plan([file("b/x.json", "raw_result", 10, 1), file("a/x.json", "raw_result", 10, 1)], [[
+    "b/x.json",
+    "a/x.json",
+  ]]);
+  assert.deepEqual(r.into, { "file:b/x": "file:a/x" });
+});
+
+Deno.test("planCopies: a run directory whose measurements all repeat another run's is counted once", () => {
+  // reference §14.9: the bs256 offloadon directory holds the bs128 offloadoff run's server
+  // metrics byte for byte; its command files equal those of other runs too, which says nothing.
+  const orig = "agentic_dsr1_bs128_offloadoff_conc128_b200-nb_1";
+  const copy = "agentic_dsr1_bs256_offloadon_conc256_b200-nb_1";
+  const other = "agentic_dsr1_bs128_offloadon_conc128_b200-dgxc-slurm_5";
+  const loaded = [
+    file(`${orig}/metrics_server_metrics.csv`, "server_metrics_csv", 500, 0.2),
+    file(`${orig}/benchmark_command.txt`, "command", 40, null, null),
+    file(`bmk_${orig}/agg_${orig}.json`, "agentx_agg", 900, 3),
+    file(`${copy}/metrics_server_metrics.csv`, "server_metrics_csv", 500, 0.2),
+    file(`${copy}/benchmark_command.txt`, "command", 40, null, null),
+    file(`${other}/metrics_server_metrics.csv`, "server_metrics_csv", 700, 0.3),
+    file(`${other}/benchmark_command.txt`, "command", 40, null, null),
+  ];
+  const r = plan(loaded, [
+    [`${orig}/metrics_server_metrics.csv`, `${copy}/metrics_server_metrics.csv`],
+    [
+      `${orig}/benchmark_command.txt`,
+      `${copy}/benchmark_command.txt`,
+      `${other}/benchmark_command.txt`,
+    ],
+  ]);
+  // A run's key is its directory's suffix after `agentic_` (lib/grouping.ts).
+  const key = (dir: string) => `run:${dir.slice("agentic_".length)}`;
+  assert.deepEqual(r.into, { [key(copy)]: key(orig) });
+  assert.deepEqual(r.copiesOf[key(orig)], [{
+    path: `${copy}/metrics_server_metrics.csv`,
+    kind: "server_metrics_csv",
+    same_bytes_as: `${orig}/metrics_server_metrics.csv`,
+  }]);
+});
+
+Deno.test("planCopies: what stays apart", async (t) => {
+  await t.step("a group with a measurement of its own is no copy", () => {
+    const loaded = [
+      file("a/run/metrics_server_metrics.csv", "server_metrics_csv", 500, 0.2),
+      file("b/run/metrics_server_metrics.csv", "server_metrics_csv", 500, 0.2),
+      file("b/run/trace_replay/detailed_results.csv", "detailed_results", 900, 4),
+    ];
+    const r = plan(loaded, [[
+      "a/run/metrics_server_metrics.csv",
+      "b/run/metrics_server_metrics.csv",
+    ]]);
+    // a's only file repeats one of b's: a joins b, never the other way round.
+    assert.deepEqual(r.into, { "dir:a/run": "dir:b/run" });
+  });
+  await t.step("two files of one directory (SPEC §2: two aggs there are two cells)", () => {
+    const r = plan([file("d/agg_x.json", "agg", 10, 1), file("d/agg_y.json", "agg", 10, 1)], [[
+      "d/agg_x.json",
+      "d/agg_y.json",
+    ]]);
+    assert.deepEqual(r.into, {});
+  });
+  await t.step("copies under two campaign manifests: each campaign keeps its cell", () => {
+    const manifest = (path: string): LoadedArtifact => ({
+      ref: { path, kind: "manifest", size: 10 },
+      result: { drafts: [], issues: [], unreadable: false },
+      manifest: { expected_cells: [], timeline_expected: false },
+    });
+    const files =
+      () => [file("a/x.json", "raw_result", 10, 1), file("b/x.json", "raw_result", 10, 1)];
+    const loaded = [manifest("a/manifest.json"), manifest("b/manifest.json"), ...files()];
+    assert.deepEqual(plan(loaded, [["a/x.json", "b/x.json"]]).into, {});
+    // One manifest above both: one campaign, one cell.
+    assert.deepEqual(
+      plan([manifest("manifest.json"), ...files()], [["a/x.json", "b/x.json"]]).into,
+      {
+        "file:b/x": "file:a/x",
+      },
+    );
+    // Without the manifests the same two files are one cell.
+    assert.deepEqual(plan(files(), [["a/x.json", "b/x.json"]]).into, {
+      "file:b/x": "file:a/x",
+    });
+  });
+  await t.step("no same bytes, no plan", () => {
+    const r = plan(
+      [file("a/x.json", "raw_result", 10, 1), file("b/x.json", "raw_result", 10, 1)],
+      [],
+    );
+    assert.deepEqual(r, { into: {}, copiesOf: {} });
+  });
+});
+
+Deno.test("planCopies: a copy of a copy joins the group both repeat", () => {
+  // c repeats b's one file; b repeats a's file and a has one more: both end up in a.
+  const loaded = [
+    file("a/run/metrics_server_metrics.csv", "server_metrics_csv", 500, 0.2),
+    file("a/run/trace_replay/detailed_results.csv", "detailed_results", 900, 4),
+    file("b/run/metrics_server_metrics.csv", "server_metrics_csv", 500, 0.2),
+    file("c/run/metrics_server_metrics.csv", "server_metrics_csv", 500, 0.2),
+  ];
+  const r = plan(loaded, [[
+    "a/run/metrics_server_metrics.csv",
+    "b/run/metrics_server_metrics.csv",
+    "c/run/metrics_server_metrics.csv",
+  ]]);
+  assert.deepEqual(r.into, { "dir:b/run": "dir:a/run", "dir:c/run": "dir:a/run" });
+  assert.deepEqual(r.copiesOf["dir:a/run"].map((c) => [c.path, c.same_bytes_as]), [
+    ["b/run/metrics_server_metrics.csv", "a/run/metrics_server_metrics.csv"],
+    ["c/run/metrics_server_metrics.csv", "a/run/metrics_server_metrics.csv"],
+  ]);
+});
+
+Deno.test("copyCandidates: files of one size whose records hold the same numbers", () => {
+  const packer = new NumberPacker();
+  const packed = file("p/x.json", "raw_result", 10, 1);
+  packed.result!.drafts[0].metrics = packer.pack({ p99_ttft: 1, total_tput_tps: 100 })!;
+  const loaded: LoadedArtifact[] = [
+    file("a/x.json", "raw_result", 10, 1),
+    file("b/x.json", "raw_result", 10, 1),
+    packed, // packed numbers are read like plain ones
+    file("c/x.json", "raw_result", 10, 2), // other numbers
+    file("d/x.json", "raw_result", 11, 1), // other size
+    file("e/x.json", "log", 10, 1), // not a measurement
+    { ref: { path: "f/x.json", kind: "raw_result", size: 10 }, result: null },
+  ];
+  assert.deepEqual(copyCandidates(loaded), [[0, 1, 2]]);
+  // Records without numbers are told apart by identity and notes.
+  const failed = (path: string, conc: number) => {
+    const l = file(path, "raw_result", 10, null, null);
+    l.result!.drafts[0].identity = { concurrency: conc };
+    return l;
+  };
+  assert.deepEqual(copyCandidates([failed("a", 4), failed("b", 8), failed("c", 4)]), [[0, 2]]);
+  // An unreadable file is nobody's copy.
+  const bad = file("g/x.json", "raw_result", 10, 1);
+  bad.result!.unreadable = true;
+  assert.deepEqual(copyCandidates([file("a/x.json", "raw_result", 10, 1), bad]), []);
+});
