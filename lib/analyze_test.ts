@@ -598,6 +598,47 @@ Deno.test({
     }),
 });
 
+Deno.test({
+  name:
+    "analyze (real data): a multi-node point with no agg takes its job's hardware from the other points' aggs",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("mn_rawonly_hw", async (dir) => {
+      const tree = `${dir}/in`;
+      for (const conc of [64, 128, 256]) {
+        const p = amdPoint(conc);
+        await copyInto(
+          realdata(`multinode/gptoss-mi355x-disagg-raw/${p}`),
+          `${tree}/power_audit_${AMD_RF}/${AMD_RF}_${p}`,
+        );
+        // The conc-256 point failed its run: InferenceX wrote no agg for it.
+        if (conc === 256) continue;
+        await copyInto(
+          realdata(`multinode/gptoss-mi355x-disagg-agg/agg_${AMD_RF}_${p}`),
+          `${tree}/bmk_${AMD_RF}/agg_${AMD_RF}_${p}`,
+        );
+      }
+      const report = await analyzeTree(tree, `${dir}/out`);
+      assert.deepEqual(
+        [...report.cells].sort((a, b) => a.concurrency! - b.concurrency!).map((c) => [
+          c.concurrency,
+          c.hardware,
+          c.notes.hardware_from ?? null,
+        ]),
+        [
+          [64, "mi355x", null],
+          [128, "mi355x", null],
+          [256, "mi355x", `bmk_${AMD_RF}/agg_${AMD_RF}_${amdPoint(128)}`],
+        ],
+      );
+      // One curve holds all three points.
+      assert.deepEqual(
+        report.cross_run.curves.map((c) => c.points.map((p) => p.concurrency)),
+        [[64, 128, 256]],
+      );
+    }),
+});
+
 /**
  * Id of the real AMD multi-node curve, as every version before the sides' pp/dcp/pcp were read
  * gave it (its aggs state them all as 1, which must not change the key): a pin, not a derivation.

@@ -64,7 +64,8 @@ export function stemOf(path: string): string {
  * points of one curve apart (formats reference §7: a curve's RFs differ only in `_conc<N>_` and
  * the runner suffix), followed by the runner's first token, the machine it names (`MI355`,
  * `b200`, `h200`): the same configuration on another machine is another curve, whatever its
- * runner pool. A recipe suffix stays. `null` for a name that is not a single-node RF.
+ * runner pool. A recipe suffix stays. A multi-node per-point name keeps everything but its
+ * concurrency (its job's points share their RF, runner and GPU split). `null` for any other name.
  *
  * @example
  * ```ts
@@ -88,8 +89,23 @@ export function curveStemOf(stem: string): string | null {
       machineOf(old[6])
     }${recipe}`;
   }
+  const multi = name.match(MULTI_NODE);
+  if (multi && multi.index !== undefined) {
+    // A multi-node job's per-point file (`{RF}_concurrency_<C>_…_gpus_<G>_ctx_<P>_gen_<D>`,
+    // reference §2.2): every point of the job has its RF, runner included, and its GPU split;
+    // only the concurrency differs. The RF alone (an AgentX multi-node agg) names no point.
+    const rest = multi[18];
+    const point = rest.search(POINT_SUFFIX);
+    if (point < 0 || /^_conc\d+$/.test(rest.slice(point))) return null;
+    const suffix = rest.slice(point).replace(MULTI_NODE_POINT_CONC, "$1*");
+    if (suffix === rest.slice(point)) return null;
+    return `${name.slice(0, name.length - rest.length)}${rest.slice(0, point)}${suffix}${recipe}`;
+  }
   return null;
 }
+
+/** The concurrency of a multi-node per-point suffix (`_concurrency_<C>_`, `_conc<C>_gpus_`). */
+const MULTI_NODE_POINT_CONC = /(_concurrency_|_conc)\d+(?=_)/;
 
 /** The machine a runner label names: its first token, lower case (`MI355-gbt350` → `mi355`). */
 function machineOf(runner: string): string {

@@ -454,7 +454,7 @@ Deno.test("dirSeqNameOf: a file's directory lends it ISL/OSL only, and only when
   assert.deepEqual(parseResultName(lent!), { identity: { isl: 1024, osl: 1024 }, metrics: {} });
 });
 
-Deno.test("curveStemOf: a single-node RF without its _conc<N>_<runner>; other names null", () => {
+Deno.test("curveStemOf: a single-node RF without its _conc<N>_<runner>, a multi-node point without its concurrency; other names null", () => {
   const table: [string, string | null][] = [
     [
       "kimik2.5_8k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc64_MI355-gbt350-odcdh5-wbb3",
@@ -472,6 +472,25 @@ Deno.test("curveStemOf: a single-node RF without its _conc<N>_<runner>; other na
       "gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8_mi355x-amds_0",
       null,
     ],
+    // Multi-node per-point names (reference §2.2): AMD, srt-slurm, legacy NVIDIA.
+    [
+      "gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8_mi355x-amds_0_concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8",
+      "gptoss_1k1k_fp4_vllm-disagg_prefill-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_decode-tp8-pp1-dcp1-pcp1-ep1-dpfalse-nw1_disagg-true_spec-none_conc4x8_mi355x-amds_0_concurrency_*_req_rate_inf_gpus_16_ctx_8_gen_8",
+    ],
+    [
+      "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-ep4-dptrue-nw1_decode-tp8-ep8-dptrue-nw1_disagg-true_spec-none_conc512x1024_gb200-nv_3_sa-bench_isl_8192_osl_1024_conc1024_gpus_12_ctx_4_gen_8",
+      "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-ep4-dptrue-nw1_decode-tp8-ep8-dptrue-nw1_disagg-true_spec-none_conc512x1024_gb200-nv_3_sa-bench_isl_8192_osl_1024_conc*_gpus_12_ctx_4_gen_8",
+    ],
+    [
+      "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-ep4-dptrue-nw1_decode-tp8-ep8-dptrue-nw1_disagg-true_spec-none_conc512_gb200-nv_3_isl_8192_osl_1024_concurrency_512_req_rate_inf_gpus_12_ctx_4_gen_8",
+      "dsr1_8k1k_fp4_dynamo-trt_prefill-tp4-ep4-dptrue-nw1_decode-tp8-ep8-dptrue-nw1_disagg-true_spec-none_conc512_gb200-nv_3_isl_8192_osl_1024_concurrency_*_req_rate_inf_gpus_12_ctx_4_gen_8",
+    ],
+    // A multi-node AgentX agg (`{RF}_conc<N>`) and a name without a point stay null.
+    [
+      "kimik2.5_agentic_fp4_dynamo-vllm_prefill-tp4-ep4-dpfalse-nw2_decode-tp8-ep8-dpfalse-nw1_disagg-true_spec-none_conc16x32_gb200-nv_1_conc32",
+      null,
+    ],
+    ["concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8", null],
     ["minimaxm2.5_8k1k_conc64", null],
   ];
   for (const [stem, curve] of table) assert.equal(curveStemOf(stem), curve, stem);

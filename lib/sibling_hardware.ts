@@ -5,7 +5,8 @@
  * the runner only. A point with no agg — a failed or partial run, for which InferenceX writes
  * none (formats reference §11) — would otherwise have no hardware and split off its curve. The
  * points of one curve sit side by side under names that differ only in `_conc<N>_` and the runner
- * suffix (reference §7), so such a point takes the hardware they agree on.
+ * suffix (reference §7), so such a point takes the hardware they agree on. A multi-node job's
+ * per-point files differ only in their concurrency (reference §2.2), and lend the same way.
  * @module
  */
 import { curveStemOf } from "./names.ts";
