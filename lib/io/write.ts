@@ -75,9 +75,10 @@ export interface PendingWrite {
 /**
  * Rename written temporary files over their targets, one after the other without yielding, so
  * that a signal (handled between turns of the event loop) cannot fall between them and leave a
- * new file beside an old one. (A reader that looks between the two renames, or a rename that
- * fails after another succeeded, can still see a mixed pair.) A failed rename removes the
- * temporary files not yet renamed and throws.
+ * new file beside an old one. A target that is a directory, which no rename can replace, fails
+ * the whole commit before anything is renamed. (A reader that looks between the two renames, or
+ * a rename that fails after another succeeded for another reason, can still see a mixed pair.) A
+ * failure removes the temporary files not yet renamed and throws.
  *
  * @example
  * ```ts
@@ -87,6 +88,17 @@ export interface PendingWrite {
 export function commitWrites(writes: readonly PendingWrite[]): WrittenFile[] {
   const out: WrittenFile[] = [];
   try {
+    for (const w of writes) {
+      let isDirectory = false;
+      try {
+        isDirectory = Deno.lstatSync(w.target).isDirectory;
+      } catch {
+        // No target yet (or none that can be looked at): the rename says what is wrong.
+      }
+      if (isDirectory) {
+        throw new Deno.errors.IsADirectory(`Cannot replace the directory "${w.target}"`);
+      }
+    }
     for (const w of writes) {
       Deno.renameSync(w.tmp, w.target);
       pending.delete(w.tmp);

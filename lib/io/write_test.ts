@@ -60,6 +60,22 @@ Deno.test("writeAtomic fails cleanly when the target is a directory, leaving no 
   });
 });
 
+Deno.test("commitWrites: a target that is a directory fails the commit before any rename", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/report.md`, "old md\n");
+    await Deno.mkdir(`${dir}/report.json`);
+    const writes = [
+      await writeTemp(dir, "report.md", "new md\n"),
+      await writeTemp(dir, "report.json", "{}\n"),
+    ];
+    assert.throws(() => commitWrites(writes), /Cannot replace the directory ".*report\.json"/);
+    // The old report.md is still there: no new file beside an old one, and no temp file left.
+    assert.equal(await Deno.readTextFile(`${dir}/report.md`), "old md\n");
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+    assert.deepEqual(names, ["report.json", "report.md"]);
+  });
+});
+
 Deno.test("writeAtomic rejects when the directory cannot be created (parent is a file)", async () => {
   await withDir(async (dir) => {
     await Deno.writeTextFile(`${dir}/file`, "x");
