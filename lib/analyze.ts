@@ -8,7 +8,7 @@ import { gpuCountMismatches } from "./gpu_count.ts";
 import { finding } from "./finding.ts";
 import { joinEvalCells, MULTI_NODE_TOPOLOGY } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
-import { planCopies } from "./copies.ts";
+import { planCopies, type SameBytesCopy } from "./copies.ts";
 import { dirOf, groupKeys, runDirOf } from "./grouping.ts";
 import { dirSeqNameOf, parseResultName } from "./names.ts";
 import { siblingHardware } from "./sibling_hardware.ts";
@@ -136,15 +136,19 @@ export interface AnalyzeInput {
 function runDirIndex(
   records: readonly CellRecord[],
   primaryKeys: ReadonlySet<string>,
+  copies: ReadonlyMap<string, readonly SameBytesCopy[]>,
 ): Map<string, string | null> {
   const keyByDir = new Map<string, string | null>();
-  for (const r of records) {
-    if (!primaryKeys.has(r.group_key)) continue;
-    const dir = runDirOf(r.artifact);
+  const add = (path: string, key: string) => {
+    const dir = runDirOf(path);
     const seen = keyByDir.get(dir);
-    if (seen === undefined) keyByDir.set(dir, r.group_key);
-    else if (seen !== r.group_key) keyByDir.set(dir, null);
-  }
+    if (seen === undefined) keyByDir.set(dir, key);
+    else if (seen !== key) keyByDir.set(dir, null);
+  };
+  for (const r of records) if (primaryKeys.has(r.group_key)) add(r.artifact, r.group_key);
+  // A copy's directory is its original's cell's too: an eval or a timeline beside a copy
+  // belongs where the copy went (lib/copies.ts).
+  for (const [key, list] of copies) for (const c of list) add(c.path, key);
   return keyByDir;
 }
 
@@ -421,6 +425,8 @@ export function analyze(input: AnalyzeInput): Report {
           ? `row:${path}#${d.sub_key}`
           : (evalKey ??= `eval:${runDirOf(path)}`);
       }
+      // A collected row that repeats an agg file of the tree is that agg's measurement.
+      if (copies.into.has(groupKey)) continue;
       const record: CellRecord = {
         group_key: groupKey,
         artifact: path,
@@ -461,7 +467,11 @@ export function analyze(input: AnalyzeInput): Report {
   let keyByDir: Map<string, string | null> | null = null; // null value: several cells
   const benchmarkRecords = cellRecords.length; // evals are appended below
   const dirIndex = () =>
-    keyByDir ??= runDirIndex(cellRecords.slice(0, benchmarkRecords), primaryKeys);
+    keyByDir ??= runDirIndex(
+      cellRecords.slice(0, benchmarkRecords),
+      primaryKeys,
+      copies.copiesOf,
+    );
   const nearestKey = (path: string): string | null => {
     const index = dirIndex();
     let dir = runDirOf(path);
@@ -487,7 +497,12 @@ export function analyze(input: AnalyzeInput): Report {
   // A point with no agg (a failed or partial run) takes its curve's hardware, before the fold
   // gives it a cell id.
   const hardware = siblingHardware(cellRecords);
-  const cellByKey = foldGroups(cellRecords, { names, hardware, copies: copies.copiesOf });
+  const cellByKey = foldGroups(cellRecords, {
+    names,
+    hardware,
+    copies: copies.copiesOf,
+    collectedRows: copies.rowsOf,
+  });
   const findings: Finding[] = crossCheckAggregates(cellRecords, cellByKey);
   if (input.recordsFolded) {
     // Nothing below reads a record, except the timelines' directory index: built now if needed.

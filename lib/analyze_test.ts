@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { analyze } from "./analyze.ts";
 import { defaultThresholds } from "./thresholds.ts";
 import type { ExpectedCell, Identity, LoadedArtifact, ParseResult } from "./types.ts";
@@ -639,6 +640,53 @@ Deno.test({
     }),
 });
 
+Deno.test({
+  name:
+    "analyze (real data): rows of agg_bmk.json that repeat agg files of the tree are counted once, not as re-runs",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("collected_copies", async (dir) => {
+      const tree = `${dir}/in`;
+      // reference §8: agg_bmk.json is collect_results.py over these two folders' aggs.
+      const h200 = "fixed-seq/gptoss-h200-agg";
+      const mn = "multinode/gptoss-mi355x-disagg-agg";
+      const aggs: string[] = [];
+      for (const folder of [h200, mn]) {
+        for await (const e of Deno.readDir(realdata(folder))) {
+          if (e.name.startsWith("agg_")) aggs.push(`${folder}/${e.name}`);
+        }
+      }
+      aggs.sort();
+      // One agg left out: its row has nothing to repeat and stays a cell of its own.
+      const left = aggs.find((a) => a.includes("tp2-"))!;
+      for (const a of aggs) if (a !== left) await copyInto(realdata(a), `${tree}/${a}`);
+      await copyInto(realdata("collected/agg_bmk.json"), `${tree}/collected/agg_bmk.json`);
+      const report = await analyzeTree(tree, `${dir}/out`);
+      assert.equal(aggs.length, 17);
+      // 16 agg files and one row: one cell each.
+      assert.equal(report.cells.length, 17);
+      const fromRows = report.cells.filter((c) => c.artifacts.agg === undefined);
+      assert.equal(fromRows.length, 1);
+      assert.deepEqual(fromRows[0].artifacts, { agg_collection: ["collected/agg_bmk.json"] });
+      assert.equal(fromRows[0].metrics.tp, 2);
+      const rows = report.cells.flatMap((c) =>
+        ((c.notes.collected_copies ?? []) as { row: number; same_record_as: string }[]).map((
+          r,
+        ) => [r.row, r.same_record_as, c.artifacts.agg?.[0], c.artifacts.agg_collection])
+      );
+      assert.equal(rows.length, 16);
+      for (const [_, same, agg, collection] of rows) {
+        assert.equal(same, agg);
+        assert.deepEqual(collection, ["collected/agg_bmk.json"]);
+      }
+      // No curve counts a point twice, and report.md calls nothing a re-run.
+      assert.deepEqual(report.cross_run.curves.filter((c) => c.duplicates.length > 0), []);
+      const md = renderMarkdown(report);
+      assert.ok(!/\d ×\d/.test(md), md); // the matrix marks a point measured twice "4 ×2"
+      assert.ok(md.includes("16 rows of collected files repeat the record of an agg file"), md);
+    }),
+});
+
 /**
  * Id of the real AMD multi-node curve, as every version before the sides' pp/dcp/pcp were read
  * gave it (its aggs state them all as 1, which must not change the key): a pin, not a derivation.
@@ -1043,6 +1091,53 @@ Deno.test({
           [64, "mi355x", `a/agg_${kimiRf(32)}.json`],
           [64, null, null],
         ],
+      );
+    }),
+});
+
+Deno.test({
+  name:
+    "analyze (real data): a timeline beside a copy goes where the copy went, not to an unrelated cell above it",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("copy_timeline", async (dir) => {
+      const tree = `${dir}/in`;
+      const KIMI_1K1K =
+        "kimik2.5_1k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc4_MI355-gbt350-odcdh5-wbb3";
+      const timeline = fileURLToPath(
+        new URL(
+          "../testdata/cases/timeline_dedup/input/cell/inferguard_timeline.jsonl",
+          import.meta.url,
+        ),
+      );
+      for (const run of ["runA", "runB"]) {
+        await copyInto(
+          realdata(`${KIMI_DIR}/agg_${KIMI_1K1K}.json`),
+          `${tree}/${run}/agg_${KIMI_1K1K}.json`,
+        );
+        await copyInto(
+          realdata(`${KIMI_DIR}/${KIMI_1K1K}.json`),
+          `${tree}/${run}/${KIMI_1K1K}.json`,
+        );
+        await copyInto(timeline, `${tree}/${run}/inferguard_timeline.jsonl`);
+      }
+      // An unrelated cell at the root: the nearest cell above runB/ once runB's files are a copy.
+      await copyInto(
+        realdata("fixed-seq/glm-4.7-gaudi3-raw/glm47_conc4.json"),
+        `${tree}/glm47_conc4.json`,
+      );
+      const report = await analyzeTree(tree, `${dir}/out`);
+      const kimi = report.cells.find((c) => c.model === "kimik2.5")!;
+      const glm = report.cells.find((c) => c.artifacts.raw_result?.[0] === "glm47_conc4.json")!;
+      assert.equal(report.cells.length, 2);
+      assert.equal(glm.model, null);
+      assert.equal(glm.timeline, null);
+      assert.deepEqual(
+        report.cross_run.timelines.map((t) => [t.path, t.cell_id]),
+        [["runA/inferguard_timeline.jsonl", kimi.cell_id], [
+          "runB/inferguard_timeline.jsonl",
+          kimi.cell_id,
+        ]],
       );
     }),
 });

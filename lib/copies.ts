@@ -20,8 +20,9 @@
  * @module
  */
 import { dirOf } from "./grouping.ts";
-import { PackedNumbers } from "./packed.ts";
-import type { ArtifactKind, LoadedArtifact } from "./types.ts";
+import { parseResultName } from "./names.ts";
+import { numbersOf, PackedNumbers } from "./packed.ts";
+import type { ArtifactKind, LoadedArtifact, LoadedDraft } from "./types.ts";
 
 /** Kinds whose records carry a run's measurements: the files a copy is recognised by. */
 export const MEASUREMENT_KINDS: ReadonlySet<ArtifactKind> = new Set([
@@ -48,49 +49,75 @@ function measured(l: LoadedArtifact): boolean {
 const PRINT_VALUES = 8;
 
 /**
+ * The first {@link PRINT_VALUES} numbers of a record, added up, how many there were, and whether
+ * one of them is not 0.
+ */
+function draftSum(d: LoadedDraft): [number, number, boolean] {
+  const m = d.metrics;
+  let sum = 0;
+  let taken = 0;
+  let nonzero = false;
+  if (m instanceof PackedNumbers) {
+    // Read in place: copying every map out would cost more than all the rest of this check.
+    for (let i = 0, n = m.keys.length; i < n && taken < PRINT_VALUES; i++) {
+      const v = m.at(i);
+      if (v !== null) {
+        sum += v;
+        taken++;
+        if (v !== 0) nonzero = true;
+      }
+    }
+  } else {
+    const plain = m as Record<string, unknown>;
+    for (const k in plain) {
+      const v = plain[k];
+      if (typeof v === "number") {
+        sum += v;
+        if (v !== 0) nonzero = true;
+        if (++taken === PRINT_VALUES) break;
+      }
+    }
+  }
+  return [sum, taken, nonzero];
+}
+
+/**
  * A cheap summary of what a file's records hold: two files with the same bytes have the same
  * records, so the same summary. Only files whose sizes are equal are summarised, and only the
  * first numbers of each record are read: two different runs differ in nearly all of them, and
- * a false match costs no more than a comparison of the two files.
+ * a false match costs no more than a comparison of the two files. The sum itself is the key (a
+ * number: printing it would cost more than the sum).
+ *
+ * `null` for a file whose records hold no number but 0: a header-only CSV, a run that measured
+ * nothing. Such files are alike whichever run wrote them, so their bytes prove no copy.
  */
-function fingerprint(l: LoadedArtifact): number | string {
+function fingerprint(l: LoadedArtifact): number | null {
   let sum = 0;
-  let count = 0;
+  let nonzero = false;
   for (const d of l.result!.drafts) {
-    const m = d.metrics;
-    let taken = 0;
-    if (m instanceof PackedNumbers) {
-      // Read in place: copying every map out would cost more than all the rest of this check.
-      for (let i = 0, n = m.keys.length; i < n && taken < PRINT_VALUES; i++) {
-        const v = m.at(i);
-        if (v !== null) {
-          sum += v;
-          taken++;
-        }
-      }
-    } else {
-      const plain = m as Record<string, unknown>;
-      for (const k in plain) {
-        const v = plain[k];
-        if (typeof v === "number") {
-          sum += v;
-          if (++taken === PRINT_VALUES) break;
-        }
-      }
-    }
-    count += taken;
+    const [s, , z] = draftSum(d);
+    sum += s;
+    nonzero ||= z;
   }
-  // The sum itself is the key (a number: printing it would cost more than the sum). Records
-  // without numbers (a failed run's) sum alike: their identity and notes tell them apart.
-  return count > 0
-    ? sum
-    : JSON.stringify(l.result!.drafts.map((d) => [d.identity, d.notes ?? null]));
+  return nonzero ? sum : null;
+}
+
+/** Everything a record says, as text: equal texts, equal records. */
+function recordText(d: LoadedDraft): string {
+  return JSON.stringify([
+    d.source_format,
+    d.identity,
+    numbersOf(d.metrics),
+    d.extra_percentiles === undefined ? null : numbersOf(d.extra_percentiles),
+    d.notes ?? null,
+    d.eval ?? null,
+  ]);
 }
 
 /**
  * Indices into `loaded` of measurement files that may hold the same bytes: sets of two or more
- * files of one size whose records sum to the same numbers. Every true copy is in one of them;
- * the bytes decide.
+ * files of one size whose records sum to the same numbers, not all 0. Every copy that can prove
+ * anything is in one of them; the bytes decide.
  *
  * @example
  * ```ts
@@ -109,9 +136,10 @@ export function copyCandidates(loaded: readonly LoadedArtifact[]): number[][] {
   const out: number[][] = [];
   for (const list of bySize.values()) {
     if (list.length < 2) continue;
-    const byPrint = new Map<number | string, number[]>();
+    const byPrint = new Map<number, number[]>();
     for (const i of list) {
       const k = fingerprint(loaded[i]);
+      if (k === null) continue;
       const same = byPrint.get(k);
       if (same) same.push(i);
       else byPrint.set(k, [i]);
@@ -128,17 +156,36 @@ export interface SameBytesCopy {
   same_bytes_as: string;
 }
 
+/** A row of a collected file (`agg_bmk.json`) that repeats an agg file's record. */
+export interface CollectedCopy {
+  path: string;
+  row: number;
+  same_record_as: string;
+}
+
 /** What {@link planCopies} decided. */
 export interface CopyPlan {
-  /** Group key of each copy → the group key whose cell its files belong to. */
+  /**
+   * Group key of each copy → the group key whose cell its files belong to. A collected row's
+   * key is `row:<path>#<row>`, as the analysis names it.
+   */
   into: Map<string, string>;
   /** Group key of each kept group → the copies of its files, by path. */
   copiesOf: Map<string, SameBytesCopy[]>;
+  /** Group key of each kept group → the collected rows that repeat its agg, by path and row. */
+  rowsOf: Map<string, CollectedCopy[]>;
 }
 
 /** Whether a path runs through a `LOGS/` or `logs/` directory, where launchers keep copies. */
 function underLogs(path: string): boolean {
   return /(^|\/)(LOGS|logs)\//.test(path);
+}
+
+/** The directories of the tree's campaign manifests. */
+function manifestDirsOf(loaded: readonly LoadedArtifact[]): Set<string> {
+  const dirs = new Set<string>();
+  for (const l of loaded) if (l.manifest) dirs.add(dirOf(l.ref.path));
+  return dirs;
 }
 
 /** The directory of the nearest campaign manifest at or above `path`'s directory, or `null`. */
@@ -167,19 +214,31 @@ export function planCopies(
   keys: readonly (string | null)[],
   sameBytes: ReadonlyMap<string, string>,
 ): CopyPlan {
-  const plan: CopyPlan = { into: new Map(), copiesOf: new Map() };
-  if (sameBytes.size === 0) return plan;
-  const manifestDirs = new Set<string>();
-  for (const l of loaded) if (l.manifest) manifestDirs.add(dirOf(l.ref.path));
+  const plan: CopyPlan = { into: new Map(), copiesOf: new Map(), rowsOf: new Map() };
+  if (sameBytes.size > 0) planSameBytes(loaded, keys, sameBytes, plan);
+  planCollectedRows(loaded, keys, plan);
+  return plan;
+}
+
+/** The byte-for-byte copies of {@link planCopies}. */
+function planSameBytes(
+  loaded: readonly LoadedArtifact[],
+  keys: readonly (string | null)[],
+  sameBytes: ReadonlyMap<string, string>,
+  plan: CopyPlan,
+): void {
+  const manifestDirs = manifestDirsOf(loaded);
   // Each group's measurement files, and the groups holding each set of equal bytes.
   const files = new Map<string, number[]>();
   const holders = new Map<string, Set<string>>();
+  const primary = new Set<string>(); // groups with a record that can stand alone as a cell
   for (let i = 0; i < loaded.length; i++) {
     const key = keys[i];
     if (key === null || !measured(loaded[i])) continue;
     const list = files.get(key);
     if (list) list.push(i);
     else files.set(key, [i]);
+    if (loaded[i].result!.drafts.some((d) => d.primary)) primary.add(key);
     const bytes = sameBytes.get(loaded[i].ref.path);
     if (bytes !== undefined) {
       const set = holders.get(bytes);
@@ -187,42 +246,66 @@ export function planCopies(
       else holders.set(bytes, new Set([key]));
     }
   }
+  const named = new Map<string, number>();
+  const namedOf = (key: string) => {
+    let n = named.get(key);
+    if (n === undefined) named.set(key, n = nameIdentity(key));
+    return n;
+  };
   const preferred = (a: string, b: string): boolean => {
     const na = files.get(a)!.length, nb = files.get(b)!.length;
     if (na !== nb) return na > nb;
+    // The group whose name says more (an RF, a run's directory) over an anonymous copy.
+    const ia = namedOf(a), ib = namedOf(b);
+    if (ia !== ib) return ia > ib;
     const la = files.get(a)!.every((i) => underLogs(loaded[i].ref.path));
     const lb = files.get(b)!.every((i) => underLogs(loaded[i].ref.path));
     if (la !== lb) return lb;
     return a < b;
   };
+  /** Whether `key`'s files may join `target`'s cell (the rules of the module comment). */
+  const mayJoin = (key: string, target: string): boolean => {
+    // Only a group that makes a cell of its own can take a copy: a run's files that are spread
+    // over its per-concurrency cells (a multi-node AgentX run's server metrics) make none.
+    if (!primary.has(target)) return false;
+    const list = files.get(key)!;
+    const theirs = new Set<string>();
+    for (const i of files.get(target)!) {
+      const b = sameBytes.get(loaded[i].ref.path);
+      if (b !== undefined) theirs.add(b);
+    }
+    if (!list.every((i) => theirs.has(sameBytes.get(loaded[i].ref.path) ?? ""))) return false;
+    // Files of one directory are never merged (SPEC §2: two aggs in one directory are two
+    // cells): a repeated point there shows as a duplicate concurrency of its curve instead.
+    const dirs = new Set(files.get(target)!.map((i) => dirOf(loaded[i].ref.path)));
+    if (list.some((i) => dirs.has(dirOf(loaded[i].ref.path)))) return false;
+    return scopeOf(loaded[list[0]].ref.path, manifestDirs) ===
+      scopeOf(loaded[files.get(target)![0]].ref.path, manifestDirs);
+  };
   for (const [key, list] of files) {
     const first = sameBytes.get(loaded[list[0]].ref.path);
     if (first === undefined) continue;
-    const scope = scopeOf(loaded[list[0]].ref.path, manifestDirs);
     let best: string | null = null;
     for (const other of holders.get(first)!) {
-      if (other === key || !preferred(other, key)) continue;
-      const theirs = new Set<string>();
-      for (const i of files.get(other)!) {
-        const b = sameBytes.get(loaded[i].ref.path);
-        if (b !== undefined) theirs.add(b);
-      }
-      if (!list.every((i) => theirs.has(sameBytes.get(loaded[i].ref.path) ?? ""))) continue;
-      // Files of one directory are never merged (SPEC §2: two aggs in one directory are two
-      // cells): a repeated point there shows as a duplicate concurrency of its curve instead.
-      const dirs = new Set(files.get(other)!.map((i) => dirOf(loaded[i].ref.path)));
-      if (list.some((i) => dirs.has(dirOf(loaded[i].ref.path)))) continue;
-      if (scopeOf(loaded[files.get(other)![0]].ref.path, manifestDirs) !== scope) continue;
+      if (other === key || !preferred(other, key) || !mayJoin(key, other)) continue;
       if (best === null || preferred(other, best)) best = other;
     }
     if (best !== null) plan.into.set(key, best);
   }
-  // A group kept by one copy may itself be a copy of a better one: follow to the end. Each step
-  // goes to a preferred group, so the chain cannot loop.
-  for (const [key, target] of plan.into) {
+  // A group kept by one copy may itself be a copy of a better one: follow to the end (each step
+  // goes to a preferred group, so the chain cannot loop), as far as the rules allow the copy to
+  // go: a copy never reaches a group it could not join directly (one of its own directory).
+  for (const [key, target] of [...plan.into]) {
     let end = target;
-    while (plan.into.has(end)) end = plan.into.get(end)!;
+    for (let next = plan.into.get(end); next !== undefined; next = plan.into.get(end)) {
+      if (!mayJoin(key, next)) break;
+      end = next;
+    }
     plan.into.set(key, end);
+  }
+  // A kept group that could not follow its own target stays a cell, and takes its copies.
+  for (const [key, target] of plan.into) {
+    if (plan.into.has(target)) plan.into.delete(key);
   }
   for (const [key, target] of plan.into) {
     // Each copy names the file it repeats: the kept cell's file with the same bytes.
@@ -245,5 +328,92 @@ export function planCopies(
   for (const list of plan.copiesOf.values()) {
     list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
-  return plan;
+}
+
+/**
+ * How much a group's name says: the identity and topology fields the name parser reads from it
+ * (an RF names model, hardware, topology and concurrency; `backup` or `concurrency_64_…` little).
+ */
+function nameIdentity(key: string): number {
+  const colon = key.indexOf(":");
+  const name = key.slice(colon + 1);
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const info = parseResultName(base);
+  let n = 0;
+  for (const v of Object.values(info.identity)) if (v !== null && v !== undefined) n++;
+  for (const v of Object.values(info.metrics)) if (v !== null && v !== undefined) n++;
+  return n;
+}
+
+/**
+ * Rows of collected files (`agg_bmk.json`: `collect_results.py` concatenates a sweep's aggs,
+ * reference §8) that repeat, record for record, an agg file of the tree: the same measurement,
+ * which would otherwise be counted twice and shown as a re-run. Such a row joins the agg's cell
+ * (`plan.into` from its `row:` key, `plan.rowsOf`). A row with no agg file beside it stays a cell
+ * of its own, rows of one collection are never merged with each other, and a row never joins an
+ * agg under another campaign manifest's directory.
+ */
+function planCollectedRows(
+  loaded: readonly LoadedArtifact[],
+  keys: readonly (string | null)[],
+  plan: CopyPlan,
+): void {
+  if (!loaded.some((l) => l.ref.kind === "agg_collection" && (l.result?.drafts.length ?? 0) > 0)) {
+    return;
+  }
+  // Agg files of one record, by the sum of their first numbers (a number: see fingerprint).
+  const aggs = new Map<number | string, number[]>();
+  const printOf = (d: LoadedDraft): number | string => {
+    const [sum, n] = draftSum(d);
+    return n > 0 ? sum : JSON.stringify([d.identity, d.notes ?? null]);
+  };
+  for (let i = 0; i < loaded.length; i++) {
+    const l = loaded[i];
+    const kind = l.ref.kind;
+    if ((kind !== "agg" && kind !== "agentx_agg") || keys[i] === null) continue;
+    if (!l.result || l.result.unreadable || l.result.drafts.length !== 1) continue;
+    const p = printOf(l.result.drafts[0]);
+    const list = aggs.get(p);
+    if (list) list.push(i);
+    else aggs.set(p, [i]);
+  }
+  if (aggs.size === 0) return;
+  const manifestDirs = manifestDirsOf(loaded);
+  const texts = new Map<number, string>();
+  const textOf = (i: number) => {
+    let t = texts.get(i);
+    if (t === undefined) texts.set(i, t = recordText(loaded[i].result!.drafts[0]));
+    return t;
+  };
+  for (const l of loaded) {
+    if (l.ref.kind !== "agg_collection" || !l.result) continue;
+    // A row of several records (an AgentX row can make more than one) is left whole.
+    const perRow = new Map<string, number>();
+    for (const d of l.result.drafts) {
+      if (d.sub_key !== undefined) perRow.set(d.sub_key, (perRow.get(d.sub_key) ?? 0) + 1);
+    }
+    for (const d of l.result.drafts) {
+      if (d.sub_key === undefined || perRow.get(d.sub_key) !== 1) continue;
+      const candidates = aggs.get(printOf(d));
+      if (candidates === undefined) continue;
+      const text = recordText(d);
+      // The first agg file in path order with the same record, under the same campaign.
+      const scope = scopeOf(l.ref.path, manifestDirs);
+      const match = candidates.find((i) =>
+        textOf(i) === text && scopeOf(loaded[i].ref.path, manifestDirs) === scope
+      );
+      if (match === undefined) continue;
+      // An agg file that is itself a copy sends its rows where it went.
+      let target = keys[match]!;
+      while (plan.into.has(target)) target = plan.into.get(target)!;
+      plan.into.set(`row:${l.ref.path}#${d.sub_key}`, target);
+      let list = plan.rowsOf.get(target);
+      if (!list) plan.rowsOf.set(target, list = []);
+      list.push({
+        path: l.ref.path,
+        row: Number(d.sub_key),
+        same_record_as: loaded[match].ref.path,
+      });
+    }
+  }
 }

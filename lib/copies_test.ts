@@ -83,6 +83,17 @@ Deno.test("planCopies: of two lone copies, the one outside LOGS/ is kept, whatev
     "a/x.json",
   ]]);
   assert.deepEqual(r.into, { "file:b/x": "file:a/x" });
+  // A name that says more wins over key order: the RF-named point over the bench script's own
+  // copy (reference §6.2), which sorts first.
+  const bench = `amd_bench/vllm-disagg_isl_1024_osl_1024/${point(4)}.json`;
+  const named = `power_audit_${RF}/${RF}_${point(4)}.json`;
+  const n = plan([file(bench, "raw_result", 10, 1), file(named, "raw_result", 10, 1)], [[
+    bench,
+    named,
+  ]]);
+  assert.deepEqual(n.into, {
+    [`file:amd_bench/vllm-disagg_isl_1024_osl_1024/${point(4)}`]: `file:${RF}_${point(4)}`,
+  });
 });
 
 Deno.test("planCopies: a run directory whose measurements all repeat another run's is counted once", () => {
@@ -161,6 +172,33 @@ Deno.test("planCopies: what stays apart", async (t) => {
       "file:b/x": "file:a/x",
     });
   });
+  await t.step("a copy never reaches its own directory through a chain", () => {
+    // d/c repeats b/x, which repeats d/a: c cannot join a (one directory), so it stays a cell.
+    const loaded = [
+      file("d/agg_a.json", "agg", 10, 1),
+      file("d/agg_c.json", "agg", 10, 1),
+      file("d/b/agg_x.json", "agg", 10, 1),
+    ];
+    const r = plan(loaded, [["d/agg_a.json", "d/agg_c.json", "d/b/agg_x.json"]]);
+    assert.deepEqual(r.into, { "file:d/b/x": "file:d/a" });
+  });
+  await t.step("a group without a record that stands alone takes no copy", () => {
+    // A multi-node AgentX run's server metrics are spread over its per-concurrency cells: the
+    // run's own key makes no cell, so a copy of them stays where it is.
+    const metrics = (path: string) => {
+      const l = file(path, "server_metrics_csv", 500, 0.2);
+      l.result!.drafts[0].primary = false;
+      return l;
+    };
+    const r = plan(
+      [
+        metrics("agentic_x/metrics_server_metrics.csv"),
+        metrics("zz/agentic_x/metrics_server_metrics.csv"),
+      ],
+      [["agentic_x/metrics_server_metrics.csv", "zz/agentic_x/metrics_server_metrics.csv"]],
+    );
+    assert.deepEqual(r.into, {});
+  });
   await t.step("no same bytes, no plan", () => {
     const r = plan(
       [file("a/x.json", "raw_result", 10, 1), file("b/x.json", "raw_result", 10, 1)],
@@ -204,15 +242,71 @@ Deno.test("copyCandidates: files of one size whose records hold the same numbers
     { ref: { path: "f/x.json", kind: "raw_result", size: 10 }, result: null },
   ];
   assert.deepEqual(copyCandidates(loaded), [[0, 1, 2]]);
-  // Records without numbers are told apart by identity and notes.
-  const failed = (path: string, conc: number) => {
-    const l = file(path, "raw_result", 10, null, null);
-    l.result!.drafts[0].identity = { concurrency: conc };
-    return l;
-  };
-  assert.deepEqual(copyCandidates([failed("a", 4), failed("b", 8), failed("c", 4)]), [[0, 2]]);
+  // Records that hold no number but 0 (a header-only CSV, a run that measured nothing) prove
+  // no copy, whichever run wrote them.
+  const empty = (path: string) => file(path, "server_metrics_csv", 10, 0, 0);
+  assert.deepEqual(copyCandidates([empty("a"), empty("b")]), []);
+  assert.deepEqual(
+    copyCandidates([
+      file("a", "raw_result", 10, null, null),
+      file("b", "raw_result", 10, null, null),
+    ]),
+    [],
+  );
   // An unreadable file is nobody's copy.
   const bad = file("g/x.json", "raw_result", 10, 1);
   bad.result!.unreadable = true;
   assert.deepEqual(copyCandidates([file("a/x.json", "raw_result", 10, 1), bad]), []);
+});
+
+Deno.test("planCopies: a collected row that repeats an agg file's record joins its cell", () => {
+  const row = (path: string, i: number, ttft: number): LoadedArtifact["result"] & object => ({
+    drafts: [{ ...file(path, "agg", 1, ttft).result!.drafts[0], sub_key: String(i) }],
+    issues: [],
+    unreadable: false,
+  });
+  const collection = (path: string, rows: [number, number][]): LoadedArtifact => {
+    const drafts = rows.flatMap(([i, ttft]) => row(path, i, ttft).drafts);
+    return {
+      ref: { path, kind: "agg_collection", size: 100 },
+      result: { drafts, issues: [], unreadable: false },
+    };
+  };
+  const loaded = [
+    file("sweep/agg_a.json", "agg", 10, 0.5),
+    file("sweep/agg_b.json", "agg", 10, 0.7),
+    // Rows 0 and 2 repeat the two aggs; row 1 has no agg file in the tree.
+    collection("collected/agg_bmk.json", [[0, 0.5], [1, 0.9], [2, 0.7]]),
+  ];
+  const keys = groupKeys(loaded.map((l) => l.ref));
+  const p = planCopies(loaded, keys, new Map());
+  assert.deepEqual(Object.fromEntries(p.into), {
+    "row:collected/agg_bmk.json#0": "file:sweep/a",
+    "row:collected/agg_bmk.json#2": "file:sweep/b",
+  });
+  assert.deepEqual(Object.fromEntries(p.rowsOf), {
+    "file:sweep/a": [{
+      path: "collected/agg_bmk.json",
+      row: 0,
+      same_record_as: "sweep/agg_a.json",
+    }],
+    "file:sweep/b": [{
+      path: "collected/agg_bmk.json",
+      row: 2,
+      same_record_as: "sweep/agg_b.json",
+    }],
+  });
+  // A record that differs anywhere (here its identity) is another measurement.
+  const other = collection("collected/agg_bmk.json", [[0, 0.5]]);
+  other.result!.drafts[0].identity = { hardware: "b200" };
+  const q = planCopies([loaded[0], other], groupKeys([loaded[0].ref, other.ref]), new Map());
+  assert.deepEqual(q.into.size, 0);
+  // A row under another campaign manifest's directory than the agg stays a cell.
+  const manifest: LoadedArtifact = {
+    ref: { path: "collected/manifest.json", kind: "manifest", size: 10 },
+    result: { drafts: [], issues: [], unreadable: false },
+    manifest: { expected_cells: [], timeline_expected: false },
+  };
+  const scoped = [manifest, ...loaded];
+  assert.equal(planCopies(scoped, groupKeys(scoped.map((l) => l.ref)), new Map()).into.size, 0);
 });

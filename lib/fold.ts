@@ -11,7 +11,7 @@ import { shortHash } from "./hash.ts";
 import { parseResultName } from "./names.ts";
 import { type NumberMap, numbersOf, PackedNumbers } from "./packed.ts";
 import type { LentHardware } from "./sibling_hardware.ts";
-import type { SameBytesCopy } from "./copies.ts";
+import type { CollectedCopy, SameBytesCopy } from "./copies.ts";
 import type { Cell, CellRecord, CellStatus, Identity, Metrics, SourceFormat } from "./types.ts";
 
 /** Options of {@link foldCells}. */
@@ -28,6 +28,11 @@ export interface FoldOptions {
    * (see lib/copies.ts): listed in the cell's artifacts and in its `same_bytes_copies` note.
    */
   copies?: ReadonlyMap<string, readonly SameBytesCopy[]>;
+  /**
+   * Per group key, rows of collected files that repeat its agg's record (see lib/copies.ts):
+   * the collection is listed in the cell's artifacts, the rows in its `collected_copies` note.
+   */
+  collectedRows?: ReadonlyMap<string, readonly CollectedCopy[]>;
 }
 
 function compareRecords(a: CellRecord, b: CellRecord): number {
@@ -81,7 +86,10 @@ export function foldGroups(
     const names = opts.names?.get(key) ?? NO_NAMES;
     out.set(
       key,
-      foldGroup(key, recs, names, opts.hardware?.get(key), opts.copies?.get(key), state),
+      foldGroup(key, recs, names, opts.hardware?.get(key), {
+        files: opts.copies?.get(key),
+        rows: opts.collectedRows?.get(key),
+      }, state),
     );
   }
   return out;
@@ -249,7 +257,7 @@ function foldGroup(
   recs: readonly CellRecord[],
   names: readonly string[],
   lent: LentHardware | undefined,
-  copies: readonly SameBytesCopy[] | undefined,
+  copies: { files?: readonly SameBytesCopy[]; rows?: readonly CollectedCopy[] },
   state: FoldState,
 ): Cell {
   const identity = emptyIdentity();
@@ -294,15 +302,23 @@ function foldGroup(
     identity.hardware = lent.hardware;
     notes.push({ hardware_from: lent.from });
   }
-  if (copies !== undefined && copies.length > 0) {
-    for (const c of copies) {
-      const list = artifacts.get(c.kind);
-      if (list) list.push(c.path);
-      else artifacts.set(c.kind, [c.path]);
-    }
+  const listCopy = (kind: string, path: string) => {
+    const list = artifacts.get(kind);
+    if (list) list.push(path);
+    else artifacts.set(kind, [path]);
+  };
+  if (copies.files !== undefined && copies.files.length > 0) {
+    for (const c of copies.files) listCopy(c.kind, c.path);
     notes.push({
-      same_bytes_copies: copies.map((c) => ({ path: c.path, same_bytes_as: c.same_bytes_as })),
+      same_bytes_copies: copies.files.map((c) => ({
+        path: c.path,
+        same_bytes_as: c.same_bytes_as,
+      })),
     });
+  }
+  if (copies.rows !== undefined && copies.rows.length > 0) {
+    for (const c of copies.rows) listCopy("agg_collection", c.path);
+    notes.push({ collected_copies: copies.rows.map((c) => ({ ...c })) });
   }
   for (const list of artifacts.values()) if (list.length > 1) sortUnique(list);
   // Extra percentiles: the first non-null value wins; notes: the first defined value wins.

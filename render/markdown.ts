@@ -702,38 +702,82 @@ function isCopyNote(x: unknown): x is CopyNote {
     typeof c.same_bytes_as === "string";
 }
 
-/** Section 3's list of measurement files counted once because they repeat another's bytes. */
-function copiesParagraph(r: Report): string[] {
-  const rows: { cell: string; copy: CopyNote }[] = [];
+/** A collected row a cell names in its `collected_copies` note (lib/copies.ts). */
+interface RowNote {
+  path: string;
+  row: number;
+  same_record_as: string;
+}
+
+function isRowNote(x: unknown): x is RowNote {
+  const c = x as Partial<RowNote> | null;
+  return typeof c === "object" && c !== null && typeof c.path === "string" &&
+    typeof c.row === "number" && typeof c.same_record_as === "string";
+}
+
+/** Each cell with the entries of one of its notes that pass `is`. */
+function noteEntries<T>(r: Report, key: string, is: (x: unknown) => x is T) {
+  const rows: { cell: string; entry: T }[] = [];
   for (const c of r.cells) {
-    const list = c.notes.same_bytes_copies;
+    const list = c.notes[key];
     if (!Array.isArray(list)) continue;
-    for (const copy of list) if (isCopyNote(copy)) rows.push({ cell: c.cell_id, copy });
+    for (const entry of list) if (is(entry)) rows.push({ cell: c.cell_id, entry });
   }
-  if (rows.length === 0) return [];
-  rows.sort((a, b) => compareText(a.copy.path, b.copy.path));
-  const shown = rows.slice(0, MANIFEST_ROWS);
-  const out = [
-    "",
-    `${plural(rows.length, "measurement file")} repeat${
-      rows.length === 1 ? "s" : ""
-    } the bytes of another and ${
-      rows.length === 1 ? "was" : "were"
-    } counted once, in the cell of the file repeated (a launcher's copy, or a directory whose name does not match its contents):`,
-    "",
-  ];
-  for (const { cell, copy } of shown) {
-    out.push(
-      `- ${codeSpan(copy.path)}: same bytes as ${codeSpan(copy.same_bytes_as)} (cell ${
-        codeSpan(cell)
-      })`,
+  return rows;
+}
+
+/** A list of section 3, capped at {@link MANIFEST_ROWS} with where the rest are. */
+function cappedList(intro: string, lines: string[], rest: string): string[] {
+  const out = ["", intro, ""];
+  pushAll(out, lines.slice(0, MANIFEST_ROWS));
+  if (lines.length > MANIFEST_ROWS) out.push(`- ${lines.length - MANIFEST_ROWS} more ${rest}`);
+  return out;
+}
+
+/**
+ * Section 3's lists of what was counted once: measurement files that repeat another's bytes,
+ * and collected rows that repeat an agg file's record.
+ */
+function copiesParagraph(r: Report): string[] {
+  const out: string[] = [];
+  const files = noteEntries(r, "same_bytes_copies", isCopyNote)
+    .sort((a, b) => compareText(a.entry.path, b.entry.path));
+  if (files.length > 0) {
+    pushAll(
+      out,
+      cappedList(
+        `${plural(files.length, "measurement file")} repeat${
+          files.length === 1 ? "s" : ""
+        } the bytes of another and ${
+          files.length === 1 ? "was" : "were"
+        } counted once, in the cell of the file repeated (a launcher's copy, or a directory whose name does not match its contents):`,
+        files.map(({ cell, entry }) =>
+          `- ${codeSpan(entry.path)}: same bytes as ${codeSpan(entry.same_bytes_as)} (cell ${
+            codeSpan(cell)
+          })`
+        ),
+        "in `report.json` (the cells' `notes.same_bytes_copies`)",
+      ),
     );
   }
-  if (rows.length > shown.length) {
-    out.push(
-      `- ${
-        plural(rows.length - shown.length, "more copy")
-      } in \`report.json\` (the cells' \`notes.same_bytes_copies\`)`,
+  const rows = noteEntries(r, "collected_copies", isRowNote)
+    .sort((a, b) => compareText(a.entry.path, b.entry.path) || a.entry.row - b.entry.row);
+  if (rows.length > 0) {
+    pushAll(
+      out,
+      cappedList(
+        `${plural(rows.length, "row")} of collected files repeat${
+          rows.length === 1 ? "s" : ""
+        } the record of an agg file of the tree and ${
+          rows.length === 1 ? "was" : "were"
+        } counted once, in that agg's cell (not as a re-run):`,
+        rows.map(({ cell, entry }) =>
+          `- ${codeSpan(entry.path)} row ${entry.row}: same record as ${
+            codeSpan(entry.same_record_as)
+          } (cell ${codeSpan(cell)})`
+        ),
+        "in `report.json` (the cells' `notes.collected_copies`)",
+      ),
     );
   }
   return out;
