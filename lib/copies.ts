@@ -154,6 +154,8 @@ export interface SameBytesCopy {
   path: string;
   kind: ArtifactKind;
   same_bytes_as: string;
+  /** The name the copy's group would have taken identity from (file stem or run directory). */
+  name: string;
 }
 
 /** A row of a collected file (`agg_bmk.json`) that repeats an agg file's record. */
@@ -322,6 +324,7 @@ function planSameBytes(
         path,
         kind: loaded[i].ref.kind,
         same_bytes_as: theirs.get(sameBytes.get(path)!)!,
+        name: groupName(key),
       });
     }
   }
@@ -330,15 +333,17 @@ function planSameBytes(
   }
 }
 
+/** The last part of a group key: a file's stem, a run's or a directory's name. */
+function groupName(key: string): string {
+  return key.slice(Math.max(key.indexOf(":"), key.lastIndexOf("/")) + 1);
+}
+
 /**
  * How much a group's name says: the identity and topology fields the name parser reads from it
  * (an RF names model, hardware, topology and concurrency; `backup` or `concurrency_64_…` little).
  */
 function nameIdentity(key: string): number {
-  const colon = key.indexOf(":");
-  const name = key.slice(colon + 1);
-  const base = name.slice(name.lastIndexOf("/") + 1);
-  const info = parseResultName(base);
+  const info = parseResultName(groupName(key));
   let n = 0;
   for (const v of Object.values(info.identity)) if (v !== null && v !== undefined) n++;
   for (const v of Object.values(info.metrics)) if (v !== null && v !== undefined) n++;

@@ -62,8 +62,13 @@ Deno.test("planCopies: a multi-node run's LOGS/ copy of a raw result joins the p
     },
     copiesOf: {
       [kept]: [
-        { path: logs, kind: "raw_result", same_bytes_as: top },
-        { path: amd, kind: "raw_result", same_bytes_as: top },
+        {
+          path: logs,
+          kind: "raw_result",
+          same_bytes_as: top,
+          name: "results_concurrency_8_gpus_16_ctx_8_gen_8",
+        },
+        { path: amd, kind: "raw_result", same_bytes_as: top, name: point(8) },
       ],
     },
   });
@@ -126,6 +131,7 @@ Deno.test("planCopies: a run directory whose measurements all repeat another run
     path: `${copy}/metrics_server_metrics.csv`,
     kind: "server_metrics_csv",
     same_bytes_as: `${orig}/metrics_server_metrics.csv`,
+    name: copy.slice("agentic_".length),
   }]);
 });
 

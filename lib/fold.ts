@@ -310,10 +310,12 @@ function foldGroup(
   if (copies.files !== undefined && copies.files.length > 0) {
     for (const c of copies.files) listCopy(c.kind, c.path);
     notes.push({
-      same_bytes_copies: copies.files.map((c) => ({
-        path: c.path,
-        same_bytes_as: c.same_bytes_as,
-      })),
+      same_bytes_copies: copies.files.map((c) => {
+        const says = nameDisagreement(identity, metrics, c.name);
+        return says === null
+          ? { path: c.path, same_bytes_as: c.same_bytes_as }
+          : { path: c.path, same_bytes_as: c.same_bytes_as, name_says: says };
+      }),
     });
   }
   if (copies.rows !== undefined && copies.rows.length > 0) {
@@ -362,6 +364,46 @@ function foldGroup(
     findings: [],
     metrics,
   });
+}
+
+/** Fields a copy's name states that the cell it joined has otherwise (format reference §14.9). */
+const NAME_CHECKED_IDENTITY = [
+  "model",
+  "hardware",
+  "framework",
+  "precision",
+  "isl",
+  "osl",
+  "concurrency",
+  "offload_mode",
+  "spec_decoding",
+] as const;
+const NAME_CHECKED_METRICS = ["tp", "ep", "num_prefill_gpu", "num_decode_gpu"] as const;
+
+/**
+ * What the name of a byte-for-byte copy says that contradicts the cell it joined ("names can
+ * lie": a directory named for 256 users with offload on that holds the 128-user run without it),
+ * or `null` when it contradicts nothing.
+ */
+function nameDisagreement(
+  identity: Identity,
+  metrics: Metrics,
+  name: string,
+): Record<string, string | number> | null {
+  const info = parseResultName(name);
+  let out: Record<string, string | number> | null = null;
+  for (const f of NAME_CHECKED_IDENTITY) {
+    const said = info.identity[f];
+    const have = identity[f];
+    if (said == null || have == null || typeof said === "boolean") continue;
+    if (String(said).toLowerCase() !== String(have).toLowerCase()) (out ??= {})[f] = said;
+  }
+  for (const f of NAME_CHECKED_METRICS) {
+    const said = info.metrics[f];
+    const have = metrics[f];
+    if (said != null && have != null && said !== have) (out ??= {})[f] = said;
+  }
+  return out;
 }
 
 function fillFromName(identity: Identity, metrics: Metrics, name: string): void {

@@ -694,6 +694,8 @@ function section3(r: Report, index: Index): string[] {
 interface CopyNote {
   path: string;
   same_bytes_as: string;
+  /** What the copy's name states against the cell (absent when it agrees). */
+  name_says?: Record<string, unknown>;
 }
 
 function isCopyNote(x: unknown): x is CopyNote {
@@ -751,11 +753,17 @@ function copiesParagraph(r: Report): string[] {
         } the bytes of another and ${
           files.length === 1 ? "was" : "were"
         } counted once, in the cell of the file repeated (a launcher's copy, or a directory whose name does not match its contents):`,
-        files.map(({ cell, entry }) =>
-          `- ${codeSpan(entry.path)}: same bytes as ${codeSpan(entry.same_bytes_as)} (cell ${
+        files.map(({ cell, entry }) => {
+          const says = entry.name_says !== null && typeof entry.name_says === "object"
+            ? Object.entries(entry.name_says)
+            : [];
+          const lie = says.length === 0
+            ? ""
+            : `; its name says ${says.map(([k, v]) => `${k} ${codeSpan(v)}`).join(", ")}`;
+          return `- ${codeSpan(entry.path)}: same bytes as ${codeSpan(entry.same_bytes_as)} (cell ${
             codeSpan(cell)
-          })`
-        ),
+          })${lie}`;
+        }),
         "in `report.json` (the cells' `notes.same_bytes_copies`)",
       ),
     );

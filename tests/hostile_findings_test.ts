@@ -153,3 +153,21 @@ Deno.test("analyze: a real raw multi-node file renamed gpus_16_ctx_4_gen_8 gets 
     assert.equal(bad.metrics.tput_per_gpu! * 12, ok.metrics.tput_per_gpu! * 16);
   });
 });
+
+Deno.test("analyze: a byte-for-byte copy whose name contradicts the run is one cell, and its name's claim is kept", async () => {
+  await withTemp("ig-lying-copy-", async (dir) => {
+    await mkdir(`${dir}/in/a`, { recursive: true });
+    await copyFile(REAL, `${dir}/in/a/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json`);
+    await mkdir(`${dir}/in/b`);
+    await copyFile(REAL, `${dir}/in/b/concurrency_64_req_rate_inf_gpus_12_ctx_4_gen_8.json`);
+    const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
+    const report = r.report!;
+    assert.equal(report.cells.length, 1);
+    assert.deepEqual(report.cells[0].notes.same_bytes_copies, [{
+      path: "b/concurrency_64_req_rate_inf_gpus_12_ctx_4_gen_8.json",
+      same_bytes_as: "a/concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json",
+      name_says: { num_prefill_gpu: 4 },
+    }]);
+    assert.ok(r.markdown!.includes("; its name says num_prefill_gpu `4`"), r.markdown!);
+  });
+});

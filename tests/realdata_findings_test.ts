@@ -156,9 +156,11 @@ Deno.test({
     );
     assert.equal(orig.length, 1);
     assert.equal(orig[0].concurrency, 128);
+    // Its name's claims that the bytes contradict are kept with it (reference §14.9).
     assert.deepEqual(orig[0].notes.same_bytes_copies, [{
       path: `${copyDir}/metrics_server_metrics.csv`,
       same_bytes_as: `${origDir}/metrics_server_metrics.csv`,
+      name_says: { concurrency: 256, offload_mode: "on" },
     }]);
     // Every file of the copy's directory is listed under the cell it copies.
     const listed = r.artifact_manifest.discovered.filter((d) => d.path.startsWith(`${copyDir}/`));
