@@ -19,7 +19,7 @@
  * of the few files {@link copyCandidates} pairs up; this module only plans.
  * @module
  */
-import { dirOf } from "./grouping.ts";
+import { AGENTIC_MEASUREMENT_KINDS, dirOf } from "./grouping.ts";
 import { parseResultName } from "./names.ts";
 import { numbersOf, PackedNumbers } from "./packed.ts";
 import type { ArtifactKind, LoadedArtifact, LoadedDraft } from "./types.ts";
@@ -28,15 +28,7 @@ import type { ArtifactKind, LoadedArtifact, LoadedDraft } from "./types.ts";
 export const MEASUREMENT_KINDS: ReadonlySet<ArtifactKind> = new Set([
   "agg",
   "raw_result",
-  "detailed_results",
-  "server_metrics_csv",
-  "agentx_agg",
-  "aiperf_profile",
-  "aiperf_profile_jsonl",
-  "aiperf_server_metrics",
-  "aiperf_profile_csv",
-  "client_metrics_csv",
-  "gpu_transfer_csv",
+  ...AGENTIC_MEASUREMENT_KINDS,
 ]);
 
 /** A parsed measurement file with at least one record, which a copy can be recognised by. */

@@ -11,7 +11,8 @@ const FIXED_DIR_PREFIX = /^(bmk_|power_audit_|gpu_metrics_)(.+)$/;
 const RUN_SUBDIRS = new Set(["trace_replay", "aiperf_artifacts", "results", "logs"]);
 /** A multi-node AgentX run's per-concurrency level: `LOGS/agentic/conc_<N>/` (reference §9.1). */
 const CONC_DIR = /^conc_(\d+)$/;
-const AGENTIC_KINDS: ReadonlySet<ArtifactKind> = new Set([
+/** Kinds of an AgentX run's files that carry its measurements (aggregate, per-request, server). */
+export const AGENTIC_MEASUREMENT_KINDS: readonly ArtifactKind[] = [
   "detailed_results",
   "server_metrics_csv",
   "aiperf_profile",
@@ -21,6 +22,9 @@ const AGENTIC_KINDS: ReadonlySet<ArtifactKind> = new Set([
   "client_metrics_csv",
   "gpu_transfer_csv",
   "agentx_agg",
+];
+const AGENTIC_KINDS: ReadonlySet<ArtifactKind> = new Set([
+  ...AGENTIC_MEASUREMENT_KINDS,
   "command",
   "status",
   "config",
