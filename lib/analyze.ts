@@ -8,7 +8,7 @@ import { gpuCountMismatches } from "./gpu_count.ts";
 import { finding } from "./finding.ts";
 import { joinEvalCells, MULTI_NODE_TOPOLOGY } from "./eval_join.ts";
 import { foldGroups } from "./fold.ts";
-import { planCopies, type SameBytesCopy } from "./copies.ts";
+import { planCopies } from "./copies.ts";
 import { dirOf, groupKeys, runDirOf } from "./grouping.ts";
 import { dirSeqNameOf, parseResultName } from "./names.ts";
 import { siblingHardware } from "./sibling_hardware.ts";
@@ -136,7 +136,8 @@ export interface AnalyzeInput {
 function runDirIndex(
   records: readonly CellRecord[],
   primaryKeys: ReadonlySet<string>,
-  copies: ReadonlyMap<string, readonly SameBytesCopy[]>,
+  copies: ReadonlyMap<string, readonly { path: string }[]>,
+  rows: ReadonlyMap<string, readonly { path: string }[]>,
 ): Map<string, string | null> {
   const keyByDir = new Map<string, string | null>();
   const add = (path: string, key: string) => {
@@ -149,6 +150,8 @@ function runDirIndex(
   // A copy's directory is its original's cell's too: an eval or a timeline beside a copy
   // belongs where the copy went (lib/copies.ts).
   for (const [key, list] of copies) for (const c of list) add(c.path, key);
+  // So is a collection's for the cells its merged rows went to (several: no one cell's).
+  for (const [key, list] of rows) for (const c of list) add(c.path, key);
   return keyByDir;
 }
 
@@ -471,6 +474,7 @@ export function analyze(input: AnalyzeInput): Report {
       cellRecords.slice(0, benchmarkRecords),
       primaryKeys,
       copies.copiesOf,
+      copies.rowsOf,
     );
   const nearestKey = (path: string): string | null => {
     const index = dirIndex();

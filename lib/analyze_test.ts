@@ -1141,3 +1141,47 @@ Deno.test({
       );
     }),
 });
+
+Deno.test({
+  name:
+    "analyze (real data): a timeline beside a collection whose rows went to two cells belongs to neither",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("collected_timeline", async (dir) => {
+      const tree = `${dir}/in`;
+      const h200 = "fixed-seq/gptoss-h200-agg";
+      const agg = (conc: number) =>
+        `agg_gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc${conc}_h200-nebius_0.json`;
+      const rows = [];
+      // The c4 row repeats the sweep's agg; the c8 row has no agg file and is a cell of its own.
+      await copyInto(realdata(`${h200}/${agg(4)}`), `${tree}/sweep/${agg(4)}`);
+      for (const conc of [4, 8]) {
+        rows.push(JSON.parse(await Deno.readTextFile(realdata(`${h200}/${agg(conc)}`))));
+      }
+      await Deno.mkdir(`${tree}/collected`);
+      await Deno.writeTextFile(`${tree}/collected/agg_bmk.json`, JSON.stringify(rows, null, 2));
+      await copyInto(
+        fileURLToPath(
+          new URL(
+            "../testdata/cases/timeline_dedup/input/cell/inferguard_timeline.jsonl",
+            import.meta.url,
+          ),
+        ),
+        `${tree}/collected/inferguard_timeline.jsonl`,
+      );
+      const report = await analyzeTree(tree, `${dir}/out`);
+      assert.equal(report.cells.length, 2);
+      assert.deepEqual(
+        report.cells.map((c) => [c.concurrency, (c.notes.collected_copies ?? []) as unknown[]]),
+        [[4, [{ path: "collected/agg_bmk.json", row: 0, same_record_as: `sweep/${agg(4)}` }]], [
+          8,
+          [],
+        ]],
+      );
+      // The collection's directory holds two cells' measurements: the timeline is the run's.
+      assert.deepEqual(report.cross_run.timelines.map((t) => [t.path, t.cell_id]), [[
+        "collected/inferguard_timeline.jsonl",
+        null,
+      ]]);
+    }),
+});

@@ -136,7 +136,23 @@ export function copyCandidates(loaded: readonly LoadedArtifact[]): number[][] {
       if (same) same.push(i);
       else byPrint.set(k, [i]);
     }
-    for (const same of byPrint.values()) if (same.length > 1) out.push(same);
+    for (const same of byPrint.values()) {
+      if (same.length < 2) continue;
+      if (same.length === 2) {
+        out.push(same);
+        continue;
+      }
+      // Many files alike so far (a generator's fixed numbers): equal bytes mean equal records,
+      // so only files whose whole records are equal are compared, never each with each.
+      const byRecord = new Map<string, number[]>();
+      for (const i of same) {
+        const k = loaded[i].result!.drafts.map(recordText).join("\n");
+        const list = byRecord.get(k);
+        if (list) list.push(i);
+        else byRecord.set(k, [i]);
+      }
+      for (const list of byRecord.values()) if (list.length > 1) out.push(list);
+    }
   }
   return out;
 }
@@ -347,8 +363,9 @@ function nameIdentity(key: string): number {
  * reference §8) that repeat, record for record, an agg file of the tree: the same measurement,
  * which would otherwise be counted twice and shown as a re-run. Such a row joins the agg's cell
  * (`plan.into` from its `row:` key, `plan.rowsOf`). A row with no agg file beside it stays a cell
- * of its own, rows of one collection are never merged with each other, and a row never joins an
- * agg under another campaign manifest's directory.
+ * of its own; rows of one collection are never merged with each other (each agg file takes at
+ * most one row of a collection); a record whose numbers are all 0 proves nothing; and a row never
+ * joins an agg under another campaign manifest's directory.
  */
 function planCollectedRows(
   loaded: readonly LoadedArtifact[],
@@ -359,10 +376,11 @@ function planCollectedRows(
     return;
   }
   // Agg files of one record, by the sum of their first numbers (a number: see fingerprint).
-  const aggs = new Map<number | string, number[]>();
-  const printOf = (d: LoadedDraft): number | string => {
-    const [sum, n] = draftSum(d);
-    return n > 0 ? sum : JSON.stringify([d.identity, d.notes ?? null]);
+  const aggs = new Map<number, number[]>();
+  // A record whose numbers are all 0 (a run that measured nothing) proves no copy: `null`.
+  const printOf = (d: LoadedDraft): number | null => {
+    const [sum, , nonzero] = draftSum(d);
+    return nonzero ? sum : null;
   };
   for (let i = 0; i < loaded.length; i++) {
     const l = loaded[i];
@@ -370,6 +388,7 @@ function planCollectedRows(
     if ((kind !== "agg" && kind !== "agentx_agg") || keys[i] === null) continue;
     if (!l.result || l.result.unreadable || l.result.drafts.length !== 1) continue;
     const p = printOf(l.result.drafts[0]);
+    if (p === null) continue;
     const list = aggs.get(p);
     if (list) list.push(i);
     else aggs.set(p, [i]);
@@ -389,17 +408,22 @@ function planCollectedRows(
     for (const d of l.result.drafts) {
       if (d.sub_key !== undefined) perRow.set(d.sub_key, (perRow.get(d.sub_key) ?? 0) + 1);
     }
+    // Each agg file repeats at most one row of a collection: two equal rows are two files' worth.
+    const claimed = new Set<number>();
     for (const d of l.result.drafts) {
       if (d.sub_key === undefined || perRow.get(d.sub_key) !== 1) continue;
-      const candidates = aggs.get(printOf(d));
+      const print = printOf(d);
+      const candidates = print === null ? undefined : aggs.get(print);
       if (candidates === undefined) continue;
       const text = recordText(d);
       // The first agg file in path order with the same record, under the same campaign.
       const scope = scopeOf(l.ref.path, manifestDirs);
       const match = candidates.find((i) =>
-        textOf(i) === text && scopeOf(loaded[i].ref.path, manifestDirs) === scope
+        !claimed.has(i) && textOf(i) === text &&
+        scopeOf(loaded[i].ref.path, manifestDirs) === scope
       );
       if (match === undefined) continue;
+      claimed.add(match);
       // An agg file that is itself a copy sends its rows where it went.
       let target = keys[match]!;
       while (plan.into.has(target)) target = plan.into.get(target)!;

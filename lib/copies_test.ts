@@ -259,6 +259,18 @@ Deno.test("copyCandidates: files of one size whose records hold the same numbers
     ]),
     [],
   );
+  // Three or more alike so far are told apart by their whole records before any byte is read:
+  // only files whose records are equal are compared (a generator's fixed latencies must not make
+  // every file be compared with every other).
+  const alike = (path: string, power: number) => {
+    const l = file(path, "agg", 10, 1);
+    l.result!.drafts[0].metrics = { p99_ttft: 1, total_tput_tps: 100, avg_power_w: power } as never;
+    return l;
+  };
+  assert.deepEqual(
+    copyCandidates([alike("a", 1), alike("b", 2), alike("c", 3), alike("d", 1), alike("e", 2)]),
+    [[0, 3], [1, 4]],
+  );
   // An unreadable file is nobody's copy.
   const bad = file("g/x.json", "raw_result", 10, 1);
   bad.result!.unreadable = true;
@@ -307,6 +319,32 @@ Deno.test("planCopies: a collected row that repeats an agg file's record joins i
   other.result!.drafts[0].identity = { hardware: "b200" };
   const q = planCopies([loaded[0], other], groupKeys([loaded[0].ref, other.ref]), new Map());
   assert.deepEqual(q.into.size, 0);
+  // Each agg file takes at most one row of a collection: of two equal rows, the second finds the
+  // second equal agg file, or stays a cell of its own when there is none.
+  const twice = collection("collected/agg_bmk.json", [[0, 0.5], [1, 0.5]]);
+  const one = [loaded[0], twice];
+  assert.deepEqual(
+    Object.fromEntries(planCopies(one, groupKeys(one.map((l) => l.ref)), new Map()).into),
+    {
+      "row:collected/agg_bmk.json#0": "file:sweep/a",
+    },
+  );
+  const two = [loaded[0], file("other/agg_a.json", "agg", 10, 0.5), twice];
+  assert.deepEqual(
+    Object.fromEntries(planCopies(two, groupKeys(two.map((l) => l.ref)), new Map()).into),
+    // In the order the files are given (the CLI gives them in path order).
+    {
+      "row:collected/agg_bmk.json#0": "file:sweep/a",
+      "row:collected/agg_bmk.json#1": "file:other/a",
+    },
+  );
+  // A record whose numbers are all 0 proves no copy.
+  const zeros = [
+    file("sweep/agg_z.json", "agg", 10, 0, 0),
+    collection("collected/agg_bmk.json", [[0, 0]]),
+  ];
+  zeros[1].result!.drafts[0].metrics = { p99_ttft: 0, total_tput_tps: 0 };
+  assert.equal(planCopies(zeros, groupKeys(zeros.map((l) => l.ref)), new Map()).into.size, 0);
   // A row under another campaign manifest's directory than the agg stays a cell.
   const manifest: LoadedArtifact = {
     ref: { path: "collected/manifest.json", kind: "manifest", size: 10 },

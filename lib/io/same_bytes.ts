@@ -23,27 +23,31 @@ async function fill(file: Deno.FsFile, buf: Uint8Array): Promise<number> {
 }
 
 /**
- * Whether two files hold the same bytes, read side by side; `false` when either cannot be read
- * (a file that changed or vanished since it was parsed is no copy to rely on).
+ * Whether two files hold the same bytes, read side by side (in chunks the size of `buffers`, two
+ * equal buffers); `false` when either cannot be read (a file that changed or vanished since it
+ * was parsed is no copy to rely on).
  *
  * @example
  * ```ts
  * await sameFileBytes("a/results.json", "b/results.json");
  * ```
  */
-export async function sameFileBytes(a: string, b: string): Promise<boolean> {
+export async function sameFileBytes(
+  a: string,
+  b: string,
+  buffers: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)],
+): Promise<boolean> {
   let fa: Deno.FsFile | null = null;
   let fb: Deno.FsFile | null = null;
+  const [ba, bb] = buffers;
   try {
     fa = await Deno.open(a, { read: true });
     fb = await Deno.open(b, { read: true });
-    const ba = new Uint8Array(CHUNK);
-    const bb = new Uint8Array(CHUNK);
     for (;;) {
       const [na, nb] = await Promise.all([fill(fa, ba), fill(fb, bb)]);
       if (na !== nb) return false;
       for (let i = 0; i < na; i++) if (ba[i] !== bb[i]) return false;
-      if (na < CHUNK) return true;
+      if (na < ba.length) return true;
     }
   } catch {
     return false;
@@ -68,14 +72,18 @@ export async function sameBytesOf(
   loaded: readonly LoadedArtifact[],
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const set of copyCandidates(loaded)) {
+  const sets = copyCandidates(loaded);
+  if (sets.length === 0) return out;
+  // Two buffers for every comparison of the run.
+  const buffers: [Uint8Array, Uint8Array] = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+  for (const set of sets) {
     // Each file joins the first earlier one it equals, or starts a set of its own.
     const firsts: string[] = [];
     for (const i of set) {
       const path = loaded[i].ref.path;
       let joined = false;
       for (const first of firsts) {
-        if (await sameFileBytes(`${root}/${first}`, `${root}/${path}`)) {
+        if (await sameFileBytes(`${root}/${first}`, `${root}/${path}`, buffers)) {
           out.set(first, first);
           out.set(path, first);
           joined = true;
