@@ -4,7 +4,8 @@
  */
 import { canonicalKey, compareText, curveKey } from "./curves.ts";
 import { groupBy } from "./group_by.ts";
-import type { Cell, MetricField } from "./types.ts";
+import type { ArtifactKind, Cell, MetricField } from "./types.ts";
+import { MEASUREMENT_KINDS } from "./copies.ts";
 
 /** Current and baseline value of one metric, with ratio (current ÷ baseline) and difference. */
 export interface MetricDelta {
@@ -198,7 +199,10 @@ function pairUnique(
 /** Matches of {@link matchBaseline}, and the baseline cells no cell of this run was paired with. */
 export interface BaselineMatching {
   matches: BaselineMatch[];
-  /** Baseline cells paired with no cell of this run (missing from it), sorted. */
+  /**
+   * Baseline cells paired with no cell of this run (missing from it), sorted; a baseline cell
+   * whose files this run counts as copies of one of its cells' (lib/copies.ts) is not missing.
+   */
   baseline_unmatched: string[];
 }
 
@@ -247,6 +251,7 @@ export function matchBaselineCells(
       )
     );
   }
+  const countedNow = copiesCountedNow(cells, byIdentityNow);
   const matches: BaselineMatch[] = [];
   for (const cell of cells) {
     const candidates = byIdentity.get(baselineIdentity(cell));
@@ -269,8 +274,55 @@ export function matchBaselineCells(
     matches: matches.sort((a, b) =>
       compareText(a.cell_id, b.cell_id) || compareText(a.baseline_cell_id, b.baseline_cell_id)
     ),
-    baseline_unmatched: baselineCells.filter((c) => !pairedBaseIds.has(c)).map((c) => c.cell_id)
-      .sort(compareText),
+    baseline_unmatched: baselineCells.filter((c) => !pairedBaseIds.has(c) && !countedNow(c))
+      .map((c) => c.cell_id).sort(compareText),
+  };
+}
+
+/** The paths a cell names in one of its copy notes (lib/copies.ts). */
+function notedPaths(cell: Cell, key: "same_bytes_copies" | "collected_copies"): string[] {
+  const list = cell.notes[key];
+  if (!Array.isArray(list)) return [];
+  const out: string[] = [];
+  for (const c of list) {
+    const path = (c as { path?: unknown } | null)?.path;
+    if (typeof path === "string") out.push(path);
+  }
+  return out;
+}
+
+/**
+ * Which baseline cells left unpaired this run counts as copies (lib/copies.ts): a baseline made
+ * before copies were counted once has each copy as a cell of its own, and it was measured again,
+ * in the cell it repeats. A cell is such a copy when one cell of this run names every one of its
+ * measurement files in `same_bytes_copies`, or, for a row of a collected file, when a cell of
+ * this run with its identity names that file in `collected_copies`.
+ */
+function copiesCountedNow(
+  cells: readonly Cell[],
+  byIdentityNow: ReadonlyMap<string, Cell[]>,
+): (base: Cell) => boolean {
+  let byCopy: Map<string, Cell> | null = null;
+  return (base) => {
+    const rows = base.artifacts.agg_collection ?? [];
+    if (rows.length > 0) {
+      return (byIdentityNow.get(baselineIdentity(base)) ?? []).some((cell) => {
+        const named = notedPaths(cell, "collected_copies");
+        return rows.every((p) => named.includes(p));
+      });
+    }
+    const measured = Object.entries(base.artifacts)
+      .filter(([kind]) => MEASUREMENT_KINDS.has(kind as ArtifactKind))
+      .flatMap(([, paths]) => paths ?? []);
+    if (measured.length === 0) return false;
+    if (byCopy === null) {
+      byCopy = new Map();
+      for (const cell of cells) {
+        for (const p of notedPaths(cell, "same_bytes_copies")) byCopy.set(p, cell);
+      }
+    }
+    const holder = byCopy.get(measured[0]);
+    return holder !== undefined && measured.every((p) => byCopy!.get(p) === holder);
   };
 }
 

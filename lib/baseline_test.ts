@@ -154,3 +154,32 @@ Deno.test("matchBaselineCells: a guess is labelled, and unmeasured baseline cell
     "identity",
   );
 });
+
+Deno.test("matchBaselineCells: a baseline cell this run counts as a copy is not missing from it", () => {
+  // This run counts a LOGS/ copy and a collected row once, in the cell they repeat; a baseline
+  // made before had each as a cell of its own (the copy even without hardware).
+  const now = [
+    cell("agg-c8", 8, { p99_ttft: 1 }, {
+      artifacts: { agg: ["a/agg_x.json"], raw_result: ["LOGS/r8.json", "a/x.json"] },
+      notes: {
+        same_bytes_copies: [{ path: "LOGS/r8.json", same_bytes_as: "a/x.json" }],
+        collected_copies: [{ path: "c/agg_bmk.json", row: 3, same_record_as: "a/agg_x.json" }],
+      },
+    }),
+  ];
+  const base = [
+    cell("agg-c8", 8, { p99_ttft: 1 }, { artifacts: { agg: ["a/agg_x.json"] } }),
+    cell("logs-c8", 8, { p99_ttft: 1 }, {
+      hardware: null,
+      artifacts: { raw_result: ["LOGS/r8.json"] },
+    }),
+    cell("row-c8", 8, { p99_ttft: 1 }, { artifacts: { agg_collection: ["c/agg_bmk.json"] } }),
+    // A row of the same collection at another point is no copy of this cell: still missing.
+    cell("row-c16", 16, { p99_ttft: 1 }, { artifacts: { agg_collection: ["c/agg_bmk.json"] } }),
+    // A raw result no cell names as a copy is missing too.
+    cell("gone-c8", 8, {}, { hardware: null, artifacts: { raw_result: ["LOGS/r9.json"] } }),
+  ];
+  const m = matchBaselineCells(now, base);
+  deepStrictEqual(m.matches.map((x) => [x.cell_id, x.baseline_cell_id]), [["agg-c8", "agg-c8"]]);
+  deepStrictEqual(m.baseline_unmatched, ["gone-c8", "row-c16"]);
+});
