@@ -417,8 +417,6 @@ export function analyze(input: AnalyzeInput): Report {
     const r = l.result;
     if (!r || r.drafts.length === 0) continue;
     const key = keys[i];
-    // A copy's records are its original's: its files are listed in the original's cell.
-    if (key !== null && copies.into.has(key)) continue;
     const path = l.ref.path;
     let evalKey: string | null = null;
     for (const d of r.drafts) {
@@ -428,7 +426,8 @@ export function analyze(input: AnalyzeInput): Report {
           ? `row:${path}#${d.sub_key}`
           : (evalKey ??= `eval:${runDirOf(path)}`);
       }
-      // A collected row that repeats an agg file of the tree is that agg's measurement.
+      // A copy's records (a file's, or a collected row's that repeats an agg file of the tree)
+      // are its original's: its files are listed in the original's cell.
       if (copies.into.has(groupKey)) continue;
       const record: CellRecord = {
         group_key: groupKey,

@@ -1,7 +1,7 @@
 /**
  * Which measurement files of a tree hold the same bytes: the input of `planCopies`
- * (lib/copies.ts). Only the few files `copyCandidates` pairs up (equal size and equal record
- * sums) are read again, in chunks, so a tree without copies costs no read at all and a copied
+ * (lib/copies.ts). Only the few files `copyCandidates` pairs up (equal size, records that sum
+ * alike and, for three or more, equal records) are read again, in chunks, so a tree without copies costs no read at all and a copied
  * 1 GB CSV never has to be held in memory.
  * @module
  */

@@ -2,14 +2,9 @@ import assert from "node:assert/strict";
 import { sameBytesOf, sameFileBytes } from "./same_bytes.ts";
 import type { ArtifactKind, LoadedArtifact } from "../types.ts";
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "ig_same_bytes_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTemp } from "../../tests/_hostile.ts";
+
+const withDir = (fn: (dir: string) => Promise<void>) => withTemp("same_bytes", fn);
 
 Deno.test("sameFileBytes: equal bytes, a difference anywhere, another length, a missing file", () =>
   withDir(async (dir) => {
