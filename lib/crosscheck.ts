@@ -25,6 +25,7 @@ export const CROSS_CHECKED: readonly MetricField[] = [
   "theoretical_cache_hit_rate",
   "total_tput_tps",
   "output_tput_tps",
+  "input_tput_tps",
 ];
 
 /**
@@ -36,15 +37,17 @@ const ABSOLUTE_TOLERANCE = 1e-4;
 
 /**
  * Per-GPU fields an aggregate states and the raw data gives as totals: compared with the raw
- * total divided as InferenceX divides it (lib/fold.ts `perGpuDivisors`).
+ * total divided as InferenceX divides it (lib/fold.ts `perGpuDivisors`). A raw result states no
+ * input throughput: its parser gives the total minus the output as its input total.
  */
 const PER_GPU_CHECKED: readonly {
   field: MetricField;
   total: MetricField;
-  divisor: "total" | "output";
+  divisor: "total" | "output" | "input";
 }[] = [
   { field: "tput_per_gpu", total: "total_tput_tps", divisor: "total" },
   { field: "output_tput_per_gpu", total: "output_tput_tps", divisor: "output" },
+  { field: "input_tput_per_gpu", total: "input_tput_tps", divisor: "input" },
 ];
 
 const AGG_KINDS = new Set(["agg", "agentx_agg", "agg_collection"]);

@@ -114,6 +114,44 @@ Deno.test("crossCheckAggregates: a fixed-seq cell keeps its agg, and the message
   );
 });
 
+Deno.test("crossCheckAggregates: per-GPU input throughput against the raw input total ÷ P", () => {
+  // A disaggregated cell of 4 prefill and 12 decode GPUs (InferenceX: input ÷ P, output ÷ D).
+  const mnRecord = (kind: CellRecord["kind"], artifact: string, metrics: Partial<Metrics>) => ({
+    ...record(kind, artifact, metrics),
+    source_format: "inferencex-static" as const,
+    priority: kind === "agg" ? 25 : 20,
+  });
+  const cell = makeCell("mn", {
+    is_multinode: true,
+    metrics: { num_prefill_gpu: 4, num_decode_gpu: 12, input_tput_per_gpu: 1725.58 / 16 },
+  });
+  const check = (inputPerGpu: number) =>
+    crossCheckAggregates([
+      mnRecord("raw_result", "run/c16.json", {
+        total_tput_tps: 3451.16,
+        output_tput_tps: 1725.58,
+        input_tput_tps: 1725.58,
+      }),
+      mnRecord("agg", "run/agg_c16.json", { input_tput_per_gpu: inputPerGpu }),
+    ], new Map([["run:x", cell]]));
+  assert.deepEqual(check(1725.58 / 4), []);
+  const [f] = check(1725.58 / 16);
+  assert.deepEqual((f.evidence.fields as Record<string, unknown>).input_tput_per_gpu, {
+    raw: 1725.58 / 4,
+    aggregate: 1725.58 / 16,
+    raw_artifact: "run/c16.json",
+    raw_total: 1725.58,
+    divisor: 4,
+    used: "aggregate",
+  });
+  // An aggregate stating the input total is compared on the total (AgentX aggregates state both).
+  const [total] = crossCheckAggregates([
+    mnRecord("raw_result", "run/c16.json", { input_tput_tps: 1725.58 }),
+    mnRecord("agg", "run/agg_c16.json", { input_tput_tps: 1725.58 * 2 }),
+  ], new Map([["run:x", cell]]));
+  assert.deepEqual(Object.keys(total.evidence.fields as object), ["input_tput_tps"]);
+});
+
 Deno.test("crossCheckAggregates: nothing to compare without both a raw record and an aggregate", () => {
   assert.deepEqual(crossCheckAggregates([agg(1)], cells), []);
   assert.deepEqual(crossCheckAggregates([raw(1)], cells), []);

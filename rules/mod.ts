@@ -40,7 +40,7 @@ export const PIPELINE_CODES: readonly PipelineCode[] = [
     code: "aggregate_mismatch",
     severities: ["warning"],
     summary: "An aggregate disagrees with the measured data of the same cell beyond rounding " +
-      "(1 %), per-GPU throughput included (the raw total ÷ InferenceX's GPU divisor); the " +
+      "(1 %), per-GPU throughput included (total, output and input: the raw total ÷ InferenceX's GPU divisor); the " +
       "evidence holds both numbers and which one the cell keeps (`used`: the agg of an " +
       "InferenceX cell, the per-request data of an agentic one)",
   },

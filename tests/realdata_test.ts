@@ -14,13 +14,22 @@ type Json = any;
 
 const PINNED = "2026-01-01T00:00:00Z";
 
-/** Run analyze in-process on a realdata folder; returns the exit code and the parsed report. */
+/** Run analyze in-process on a realdata folder (or an absolute path); returns the exit code and the parsed report. */
 async function analyzeDir(rel: string, ...extra: string[]): Promise<{ code: number; rep: Json }> {
   const out = await Deno.makeTempDir({ prefix: "inferguard_realdata_" });
   let stdout = "";
   try {
     const code = await runAnalyze(
-      [realdata(rel), "--output-dir", out, "--generated-at", PINNED, "--json", "--quiet", ...extra],
+      [
+        rel.startsWith("/") ? rel : realdata(rel),
+        "--output-dir",
+        out,
+        "--generated-at",
+        PINNED,
+        "--json",
+        "--quiet",
+        ...extra,
+      ],
       {
         stdout: (t) => void (stdout += t),
         stderr: () => {},
@@ -98,6 +107,45 @@ Deno.test({
       assert.equal(cell.concurrency, raw.max_concurrency);
       assert.equal(cell.metrics.num_requests_successful, raw.completed);
       assert.equal(cell.status, raw.completed === raw.num_prompts ? "complete" : "partial");
+    }
+  },
+});
+
+Deno.test({
+  name: "realdata: a kimik2.5 agg whose input_tput_per_gpu disagrees with its raw file is flagged",
+  ignore: !HAS_REALDATA,
+  async fn() {
+    // Expected: the raw file's input total is total_token_throughput − output_throughput, and a
+    // single-node cell divides it by tp (reference §4.3). The real agg agrees within rounding; the
+    // same agg with its input_tput_per_gpu doubled does not, and the cell keeps the agg's number.
+    const dir = "fixed-seq/kimik2.5-mi355x";
+    const rawName = jsonFiles(dir).find((n) => !n.startsWith("agg_") && n.includes("conc32"))!;
+    const raw = readJson(`${dir}/${rawName}`);
+    const agg = readJson(`${dir}/agg_${rawName}`);
+    const measured = (raw.total_token_throughput - raw.output_throughput) / agg.tp;
+    close(agg.input_tput_per_gpu, measured, 0.01, "the real agg agrees");
+    const tree = await Deno.makeTempDir({ prefix: "inferguard_input_per_gpu_" });
+    try {
+      Deno.copyFileSync(realdata(`${dir}/${rawName}`), `${tree}/${rawName}`);
+      const write = (a: Json) =>
+        Deno.writeTextFileSync(`${tree}/agg_${rawName}`, JSON.stringify(a, null, 2));
+      const mismatches = async () => {
+        const { rep } = await analyzeDir(tree);
+        return rep.findings.filter((f: Json) => f.code === "aggregate_mismatch");
+      };
+      write(agg);
+      assert.deepEqual(await mismatches(), []);
+      write({ ...agg, input_tput_per_gpu: agg.input_tput_per_gpu * 2 });
+      const found = await mismatches();
+      assert.equal(found.length, 1);
+      const field = found[0].evidence.fields.input_tput_per_gpu;
+      close(field.raw, measured, 1e-12, "measured input per GPU");
+      close(field.raw_total, raw.total_token_throughput - raw.output_throughput, 1e-12, "total");
+      assert.equal(field.divisor, agg.tp);
+      assert.equal(field.aggregate, agg.input_tput_per_gpu * 2);
+      assert.equal(field.used, "aggregate");
+    } finally {
+      await Deno.remove(tree, { recursive: true });
     }
   },
 });
