@@ -52,6 +52,13 @@ Deno.test("matchBaseline: matches by identity and concurrency, never by id or pa
   });
 });
 
+Deno.test("matchBaseline: a baseline named without pp, dcp or pcp matches a run that states 1", () => {
+  // 2026-02 names (tp4-ep4-dpafalse) against 2026-08 ones (tp4-pp1-dcp1-pcp1-ep4): one topology.
+  const m = matchBaseline([cell("new", 128, { pp: 1, dcp: 1, pcp: 1 })], [cell("old", 128)]);
+  deepStrictEqual(m.map((x) => [x.cell_id, x.baseline_cell_id]), [["new", "old"]]);
+  deepStrictEqual(matchBaseline([cell("pp2", 128, { pp: 2 })], [cell("old", 128)]), []);
+});
+
 Deno.test("matchBaseline: ratio is null for a zero baseline; eval deltas on shared metrics", () => {
   const em = "exact_match,strict-match";
   const current = [cell("a", 64, { success_rate: 0.5 }, {

@@ -58,11 +58,15 @@ export interface Frontier {
  * A side's pp, dcp and pcp join the multi-node key only when one of the six is known and not 1
  * (an unknown one then written as 1): 1 and unknown are the same topology, and keys (and so
  * curve ids) of cells that state none of them, or only 1s, stay as they were before these fields.
+ * A cell not known to be multi-node that does not state its pp, dcp or pcp runs with 1 (file names
+ * before 2026-07 state none of them, later ones only dcp and pcp): its key says 1, so a run named
+ * the old way and one named the new way are one topology, on one curve, and match as baselines.
  * Written as object literals (not filled field by field) so the key stays a compact object; the
  * multi-node key is the shared one spread, then its prefill/decode fields, in that order.
  */
 export function curveKey(cell: Cell): Record<string, KeyValue> {
   const m = cell.metrics;
+  const known = cell.is_multinode === true;
   const shared = {
     hardware: cell.hardware,
     model: cell.model,
@@ -77,9 +81,9 @@ export function curveKey(cell: Cell): Record<string, KeyValue> {
     scenario_type: cell.scenario_type,
     is_multinode: cell.is_multinode,
     tp: m.tp,
-    pp: m.pp,
-    dcp: m.dcp,
-    pcp: m.pcp,
+    pp: known ? m.pp : m.pp ?? 1,
+    dcp: known ? m.dcp : m.dcp ?? 1,
+    pcp: known ? m.pcp : m.pcp ?? 1,
     ep: m.ep,
     dp_attention: cell.dp_attention,
   };

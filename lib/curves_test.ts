@@ -234,6 +234,26 @@ Deno.test("curveKey: per-side pp, dcp and pcp split multi-node curves; 1 and unk
   );
 });
 
+Deno.test("curveKey: a single-node cell that states no pp, dcp or pcp runs with 1", () => {
+  // Names before 2026-07 state none of them (tp8-ep1-dpafalse), later ones all three, or dcp and
+  // pcp only: one topology, one curve.
+  const curves = buildCurves([
+    cell("old-4", 4),
+    cell("july-8", 8, {}, { dcp: 1, pcp: 1 }),
+    cell("new-16", 16, {}, { pp: 1, dcp: 1, pcp: 1 }),
+    cell("pp2-4", 4, {}, { pp: 2 }),
+  ]);
+  deepStrictEqual(curves.map((c) => c.points.map((p) => p.cell_id)).sort(), [
+    ["old-4", "july-8", "new-16"],
+    ["pp2-4"],
+  ]);
+  const old = curves.find((c) => c.points.length === 3)!;
+  deepStrictEqual([old.key.pp, old.key.dcp, old.key.pcp], [1, 1, 1]);
+  deepStrictEqual(curveKey(cell("pp2", 4, {}, { pp: 2 })).dcp, 1);
+  // A multi-node cell's top-level fields are left as they are: its parallelism is per side.
+  deepStrictEqual(curveKey(cell("m", 4, { is_multinode: true })).pp, null);
+});
+
 Deno.test("curvesAndFrontiers: the same as buildCurves and paretoFrontier on their own", () => {
   const cells: Cell[] = [];
   for (let i = 0; i < 300; i++) {

@@ -131,12 +131,12 @@ Deno.test("throughput_plateau: real curves", () => {
   deepStrictEqual(
     run(kvtesterCells()).map((f) => [f.cell_id, f.severity, f.evidence.throughput_gain]),
     [
-      ["kv-off-u12", "info", -0.5521],
-      ["kv-off-u24", "warning", -0.326],
-      ["kv-off-u32", "warning", -0.5838],
       ["kv-on-u12", "info", -0.0106],
       ["kv-on-u24", "info", -0.1766],
       ["kv-on-u48", "info", -0.0922],
+      ["kv-off-u12", "info", -0.5521],
+      ["kv-off-u24", "warning", -0.326],
+      ["kv-off-u32", "warning", -0.5838],
     ],
   );
 });
