@@ -144,12 +144,17 @@ export function crossCheckAggregates(
       for (const { field, total, divisor } of PER_GPU_CHECKED) {
         const a = numberAt(agg.metrics, field);
         const div = divisors[divisor];
-        // The aggregate states the total too: that comparison above already covers it.
-        if (a == null || div === null || div <= 0 || numberAt(agg.metrics, total) != null) continue;
+        if (a == null || div === null || div <= 0) continue;
         const raw = firstRaw(raws, total);
         if (raw === null) continue;
         const measured = raw.value / div;
         if (!beyondRounding(a, measured)) continue;
+        // An aggregate whose total disagrees already says so; its per-GPU figure is named too only
+        // when it does not follow from that total (a wrong divisor, a figure of another run).
+        const aggTotal = numberAt(agg.metrics, total);
+        if (diffs[total] !== undefined && aggTotal != null && !beyondRounding(a, aggTotal / div)) {
+          continue;
+        }
         diffs[field] = {
           raw: measured,
           aggregate: a,

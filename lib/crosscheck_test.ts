@@ -152,6 +152,30 @@ Deno.test("crossCheckAggregates: per-GPU input throughput against the raw input 
   assert.deepEqual(Object.keys(total.evidence.fields as object), ["input_tput_tps"]);
 });
 
+Deno.test("crossCheckAggregates: a per-GPU figure is checked even when the aggregate states its total", () => {
+  // Every real AgentX aggregate states both. Its total agrees here; its per-GPU figure does not.
+  const cell = makeCell("ax", { metrics: { num_gpus: 4, tput_per_gpu: 1955.96 / 4 } });
+  const check = (aggMetrics: Partial<Metrics>) =>
+    crossCheckAggregates([
+      record("detailed_results", "run/detailed_results.csv", { total_tput_tps: 1955.96 }),
+      record("agentx_agg", "bmk/agg.json", aggMetrics),
+    ], new Map([["run:x", cell]]));
+  assert.deepEqual(check({ total_tput_tps: 1955.96, tput_per_gpu: 1955.96 / 4 }), []);
+  const [f] = check({ total_tput_tps: 1955.96, tput_per_gpu: 600 });
+  assert.deepEqual(Object.keys(f.evidence.fields as object), ["tput_per_gpu"]);
+  assert.match(f.message, /tput_per_gpu: aggregate 600 vs measured 488\.99 = 1955\.96 ÷ 4 GPUs/);
+  assert.match(f.message, /the cell keeps the measured values/);
+  // A total that disagrees is named once: the per-GPU figure that follows from it adds nothing.
+  const total = check({ total_tput_tps: 2400, tput_per_gpu: 600 });
+  assert.deepEqual(Object.keys(total[0].evidence.fields as object), ["total_tput_tps"]);
+  // One that does not follow from it (a wrong divisor) is named too.
+  const both = check({ total_tput_tps: 2400, tput_per_gpu: 300 });
+  assert.deepEqual(Object.keys(both[0].evidence.fields as object), [
+    "total_tput_tps",
+    "tput_per_gpu",
+  ]);
+});
+
 Deno.test("crossCheckAggregates: nothing to compare without both a raw record and an aggregate", () => {
   assert.deepEqual(crossCheckAggregates([agg(1)], cells), []);
   assert.deepEqual(crossCheckAggregates([raw(1)], cells), []);

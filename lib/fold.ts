@@ -270,9 +270,26 @@ function foldGroup(
   let evalResults: Cell["eval"] = null;
   const superseded: string[] = []; // lm-eval results files whose every task an earlier one gave
   const formats: SourceFormat[] = []; // distinct formats of the primary records, in order
+  // Per-GPU throughput a record gives beside a total a higher-priority record measured (an AgentX
+  // aggregate's, next to the per-request data's total): set aside, and used only when the measured
+  // total cannot be divided (no GPU count).
+  let setAside: Partial<Record<PerGpuField, number>> | null = null;
   for (const r of recs) {
     fillIdentity(identity, r.identity);
+    let measuredBefore = 0; // bit i: PER_GPU_OF[i]'s total is known and its per-GPU figure not
+    for (let i = 0; i < PER_GPU_OF.length; i++) {
+      const [total, perGpu] = PER_GPU_OF[i];
+      if (metrics[total] !== null && metrics[perGpu] === null) measuredBefore |= 1 << i;
+    }
     fillMetrics(metrics, r.metrics);
+    for (let i = 0; measuredBefore !== 0 && i < PER_GPU_OF.length; i++) {
+      const perGpu = PER_GPU_OF[i][1];
+      const v = metrics[perGpu];
+      if ((measuredBefore & (1 << i)) !== 0 && v !== null) {
+        (setAside ??= {})[perGpu] = v;
+        metrics[perGpu] = null;
+      }
+    }
     if (r.extra_percentiles) extras.push(numbersOf(r.extra_percentiles));
     if (r.notes) notes.push(r.notes);
     if (r.eval) {
@@ -343,6 +360,9 @@ function foldGroup(
     : distinct.values().next().value!;
   deriveTopology(identity, metrics);
   deriveThroughputPerGpu(identity, metrics);
+  if (setAside !== null) {
+    for (const [f, v] of Object.entries(setAside) as [PerGpuField, number][]) metrics[f] ??= v;
+  }
   deriveCompletion(metrics, mergedNotes.request_accounting);
   if (metrics.intvty == null) {
     const tpot = metrics.p50_tpot ?? metrics.mean_tpot;
@@ -565,6 +585,18 @@ export function perGpuDivisors(
   }
   return { total: null, output: null, input: null };
 }
+
+type PerGpuField = "tput_per_gpu" | "output_tput_per_gpu" | "input_tput_per_gpu";
+
+/** Each absolute throughput and the per-GPU field InferenceX derives from it. */
+const PER_GPU_OF: readonly (readonly [
+  "total_tput_tps" | "output_tput_tps" | "input_tput_tps",
+  PerGpuField,
+])[] = [
+  ["total_tput_tps", "tput_per_gpu"],
+  ["output_tput_tps", "output_tput_per_gpu"],
+  ["input_tput_tps", "input_tput_per_gpu"],
+];
 
 /** InferenceX's per-GPU formulas ({@link perGpuDivisors}), and the same inverted. */
 function deriveThroughputPerGpu(identity: Identity, m: Metrics): void {

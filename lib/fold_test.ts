@@ -227,6 +227,46 @@ Deno.test("fold: an agg without its raw file gets absolute throughput from per-G
   assert.equal(agg({}, { tput_per_gpu: 80 }).total_tput_tps, null, "no GPU count: unknown");
 });
 
+Deno.test("fold: an agentic cell's per-GPU throughput is its measured total's, not its aggregate's", () => {
+  // The per-request data (priority 30) measures the totals; the AgentX aggregate (20) states
+  // per-GPU figures of its own, here one that does not follow from its total (600 × 4 ≠ 1955.96).
+  const detailed = rec({
+    artifact: "run/detailed_results.csv",
+    kind: "detailed_results",
+    source_format: "agentx-trace-replay",
+    priority: 30,
+    identity: { is_multinode: false },
+    metrics: { total_tput_tps: 1955.96, output_tput_tps: 55.96, input_tput_tps: 1900 },
+  });
+  const agg = (metrics: Partial<Metrics>) =>
+    rec({
+      artifact: "bmk/agg.json",
+      kind: "agentx_agg",
+      source_format: "agentx-trace-replay",
+      priority: 20,
+      metrics,
+    });
+  const stated = { tput_per_gpu: 600, output_tput_per_gpu: 14, input_tput_per_gpu: 475 };
+  const m = only([agg({ tp: 4, ...stated }), detailed]).metrics;
+  assert.deepEqual(
+    [m.tput_per_gpu, m.output_tput_per_gpu, m.input_tput_per_gpu],
+    [1955.96 / 4, 55.96 / 4, 1900 / 4],
+  );
+  // Without a GPU count the measured totals cannot be divided: the aggregate's figures are all
+  // there is.
+  const noGpus = only([agg(stated), detailed]).metrics;
+  assert.deepEqual(
+    [noGpus.tput_per_gpu, noGpus.output_tput_per_gpu, noGpus.input_tput_per_gpu],
+    [600, 14, 475],
+  );
+  // A fixed-seq agg is its cell's primary record: its per-GPU figure stays beside the raw total.
+  const fixed = only([
+    rec({ metrics: { total_tput_tps: 1257 } }),
+    rec({ kind: "agg", priority: 25, metrics: { tp: 8, tput_per_gpu: 235.7 } }),
+  ]).metrics;
+  assert.equal(fixed.tput_per_gpu, 235.7);
+});
+
 Deno.test("fold: a stated GPU count never replaces tp×pp×pcp; it is kept in the notes", () => {
   const cell = (stated: number | null, tp: number | null) =>
     only([
