@@ -61,10 +61,27 @@ export function fmtRatio(r: number): string {
   return `${r.toFixed(2)}×`;
 }
 
-/** A signed fraction as percent for a message, e.g. `+5.0 %`, `-32.6 %`. */
-export function fmtGain(g: number): string {
+/**
+ * A signed fraction as percent for a message, e.g. `+5.0 %`, `-32.6 %`. Given the limit the gain
+ * was found below, as many more decimals as it takes for the text to be below it too: a gain of
+ * 0.0999 under a limit of 0.1 is `+9.99 %`, never `+10.0 %`.
+ *
+ * @example
+ * ```ts
+ * fmtGain(0.0499, 0.05); // "+4.99 %"
+ * ```
+ */
+export function fmtGain(g: number, below?: number): string {
   const p = g * 100;
-  return `${p >= 0 ? "+" : ""}${p.toFixed(1)} %`;
+  let text = p.toFixed(1);
+  for (
+    let digits = 2;
+    below !== undefined && digits <= 8 && !(Number(text) < below * 100);
+    digits++
+  ) {
+    text = p.toFixed(digits);
+  }
+  return `${p >= 0 ? "+" : ""}${text} %`;
 }
 
 /** Cells by id (a repeated id: the last cell). */

@@ -124,7 +124,7 @@ export const throughputPlateau: Rule = {
           severity,
           to.cell_id,
           `${throughputLabel(p.metric)[0].toUpperCase()}${throughputLabel(p.metric).slice(1)} ` +
-            `changes ${fmtGain(p.gain)} from concurrency ${from.concurrency} to ` +
+            `changes ${fmtGain(p.gain, t.max_gain)} from concurrency ${from.concurrency} to ` +
             `${to.concurrency} while ${rising}${runText}`,
           {
             curve_id: curve.curve_id,

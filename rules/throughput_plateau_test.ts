@@ -140,3 +140,13 @@ Deno.test("throughput_plateau: real curves", () => {
     ],
   );
 });
+
+Deno.test("throughput_plateau: a gain just under max_gain is printed under it", () => {
+  const cells = [
+    curveCell("a", 4, { p99_ttft: 1, total_tput_tps: 1000 }),
+    curveCell("b", 8, { p99_ttft: 1.5, total_tput_tps: 1049.9 }),
+  ];
+  const [f] = run(cells);
+  deepStrictEqual(f.evidence.throughput_gain, 0.0499);
+  deepStrictEqual(/changes (\S+ %) from/.exec(f.message)?.[1], "+4.99 %");
+});

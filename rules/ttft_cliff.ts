@@ -85,7 +85,7 @@ export const ttftCliff: Rule = {
           `p99 TTFT rises ${fmtRatio(ratio)} from ${fmtSeconds(from.p99_ttft as number)} at ` +
             `concurrency ${from.concurrency} to ${fmtSeconds(to.p99_ttft as number)} at ` +
             `concurrency ${to.concurrency} while ${throughputLabel(tp.metric)} changes ` +
-            fmtGain(tp.gain),
+            fmtGain(tp.gain, t.max_throughput_gain),
           {
             comparison: "curve",
             curve_id: curve.curve_id,
@@ -136,7 +136,9 @@ export const ttftCliff: Rule = {
         `p99 TTFT is ${fmtRatio(ratio)} the baseline (${fmtSeconds(ttft.current as number)} vs ` +
           `${fmtSeconds(ttft.baseline as number)} in baseline cell ${m.baseline_cell_id}${
             pairingNote(m)
-          }) while ${throughputLabel(tp.metric)} changes ${fmtGain(tp.gain)}`,
+          }) while ${throughputLabel(tp.metric)} changes ${
+            fmtGain(tp.gain, t.max_throughput_gain)
+          }`,
         {
           comparison: "baseline",
           ...pairingEvidence(m),

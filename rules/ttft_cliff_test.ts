@@ -229,3 +229,15 @@ Deno.test("ttft_cliff: real kv-cache-tester KV cliff (16→24 users)", () => {
   // Offload off 8→12: the short 60-request run with a 914 s p99 TTFT is a critical cliff.
   deepStrictEqual(byCell.get("kv-off-u12")?.severity, "critical");
 });
+
+Deno.test("ttft_cliff: a gain just under the limit is printed under it", () => {
+  // +9.99 % is below max_throughput_gain 0.1; one decimal would print it as the limit itself.
+  const [f] = run(pair([1, 2], [1000, 1099.9]));
+  deepStrictEqual(f.evidence.throughput_gain, 0.0999);
+  deepStrictEqual(/changes (\S+ %)$/.exec(f.message)?.[1], "+9.99 %");
+  // Further from it, one decimal as before.
+  deepStrictEqual(
+    /changes (\S+ %)$/.exec(run(pair([1, 2], [1000, 1050]))[0].message)?.[1],
+    "+5.0 %",
+  );
+});
