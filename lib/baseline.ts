@@ -304,16 +304,23 @@ function copiesCountedNow(
 ): (base: Cell) => boolean {
   let byCopy: Map<string, Cell> | null = null;
   return (base) => {
-    const rows = base.artifacts.agg_collection ?? [];
+    // A baseline report.json is input: its cells' artifacts may be missing or of any shape.
+    const artifacts: unknown = base.artifacts;
+    if (typeof artifacts !== "object" || artifacts === null) return false;
+    const pathsOf = (kind: string): string[] => {
+      const list = (artifacts as Record<string, unknown>)[kind];
+      return Array.isArray(list) ? list.filter((p): p is string => typeof p === "string") : [];
+    };
+    const rows = pathsOf("agg_collection");
     if (rows.length > 0) {
       return (byIdentityNow.get(baselineIdentity(base)) ?? []).some((cell) => {
         const named = notedPaths(cell, "collected_copies");
         return rows.every((p) => named.includes(p));
       });
     }
-    const measured = Object.entries(base.artifacts)
-      .filter(([kind]) => MEASUREMENT_KINDS.has(kind as ArtifactKind))
-      .flatMap(([, paths]) => paths ?? []);
+    const measured = Object.keys(artifacts)
+      .filter((kind) => MEASUREMENT_KINDS.has(kind as ArtifactKind))
+      .flatMap(pathsOf);
     if (measured.length === 0) return false;
     if (byCopy === null) {
       byCopy = new Map();

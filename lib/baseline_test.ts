@@ -190,3 +190,29 @@ Deno.test("matchBaselineCells: a baseline cell this run counts as a copy is not 
   deepStrictEqual(m.matches.map((x) => [x.cell_id, x.baseline_cell_id]), [["agg-c8", "agg-c8"]]);
   deepStrictEqual(m.baseline_unmatched, ["gone-c8", "row-c16"]);
 });
+
+Deno.test("matchBaselineCells: baseline cells whose artifacts are missing or malformed are missing", () => {
+  // A baseline report.json is input; its cells need only a cell_id and metrics.
+  const odd = (id: string, artifacts: unknown) => {
+    const c = cell(id, 8, {}, {});
+    (c as { artifacts: unknown }).artifacts = artifacts;
+    return c;
+  };
+  const base = [
+    odd("none", undefined),
+    odd("null", null),
+    odd("string-rows", { agg_collection: "abc" }),
+    odd("odd-paths", { raw_result: [1, null, "LOGS/r8.json"], agg: "x" }),
+  ];
+  const now = [
+    cell("c16", 16, {}, {
+      notes: { same_bytes_copies: [{ path: "LOGS/r8.json", same_bytes_as: "a/x.json" }] },
+    }),
+  ];
+  // The one path that is a string is a copy this run counts: that cell is not missing.
+  deepStrictEqual(matchBaselineCells(now, base).baseline_unmatched, [
+    "none",
+    "null",
+    "string-rows",
+  ]);
+});

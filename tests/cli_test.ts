@@ -200,6 +200,27 @@ Deno.test("exit 3: a --baseline or --thresholds that cannot be used is named, ne
   });
 });
 
+Deno.test("--baseline: cells with missing or malformed artifacts are compared, never an internal error", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const cells = [
+      { cell_id: "no-artifacts", metrics: {} },
+      { cell_id: "null-artifacts", metrics: {}, artifacts: null },
+      { cell_id: "string-rows", metrics: {}, artifacts: { agg_collection: "abc" } },
+    ];
+    const baseline = `${tmp}/baseline.json`;
+    writeFileSync(baseline, JSON.stringify({ schema_version: "inferguard-analyze/v1", cells }));
+    const out = `${tmp}/out`;
+    const r = await runCli(analyzeArgs(input, out, "--baseline", baseline));
+    assert.notEqual(r.code, 3, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.deepEqual(
+      report(out).cross_run.baseline.baseline_unmatched,
+      ["no-artifacts", "null-artifacts", "string-rows"],
+    );
+  });
+});
+
 Deno.test({
   name: "--thresholds from a pipe (`<(…)`, a FIFO) is read; Ctrl-C ends a wait for its writer",
   ignore: Deno.build.os !== "linux",
