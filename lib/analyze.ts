@@ -622,10 +622,18 @@ export function analyze(input: AnalyzeInput): Report {
     else if (issue !== null) unreadableCount++;
     return { path: l.ref.path, kind: l.ref.kind, size: l.ref.size, cell, parsed, issue };
   });
+  let walkProblems = 0;
   for (const w of input.walkIssues) {
     // The walk (lib/io/walk.ts) marks what it could not read, as against what it skipped by
-    // policy, and the kind a file's name gives it: a strict run fails on the first.
-    const { unreadable, kind } = w as { unreadable?: boolean; kind?: ArtifactKind };
+    // policy, and the kind a file's name gives it: a strict run fails on the first. A benign
+    // skip (a link to a directory read at its own path) is listed in the manifest only.
+    const { unreadable, kind, benign } = w as {
+      unreadable?: boolean;
+      kind?: ArtifactKind;
+      benign?: boolean;
+    };
+    if (benign === true) continue;
+    walkProblems++;
     findings.push(finding(
       "artifact_unreadable",
       "warning",
@@ -760,7 +768,7 @@ export function analyze(input: AnalyzeInput): Report {
       findings_by_code: sortRecord(byCode),
       artifacts_discovered: discovered.length,
       artifacts_parsed: parsedCount,
-      artifacts_unreadable: unreadableCount + input.walkIssues.length,
+      artifacts_unreadable: unreadableCount + walkProblems,
       missing_artifacts: missing,
       expected_cells: manifests.length === 0
         ? null

@@ -124,6 +124,93 @@ Deno.test("exit 3: empty directory gives a one-line message and no report", asyn
   });
 });
 
+Deno.test({
+  name: "exit 3: a tree whose only artifacts cannot be read names them and why",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await withTemp(async (tmp) => {
+      await Deno.mkdir(`${tmp}/in/c`, { recursive: true });
+      const fifo = await new Deno.Command("mkfifo", { args: [`${tmp}/in/c/agg_x_conc4.json`] })
+        .output();
+      assert.ok(fifo.success);
+      await Deno.symlink("/nonexistent-inferguard-target", `${tmp}/in/c/detailed_results.csv`);
+      const r = await runCli(analyzeArgs(`${tmp}/in`, `${tmp}/out`));
+      assert.equal(r.code, 3);
+      assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /no supported benchmark artifacts found under .*; 2 entries could not be read or followed, which may hold them: /,
+      );
+      assert.match(r.stderr, /"c\/agg_x_conc4\.json" \(Not a regular file/);
+      assert.match(r.stderr, /"c\/detailed_results\.csv" \(Broken symbolic link\)/);
+      assert.ok(!existsSync(`${tmp}/out`));
+    });
+  },
+});
+
+Deno.test("exit 3: a default output dir that links into the results tree is refused", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    cpSync(`${CASES}ttft_cliff/input`, `${input}/raw`, { recursive: true });
+    await Deno.symlink("raw", `${input}/inferguard_report`);
+    const before = snapshot(input);
+    const r = await runCli(["analyze", input, "--generated-at", PINNED]);
+    assert.equal(r.code, 3);
+    assert.match(
+      r.stderr,
+      /The default output dir ".*inferguard_report" is a symbolic link to "raw" in the results directory: .*remove the link or give --output-dir/,
+    );
+    assert.deepEqual(snapshot(input), before, "nothing written among the input");
+    // With --output-dir elsewhere the link hides nothing: raw/ is read like any directory.
+    const out = `${tmp}/out`;
+    const ok = await runCli(analyzeArgs(input, out, "--fail-on", "never"));
+    assert.equal(ok.code, 0, ok.stderr);
+    const paths = report(out).artifact_manifest.discovered.map((d: { path: string }) => d.path);
+    assert.ok(paths.some((p: string) => p.startsWith("raw/")), paths.join(", "));
+    // A default output dir that links to the root itself is refused as well.
+    Deno.removeSync(`${input}/inferguard_report`);
+    await Deno.symlink(".", `${input}/inferguard_report`);
+    const here = await runCli(["analyze", input, "--generated-at", PINNED]);
+    assert.equal(here.code, 3);
+    assert.match(here.stderr, /is a symbolic link to the results directory itself/);
+    assert.ok(!existsSync(`${input}/report.json`));
+  });
+});
+
+Deno.test("a link to a directory of the tree changes no cell id and is no finding", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const plain = report(
+      (await runCli(analyzeArgs(input, `${tmp}/o1`, "--fail-on", "never")), `${tmp}/o1`),
+    );
+    await Deno.mkdir(`${input}/results`);
+    for (const name of readdirSync(input)) {
+      if (name.endsWith(".json")) Deno.renameSync(`${input}/${name}`, `${input}/results/${name}`);
+    }
+    const moved = report(
+      (await runCli(analyzeArgs(input, `${tmp}/o2`, "--fail-on", "never")), `${tmp}/o2`),
+    );
+    // `a_latest` sorts before `results`, which it names.
+    await Deno.symlink("results", `${input}/a_latest`);
+    const r = await runCli(analyzeArgs(input, `${tmp}/o3`, "--fail-on", "warning"));
+    const linked = report(`${tmp}/o3`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(linked.findings, moved.findings);
+    assert.deepEqual(
+      linked.cells.map((c: { cell_id: string }) => c.cell_id),
+      moved.cells.map((c: { cell_id: string }) => c.cell_id),
+    );
+    assert.equal(linked.cells.length, plain.cells.length);
+    assert.deepEqual(linked.artifact_manifest.skipped, [{
+      path: "a_latest",
+      line: null,
+      message:
+        "Symbolic link to a directory of the results tree; not followed (read at its own path)",
+    }]);
+    assert.equal(linked.run_summary.artifacts_unreadable, 0);
+  });
+});
+
 Deno.test("exit 3: missing results directory is named in the message", async () => {
   await withTemp(async (tmp) => {
     const r = await runCli(analyzeArgs(`${tmp}/does-not-exist`, `${tmp}/out`));

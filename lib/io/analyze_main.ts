@@ -26,7 +26,7 @@ import { parseResultName } from "../names.ts";
 import { readOptionFile, textLines } from "./read.ts";
 import { sameBytesOf } from "./same_bytes.ts";
 import { argsMessage, oneOf, UsageError, versionLine } from "./cli_args.ts";
-import { errText } from "./walk.ts";
+import { errText, type WalkIssue } from "./walk.ts";
 import {
   commitWrites,
   discardWrites,
@@ -190,6 +190,33 @@ export function canonicalPath(path: string): string {
 }
 
 /**
+ * Refuse an output dir that is a symbolic link to a directory of the results tree (the default
+ * `inferguard_report -> raw`, or `-> .`): the reports would be written among the input, changing
+ * it, and read as input by the next run. A link to a directory elsewhere is fine.
+ */
+function refuseLinkIntoRoot(outputDir: string, root: string, isDefault: boolean): void {
+  let target: string;
+  try {
+    if (!Deno.lstatSync(outputDir).isSymlink) return;
+    target = Deno.realPathSync(outputDir);
+  } catch {
+    return; // Missing, dangling or unreadable: creating or writing it says what is wrong.
+  }
+  const realRoot = canonicalPath(root);
+  if (target !== realRoot && !target.startsWith(`${realRoot}/`)) return;
+  const where = target === realRoot
+    ? "the results directory itself"
+    : `"${target.slice(realRoot.length + 1)}" in the results directory`;
+  throw new UsageError(
+    `${
+      isDefault ? "The default output dir " : "--output-dir "
+    }"${outputDir}" is a symbolic link to ${where}: reports written there would change the input and be read as input by the next run; ${
+      isDefault ? "remove the link or give --output-dir" : "give a directory that is no such link"
+    }`,
+  );
+}
+
+/**
  * Write one diagnostic line to stderr. When stderr itself cannot be written (a closed pipe, a full
  * disk) there is nowhere left to say so: the run's outcome is its exit code.
  */
@@ -229,7 +256,7 @@ async function loadBaseline(
 ): Promise<{ source: string; cells: Cell[] }> {
   if (await isDirectory(path)) {
     // Read as this run's tree is: same limits, same timelines.
-    const report = await buildReport(path, {
+    const built = await buildReport(path, {
       outputDir: `${stripSlash(path)}/inferguard_report`,
       timelineGlob,
       thresholds,
@@ -237,10 +264,12 @@ async function loadBaseline(
       baseline: null,
       limits,
     });
-    if (report === null) {
-      throw new UsageError(`No supported artifacts in --baseline directory "${path}"`);
+    if (built.report === null) {
+      throw new UsageError(
+        `No supported artifacts in --baseline directory "${path}"${unreadText(built.walkIssues)}`,
+      );
     }
-    return { source: path, cells: report.cells };
+    return { source: path, cells: built.report.cells };
   }
   // A report.json is a JSON document read whole: --max-file-mb bounds it (about 7.2 KB per cell,
   // so the default 256 MiB holds some 37,000 cells).
@@ -336,8 +365,28 @@ interface BuildOptions {
   limits?: LoadLimits;
 }
 
-/** Walk, load and analyze a results tree; `null` when it holds no supported artifact. */
-async function buildReport(root: string, opts: BuildOptions): Promise<Report | null> {
+/**
+ * What {@link buildReport} made: the report, or, for a tree without a supported artifact, none and
+ * the entries the walk could not read or follow (which may be where the artifacts are).
+ */
+type Built = { report: Report } | { report: null; walkIssues: readonly WalkIssue[] };
+
+/**
+ * The entries a walk could not read or follow, for the message that no report is written:
+ * "; 2 entries could not be read: "a/agg_x.json" (Not a regular file …), …". Empty without any.
+ */
+function unreadText(issues: readonly WalkIssue[]): string {
+  const problems = issues.filter((w) => w.benign !== true);
+  if (problems.length === 0) return "";
+  const shown = problems.slice(0, 5).map((w) => `"${w.path}" (${w.message})`).join(", ");
+  const more = problems.length > 5 ? `, and ${problems.length - 5} more` : "";
+  return `; ${problems.length} ${
+    problems.length === 1 ? "entry" : "entries"
+  } could not be read or followed, which may hold them: ${shown}${more}`;
+}
+
+/** Walk, load and analyze a results tree; no report when it holds no supported artifact. */
+async function buildReport(root: string, opts: BuildOptions): Promise<Built> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   // A big tree is walked and read on a second thread while this one parses; see scanAndLoad.
   const { walked, loaded } = await scanAndLoad(root, {
@@ -393,7 +442,7 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
     l.result !== null && (l.ref.kind !== "json_other" || l.result.unreadable) &&
     isParsedKind(l.ref.kind) && l.ref.kind !== "summary_csv"
   );
-  if (!supported) return null;
+  if (!supported) return { report: null, walkIssues: walked.issues };
   // Copies of measurement files (a multi-node run's `LOGS/` results) are counted once.
   const sameBytes = await sameBytesOf(root, loaded);
   const report = analyze({
@@ -414,7 +463,7 @@ async function buildReport(root: string, opts: BuildOptions): Promise<Report | n
     line,
     message,
   }));
-  return report;
+  return { report };
 }
 
 function exitCodeFor(findings: readonly { severity: Severity }[], failOn: string): number {
@@ -586,13 +635,14 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
       }" is the results directory itself: the next run would read this run's reports as input; give a directory inside it or elsewhere`,
     );
   }
+  refuseLinkIntoRoot(outputDir, root, o["output-dir"] === undefined);
   const timelineGlob = o["timeline-glob"]!;
   const baseline = o.baseline !== undefined
     ? await loadBaseline(o.baseline, thresholds, limits, timelineGlob)
     : null;
   const progress = io.isTty && !o.quiet ? (t: string) => tell(io, `inferguard: ${t}\n`) : undefined;
 
-  const report = await buildReport(root, {
+  const built = await buildReport(root, {
     outputDir,
     timelineGlob,
     thresholds,
@@ -601,10 +651,16 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
     progress,
     limits,
   });
-  if (report === null) {
-    tell(io, `inferguard analyze: no supported benchmark artifacts found under "${root}"\n`);
+  if (built.report === null) {
+    tell(
+      io,
+      `inferguard analyze: no supported benchmark artifacts found under "${root}"${
+        unreadText(built.walkIssues)
+      }\n`,
+    );
     return 3;
   }
+  const report = built.report;
   if (o.strict) {
     // A timeline is required only where a manifest expects one (an overlay that has not
     // written its first sample yet leaves an empty file).

@@ -8,7 +8,11 @@ import type { ArtifactIssue, ArtifactKind, ArtifactRef } from "../types.ts";
 
 /** Options of {@link walkResults}. */
 export interface WalkOptions {
-  /** Directories never to enter (report output dirs); missing ones are ignored. */
+  /**
+   * Directories never to enter (report output dirs); missing ones are ignored. One that is a
+   * symbolic link is left out as that link, by its path: the directory it points to is walked as
+   * any other (a link `inferguard_report -> raw` must not hide `raw/`).
+   */
   excludeDir?: string | readonly string[] | null;
   /** Timeline glob matcher on relative paths. */
   isTimeline: (relPath: string) => boolean;
@@ -55,6 +59,11 @@ export interface WalkedFile {
 export interface WalkIssue extends ArtifactIssue {
   unreadable: boolean;
   kind?: ArtifactKind;
+  /**
+   * `true` for an entry skipped for no fault of the input: a link to a directory of the tree that
+   * the walk reads at its own path. Such an entry is listed among the skipped, and is no finding.
+   */
+  benign?: true;
 }
 
 /** What the walk found: artifacts in sorted order, and paths it could not enter or follow. */
@@ -150,9 +159,22 @@ export async function walkResults(
   // Synchronous file-system calls: one walk of tens of thousands of entries is dominated by
   // per-call overhead, which the async ops multiply; nothing else runs while we walk.
   const realRoot = Deno.realPathSync(root);
-  const excluded = new Set(
-    [opts.excludeDir ?? []].flat().map(resolveLink).filter((p) => typeof p === "string"),
-  );
+  const excluded = new Set<string>(); // real paths of excluded directories
+  const excludedLinks = new Set<string>(); // excluded links, by their parent's real path + name
+  for (const dir of [opts.excludeDir ?? []].flat()) {
+    if (isLink(dir)) {
+      const slash = dir.replace(/\/+$/, "").lastIndexOf("/");
+      const parent = resolveLink(slash < 0 ? "." : slash === 0 ? "/" : dir.slice(0, slash));
+      if (typeof parent === "string") {
+        excludedLinks.add(
+          `${parent === "/" ? "" : parent}/${dir.replace(/\/+$/, "").slice(slash + 1)}`,
+        );
+      }
+    } else {
+      const real = resolveLink(dir);
+      if (typeof real === "string") excluded.add(real);
+    }
+  }
   const artifacts: WalkedFile[] = [];
   const collect = opts.collect ?? true;
   const sizeFromRead = opts.sizeFromRead ?? (() => false);
@@ -220,6 +242,7 @@ export async function walkResults(
       continue;
     }
     if (type & IS_LINK) {
+      if (excludedLinks.has(real)) continue;
       const target = resolveLink(abs);
       if (typeof target !== "string") {
         // A loop is not followed by policy. A dangling link named like an artifact stands for
@@ -246,6 +269,19 @@ export async function walkResults(
     }
     if (isDir) {
       if (excluded.has(real)) continue;
+      if ((type & IS_LINK) !== 0 && !`${frame.real}/`.startsWith(`${real}/`)) {
+        // A link to a directory of the tree that is not above it (`latest -> run_3`): that
+        // directory is read at its own path, wherever it sorts, so its cells keep their ids and no
+        // directory is called a loop for being reached through a link first.
+        issues.push({
+          path: rel,
+          line: null,
+          message: LINK_INSIDE_ROOT,
+          unreadable: false,
+          benign: true,
+        });
+        continue;
+      }
       if (visited.has(real)) {
         report(rel, ALREADY_VISITED, false);
         continue;
@@ -284,8 +320,22 @@ export const NOT_REGULAR = "Not a regular file (a FIFO, socket or device); not r
 export const NOT_UTF8 = "File name is not valid UTF-8; it cannot be opened";
 /** Issue message for a symbolic link that resolves outside the results root (a policy skip). */
 export const LEAVES_ROOT = "Symbolic link leaves the results root; not followed";
+/**
+ * Issue message for a link to a directory of the tree other than one above it (a policy skip
+ * that is no finding: the directory is read at its own path).
+ */
+export const LINK_INSIDE_ROOT =
+  "Symbolic link to a directory of the results tree; not followed (read at its own path)";
 /** Issue message for a directory reached a second time through links (a policy skip). */
 export const ALREADY_VISITED = "Directory already visited (link loop); not followed";
+
+function isLink(p: string): boolean {
+  try {
+    return Deno.lstatSync(p.replace(/\/+$/, "") || "/").isSymlink;
+  } catch {
+    return false;
+  }
+}
 
 function exists(p: string): boolean {
   try {

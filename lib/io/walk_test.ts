@@ -4,6 +4,7 @@ import {
   ALREADY_VISITED,
   errText,
   LEAVES_ROOT,
+  LINK_INSIDE_ROOT,
   listDir,
   NOT_REGULAR,
   NOT_UTF8,
@@ -308,6 +309,38 @@ Deno.test("errText: one line, without the absolute path Deno appends", () => {
   assert.equal(errText("plain"), "plain");
 });
 
+Deno.test("walk: a link that sorts before its target leaves the target read at its own path", async () => {
+  await withTree(async (root) => {
+    await write(`${root}/results/agg_x_conc4.json`);
+    await write(`${root}/results/deeper/y.json`);
+    await Deno.symlink("results", `${root}/a_latest`);
+    await Deno.symlink("results/deeper", `${root}/deep_link`);
+    const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
+    assert.deepEqual(artifacts.map((a) => a.path), [
+      "results/agg_x_conc4.json",
+      "results/deeper/y.json",
+    ]);
+    assert.deepEqual(issues.map((i) => [i.path, i.message, i.benign]), [
+      ["a_latest", LINK_INSIDE_ROOT, true],
+      ["deep_link", LINK_INSIDE_ROOT, true],
+    ]);
+  });
+});
+
+Deno.test("walk: an excluded dir that is a link leaves out the link, not the directory it names", async () => {
+  await withTree(async (root) => {
+    await write(`${root}/raw/x.json`);
+    await write(`${root}/reports/report.json`);
+    await Deno.symlink("raw", `${root}/inferguard_report`);
+    const links = await walkResults(root, {
+      isTimeline: noTimeline,
+      excludeDir: [`${root}/inferguard_report`, `${root}/reports/`],
+    });
+    assert.deepEqual(links.artifacts.map((a) => a.path), ["raw/x.json"]);
+    assert.deepEqual(links.issues, []);
+  });
+});
+
 Deno.test({
   name: "walk: what could not be read is marked unreadable; what policy skips is not",
   ignore: Deno.build.os !== "linux",
@@ -331,6 +364,7 @@ Deno.test({
       await Deno.symlink(`${root}/loop_b`, `${root}/loop_a`);
       await Deno.symlink(`${root}/loop_a`, `${root}/loop_b`);
       await Deno.symlink(`${root}/sub`, `${root}/sub_again`);
+      await Deno.symlink("..", `${root}/sub/up`);
       await Deno.symlink("nowhere", `${root}/latest`);
       const { artifacts, issues } = await walkResults(root, { isTimeline: noTimeline });
       assert.deepEqual(artifacts.map((a) => a.path), ["ok.json", "sub/x.json"]);
@@ -366,7 +400,10 @@ Deno.test({
           unreadable: true,
           kind: "json_other",
         },
-        "sub_again": { line: null, message: ALREADY_VISITED, unreadable: false },
+        // A link to a directory of the tree is no problem: it is read at its own path.
+        "sub_again": { line: null, message: LINK_INSIDE_ROOT, unreadable: false, benign: true },
+        // A link above itself is a loop.
+        "sub/up": { line: null, message: ALREADY_VISITED, unreadable: false },
       });
       assert.match(byPath[deep]?.message ?? "missing", /^Cannot read directory: /);
       assert.equal(byPath[deep]?.unreadable, true);
