@@ -227,12 +227,24 @@ function resultsTime(c: Cell): string | null {
   if (typeof stated === "string" && DATETIME.test(stated)) return stated;
   let latest: string | null = null;
   for (const path of c.artifacts.eval_results ?? []) {
-    const m = RESULTS_TIME.exec(path.slice(path.lastIndexOf("/") + 1));
-    if (m === null) continue;
-    const at = `${m[1]}T${m[2]}:${m[3]}:${m[4]}`;
-    if (latest === null || at > latest) latest = at;
+    const at = resultsFileTime(path);
+    if (at !== null && (latest === null || at > latest)) latest = at;
   }
   return latest;
+}
+
+/**
+ * The time an lm-eval results file's name gives (`results_2026-06-01T12-30-00.json` →
+ * `2026-06-01T12:30:00`), or `null`.
+ *
+ * @example
+ * ```ts
+ * resultsFileTime("evals/results_2026-06-01T12-30-00.123.json"); // "2026-06-01T12:30:00"
+ * ```
+ */
+export function resultsFileTime(path: string): string | null {
+  const m = RESULTS_TIME.exec(path.slice(path.lastIndexOf("/") + 1));
+  return m === null ? null : `${m[1]}T${m[2]}:${m[3]}:${m[4]}`;
 }
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;

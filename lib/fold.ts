@@ -7,6 +7,7 @@
  */
 import { accountedRequests } from "./accounting.ts";
 import { assembleCell, emptyIdentity, emptyMetrics } from "./cell.ts";
+import { resultsFileTime } from "./eval_join.ts";
 import { shortHash } from "./hash.ts";
 import { parseResultName } from "./names.ts";
 import { type NumberMap, numbersOf, PackedNumbers } from "./packed.ts";
@@ -37,10 +38,18 @@ export interface FoldOptions {
 
 function compareRecords(a: CellRecord, b: CellRecord): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
-  if (a.kind === "eval_results" && b.kind === "eval_results" && sameDir(a.artifact, b.artifact)) {
-    // lm-eval names results by time (`results_<ISO time>.json`): a rerun in the same directory
-    // supersedes the first run, scores and notes alike.
-    return a.artifact > b.artifact ? -1 : a.artifact < b.artifact ? 1 : 0;
+  if (a.kind === "eval_results" && b.kind === "eval_results") {
+    // lm-eval names results by time (`results_<ISO time>.json`): a later run supersedes an
+    // earlier one, scores and notes alike, in whichever directory each sits.
+    // A file whose name gives no time ranks after those that give one (a total order: sorting
+    // never depends on the input order).
+    const at = resultsFileTime(a.artifact);
+    const bt = resultsFileTime(b.artifact);
+    if ((at === null) !== (bt === null)) return at === null ? 1 : -1;
+    if (at !== bt) return at! > bt! ? -1 : 1;
+    if (sameDir(a.artifact, b.artifact)) {
+      return a.artifact > b.artifact ? -1 : a.artifact < b.artifact ? 1 : 0;
+    }
   }
   return a.artifact < b.artifact ? -1 : a.artifact > b.artifact ? 1 : 0;
 }

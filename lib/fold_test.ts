@@ -130,12 +130,20 @@ Deno.test("fold: of two lm-eval runs in one cell, the later file wins and the ea
   ]);
   assert.equal(c.notes.lm_eval_date, "june");
   assert.deepEqual(Object.keys(c.notes), [...Object.keys(c.notes)].sort());
-  // In sibling directories there is no "later run": path order, as for any other record.
-  const sib = only([
-    run("run/b_first/results_2026-05-01T00-00-00.json", 0.95),
-    run("run/a_rerun/results_2026-06-01T00-00-00.json", 0.5),
-  ]);
-  assert.equal(sib.eval?.gsm8k["exact_match,strict-match"].value, 0.5);
+  // In sibling directories too, whichever sorts first.
+  for (const [may, june] of [["b_first", "a_rerun"], ["eval_run1", "eval_run2"]]) {
+    const sib = only([
+      run(`run/${may}/results_2026-05-01T00-00-00.json`, 0.95),
+      run(`run/${june}/results_2026-06-01T00-00-00.json`, 0.5),
+    ]);
+    assert.equal(sib.eval?.gsm8k["exact_match,strict-match"].value, 0.5, june);
+    assert.deepEqual(sib.notes.eval_results_superseded, [
+      `run/${may}/results_2026-05-01T00-00-00.json`,
+    ]);
+  }
+  // Files whose names give no time: path order, as for any other record.
+  const untimed = only([run("run/b/results.json", 0.95), run("run/a/results.json", 0.5)]);
+  assert.equal(untimed.eval?.gsm8k["exact_match,strict-match"].value, 0.5);
 });
 
 Deno.test("fold: every identity and metric field is present; unknown is null, never 0", () => {
