@@ -30,6 +30,7 @@ import {
   type LoadedArtifact,
   type MetricField,
   type Severity,
+  TOPOLOGY_KEYS,
 } from "./types.ts";
 
 export { VERSION } from "./version.ts";
@@ -829,13 +830,11 @@ function expectedCellFinder(
   const prefixIndex = (): Map<string, Cell[]> => {
     const index = new Map<string, Cell[]>();
     for (const cell of cells) {
-      for (const paths of Object.values(cell.artifacts)) {
-        for (const p of paths ?? []) {
-          // `p` satisfies a prefix equal to it or to `p` up to (not including) any "/".
-          add(index, p, cell);
-          for (let i = p.indexOf("/"); i >= 0; i = p.indexOf("/", i + 1)) {
-            add(index, p.slice(0, i), cell);
-          }
+      for (const p of ownPaths(cell)) {
+        // `p` satisfies a prefix equal to it or to `p` up to (not including) any "/".
+        add(index, p, cell);
+        for (let i = p.indexOf("/"); i >= 0; i = p.indexOf("/", i + 1)) {
+          add(index, p.slice(0, i), cell);
         }
       }
     }
@@ -852,7 +851,7 @@ function expectedCellFinder(
       cells: for (const cell of cells) {
         const keys: string[] = [];
         for (const field of fields) {
-          const actual = (cell as unknown as Record<string, unknown>)[field];
+          const actual = fieldValue(cell, field);
           const t = typeof actual;
           // Expected values are strings, numbers or booleans: nothing else can be equal to one.
           if (t !== "string" && t !== "number" && t !== "boolean") continue cells;
@@ -876,7 +875,8 @@ function expectedCellFinder(
     const scoped = path === exp.path ? exp : { ...exp, path };
     let candidates: readonly Cell[];
     const fields = Object.keys(exp.match);
-    if (path !== null) candidates = index().get(path) ?? [];
+    if (path === "") candidates = cells; // the root's manifest naming its own directory
+    else if (path !== null) candidates = index().get(path) ?? [];
     else if (fields.length > 0) {
       const key = fields.map((f) => matchKey(exp.match[f])).join("\0");
       candidates = matchIndex(fields).get(key) ?? [];
@@ -886,9 +886,37 @@ function expectedCellFinder(
   };
 }
 
-/** Whether one of the cell's artifacts is under directory `dir`. */
+/**
+ * Kinds a cell holds because they attach to it from where they lie (an eval run, a timeline, beside
+ * it or above it): they do not say that the cell itself lives there.
+ */
+const ATTACHED_KINDS: ReadonlySet<string> = new Set([
+  "eval_results",
+  "eval_samples",
+  "eval_meta",
+  "eval_collection",
+  "timeline",
+]);
+
+/**
+ * The paths that place a cell in the tree, for a manifest's expectations: its artifacts except the
+ * evals and timelines attached to it, unless it has nothing else (an eval-only cell).
+ */
+function ownPaths(cell: Cell): string[] {
+  const own: string[] = [];
+  const all: string[] = [];
+  for (const [kind, paths] of Object.entries(cell.artifacts)) {
+    for (const p of paths ?? []) {
+      all.push(p);
+      if (!ATTACHED_KINDS.has(kind)) own.push(p);
+    }
+  }
+  return own.length > 0 ? own : all;
+}
+
+/** Whether the cell lives under directory `dir` ({@link ownPaths}). */
 function cellUnder(cell: Cell, dir: string): boolean {
-  return Object.values(cell.artifacts).some((paths) => paths?.some((p) => underDir(p, dir)));
+  return ownPaths(cell).some((p) => underDir(p, dir));
 }
 
 /** `rel` (a manifest entry's path) under directory `dir` of the tree (`""`: the root). */
@@ -907,14 +935,24 @@ function matchKey(value: unknown): string {
   return typeof value === "string" ? `s:${value.toLowerCase()}` : `${typeof value}:${value}`;
 }
 
+/**
+ * The value of an expected entry's match key in a cell: an identity field, or topology from its
+ * metrics (a single-node cell that states no pp, dcp or pcp runs with 1, as in its curve key).
+ */
+function fieldValue(cell: Cell, field: string): unknown {
+  if (!TOPOLOGY_KEYS.has(field)) return (cell as unknown as Record<string, unknown>)[field];
+  const v = (cell.metrics as unknown as Record<string, unknown>)[field];
+  const unstated = v === null && cell.is_multinode !== true;
+  return unstated && (field === "pp" || field === "dcp" || field === "pcp") ? 1 : v;
+}
+
 function satisfies(cell: Cell, exp: ExpectedCell): boolean {
-  if (exp.path !== null) {
+  if (exp.path !== null && exp.path !== "") {
     const prefix = exp.path;
-    const paths = Object.values(cell.artifacts).flat() as string[];
-    if (!paths.some((p) => p === prefix || p.startsWith(prefix + "/"))) return false;
+    if (!ownPaths(cell).some((p) => p === prefix || p.startsWith(prefix + "/"))) return false;
   }
   for (const [k, v] of Object.entries(exp.match)) {
-    const actual = (cell as unknown as Record<string, unknown>)[k];
+    const actual = fieldValue(cell, k);
     if (actual === null || actual === undefined) return false;
     if (typeof v === "string" && typeof actual === "string") {
       if (v.toLowerCase() !== actual.toLowerCase()) return false;

@@ -77,6 +77,54 @@ Deno.test("analyze: manifest expectations are met by path prefix and by identity
   ]);
 });
 
+Deno.test("analyze: manifest topology, flags and the root's own directory; attached evals place no cell", () => {
+  const expect = (path: string, entries: Omit<ExpectedCell, "index">[]): LoadedArtifact => ({
+    ref: { path, kind: "manifest", size: 1 },
+    result: null,
+    manifest: {
+      expected_cells: entries.map((e, index) => ({ ...e, index })),
+      timeline_expected: false,
+    },
+  });
+  const withMetrics = (path: string, identity: Partial<Identity>, metrics: object) => {
+    const l = raw(path, identity);
+    Object.assign(l.result!.drafts[0].metrics, metrics);
+    return l;
+  };
+  const evalFile = (path: string): LoadedArtifact => ({
+    ref: { path, kind: "eval_results", size: 1 },
+    result: parseEvalResults({
+      results: { gsm8k: { "exact_match,strict-match": 0.9 } },
+      config: { model_args: "pretrained=openai/gpt-oss-120b" },
+    }),
+  });
+  const report = analyze({
+    inputRoot: "r",
+    generatedAt: "2026-01-01T00:00:00Z",
+    loaded: [
+      expect("manifest.json", [
+        { path: null, match: { concurrency: 32, tp: 8 } }, // met
+        { path: null, match: { concurrency: 32, tp: 2 } }, // missing: that cell is tp8
+        { path: null, match: { concurrency: 32, pp: 1, is_multinode: false } }, // met: pp unstated
+        { path: null, match: { concurrency: 32, is_multinode: true } }, // missing
+        { path: "", match: { concurrency: 32 } }, // met: "." at the root
+        { path: "camp/c64", match: {} }, // missing: only an eval lies there
+      ]),
+      withMetrics("camp/agg_c32.json", { concurrency: 32, is_multinode: false }, { tp: 8 }),
+      evalFile("camp/c64/results_2026-06-01T00-00-00.json"),
+    ],
+    walkIssues: [],
+    timelines: [],
+    thresholds: defaultThresholds(),
+  });
+  assert.equal(report.cells.length, 1, "the eval attaches to the c32 cell above it");
+  assert.deepEqual(
+    report.findings.filter((f) => f.code === "missing_required_artifact")
+      .map((f) => f.evidence.expected_index).sort(),
+    [1, 3, 5],
+  );
+});
+
 Deno.test("analyze: every manifest speaks for its own directory", () => {
   const manifest = (
     path: string,

@@ -307,6 +307,34 @@ export interface ExpectedCell {
   match: Record<string, string | number | boolean>;
 }
 
+/**
+ * Topology a cell holds among its metrics, which an expected cell of a campaign manifest may name
+ * (lib/analyze.ts reads them there; a single-node cell that does not state pp, dcp or pcp runs
+ * with 1, as its curve key says).
+ */
+export const TOPOLOGY_KEYS: ReadonlySet<string> = new Set([
+  "tp",
+  "pp",
+  "ep",
+  "dcp",
+  "pcp",
+  "num_gpus",
+  "prefill_tp",
+  "prefill_pp",
+  "prefill_ep",
+  "prefill_dcp",
+  "prefill_pcp",
+  "prefill_num_workers",
+  "decode_tp",
+  "decode_pp",
+  "decode_ep",
+  "decode_dcp",
+  "decode_pcp",
+  "decode_num_workers",
+  "num_prefill_gpu",
+  "num_decode_gpu",
+]);
+
 /** A campaign manifest. */
 export interface CampaignManifest {
   expected_cells: ExpectedCell[];

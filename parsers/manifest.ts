@@ -10,24 +10,50 @@
  */
 import { boolish, isRecord, num, str } from "../lib/coerce.ts";
 import { normalizeHardware } from "../lib/names.ts";
-import type { CampaignManifest, ExpectedCell } from "../lib/types.ts";
+import { type CampaignManifest, type ExpectedCell, TOPOLOGY_KEYS } from "../lib/types.ts";
 
 export type { CampaignManifest, ExpectedCell };
 
-const MATCH_KEYS = [
+/** Identity fields of a cell an expected entry may name, as text (compared ignoring case). */
+const TEXT_KEYS = [
   "hardware",
   "model",
+  "model_path",
   "framework",
   "precision",
-  "isl",
-  "osl",
-  "concurrency",
+  "spec_decoding",
   "offload_mode",
+  "recipe_name",
+  "runner",
+  "image",
   "scenario_type",
 ] as const;
 
-/** Identity keys a cell holds as numbers. */
-const NUMERIC_KEYS: ReadonlySet<string> = new Set(["isl", "osl", "concurrency"]);
+/** Identity fields a cell holds as booleans. */
+const BOOLEAN_KEYS = [
+  "disagg",
+  "is_multinode",
+  "dp_attention",
+  "prefill_dp_attention",
+  "decode_dp_attention",
+] as const;
+
+/** Identity fields a cell holds as numbers. */
+const NUMBER_KEYS = ["isl", "osl", "concurrency"] as const;
+
+/** Other names of match keys, as InferenceX spells them. */
+const ALIASES: Readonly<Record<string, string>> = { hw: "hardware", conc: "concurrency" };
+
+/** Keys of an entry that describe it and are not matched on. */
+const DESCRIPTIVE_KEYS: ReadonlySet<string> = new Set([
+  "path",
+  "name",
+  "label",
+  "note",
+  "notes",
+  "comment",
+  "description",
+]);
 
 /** Whether a JSON value looks like a campaign manifest (and not, e.g., a power manifest). */
 export function isCampaignManifest(value: unknown): boolean {
@@ -69,20 +95,38 @@ export function parseManifest(
       return;
     }
     const match: Record<string, string | number | boolean> = {};
-    for (const key of MATCH_KEYS) {
-      const raw = key === "hardware"
-        ? entry.hardware ?? entry.hw
-        : entry[key] ?? (key === "concurrency" ? entry.conc : undefined);
+    const ignored = (key: string, why: string) =>
+      issues.push({
+        line: null,
+        message: `Expected cell ${index}: ${key} ${why}; that key is ignored`,
+      });
+    for (const [given, raw] of Object.entries(entry)) {
+      if (DESCRIPTIVE_KEYS.has(given)) continue;
+      const key = ALIASES[given] ?? given;
+      if (key !== given && given in entry && key in entry) continue; // `hw` beside `hardware`
       if (raw === undefined || raw === null) continue;
-      // Cells hold isl, osl and concurrency as numbers and the rest as text: "4" must match 4.
-      const v = NUMERIC_KEYS.has(key) ? num(raw) : typeof raw === "number" ? String(raw) : str(raw);
+      const kind = (TEXT_KEYS as readonly string[]).includes(key)
+        ? "text"
+        : (BOOLEAN_KEYS as readonly string[]).includes(key)
+        ? "a boolean"
+        : (NUMBER_KEYS as readonly string[]).includes(key) || TOPOLOGY_KEYS.has(key)
+        ? "a number"
+        : null;
+      if (kind === null) {
+        ignored(JSON.stringify(given), "is not a cell field inferguard matches on");
+        continue;
+      }
+      // Cells hold isl, osl, concurrency and topology as numbers, flags as booleans and the rest
+      // as text: "4" must match 4, "true" must match true.
+      const v = kind === "a number"
+        ? num(raw)
+        : kind === "a boolean"
+        ? boolish(raw)
+        : typeof raw === "number"
+        ? String(raw)
+        : str(raw);
       if (v === null) {
-        issues.push({
-          line: null,
-          message: `Expected cell ${index}: ${key} ${JSON.stringify(raw)} is not ${
-            NUMERIC_KEYS.has(key) ? "a number" : "text"
-          }; that key is ignored`,
-        });
+        ignored(`${key} ${JSON.stringify(raw)}`, `is not ${kind}`);
         continue;
       }
       // A cell's hardware is normalized (`mi355x-disagg` → `mi355x`, reference §4.2): so is the
@@ -106,5 +150,6 @@ export function parseManifest(
 }
 
 function normalizeRel(p: string): string {
-  return p.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/+$/, "");
+  const rel = p.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  return rel === "." ? "" : rel;
 }

@@ -58,8 +58,37 @@ Deno.test("manifest: numbers given as text match numeric identity keys, and the 
     { model: "m" },
   ]);
   assert.deepEqual(issues.map((i) => i.message), [
-    "Expected cell 2: precision false is not text; that key is ignored",
     'Expected cell 2: concurrency "sixty-four" is not a number; that key is ignored',
+    "Expected cell 2: precision false is not text; that key is ignored",
+  ]);
+});
+
+Deno.test("manifest: every identity and topology field of a cell is matched; other keys are named", () => {
+  const { manifest, issues } = parseManifest({
+    expected_cells: [
+      { model: "gptoss", concurrency: 32, tp: "2", spec_decoding: "mtp", is_multinode: "false" },
+      {
+        recipe_name: "r1",
+        decode_num_workers: 2,
+        dp_attention: true,
+        hw: "H200",
+        hardware: "b200",
+      },
+      { name: "the c64 point", concurrency: 64, topology: "tp8", conc: 8 },
+      { path: "./././runs/" },
+      ".",
+    ],
+  });
+  assert.deepEqual(manifest!.expected_cells.map((e) => [e.path, e.match]), [
+    [null, { model: "gptoss", concurrency: 32, tp: 2, spec_decoding: "mtp", is_multinode: false }],
+    [null, { recipe_name: "r1", decode_num_workers: 2, dp_attention: true, hardware: "b200" }],
+    // `concurrency` given, `conc` beside it is only another name for it.
+    [null, { concurrency: 64 }],
+    ["runs", {}],
+    ["", {}],
+  ]);
+  assert.deepEqual(issues.map((i) => i.message), [
+    'Expected cell 2: "topology" is not a cell field inferguard matches on; that key is ignored',
   ]);
 });
 
