@@ -1233,3 +1233,27 @@ Deno.test({
       ]]);
     }),
 });
+
+Deno.test("analyze: --timeline-glob names the timelines, and can leave one named inferguard_timeline.jsonl out", () =>
+  withTemp("timeline_glob", async (dir) => {
+    const cell = fileURLToPath(
+      new URL("../testdata/cases/timeline_dedup/input/cell", import.meta.url),
+    );
+    const tree = `${dir}/in`;
+    for (const sub of ["c16", "c32/overlay"]) {
+      await Deno.mkdir(`${tree}/${sub}`, { recursive: true });
+      for (const e of Deno.readDirSync(cell)) {
+        const to = e.name === "inferguard_timeline.jsonl" && sub !== "c16"
+          ? "live_timeline.jsonl"
+          : e.name;
+        await Deno.copyFile(`${cell}/${e.name}`, `${tree}/${sub}/${to}`);
+      }
+    }
+    const timelines = async (extra: string[]) =>
+      (await analyzeInProcess(tree, `${dir}/out`, extra)).report!.cross_run.timelines
+        .map((t) => t.path);
+    assert.deepEqual(await timelines([]), ["c16/inferguard_timeline.jsonl"]);
+    assert.deepEqual(await timelines(["--timeline-glob", "c32/**/*.jsonl"]), [
+      "c32/overlay/live_timeline.jsonl",
+    ]);
+  }));

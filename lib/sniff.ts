@@ -41,7 +41,8 @@ export function globMatcher(glob: string): (relPath: string) => boolean {
 export function kindFromName(relPath: string, isTimeline: (p: string) => boolean): ArtifactKind {
   const base = relPath.slice(relPath.lastIndexOf("/") + 1);
   const lower = base.toLowerCase();
-  if (isTimeline(relPath) || lower === "inferguard_timeline.jsonl") return "timeline";
+  // Timelines are what `--timeline-glob` names, and only that: a glob can leave some out.
+  if (isTimeline(relPath)) return "timeline";
   if (lower === "detailed_results.csv") return "detailed_results";
   if (lower === "metrics_server_metrics.csv") return "server_metrics_csv";
   if (lower === "server_metrics_export.csv") return "aiperf_server_metrics";

@@ -32,7 +32,8 @@ Deno.test("globMatcher: ** spans zero or more directories, * and ? stay in one s
 Deno.test("kindFromName: fast paths by file name", () => {
   const none = () => false;
   const table: [string, string][] = [
-    ["x/inferguard_timeline.jsonl", "timeline"],
+    // Timelines are only what the glob names (below): a glob may leave this one out.
+    ["x/inferguard_timeline.jsonl", "other"],
     ["run/trace_replay/detailed_results.csv", "detailed_results"],
     ["run/metrics_server_metrics.csv", "server_metrics_csv"],
     ["run/aiperf_artifacts/server_metrics_export.csv", "aiperf_server_metrics"],
@@ -61,6 +62,9 @@ Deno.test("kindFromName: fast paths by file name", () => {
   ];
   for (const [path, kind] of table) assert.equal(kindFromName(path, none), kind, path);
   assert.equal(kindFromName("a/custom.jsonl", (p) => p === "a/custom.jsonl"), "timeline");
+  const defaultGlob = globMatcher("**/inferguard_timeline.jsonl");
+  assert.equal(kindFromName("x/inferguard_timeline.jsonl", defaultGlob), "timeline");
+  assert.equal(kindFromName("inferguard_timeline.jsonl", defaultGlob), "timeline");
 });
 
 Deno.test("kindFromJson: rule 1, JSON arrays", () => {
