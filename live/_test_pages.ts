@@ -107,3 +107,29 @@ export function nanDynamoTrtPage(text: string): string {
   }, () => NaN);
   return page + "trtllm_kv_cache_max_blocks NaN\ntrtllm_kv_cache_tokens_per_block 32\n";
 }
+
+/**
+ * The real Dynamo TensorRT-LLM worker page (`text`) as stand-alone `trtllm-serve` 1.1.0rc5 prints
+ * it at `/prometheus/metrics` (reference §4.4): no `dynamo_component_*` families, the five
+ * families without the `trtllm_` prefix Dynamo adds, and `engine_type="undefined"`.
+ */
+export function standaloneTrtllmPage(text: string): string {
+  const lines = text.split("\n").filter((line) =>
+    !/^(# (HELP|TYPE) )?dynamo_component_/.test(line)
+  );
+  const out = lines.map((line) =>
+    line.replace(/^(# (?:HELP|TYPE) )?trtllm_/, "$1").replace(
+      'engine_type="trtllm"',
+      'engine_type="undefined"',
+    )
+  ).join("\n");
+  if (out === text || /^trtllm_/m.test(out)) {
+    throw new Error("standaloneTrtllmPage: not a TRT page");
+  }
+  return out;
+}
+
+/** Only the `# HELP`/`# TYPE` lines of `text`: the page of a server that has served nothing yet. */
+export function declarationsOnly(text: string): string {
+  return text.split("\n").filter((line) => line.startsWith("# ")).join("\n") + "\n";
+}

@@ -3,7 +3,9 @@
  *
  * Decides from the whole page (family prefixes counted over every sample name), never from the
  * first line, then cross-checks with the cheap probes the IO layer ran (`/v1/models` `owned_by`,
- * `/version`, SGLang `/get_server_info`).
+ * `/version`, SGLang `/get_server_info`). 1.1.0rc5-era TensorRT-LLM pages carry no prefix: their
+ * five generic family names count only on a page without engine prefixes, all five of them, or
+ * any of them with `/v1/models` saying `tensorrt_llm` (see {@link identifyPage}).
  * @module
  */
 import type { PromPage } from "./prometheus_text.ts";
@@ -44,11 +46,18 @@ export interface Identification {
   connectors: string[];
   model: string | null;
   version: string | null;
-  /** Sample counts per recognised family prefix (`_created` excluded). */
+  /**
+   * Sample counts per recognised family prefix (`_created` excluded). `trtllm` also counts the
+   * unprefixed families of 1.1.0rc5-era TensorRT-LLM when they identify the page.
+   */
   prefix_counts: Record<string, number>;
   /** Most frequent unrecognised prefixes, for `engine_unidentified` evidence. */
   other_prefixes: string[];
-  /** How the engine was decided. */
+  /**
+   * How the engine was decided: `page` when the page carries the engine's families (including
+   * unprefixed TensorRT-LLM families that `/v1/models` confirmed), `probe` when only the probes
+   * named it, `override` for `--engine`, `none`.
+   */
   decided_by: "page" | "probe" | "override" | "none";
   /** Probe answers that contradict the page. */
   conflicts: string[];
@@ -72,6 +81,46 @@ const PREFIXES: [string, string][] = [
 ];
 
 const IGNORED = ["python_", "process_", "http_", "target_info", "go_", "promhttp_"];
+
+/** The histograms of 1.1.0rc5-era TensorRT-LLM pages, without a prefix (reference §4.4). */
+const TRTLLM_UNPREFIXED_HISTOGRAMS = [
+  "e2e_request_latency_seconds",
+  "time_to_first_token_seconds",
+  "time_per_output_token_seconds",
+  "request_queue_time_seconds",
+];
+
+/**
+ * Which of the five families 1.1.0rc5-era TensorRT-LLM exports without a prefix (reference §4.4:
+ * the counter `request_success_total{finished_reason}` and four latency histograms) a page
+ * carries, sorted. A family counts when it is declared with its TensorRT-LLM type (`# TYPE`,
+ * even without samples, as an idle server prints it) or, undeclared, has samples of that shape;
+ * one declared with another type does not. The names are generic, so their presence alone is
+ * weak evidence: see {@link identifyPage} for when they identify TensorRT-LLM.
+ *
+ * @example
+ * ```ts
+ * const page = parsePrometheusText('# TYPE request_success_total counter\nrequest_success_total{finished_reason="length"} 2\n');
+ * trtllmUnprefixedFamilies(page); // ["request_success_total"]
+ * ```
+ */
+export function trtllmUnprefixedFamilies(page: PromPage): string[] {
+  const typed = (name: string) => page.families.get(name)?.type ?? "unknown";
+  const found: string[] = [];
+  const counterType = [typed("request_success_total"), typed("request_success")];
+  if (
+    counterType.includes("counter") ||
+    (counterType.every((t) => t === "unknown") && page.samples.has("request_success_total"))
+  ) {
+    found.push("request_success_total");
+  }
+  for (const name of TRTLLM_UNPREFIXED_HISTOGRAMS) {
+    const type = typed(name);
+    const shaped = ["_bucket", "_count"].some((suffix) => page.samples.has(`${name}${suffix}`));
+    if (type === "histogram" || (type === "unknown" && shaped)) found.push(name);
+  }
+  return found.sort();
+}
 
 const OWNED_BY: Record<string, Engine> = {
   vllm: "vllm",
@@ -97,16 +146,46 @@ function anyPositive(page: PromPage, names: string[]): string | null {
   return null;
 }
 
-/** Identify one page; `options.engine` forces the engine (or the Dynamo wrapper). */
+/**
+ * Identify one page; `options.engine` forces the engine (or the Dynamo wrapper). Unprefixed
+ * TensorRT-LLM families ({@link trtllmUnprefixedFamilies}) identify TensorRT-LLM only on a page
+ * without an engine prefix (`vllm:`, `sglang:`, `trtllm_`, `trtllm:`, `nv_trt_llm_`), and only
+ * when all five are present (the build registers them together, so even an idle server
+ * declares them) or when `/v1/models` says `tensorrt_llm` and at least one is; never when the
+ * probe names another engine.
+ */
 export function identifyPage(
   page: PromPage,
   options: { probes?: Probes | null; engine?: EngineOverride } = {},
 ): Identification {
   const probes = options.probes ?? null;
+  const probeEngine = probes?.modelsOwnedBy ? OWNED_BY[probes.modelsOwnedBy] ?? null : null;
+  // 1.1.0rc5-era TensorRT-LLM names its five families without a prefix. Those names are
+  // generic, so they identify TensorRT-LLM only on a page without any engine prefix, and only
+  // when all five are there (the build registers them together, so even an idle page declares
+  // all five) or when /v1/models says tensorrt_llm and at least one is there; never when the
+  // probe names another engine.
+  let prefixed = false;
+  for (const name of page.samples.keys()) {
+    const key = prefixOf(name);
+    if (key === "vllm" || key === "sglang" || key === "trtllm") prefixed = true;
+  }
+  const unprefixed = prefixed ? [] : trtllmUnprefixedFamilies(page);
+  const unprefixedTrtllm = unprefixed.length > 0 &&
+    (probeEngine === null
+      ? unprefixed.length === TRTLLM_UNPREFIXED_HISTOGRAMS.length + 1
+      : probeEngine === "trtllm");
+  const unprefixedNames = new Set<string>();
+  if (unprefixedTrtllm) {
+    for (const family of unprefixed) {
+      if (family === "request_success_total") unprefixedNames.add(family);
+      else for (const suffix of ["_bucket", "_sum", "_count"]) unprefixedNames.add(family + suffix);
+    }
+  }
   const counts: Record<string, number> = {};
   const others: Record<string, number> = {};
   for (const [name, list] of page.samples) {
-    const key = prefixOf(name);
+    const key = unprefixedNames.has(name) ? "trtllm" : prefixOf(name);
     if (key) counts[key] = (counts[key] ?? 0) + list.length;
     else if (!IGNORED.some((p) => name.startsWith(p))) {
       const m = /^[a-zA-Z0-9]+[_:]/.exec(name);
@@ -120,9 +199,8 @@ export function identifyPage(
   );
   // The engine with most samples wins when several appear (never the first line).
   pageEngines.sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0));
-  let engine: Engine | null = pageEngines[0] ?? null;
+  let engine: Engine | null = pageEngines[0] ?? (unprefixedTrtllm ? "trtllm" : null);
   let decidedBy: Identification["decided_by"] = engine ? "page" : "none";
-  const probeEngine = probes?.modelsOwnedBy ? OWNED_BY[probes.modelsOwnedBy] ?? null : null;
   if (engine && probeEngine && probeEngine !== engine) {
     conflicts.push(
       `/v1/models owned_by "${probes?.modelsOwnedBy}" but the page has ${engine} families`,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { identifyFromProbes, identifyPage } from "./identify.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
+import { declarationsOnly, histogramText, standaloneTrtllmPage } from "./_test_pages.ts";
 
 const load = async (name: string) =>
   parsePrometheusText(
@@ -161,4 +162,68 @@ Deno.test("identifyFromProbes: a page-less endpoint keeps what its probes say", 
     "engine",
     "override",
   ]);
+});
+
+const TRT_PROBES = (ownedBy: string | null) => ({
+  modelsOwnedBy: ownedBy,
+  modelId: ownedBy ? "Qwen/Qwen3-0.6B" : null,
+  version: null,
+  serverInfo: null,
+});
+
+Deno.test("stand-alone 1.1.0rc5 TensorRT-LLM: its five unprefixed families identify it, busy or idle", async () => {
+  const text = standaloneTrtllmPage(
+    await Deno.readTextFile(
+      new URL("../testdata/metrics/ai-dynamo_dynamo__trtllm.log", import.meta.url),
+    ),
+  );
+  for (const [name, page] of [["busy", text], ["idle", declarationsOnly(text)]]) {
+    for (const probes of [null, TRT_PROBES("tensorrt_llm")]) {
+      const id = identifyPage(parsePrometheusText(page), { probes });
+      assert.deepEqual(
+        [id.engine, id.wrapper, id.kind, id.decided_by, id.conflicts, id.other_prefixes],
+        ["trtllm", null, "engine", "page", [], []],
+        `${name}, probes ${probes?.modelsOwnedBy ?? "none"}`,
+      );
+    }
+  }
+  // 124 samples in the capture (§8.4): 23 dynamo_component_* and 5 _created are not families.
+  assert.deepEqual(identifyPage(parsePrometheusText(text)).prefix_counts, { trtllm: 96 });
+});
+
+Deno.test("generic unprefixed names alone are not TensorRT-LLM's", () => {
+  const id = (text: string, ownedBy: string | null = null) =>
+    identifyPage(parsePrometheusText(text), { probes: TRT_PROBES(ownedBy) });
+  const hist = (name: string) =>
+    `# TYPE ${name} histogram\n` + histogramText(name, {}, { bounds: [1], counts: [1, 2], sum: 2 });
+  // Two of the five, from some other server: unknown, with its prefixes as evidence.
+  const two = [hist("time_to_first_token_seconds"), hist("e2e_request_latency_seconds")].join("\n");
+  assert.deepEqual([id(two).engine, id(two).kind, id(two).other_prefixes], [
+    null,
+    "unknown",
+    ["e2e_", "time_"],
+  ]);
+  // The same two with /v1/models saying tensorrt_llm: TensorRT-LLM's, read from the page.
+  assert.deepEqual([id(two, "tensorrt_llm").engine, id(two, "tensorrt_llm").decided_by], [
+    "trtllm",
+    "page",
+  ]);
+  const all = [
+    two,
+    hist("time_per_output_token_seconds"),
+    hist("request_queue_time_seconds"),
+    '# TYPE request_success_total counter\nrequest_success_total{finished_reason="stop"} 2',
+  ].join("\n");
+  assert.equal(id(all).engine, "trtllm");
+  // All five, but /v1/models names another engine: not taken for TensorRT-LLM.
+  assert.deepEqual([id(all, "vllm").engine, id(all, "vllm").decided_by], ["vllm", "probe"]);
+  // Declared with another type, they are not the TensorRT-LLM families.
+  const gauges = all.replace(
+    "# TYPE time_to_first_token_seconds histogram",
+    "# TYPE time_to_first_token_seconds gauge",
+  );
+  assert.equal(id(gauges).engine, null);
+  // Next to an engine's prefixed families they are never counted as TensorRT-LLM's.
+  const vllm = identifyPage(parsePrometheusText(`${all}\nvllm:num_requests_running 1\n`));
+  assert.deepEqual([vllm.engine, vllm.prefix_counts], ["vllm", { vllm: 1 }]);
 });

@@ -99,7 +99,28 @@ const SUFFIXES: Record<string, string[]> = {
   info: ["_info"],
 };
 
-/** Parse a number as Prometheus writes it (`NaN`, `+Inf`, `-Inf`, scientific notation). */
+/**
+ * A decimal number: sign, digits with an optional fraction (or a fraction alone), optional
+ * exponent. Written without nested ambiguity (the integer part is `\d+` followed by an optional
+ * group that must start with `.`), so a failed match backtracks over the digits once: matching
+ * is linear in the length of the text, however many digits an exporter prints.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A hexadecimal integer with an optional sign (linear: one character class, no alternation). */
+const HEX = /^([+-]?)0[xX][0-9a-fA-F]+$/;
+
+/**
+ * Parse a number as Prometheus writes it (`NaN`, `+Inf`, `-Inf`, scientific notation), `null`
+ * when the text is not one. Linear in the length of `text`: a value of 100 000 digits is
+ * rejected (or read) in one pass, never by quadratic backtracking.
+ *
+ * @example
+ * ```ts
+ * parsePromNumber("8.128902e+06"); // 8128902
+ * parsePromNumber("+Inf"); // Infinity
+ * parsePromNumber("1.2.3"); // null
+ * ```
+ */
 export function parsePromNumber(text: string): number | null {
   switch (text) {
     case "+Inf":
@@ -114,10 +135,12 @@ export function parsePromNumber(text: string): number | null {
     case "nan":
       return NaN;
   }
-  if (text === "" || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
-    return /^[+-]?0[xX][0-9a-fA-F]+$/.test(text) ? Number(text) : null;
-  }
-  return Number(text);
+  if (DECIMAL.test(text)) return Number(text);
+  const hex = HEX.exec(text);
+  if (hex === null) return null;
+  // `Number` reads an unsigned hex literal only ("-0x10" would be NaN): apply the sign here.
+  const magnitude = Number(text.slice(hex[1].length));
+  return hex[1] === "-" ? -magnitude : magnitude;
 }
 
 function unescapeHelp(text: string): string {
@@ -332,7 +355,12 @@ export function labelsMatch(
   return true;
 }
 
-/** Histogram series of `baseName` (`_bucket`, `_sum`, `_count` grouped by labels without `le`). */
+/**
+ * Histogram series of `baseName` (`_bucket`, `_sum`, `_count` grouped by labels without `le`).
+ * A series whose page has no `le="+Inf"` bucket gets one from `_count`; one with neither (a page
+ * cut short inside the histogram) is returned as printed, without `+Inf`: its total is unknown
+ * (its last finite bucket is not it), and {@link histogramComplete} says so.
+ */
 export function histogramSeries(
   page: PromPage,
   baseName: string,
@@ -383,4 +411,20 @@ export function histogramSeries(
     }
   }
   return out.sort((a, b) => labelKey(a.labels).localeCompare(labelKey(b.labels)));
+}
+
+/**
+ * Whether a histogram series is complete: it ends with the `le="+Inf"` bucket (printed, or made
+ * from `_count` by {@link histogramSeries}), so its total number of observations is known. A
+ * series cut short (neither `+Inf` nor `_count`) is not, and no quantile or window may be read
+ * from it as if it were.
+ *
+ * @example
+ * ```ts
+ * const page = parsePrometheusText('h_bucket{le="1"} 3\nh_bucket{le="+Inf"} 4\n');
+ * histogramComplete(histogramSeries(page, "h")[0]); // true
+ * ```
+ */
+export function histogramComplete(series: HistogramSeries): boolean {
+  return series.buckets.at(-1)?.le === Infinity;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  histogramComplete,
   histogramSeries,
   labelKey,
   parsePrometheusText,
@@ -71,6 +72,121 @@ Deno.test("trap 2: number formats, special values and timestamps", () => {
   assert.deepEqual(p.samples.get("b")?.[0].timestampMs, 1700000000500);
   assert.ok(Number.isNaN(p.samples.get("c")![0].value));
   assert.deepEqual(p.samples.get("d")?.[0].value, -Infinity);
+});
+
+Deno.test("parsePromNumber: the accepted language, value by value", () => {
+  const accepted: [string, number][] = [
+    ["0", 0],
+    ["-0", -0],
+    ["+1", 1],
+    ["12", 12],
+    ["12.", 12],
+    ["12.5", 12.5],
+    [".5", 0.5],
+    ["-.5", -0.5],
+    ["1e3", 1000],
+    ["1E+3", 1000],
+    ["2.5e-3", 0.0025],
+    [".5e1", 5],
+    ["5.e1", 50],
+    ["007", 7],
+    ["1.7624384230434499e+09", 1762438423.0434499],
+    ["0x1A", 26],
+    ["+0Xff", 255],
+    ["-0x10", -16],
+    ["+Inf", Infinity],
+    ["Inf", Infinity],
+    ["+inf", Infinity],
+    ["inf", Infinity],
+    ["-Inf", -Infinity],
+    ["-inf", -Infinity],
+  ];
+  for (const [text, want] of accepted) assert.ok(Object.is(parsePromNumber(text), want), text);
+  for (const text of ["NaN", "nan"]) assert.ok(Number.isNaN(parsePromNumber(text)), text);
+  const rejected = [
+    "",
+    ".",
+    "+",
+    "-",
+    "+.",
+    "e1",
+    ".e1",
+    "1e",
+    "1e+",
+    "1.2.3",
+    "1..2",
+    "1e2.5",
+    "1e2e3",
+    "--1",
+    "+-1",
+    "1-",
+    " 1",
+    "1 ",
+    "1_000",
+    "1,5",
+    "0x",
+    "0x1g",
+    "0x1.8",
+    "0x1p3",
+    "Infinity",
+    "-NaN",
+    "+NaN",
+    "INF",
+    "NAN",
+    "abc",
+    `${"1".repeat(100_000)}x`,
+    `.${"1".repeat(100_000)}e`,
+  ];
+  for (const text of rejected) assert.equal(parsePromNumber(text), null, text.slice(0, 20));
+  // Long digit runs are read, not refused: the exporter's number, however long.
+  assert.equal(parsePromNumber("1".repeat(400)), Number("1".repeat(400)));
+  assert.equal(parsePromNumber(`0.${"0".repeat(100_000)}1`), Number(`0.${"0".repeat(100_000)}1`));
+});
+
+Deno.test("parsePromNumber: same language as the Prometheus number grammar on every short string", () => {
+  // The grammar as written before (sign, digits with an optional fraction or a fraction alone,
+  // optional exponent; hex integers; the named special values), used here as the oracle on every
+  // string of up to 5 characters over the characters that matter, so the linear form accepts
+  // exactly the same texts with the same values.
+  const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  const hex = /^[+-]?0[xX][0-9a-fA-F]+$/;
+  const special = new Map<string, number>([
+    ["+Inf", Infinity],
+    ["Inf", Infinity],
+    ["+inf", Infinity],
+    ["inf", Infinity],
+    ["-Inf", -Infinity],
+    ["-inf", -Infinity],
+    ["NaN", NaN],
+    ["nan", NaN],
+  ]);
+  const oracle = (t: string): number | null => {
+    if (special.has(t)) return special.get(t)!;
+    if (decimal.test(t)) return Number(t);
+    if (!hex.test(t)) return null;
+    const v = Number(t.replace(/^[+-]/, ""));
+    return t.startsWith("-") ? -v : v;
+  };
+  const alphabet = ["0", "7", ".", "e", "E", "+", "-", "x", "f", " ", "I", "n"];
+  let texts = [""];
+  let checked = 0;
+  let acceptedCount = 0;
+  for (let len = 0; len <= 5; len++) {
+    for (const t of texts) {
+      const want = oracle(t);
+      const got = parsePromNumber(t);
+      if (want === null) assert.equal(got, null, JSON.stringify(t));
+      else {
+        assert.ok(got !== null && Object.is(got, want), `${JSON.stringify(t)}: ${got} vs ${want}`);
+        acceptedCount++;
+      }
+      checked++;
+    }
+    texts = texts.flatMap((t) => alphabet.map((c) => t + c));
+  }
+  // Every string up to length 5 was compared, and the language is not trivially empty.
+  assert.equal(checked, (12 ** 6 - 1) / 11);
+  assert.ok(acceptedCount > 1000, String(acceptedCount));
 });
 
 Deno.test("trap 3/4: le parsed numerically and sorted whatever the line and label order", () => {
@@ -180,7 +296,9 @@ Deno.test("histogramSeries: without a +Inf bucket, _count stands in for it", () 
   const text = ['h_bucket{le="0.1"} 50', 'h_bucket{le="1"} 90', "h_sum 30", "h_count 100"];
   const [s] = histogramSeries(parsePrometheusText(text.join("\n")), "h");
   assert.deepEqual(s.buckets.at(-1), { le: Infinity, count: 100 });
-  // No _count either: nothing is made up.
+  assert.equal(histogramComplete(s), true);
+  // No _count either: nothing is made up, and the series says it is incomplete.
   const [bare] = histogramSeries(parsePrometheusText(text.slice(0, 2).join("\n")), "h");
   assert.equal(bare.buckets.at(-1)?.le, 1);
+  assert.equal(histogramComplete(bare), false);
 });

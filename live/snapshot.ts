@@ -12,7 +12,7 @@
  * the pressure on the fullest rank.
  * @module
  */
-import type { Engine, Identification } from "./identify.ts";
+import { type Engine, type Identification, trtllmUnprefixedFamilies } from "./identify.ts";
 import {
   type HistogramSeries,
   histogramSeries,
@@ -150,6 +150,8 @@ type Table = {
   gauges: Partial<Record<GaugeField, Spec>>;
   counters: Partial<Record<CounterField, Spec>>;
   histograms: Partial<Record<HistogramField, Spec>>;
+  /** Reason for the fields the table does not list (default: not exported by the engine). */
+  unlisted?: string;
 };
 
 const m = (metric: string, filter?: Filter, scale?: number): Source => ({ metric, filter, scale });
@@ -334,6 +336,50 @@ function trtllmTable(prefix: string): Table {
   };
 }
 
+/**
+ * 1.1.0rc5-era TensorRT-LLM pages: five families without a prefix (reference §4.4), read only
+ * once `identifyPage` has taken the page for TensorRT-LLM's (the names are generic).
+ */
+const TRTLLM_UNPREFIXED: Table = (() => {
+  const full = trtllmTable("");
+  return {
+    gauges: {},
+    counters: { requests_completed: full.counters.requests_completed },
+    histograms: {
+      ttft: full.histograms.ttft,
+      itl: full.histograms.itl,
+      e2e: full.histograms.e2e,
+      queue_time: full.histograms.queue_time,
+    },
+    unlisted: "not exported by TensorRT-LLM builds with unprefixed metric names (1.1.0rc5 " +
+      "era: request_success_total and the e2e, TTFT, TPOT and queue-time histograms only)",
+  };
+})();
+
+const TRITON_REQUESTS = "nv_trt_llm_request_metrics";
+const TRITON_KV_BLOCKS = "nv_trt_llm_kv_cache_block_metrics";
+/**
+ * Triton's TensorRT-LLM backend: per-iteration gauges told apart by a label (reference §3, the
+ * llm-d engine map names the two families). Running = `request_type="active"`, the executor's
+ * active-request count, the very statistic (`numActiveRequests`) trtllm-serve exports as
+ * `trtllm_num_requests_running` (`scheduled` is only the part run in the last iteration);
+ * waiting = `request_type="waiting"`; KV usage = `kv_cache_block_type="fraction"` (older
+ * backends without it: used ÷ max blocks, see `fillEngineSpecific`).
+ */
+const TRITON_TRTLLM: Table = {
+  gauges: {
+    running: { sources: [m(TRITON_REQUESTS, { request_type: "active" })] },
+    waiting: { sources: [m(TRITON_REQUESTS, { request_type: "waiting" })] },
+    kv_usage: {
+      across: "max",
+      sources: [m(TRITON_KV_BLOCKS, { kv_cache_block_type: "fraction" })],
+    },
+  },
+  counters: {},
+  histograms: {},
+  unlisted: "not among the nv_trt_llm_* families of Triton's TensorRT-LLM backend",
+};
+
 const FRONTEND: Table = {
   gauges: {
     running: { sources: [m("dynamo_frontend_inflight_requests")] },
@@ -379,9 +425,12 @@ export function aggregateSeries(
     const prev = groups.get(key);
     groups.set(key, prev === undefined ? s.value : Math.max(prev, s.value));
   }
-  if (options.across === "max") return Math.max(...groups.values());
-  let total = 0;
-  for (const v of groups.values()) total += v;
+  // Loops, never `Math.max(...values)`: spreading passes one argument per series, and a page
+  // with ~130 000 series of one metric overflows the call stack.
+  let total = options.across === "max" ? -Infinity : 0;
+  for (const v of groups.values()) {
+    total = options.across === "max" ? Math.max(total, v) : total + v;
+  }
   return total;
 }
 
@@ -425,7 +474,7 @@ function notExported(identity: Identification): string {
     : `not exported by ${pageLabel(identity)}`;
 }
 
-function missingReason(spec: Spec, identity: Identification): string {
+function missingReason(spec: Spec, identity: Identification, page: PromPage): string {
   if (spec.connector) {
     const seen = identity.connectors;
     if (seen.length === 0) return "no KV connector metrics on this page";
@@ -444,6 +493,11 @@ function missingReason(spec: Spec, identity: Identification): string {
   const filter = first.filter
     ? `{${Object.entries(first.filter).map(([k, v]) => `${k}="${v}"`).join(",")}}`
     : "";
+  // Declared (`# TYPE`) without a series: exported, but nothing observed yet (an idle server's
+  // labelled families), which "not exported" would misstate.
+  if (page.families.get(first.metric)?.samples.length === 0) {
+    return `${first.metric} is declared on this page but has no series yet`;
+  }
   return `not exported by this ${pageLabel(identity)} build (${first.metric}${filter} absent)`;
 }
 
@@ -458,6 +512,10 @@ function tableFor(identity: Identification, page: PromPage): Table | null {
         if (name.startsWith(prefix)) return trtllmTable(prefix);
       }
     }
+    for (const name of page.samples.keys()) {
+      if (name.startsWith("nv_trt_llm_")) return TRITON_TRTLLM;
+    }
+    if (trtllmUnprefixedFamilies(page).length > 0) return TRTLLM_UNPREFIXED;
     return trtllmTable("trtllm_");
   }
   return null;
@@ -531,7 +589,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
       const got = firstPresent(page, alternatives);
       if (!got) continue;
       used.push(got.metric);
-      values.push(...got.series.map((x) => x.value));
+      for (const x of got.series) values.push(x.value); // a loop: no spread of unbounded arrays
       const value = aggregateSeries(got.series, { across: spec.across });
       total = total === null
         ? value
@@ -539,7 +597,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
         ? Math.max(total, value)
         : total + value;
     }
-    if (total === null) snap.unavailable[field] = missingReason(spec, identity);
+    if (total === null) snap.unavailable[field] = missingReason(spec, identity, page);
     else if (!Number.isFinite(total)) snap.unavailable[field] = notFiniteReason([...values, total]);
     else {
       snap.gauges[field] = total;
@@ -555,9 +613,9 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
       const got = firstPresent(page, alternatives);
       if (!got) continue;
       used.push(got.metric);
-      series.push(...got.series);
+      for (const x of got.series) series.push(x); // a loop: no spread of unbounded arrays
     }
-    if (series.length === 0) snap.unavailable[field] = missingReason(spec, identity);
+    if (series.length === 0) snap.unavailable[field] = missingReason(spec, identity, page);
     else if (!series.every((x) => Number.isFinite(x.value))) {
       snap.unavailable[field] = notFiniteReason(series.map((x) => x.value));
     } else snap.counters[field] = { sources: used, series, total: aggregateSeries(series) };
@@ -586,20 +644,19 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     if (reading && !reading.series.every(finiteHistogram)) {
       snap.unavailable[field] = NOT_FINITE_HISTOGRAM;
     } else if (reading) snap.histograms[field] = reading;
-    else snap.unavailable[field] = missingReason(spec, identity);
+    else snap.unavailable[field] = missingReason(spec, identity, page);
   }
   fillEngineSpecific(snap, page, identity, table);
   // Fields the table does not list at all.
+  const unlisted = table.unlisted ?? notExported(identity);
   for (const f of GAUGE_FIELDS) {
     if (snap.gauges[f] === undefined && !(f in snap.unavailable)) {
-      snap.unavailable[f] = f === "inflight_requests"
-        ? "not a Dynamo worker page"
-        : notExported(identity);
+      snap.unavailable[f] = f === "inflight_requests" ? "not a Dynamo worker page" : unlisted;
     }
   }
   for (const f of [...COUNTER_FIELDS, ...HISTOGRAM_FIELDS] as const) {
     const have = f in snap.counters || f in snap.histograms;
-    if (!have && !(f in snap.unavailable)) snap.unavailable[f] = notExported(identity);
+    if (!have && !(f in snap.unavailable)) snap.unavailable[f] = unlisted;
   }
   return snap;
 }
@@ -653,7 +710,35 @@ function fillEngineSpecific(
       set("capacity_tokens", pages * size, "sglang:cache_config_info num_pages × page_size");
     }
   }
-  if (identity.engine === "trtllm" && snap.gauges.capacity_tokens === undefined) {
+  if (table === TRITON_TRTLLM) {
+    const blocks = (type: string, across?: "max") =>
+      gaugeValue(page, TRITON_KV_BLOCKS, { filter: { kv_cache_block_type: type }, across });
+    const max = blocks("max");
+    const used = blocks("used");
+    // Backends without the `fraction` series: the same ratio from its two block counts.
+    if (snap.gauges.kv_usage === undefined && used !== null && max !== null && max > 0) {
+      set(
+        "kv_usage",
+        used / max,
+        `${TRITON_KV_BLOCKS}{kv_cache_block_type="used"} ÷ {kv_cache_block_type="max"}`,
+        [used, max],
+      );
+    }
+    const per = blocks("tokens_per", "max");
+    if (max !== null && per !== null) {
+      set("capacity_tokens", max * per, `${TRITON_KV_BLOCKS} max blocks × tokens_per block`, [
+        max,
+        per,
+      ]);
+    } else {
+      snap.unavailable.capacity_tokens =
+        `not exported by this TensorRT-LLM build (${TRITON_KV_BLOCKS}` +
+        '{kv_cache_block_type="max"|"tokens_per"} absent)';
+    }
+  } else if (
+    identity.engine === "trtllm" && table !== TRTLLM_UNPREFIXED &&
+    snap.gauges.capacity_tokens === undefined
+  ) {
     const blocks = gaugeValue(page, "trtllm_kv_cache_max_blocks");
     const per = gaugeValue(page, "trtllm_kv_cache_tokens_per_block");
     if (blocks !== null && per !== null) {
@@ -710,6 +795,12 @@ function fillEngineSpecific(
         "value, no count or sum): it has no window semantics, so windowed transfer " +
         `${field === "kv_transfer_time" ? "latency quantiles" : "counts and bytes"} are unknown`;
     }
+  }
+  if (table === TRITON_TRTLLM) {
+    snap.unavailable.kv_transfer_time ??=
+      "Triton's TensorRT-LLM backend exports no KV transfer latency histogram";
+    snap.unavailable.kv_transfer_size ??=
+      "Triton's TensorRT-LLM backend exports no KV transfer sizes";
   }
   if (identity.engine === "trtllm") {
     snap.unavailable.kv_transfer_failures ??= "TensorRT-LLM exports no KV transfer failure counter";

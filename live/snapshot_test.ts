@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { identifyPage } from "./identify.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
 import { aggregateSeries, buildSnapshot } from "./snapshot.ts";
-import { nanDynamoTrtPage, setSample, spreadSeries } from "./_test_pages.ts";
+import {
+  declarationsOnly,
+  nanDynamoTrtPage,
+  setSample,
+  spreadSeries,
+  standaloneTrtllmPage,
+} from "./_test_pages.ts";
 
 const snap = async (name: string) => {
   const page = parsePrometheusText(
@@ -413,4 +419,113 @@ Deno.test("NaN gauges read outside the engine tables (Dynamo kvstats, in-flight,
     () => 100,
   ));
   assert.deepEqual([wired.gauges.kv_usage, wired.gauges.inflight_requests], [0, 0]);
+});
+
+Deno.test("one metric with hundreds of thousands of series: summed and maxed, no stack overflow", () => {
+  // A spread (`push(...xs)`, `Math.max(...xs)`) passes one argument per series and overflows
+  // the call stack past ~130 000; these sizes must be read like any other page.
+  const n = 200_000;
+  const lines: string[] = ["# TYPE vllm:kv_cache_usage_perc gauge"];
+  for (let i = 0; i < n; i++) {
+    lines.push(`vllm:kv_cache_usage_perc{engine="${i}"} ${i === 7 ? 0.75 : 0.25}`);
+  }
+  lines.push("# TYPE vllm:prompt_tokens_total counter");
+  for (let i = 0; i < n; i++) lines.push(`vllm:prompt_tokens_total{engine="${i}"} 2`);
+  const s = fromText(lines.join("\n"));
+  assert.equal(s.gauges.kv_usage, 0.75);
+  assert.equal(s.counters.prompt_tokens?.series.length, n);
+  assert.equal(s.counters.prompt_tokens?.total, 2 * n);
+  const series = Array.from({ length: n }, (_, i) => ({ labels: { engine: `${i}` }, value: i }));
+  assert.equal(aggregateSeries(series, { across: "max" }), n - 1);
+  assert.equal(aggregateSeries(series), (n * (n - 1)) / 2);
+});
+
+Deno.test("stand-alone 1.1.0rc5 TensorRT-LLM page: the five unprefixed families read as in §8.4", async () => {
+  const text = standaloneTrtllmPage(
+    await Deno.readTextFile(
+      new URL("../testdata/metrics/ai-dynamo_dynamo__trtllm.log", import.meta.url),
+    ),
+  );
+  const s = fromText(text);
+  assert.equal(s.identity.engine, "trtllm");
+  assert.deepEqual(s.gauges, {});
+  assert.deepEqual(s.counters.requests_completed?.sources, ["request_success_total"]);
+  assert.equal(s.counters.requests_completed?.total, 2);
+  const t = s.histograms.ttft!.series[0];
+  assert.deepEqual([s.histograms.ttft?.source, t.count, t.sum], [
+    "time_to_first_token_seconds",
+    2,
+    0.06795299984514713,
+  ]);
+  assert.deepEqual([s.histograms.e2e?.series[0].count, s.histograms.e2e?.series[0].sum], [
+    2,
+    1.7300310004502535,
+  ]);
+  assert.equal(s.histograms.itl?.series[0].sum, 0.005558789299682629);
+  assert.equal(s.histograms.queue_time?.series[0].sum, 0.01181500032544136);
+  const only = "not exported by TensorRT-LLM builds with unprefixed metric names (1.1.0rc5 " +
+    "era: request_success_total and the e2e, TTFT, TPOT and queue-time histograms only)";
+  for (const f of ["running", "waiting", "kv_usage", "capacity_tokens", "prompt_tokens"]) {
+    assert.equal(s.unavailable[f], only, f);
+  }
+  // Idle (declared, no samples yet): TensorRT-LLM, with fields unavailable, not misread.
+  const idle = fromText(declarationsOnly(text));
+  assert.deepEqual([idle.identity.engine, idle.counters, idle.histograms], ["trtllm", {}, {}]);
+  assert.equal(
+    idle.unavailable.requests_completed,
+    "request_success_total is declared on this page but has no series yet",
+  );
+});
+
+/**
+ * A Triton TensorRT-LLM backend page. No real capture is available: the families and label values
+ * are those the backend registers (`request_type` active, max, scheduled, context, waiting;
+ * `kv_cache_block_type` max, free, used, tokens_per, fraction; labels `model`, `version`).
+ */
+function tritonPage(options: { waiting?: boolean; fraction?: boolean } = {}): string {
+  const req = (type: string, v: number) =>
+    `nv_trt_llm_request_metrics{model="tensorrt_llm",request_type="${type}",version="1"} ${v}`;
+  const kv = (type: string, v: number) =>
+    `nv_trt_llm_kv_cache_block_metrics{kv_cache_block_type="${type}",model="tensorrt_llm",version="1"} ${v}`;
+  return [
+    "# TYPE nv_trt_llm_request_metrics gauge",
+    req("context", 1),
+    req("scheduled", 4),
+    req("max", 64),
+    req("active", 6),
+    ...(options.waiting === false ? [] : [req("waiting", 7)]),
+    "# TYPE nv_trt_llm_kv_cache_block_metrics gauge",
+    kv("tokens_per", 64),
+    kv("used", 900),
+    kv("free", 100),
+    kv("max", 1000),
+    ...(options.fraction === false ? [] : [kv("fraction", 0.9)]),
+    'nv_inference_request_success{model="tensorrt_llm",version="1"} 12',
+  ].join("\n") + "\n";
+}
+
+Deno.test("Triton TensorRT-LLM backend: running, waiting, KV usage and capacity from its labelled gauges", () => {
+  const s = fromText(tritonPage());
+  assert.equal(s.identity.engine, "trtllm");
+  // Active requests are the running ones (trtllm-serve's trtllm_num_requests_running is the
+  // same executor count); the 4 scheduled in the last iteration are a part of them.
+  assert.deepEqual(s.gauges, { running: 6, waiting: 7, kv_usage: 0.9, capacity_tokens: 64000 });
+  for (const f of ["running", "waiting", "kv_usage", "capacity_tokens"]) {
+    assert.equal(s.unavailable[f], undefined, f);
+  }
+  assert.equal(
+    s.unavailable.ttft,
+    "not among the nv_trt_llm_* families of Triton's TensorRT-LLM backend",
+  );
+  // An older backend without the waiting and fraction series: used ÷ max blocks, and a reason.
+  const old = fromText(tritonPage({ waiting: false, fraction: false }));
+  assert.deepEqual(old.gauges, { running: 6, kv_usage: 0.9, capacity_tokens: 64000 });
+  assert.equal(
+    old.gauge_sources.kv_usage,
+    'nv_trt_llm_kv_cache_block_metrics{kv_cache_block_type="used"} ÷ {kv_cache_block_type="max"}',
+  );
+  assert.equal(
+    old.unavailable.waiting,
+    'not exported by this TensorRT-LLM build (nv_trt_llm_request_metrics{request_type="waiting"} absent)',
+  );
 });

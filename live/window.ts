@@ -5,7 +5,7 @@
  * @module
  */
 import type { Identification } from "./identify.ts";
-import { labelKey } from "./prometheus_text.ts";
+import { histogramComplete, labelKey } from "./prometheus_text.ts";
 import {
   aggregateSeries,
   COUNTER_FIELDS,
@@ -105,7 +105,9 @@ export const MIN_QUANTILE_COUNT = 20;
 
 /**
  * Quantiles from cumulative bucket counts (ascending `le`, last `+Inf`), linear interpolation
- * inside a bucket; beyond the last finite bucket the value is the string `"> <bound>"`.
+ * inside a bucket; beyond the last finite bucket the value is the string `"> <bound>"`. The
+ * buckets must be a complete histogram, ending with `+Inf` (the total): {@link histogramDelta}
+ * gives none from a series cut short.
  *
  * @example
  * ```ts
@@ -154,6 +156,22 @@ export function histogramQuantiles(
 }
 
 /**
+ * Quantiles of a window whose count and sum are known but whose buckets are not (data-parallel
+ * bounds that cannot be merged): `count` and `mean`, every quantile `null`.
+ */
+function quantilesWithoutBuckets(count: number, sum: number | null): Quantiles {
+  const q: Quantiles = {
+    count,
+    mean: count > 0 && sum !== null ? sum / count : null,
+    p50: null,
+    p90: null,
+    p99: null,
+  };
+  if (count < MIN_QUANTILE_COUNT) q.status = "insufficient_samples";
+  return q;
+}
+
+/**
  * Reset-aware delta of a counter field, summed over DP series (max over replicas). Each delta
  * keeps its metric name, so distinct metrics of one field (NIXL failed transfers and failed
  * notifications, both `{engine="0"}`) add up instead of being taken for replicas.
@@ -184,70 +202,186 @@ interface SeriesDelta {
   count: number;
 }
 
+/** Window of a histogram field (see {@link histogramDelta}). */
+export interface HistogramWindow {
+  /**
+   * Bucket deltas summed per `le` over the data-parallel groups, ending with `+Inf`; `null` when
+   * the window is unknown (`unknown`) or the groups cannot be merged (`unmerged`).
+   */
+  buckets: { le: number; count: number }[] | null;
+  /** Δ`_sum` over the groups, `null` when a series has no `_sum` or its Δ cannot be known. */
+  sum: number | null;
+  /**
+   * Observations in the window (Σ Δ`+Inf` of the data-parallel groups; the parser makes `+Inf`
+   * from `_count` when a page leaves it out), `null` when the window is unknown: never a guess.
+   */
+  count: number | null;
+  /** A series went backwards in a new process (or one not known to be the same): a reset. */
+  reset: boolean;
+  /**
+   * Why the window's counts are unknown (an incomplete series, a count that went backwards in
+   * the same process, bounds that changed between the scrapes), else `null`.
+   */
+  unknown: string | null;
+  /** Why the buckets were not merged although the count is known, else `null`. */
+  unmerged: string | null;
+}
+
+/** `metric{labels}` of one series, for reasons. */
+function seriesName(metric: string, labels: Record<string, string>): string {
+  const text = Object.keys(labels).sort().map((k) => `${k}=${JSON.stringify(labels[k])}`);
+  return `${metric}${text.length ? `{${text.join(",")}}` : ""}`;
+}
+
+/** The finite `le` bounds of a series, as text for comparisons and reasons. */
+function finiteBounds(buckets: readonly { le: number }[]): string {
+  return buckets.filter((bk) => Number.isFinite(bk.le)).map((bk) => String(bk.le)).join(", ");
+}
+
 /**
- * Reset-aware bucket deltas of a histogram field, summed per `le` across data-parallel series.
- * Tensor/pipeline replicas (series differing only in {@link REPLICA_LABELS}) observe the same
- * requests: one of them counts, the one with the most observations in the window, as the
- * maximum is taken for counters.
+ * Reset-aware window of a histogram field: bucket deltas summed per `le` across data-parallel
+ * series (reference §6.2). Tensor/pipeline replicas (series differing only in
+ * {@link REPLICA_LABELS}) observe the same requests: one of them counts, the one with the most
+ * observations in the window, as the maximum is taken for counters.
+ *
+ * A window is never read from a series that cannot give one, and nothing is then taken for a
+ * reset: a series cut short on either page (neither `+Inf` nor `_count`; its last finite bucket
+ * is not its total), one whose bounds changed between the scrapes, or one whose count went
+ * backwards while `options.sameProcess` says `process_start_time_seconds` is present and
+ * unchanged (the same process cannot have restarted; reference §5.9, §6.1) make the whole field
+ * `unknown`, with the reason. A count that went backwards otherwise is a reset (Δ = B).
+ *
+ * Data-parallel groups are merged only when their bounds are the same (reference §6.2: "if
+ * boundaries differ between series, do not merge them"); groups without observations in the
+ * window add nothing and are not compared. With different bounds the count and sum are still
+ * known, the buckets are `null` and `unmerged` says why.
+ *
+ * @example
+ * ```ts
+ * const h = (n: number) => ({
+ *   source: "h",
+ *   series: [{ labels: {}, buckets: [{ le: 1, count: n }, { le: Infinity, count: n }], sum: n, count: n }],
+ * });
+ * histogramDelta(h(5), h(8)).count; // 3
+ * histogramDelta(h(8), h(5), { sameProcess: true }).unknown; // "h went backwards …"
+ * ```
  */
 export function histogramDelta(
   a: HistogramReading | undefined,
   b: HistogramReading,
-): {
-  buckets: { le: number; count: number }[];
-  sum: number | null;
-  /**
-   * Observations in the window (Σ Δ`+Inf` of the data-parallel groups; the parser makes `+Inf`
-   * from `_count` when a page leaves it out), `null` when a group has neither: never a guess.
-   */
-  count: number | null;
-  reset: boolean;
-} {
+  options: { sameProcess?: boolean } = {},
+): HistogramWindow {
   const before = new Map<string, HistogramReading["series"][number]>();
   for (const s of a?.series ?? []) before.set(labelKey(s.labels), s);
   let reset = false;
+  let unknown: string | null = null;
+  // Δsum of every series, for the sum when the window is unknown (replicas: max; DP: sum).
+  const sums: { labels: Record<string, string>; value: number }[] = [];
+  let sumKnown = true;
   // One delta per data-parallel group: the replica with the largest Δcount (ties: first in label
   // order, so the choice does not depend on page order).
-  const groups = new Map<string, { key: string; delta: SeriesDelta }>();
+  const groups = new Map<
+    string,
+    { key: string; labels: Record<string, string>; delta: SeriesDelta }
+  >();
   for (const s of b.series) {
     const key = labelKey(s.labels);
     const prev = before.get(key);
-    const prevCount = prev ? (prev.count ?? prev.buckets.at(-1)?.count ?? 0) : 0;
-    const count = s.count ?? s.buckets.at(-1)?.count ?? 0;
-    const restarted = prev !== undefined && count < prevCount;
-    if (restarted) reset = true;
+    const name = seriesName(b.source, s.labels);
+    if (!histogramComplete(s) || (prev !== undefined && !histogramComplete(prev))) {
+      unknown ??= `${name} has neither a +Inf bucket nor _count on the ${
+        histogramComplete(s) ? "first" : "second"
+      } scrape (a page cut short?), so its total and the window's observations are unknown`;
+      // Its `_sum` line is whole: Δsum is still known when it did not go backwards.
+      const d = s.sum === null
+        ? null
+        : prev === undefined
+        ? s.sum
+        : prev.sum === null
+        ? null
+        : s.sum - prev.sum;
+      if (d === null || d < 0) sumKnown = false;
+      else sums.push({ labels: s.labels, value: d });
+      continue;
+    }
+    if (prev !== undefined && finiteBounds(prev.buckets) !== finiteBounds(s.buckets)) {
+      unknown ??=
+        `${name} has other bucket bounds on the second scrape than on the first (${
+          finiteBounds(prev.buckets)
+        }, then ${finiteBounds(s.buckets)}: a page cut short, or another configuration), so its ` +
+        "window cannot be differenced";
+      sumKnown = false;
+      continue;
+    }
+    const prevCount = prev ? (prev.count ?? prev.buckets.at(-1)!.count) : 0;
+    const count = s.count ?? s.buckets.at(-1)!.count;
+    const backwards = prev !== undefined && count < prevCount;
+    if (backwards && options.sameProcess) {
+      unknown ??= `${name} went backwards (count ${prevCount}, then ${count}) while ` +
+        "process_start_time_seconds is unchanged: not a restart, so its window is unknown";
+      sumKnown = false;
+      continue;
+    }
+    if (backwards) reset = true;
     const prevBuckets = new Map<number, number>();
-    if (prev && !restarted) { for (const pb of prev.buckets) prevBuckets.set(pb.le, pb.count); }
+    if (prev && !backwards) { for (const pb of prev.buckets) prevBuckets.set(pb.le, pb.count); }
     const delta: SeriesDelta = {
       buckets: s.buckets.map((bk) => ({
         le: bk.le,
         count: Math.max(0, bk.count - (prevBuckets.get(bk.le) ?? 0)),
       })),
-      sum: s.sum === null ? null : s.sum - (prev && !restarted ? (prev.sum ?? 0) : 0),
-      count: count - (prev && !restarted ? prevCount : 0),
+      sum: s.sum === null ? null : s.sum - (prev && !backwards ? (prev.sum ?? 0) : 0),
+      count: count - (prev && !backwards ? prevCount : 0),
     };
+    if (delta.sum === null) sumKnown = false;
+    else sums.push({ labels: s.labels, value: delta.sum });
     const group = labelKey(s.labels, REPLICA_LABELS);
     const held = groups.get(group);
     if (
       !held || delta.count > held.delta.count ||
       (delta.count === held.delta.count && key < held.key)
     ) {
-      groups.set(group, { key, delta });
+      groups.set(group, { key, labels: s.labels, delta });
     }
   }
-  const perLe = new Map<number, number>();
+  if (unknown !== null) {
+    const sum = sumKnown ? aggregateSeries(sums) : null;
+    return { buckets: null, sum, count: null, reset, unknown, unmerged: null };
+  }
+  const chosen = [...groups.entries()].sort(([x], [y]) => x < y ? -1 : x > y ? 1 : 0);
   let sum: number | null = 0;
-  let observed: number | null = 0;
-  for (const { delta } of groups.values()) {
-    for (const bk of delta.buckets) perLe.set(bk.le, (perLe.get(bk.le) ?? 0) + bk.count);
+  let observed = 0;
+  for (const [, { delta }] of chosen) {
     sum = sum === null || delta.sum === null ? null : sum + delta.sum;
-    const inf = delta.buckets.find((bk) => bk.le === Infinity);
-    observed = observed === null || inf === undefined ? null : observed + inf.count;
+    observed += delta.buckets.at(-1)!.count; // Δ+Inf: every series here is complete
+  }
+  // Groups with observations must share their bounds to be merged; idle ones add only zeros.
+  const observing = chosen.filter(([, g]) => g.delta.buckets.at(-1)!.count > 0);
+  const bounds = new Map<string, string>();
+  for (const [, g] of observing) {
+    const bs = finiteBounds(g.delta.buckets);
+    if (!bounds.has(bs)) bounds.set(bs, seriesName(b.source, g.labels));
+  }
+  if (bounds.size > 1) {
+    const list = [...bounds.entries()].map(([bs, name]) => `${name}: ${bs}`).join("; ");
+    return {
+      buckets: null,
+      sum,
+      count: observed,
+      reset,
+      unknown: null,
+      unmerged: `data-parallel series have different bucket bounds (${list}); they are not ` +
+        "merged (reference §6.2), so the quantiles are unknown",
+    };
+  }
+  const perLe = new Map<number, number>();
+  for (const [, { delta }] of observing.length ? observing : chosen) {
+    for (const bk of delta.buckets) perLe.set(bk.le, (perLe.get(bk.le) ?? 0) + bk.count);
   }
   const buckets = [...perLe.entries()].map(([le, count]) => ({ le, count })).sort((x, y) =>
     x.le - y.le
   );
-  return { buckets, sum, count: observed, reset };
+  return { buckets, sum, count: observed, reset, unknown: null, unmerged: null };
 }
 
 function identityFields(id: Identification | null) {
@@ -373,22 +507,40 @@ export function computeEndpointSample(
   sample.deltas = deltas;
   sample.rates = rates;
   if (sample.role === "unknown" && b.identity.engine === "vllm") inferVllmRole(sample, deltas);
+  // The same process on both scrapes (reference §5.9): a histogram count that went backwards
+  // then is no restart, and its window is unknown rather than taken from zero.
+  const sameProcess = !restartedProcess && a.process_start_s !== null &&
+    a.process_start_s === b.process_start_s;
   const latency: Partial<Record<LatencyField, Quantiles>> = {};
   for (const f of LATENCY_FIELDS) {
     const hb = b.histograms[f as HistogramField];
     if (!hb) continue;
-    const d = histogramDelta(restartedProcess ? undefined : a.histograms[f as HistogramField], hb);
+    const d = histogramDelta(
+      restartedProcess ? undefined : a.histograms[f as HistogramField],
+      hb,
+      { sameProcess },
+    );
     if (d.reset || restartedProcess) sample.counter_resets.push(f);
-    latency[f] = histogramQuantiles(d.buckets, { sum: d.sum });
+    if (d.unknown !== null) unavailable[f] = d.unknown;
+    else if (d.buckets === null) {
+      // Count and mean are known; quantiles of unmerged bounds are not (reference §6.2).
+      latency[f] = quantilesWithoutBuckets(d.count!, d.sum);
+      unavailable[`latency.${f}`] = d.unmerged!;
+    } else latency[f] = histogramQuantiles(d.buckets, { sum: d.sum });
   }
   sample.latency = latency;
   const size = b.histograms.kv_transfer_size;
   if (size) {
-    const d = histogramDelta(restartedProcess ? undefined : a.histograms.kv_transfer_size, size);
+    const d = histogramDelta(
+      restartedProcess ? undefined : a.histograms.kv_transfer_size,
+      size,
+      { sameProcess },
+    );
     sample.transfers = { count: d.count, bytes: d.sum };
     if (d.count === null) {
-      unavailable["transfers.count"] = "the KV transfer-size histogram has neither a +Inf bucket " +
-        "nor _count, so the transfers in the window are unknown";
+      unavailable["transfers.count"] = `the KV transfer-size histogram's window is unknown: ${
+        d.unknown ?? "no observation count"
+      }`;
     }
   }
   return sample;

@@ -562,3 +562,149 @@ Deno.test("transfer rates use the transfer side's own scrape gap (reference §6.
   assert.ok(windowsDiffer(0, 5));
   assert.ok(!windowsDiffer(0, 0));
 });
+
+const VLLM_REAL = "Ahasannn_hardware-aware-router__vllm_metrics.txt";
+const TTFT = "vllm:time_to_first_token_seconds";
+/**
+ * The real stand-alone vLLM page (it has process_start_time_seconds) after 1000 requests: 300
+ * TTFTs ≤ 1 ms, all 1000 ≤ 5 ms, 1000 prompt tokens.
+ */
+async function busyVllm(): Promise<string> {
+  let page = await read(VLLM_REAL);
+  page = setSample(page, `${TTFT}_bucket`, {}, () => 1000);
+  page = setSample(page, `${TTFT}_bucket`, { le: "0.001" }, () => 300);
+  page = setSample(page, `${TTFT}_count`, {}, () => 1000);
+  page = setSample(page, `${TTFT}_sum`, {}, () => 2);
+  return setSample(page, "vllm:prompt_tokens_total", {}, () => 1000);
+}
+/** The page cut short right after its first TTFT bucket line (no +Inf, no _count after it). */
+function cutAfterFirstTtftBucket(page: string): string {
+  const at = page.indexOf(`${TTFT}_bucket{`);
+  return page.slice(0, page.indexOf("\n", at) + 1);
+}
+
+Deno.test("a histogram cut short on a page is unknown with a reason, never a reset or lifetime counts", async () => {
+  const full = await busyVllm();
+  const grown = setSample(full, "vllm:prompt_tokens_total", {}, (x) => x + 500);
+  const cut = cutAfterFirstTtftBucket(grown);
+  assert.ok(snapOf(cut).histograms.ttft, "the cut page still has a TTFT reading");
+  const series = `${TTFT}{engine="0",model_name="Qwen/Qwen1.5-0.5B-Chat"}`;
+  // Second scrape cut short (same process_start_time_seconds on both): its 300 in the first
+  // bucket are not the total, so no reset and no window of 300 lifetime observations.
+  const s = computeEndpointSample(snapOf(full), snapOf(cut), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.equal(s.latency!.ttft, undefined);
+  assert.equal(
+    s.unavailable.ttft,
+    `${series} has neither a +Inf bucket nor _count on the second scrape (a page cut short?), ` +
+      "so its total and the window's observations are unknown",
+  );
+  assert.deepEqual(s.counter_resets, []);
+  assert.equal(s.deltas!.prompt_tokens, 500);
+  // First scrape cut short: B's lifetime 1000 is not the window's either.
+  const r = computeEndpointSample(snapOf(cutAfterFirstTtftBucket(full)), snapOf(grown), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.equal(r.latency!.ttft, undefined);
+  assert.match(r.unavailable.ttft, /nor _count on the first scrape/);
+  assert.deepEqual(r.counter_resets, []);
+  // Without a process start time the cut page is still unknown, not a reset.
+  const noStart = (t: string) => t.replace(/^process_start_time_seconds .*$/m, "");
+  const n = computeEndpointSample(snapOf(noStart(full)), snapOf(noStart(cut)), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.deepEqual([n.latency!.ttft, n.counter_resets], [undefined, []]);
+  assert.match(n.unavailable.ttft, /neither a \+Inf bucket nor _count/);
+});
+
+Deno.test("a histogram count going backwards in the same process is unknown; with a new or unknown process it is a reset", async () => {
+  const full = await busyVllm();
+  // 900 observations where there were 1000: 200 ≤ 1 ms, all ≤ 5 ms.
+  let fewer = setSample(full, `${TTFT}_bucket`, {}, () => 900);
+  fewer = setSample(fewer, `${TTFT}_bucket`, { le: "0.001" }, () => 200);
+  fewer = setSample(fewer, `${TTFT}_count`, {}, () => 900);
+  const sample = (a: string, b: string) =>
+    computeEndpointSample(snapOf(a), snapOf(b), { windowS: 5, scrape: OK, scrapedAt: null });
+  const same = sample(full, fewer);
+  assert.equal(same.latency!.ttft, undefined);
+  assert.equal(
+    same.unavailable.ttft,
+    `${TTFT}{engine="0",model_name="Qwen/Qwen1.5-0.5B-Chat"} went backwards (count 1000, then ` +
+      "900) while process_start_time_seconds is unchanged: not a restart, so its window is unknown",
+  );
+  assert.deepEqual(same.counter_resets, []);
+  // A new process start: a restart, Δ = B (reference §6.1).
+  const restarted = sample(full, setSample(fewer, "process_start_time_seconds", {}, (x) => x + 60));
+  assert.ok(restarted.counter_resets.includes("ttft"), String(restarted.counter_resets));
+  assert.equal(restarted.latency!.ttft!.count, 900);
+  // No process start on either page: a per-series decrease is the only restart marker.
+  const noStart = (t: string) => t.replace(/^process_start_time_seconds .*$/m, "");
+  const unknownProcess = sample(noStart(full), noStart(fewer));
+  assert.deepEqual(unknownProcess.counter_resets, ["ttft"]);
+  assert.equal(unknownProcess.latency!.ttft!.count, 900);
+  assert.equal(unknownProcess.unavailable.ttft, undefined);
+});
+
+Deno.test("data-parallel histograms with different bucket bounds are not merged: count and mean, no quantiles", () => {
+  const page = (n: number) =>
+    [
+      "# TYPE vllm:time_to_first_token_seconds histogram",
+      histogramText(TTFT, { engine: "0" }, {
+        bounds: [0.1, 1],
+        counts: [n, n, n],
+        sum: n * 0.05,
+      }),
+      histogramText(TTFT, { engine: "1" }, {
+        bounds: [0.5, 5],
+        counts: [0, n, n],
+        sum: n * 2,
+      }),
+    ].join("\n") + "\n";
+  const s = computeEndpointSample(snapOf(page(0)), snapOf(page(20)), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  // 20 observations of ≤ 0.1 s on engine 0 and 20 in (0.5, 5] on engine 1: 40, mean 1.025 s.
+  assert.deepEqual(s.latency!.ttft, { count: 40, mean: 1.025, p50: null, p90: null, p99: null });
+  assert.equal(
+    s.unavailable["latency.ttft"],
+    `data-parallel series have different bucket bounds (${TTFT}{engine="0"}: 0.1, 1; ` +
+      `${TTFT}{engine="1"}: 0.5, 5); they are not merged (reference §6.2), so the quantiles ` +
+      "are unknown",
+  );
+  // An engine without observations in the window adds nothing, so nothing is merged: engine 0's
+  // own quantiles.
+  const idle = (n: number) =>
+    [
+      histogramText(TTFT, { engine: "0" }, { bounds: [0.1, 1], counts: [0, n, n], sum: n / 2 }),
+      histogramText(TTFT, { engine: "1" }, { bounds: [0.5, 5], counts: [7, 7, 7], sum: 1 }),
+    ].join("\n") + "\n";
+  const one = computeEndpointSample(snapOf(idle(0)), snapOf(idle(20)), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.equal(one.unavailable["latency.ttft"], undefined);
+  assert.equal(one.latency!.ttft!.count, 20);
+  close(one.latency!.ttft!.p50, 0.55);
+  // One series whose bounds changed between the scrapes cannot be differenced bucket by bucket.
+  const rebucketed = computeEndpointSample(
+    snapOf(histogramText(TTFT, {}, { bounds: [0.1, 1], counts: [5, 9, 10], sum: 3 })),
+    snapOf(histogramText(TTFT, {}, { bounds: [0.5, 5], counts: [30, 40, 40], sum: 9 })),
+    { windowS: 5, scrape: OK, scrapedAt: null },
+  );
+  assert.deepEqual([rebucketed.latency!.ttft, rebucketed.counter_resets], [undefined, []]);
+  assert.equal(
+    rebucketed.unavailable.ttft,
+    `${TTFT} has other bucket bounds on the second scrape than on the first (0.1, 1, then ` +
+      "0.5, 5: a page cut short, or another configuration), so its window cannot be differenced",
+  );
+});

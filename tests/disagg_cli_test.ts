@@ -9,7 +9,12 @@ import { runDisagg } from "../lib/io/disagg_main.ts";
 import { fakeEngine, freePort, readPage, run, text } from "./_disagg.ts";
 import { parseTimeline } from "../parsers/timeline.ts";
 import { waitForFifoOpen } from "./_cli.ts";
-import { histogramText, setSample, spreadSeries } from "../live/_test_pages.ts";
+import {
+  histogramText,
+  setSample,
+  spreadSeries,
+  standaloneTrtllmPage,
+} from "../live/_test_pages.ts";
 
 const MAIN_TS = fileURLToPath(new URL("../main.ts", import.meta.url));
 async function* asyncLines(lines: string[]): AsyncIterable<string> {
@@ -1114,4 +1119,132 @@ Deno.test("a bad URL in a usage error shows no credentials", async () => {
     assert.doesNotMatch(r.stderr.join("\n"), /S3CRET|usr/, bad);
     assert.ok(r.stderr.join("\n").includes(`"${shown}"`), r.stderr.join("\n"));
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Engines and pages the audit found misread.
+
+Deno.test("stand-alone TensorRT-LLM 1.1.0rc5 (JSON /metrics, unprefixed /prometheus/metrics): identified and read", async () => {
+  // The real Dynamo TRT-LLM capture without Dynamo's families and prefix, as trtllm-serve prints
+  // it (reference §4.4); the second scrape has one more request (2 → 3) and TTFT observation.
+  const page = standaloneTrtllmPage(await readPage("ai-dynamo_dynamo__trtllm.log"));
+  let later = setSample(page, "request_success_total", {}, (x) => x + 1);
+  later = setSample(later, "time_to_first_token_seconds_bucket", { le: "+Inf" }, (x) => x + 1);
+  later = setSample(later, "time_to_first_token_seconds_count", {}, (x) => x + 1);
+  let scrapes = 0;
+  const models = Response.json({ data: [{ id: "Qwen/Qwen3-0.6B", owned_by: "tensorrt_llm" }] });
+  await using p = fakeEngine(
+    () => Response.json([{ numActiveRequests: 0, numQueuedRequests: 0 }]),
+    (path) =>
+      path === "/prometheus/metrics"
+        ? text(++scrapes === 1 ? page : later)
+        : path === "/v1/models"
+        ? models.clone()
+        : null,
+  );
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using d = fakeEngine(() => text(vllm));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0.2", "--fail-on", "warning"]);
+  const ep = rec.prefill;
+  assert.deepEqual([ep.engine, ep.kind, ep.engine_decided_by, ep.wrapper], [
+    "trtllm",
+    "engine",
+    "page",
+    null,
+  ]);
+  assert.deepEqual([ep.lifetime.requests_completed, ep.deltas.requests_completed], [3, 1]);
+  assert.deepEqual(ep.latency.ttft.count, 1);
+  assert.match(ep.unavailable.running, /unprefixed metric names \(1\.1\.0rc5 era/);
+  // Once a page, not probes only, the engine (it was metrics_disabled / engine_unidentified).
+  // The idle vLLM decode received nothing while prefill completed a request: a stall.
+  assert.deepEqual(codes(rec), ["kv_transfer_stall"]);
+  assert.equal(code, 1);
+});
+
+Deno.test("Triton TensorRT-LLM backend page: running, waiting and KV usage read from its labelled gauges", async () => {
+  // Families and label values as the backend registers them (no real capture is available).
+  const req = (type: string, v: number) =>
+    `nv_trt_llm_request_metrics{model="tensorrt_llm",request_type="${type}",version="1"} ${v}`;
+  const kv = (type: string, v: number) =>
+    `nv_trt_llm_kv_cache_block_metrics{kv_cache_block_type="${type}",model="tensorrt_llm",version="1"} ${v}`;
+  const page = [
+    "# TYPE nv_trt_llm_request_metrics gauge",
+    ...[["context", 1], ["scheduled", 4], ["max", 64], ["active", 5], ["waiting", 7]].map((
+      [t, v],
+    ) => req(t as string, v as number)),
+    "# TYPE nv_trt_llm_kv_cache_block_metrics gauge",
+    ...[["tokens_per", 64], ["used", 900], ["free", 100], ["max", 1000], ["fraction", 0.9]].map((
+      [t, v],
+    ) => kv(t as string, v as number)),
+    "",
+  ].join("\n");
+  await using p = fakeEngine(() => text(page));
+  await using d = fakeEngine(() => text(page));
+  const { rec } = await status(p.base, d.base, ["--window", "0"]);
+  assert.equal(rec.prefill.engine, "trtllm");
+  assert.deepEqual(rec.prefill.gauges, {
+    running: 5,
+    waiting: 7,
+    waiting_on_transfer: null,
+    kv_usage: 0.9,
+    capacity_tokens: 64000,
+    inflight_requests: null,
+  });
+  for (const f of ["running", "waiting", "kv_usage"]) {
+    assert.equal(rec.prefill.unavailable[f], undefined, f);
+  }
+});
+
+Deno.test("prefill shows NIXL families and the decode vLLM page none: connector_mismatch", async () => {
+  // The real stand-alone vLLM page, once with the NIXL connector's families (all 0 at start-up,
+  // as vLLM registers them) and once without: the decode runs no NIXL.
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  const l = { engine: "0", model_name: "Qwen/Qwen1.5-0.5B-Chat" };
+  const nixl = vllm +
+    "# TYPE vllm:nixl_num_failed_transfers_total counter\n" +
+    'vllm:nixl_num_failed_transfers_total{engine="0",model_name="Qwen/Qwen1.5-0.5B-Chat"} 0\n' +
+    "# TYPE vllm:nixl_xfer_time_seconds histogram\n" +
+    histogramText("vllm:nixl_xfer_time_seconds", l, {
+      bounds: [0.01, 0.1],
+      counts: [0, 0, 0],
+      sum: 0,
+    }) +
+    "\n";
+  await using p = fakeEngine(() => text(nixl));
+  await using d = fakeEngine(() => text(vllm));
+  const { code, rec } = await status(p.base, d.base, ["--window", "0", "--fail-on", "warning"]);
+  assert.deepEqual([rec.prefill.connectors, rec.decode.connectors], [["nixl"], []]);
+  assert.deepEqual(codes(rec), ["connector_mismatch"]);
+  assert.equal(
+    rec.findings[0].message,
+    "Prefill shows KV connector nixl but decode shows none: its vLLM page has no vllm:nixl_* " +
+      "families, which vLLM exports whenever it runs that connector",
+  );
+  assert.equal(code, 1);
+  // A decode whose engine shows no connector families on /metrics (SGLang): no finding.
+  const sg = await readPage("sgl-project_sglang__production_metrics_md_40ef116f.prom");
+  await using s = fakeEngine(() => text(sg));
+  const quiet = await status(p.base, s.base, ["--window", "0"]);
+  assert.deepEqual(quiet.rec.findings, []);
+});
+
+Deno.test("a second scrape cut short inside a histogram: its window is unknown, not a reset", async () => {
+  // The real vLLM page after 1000 requests (300 TTFTs ≤ 1 ms), then the same process's page cut
+  // off after its first TTFT bucket line (no +Inf, no _count): 300 is not the total.
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  const TTFT = "vllm:time_to_first_token_seconds";
+  let busy = setSample(vllm, `${TTFT}_bucket`, {}, () => 1000);
+  busy = setSample(busy, `${TTFT}_bucket`, { le: "0.001" }, () => 300);
+  busy = setSample(busy, `${TTFT}_count`, {}, () => 1000);
+  const at = busy.indexOf(`${TTFT}_bucket{`);
+  const cut = busy.slice(0, busy.indexOf("\n", at) + 1);
+  await using p = fakeEngine((n) => text(n === 1 ? busy : cut));
+  await using d = fakeEngine(() => text(vllm));
+  const { rec } = await status(p.base, d.base, ["--window", "0.2"]);
+  assert.equal(rec.prefill.latency.ttft, undefined);
+  assert.match(
+    rec.prefill.unavailable.ttft,
+    /has neither a \+Inf bucket nor _count on the second scrape/,
+  );
+  assert.deepEqual(rec.prefill.counter_resets, []);
 });
