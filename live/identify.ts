@@ -42,7 +42,10 @@ export interface Identification {
   role: Role;
   /** Why the role was decided (series or probe), or why it is unknown. */
   role_evidence: string;
-  /** KV connectors with positive evidence, sorted (`lmcache`, `mooncake`, `nixl`, `cpu-offload`). */
+  /**
+   * KV connectors with positive evidence, sorted (`cpu-offload`, `lmcache`, `mooncake`,
+   * `mooncake-store`, `nixl`).
+   */
   connectors: string[];
   model: string | null;
   version: string | null;
@@ -228,6 +231,8 @@ export function identifyPage(
   const connectors = new Set<string>();
   for (const name of page.samples.keys()) {
     if (name.startsWith("vllm:nixl_")) connectors.add("nixl");
+    // The Mooncake store connector is a KV cache tier (reference §4.1), not the P/D transfer.
+    else if (name.startsWith("vllm:mooncake_store_")) connectors.add("mooncake-store");
     else if (name.startsWith("vllm:mooncake_")) connectors.add("mooncake");
     else if (name.startsWith("lmcache:") || name.startsWith("vllm:lmcache_mp_")) {
       connectors.add("lmcache");

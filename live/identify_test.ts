@@ -52,6 +52,21 @@ Deno.test("the whole page decides, not the first line", () => {
   assert.equal(id.role_evidence, 'dynamo_component="prefill"');
 });
 
+Deno.test("the Mooncake store connector is a cache tier, not the P/D Mooncake connector", () => {
+  const page = (lines: string[]) =>
+    identifyPage(
+      parsePrometheusText(['vllm:num_requests_running{engine="0"} 1', ...lines].join("\n")),
+    )
+      .connectors;
+  const store =
+    'vllm:mooncake_store_operation_time_seconds_count{engine="0",operation="get",status="ok"} 3';
+  assert.deepEqual(page([store]), ["mooncake-store"]);
+  assert.deepEqual(page([store, 'vllm:mooncake_num_failed_transfers_total{engine="0"} 0']), [
+    "mooncake",
+    "mooncake-store",
+  ]);
+});
+
 Deno.test("a node-exporter-like page is unknown, with its top prefixes", () => {
   const text = [
     "# TYPE node_cpu_seconds_total counter",

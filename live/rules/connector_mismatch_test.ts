@@ -108,6 +108,12 @@ const cases: {
     d: {},
     want: null,
   },
+  {
+    name: "quiet: the Mooncake store alone on one side is a cache tier, not a P/D connector",
+    p: { connectors: ["mooncake-store"] },
+    d: {},
+    want: null,
+  },
 ];
 
 for (const c of cases) {
