@@ -16,7 +16,7 @@ import { numberAt } from "./packed.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
 import type { BaselineMatch } from "./baseline.ts";
-import { groupBy } from "./group_by.ts";
+import { groupBy, replaceContents } from "./group_by.ts";
 import type { Curve, Frontier } from "./curves.ts";
 import {
   type ArtifactIssue,
@@ -350,15 +350,6 @@ function splitBatchedEvals(records: CellRecord[]): Set<string> {
   }
   replaceContents(records, kept);
   return made;
-}
-
-/**
- * Make `target` hold exactly `items`, in place. A loop, not `push(...items)`: spreading passes
- * every item as an argument, which overflows the stack at about 130,000 records.
- */
-function replaceContents<T>(target: T[], items: readonly T[]): void {
-  target.length = items.length;
-  for (let i = 0; i < items.length; i++) target[i] = items[i];
 }
 
 /**

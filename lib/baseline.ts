@@ -3,7 +3,7 @@
  * @module
  */
 import { canonicalKey, compareText, curveKey } from "./curves.ts";
-import { groupBy } from "./group_by.ts";
+import { groupBy, replaceContents } from "./group_by.ts";
 import type { ArtifactKind, Cell, MetricField } from "./types.ts";
 import { MEASUREMENT_KINDS } from "./copies.ts";
 
@@ -191,9 +191,8 @@ function pairUnique(
       pairedBase.add(j);
     }
   });
-  now.splice(0, now.length, ...keep);
-  const rest = base.filter((_, j) => !pairedBase.has(j));
-  base.splice(0, base.length, ...rest);
+  replaceContents(now, keep);
+  replaceContents(base, base.filter((_, j) => !pairedBase.has(j)));
 }
 
 /** Matches of {@link matchBaseline}, and the baseline cells no cell of this run was paired with. */

@@ -216,3 +216,13 @@ Deno.test("matchBaselineCells: baseline cells whose artifacts are missing or mal
     "string-rows",
   ]);
 });
+
+Deno.test("matchBaselineCells: 150,000 re-runs of one identity are paired without a stack overflow", () => {
+  const now = Array.from({ length: 150_000 }, (_, i) => cell(`n${i}`, 8));
+  const base = [cell("n7", 8), cell("b-other", 8)];
+  const m = matchBaselineCells(now, base);
+  // n7 by its cell id; the rest in id order against what is left, then reusing the first.
+  deepStrictEqual(m.matches.find((x) => x.cell_id === "n7")?.paired_by, "cell_id");
+  deepStrictEqual(m.matches.length, 150_000);
+  deepStrictEqual(m.baseline_unmatched, []);
+});

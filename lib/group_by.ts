@@ -1,5 +1,5 @@
 /**
- * Grouping a list by a key, in input order within each group.
+ * Grouping a list by a key, in input order within each group; replacing a list's contents in place.
  * @module
  */
 
@@ -20,4 +20,20 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
     else out.set(k, [item]);
   }
   return out;
+}
+
+/**
+ * Make `target` hold exactly `items`, in place. A loop, not `push(...items)` or
+ * `splice(0, n, ...items)`: spreading passes every item as an argument, which overflows the stack
+ * at about 130,000 items.
+ *
+ * @example
+ * ```ts
+ * const list = [1, 2, 3];
+ * replaceContents(list, [4]); // list is [4]
+ * ```
+ */
+export function replaceContents<T>(target: T[], items: readonly T[]): void {
+  target.length = items.length;
+  for (let i = 0; i < items.length; i++) target[i] = items[i];
 }

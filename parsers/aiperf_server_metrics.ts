@@ -5,6 +5,7 @@
  * @module
  */
 import type { MetricField, ParseResult, RecordDraft } from "../lib/types.ts";
+import { minMax } from "../lib/stats.ts";
 import { compact, type Issue, num, ratio, unitRatio } from "./_coerce.ts";
 
 /** One CSV record and the 1-based line it starts on. */
@@ -291,7 +292,8 @@ export function parseAiperfServerMetrics(text: string): ParseResult {
         .filter((s) => s.metric === name)
         .map((s) => s.values[column] ?? null)
         .filter((x): x is number => x !== null);
-      if (xs.length > 0) return unitRatio(Math.max(...xs));
+      const range = minMax(xs); // a loop: a page may hold any number of series
+      if (range !== null) return unitRatio(range[1]);
     }
     return null;
   };

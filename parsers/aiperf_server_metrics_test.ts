@@ -84,6 +84,15 @@ Deno.test("server metrics: by-source hit rates, legacy offload by direction, gau
   assert.equal(d.notes?.aiperf_version, "0.8.0");
 });
 
+Deno.test("server metrics: the worst of 200,000 engines' KV usage, without a stack overflow", () => {
+  const engines = Array.from(
+    { length: 200_000 },
+    (_, i) => gauge("vllm:kv_cache_usage_perc", i === 123_456 ? 0.97 : 0.5, 0.99, String(i)),
+  );
+  const r = parseAiperfServerMetrics(csv([[GAUGE_HEADER, ...engines]]));
+  assert.equal(r.drafts[0].metrics.gpu_kv_usage_p95, 0.97);
+});
+
 Deno.test("server metrics: hits/queries fallback, current offload names, percent gauges", () => {
   const text = csv([
     [
