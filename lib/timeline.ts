@@ -23,6 +23,8 @@ import { SEVERITY_RANK } from "./types.ts";
 
 /** One sample of a timeline, as the timeline parser yields it. */
 export interface TimelineSampleInput {
+  /** The line's identity (parsers/timeline.ts): a sample two files of one cell hold counts once. */
+  key?: string;
   observed_at: string;
   findings: {
     code: string;
@@ -285,9 +287,13 @@ export function attachTimelines(
   const summaries = new Map<string | null, TimelineSummary>();
   const deduped = new Map<string, CodeAcc>();
   const runTimelines: AttachedTimelines["runTimelines"] = [];
+  // Sample keys per cell: a timeline copied beside itself (`logs/`) repeats samples already counted.
+  const seenByCell = new Map<string | null, Set<string>>();
   const sorted = [...timelines].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const t of sorted) {
     const cellId = nearest(t.path);
+    let seen = seenByCell.get(cellId);
+    if (!seen) seenByCell.set(cellId, seen = new Set());
     const s = summaries.get(cellId) ?? {
       sample_count: 0,
       first_observed_at: null,
@@ -301,9 +307,13 @@ export function attachTimelines(
     let last: string | null = null;
     for (const sample of t.samples) {
       const at = sample.observed_at;
-      s.sample_count++;
       first = minIso(first, at);
       last = maxIso(last, at);
+      if (sample.key !== undefined) {
+        if (seen.has(sample.key)) continue;
+        seen.add(sample.key);
+      }
+      s.sample_count++;
       if (sample.findings.length > 0) s.first_finding_at = minIso(s.first_finding_at, at);
       for (const [code, list] of groupBy(sample.findings, (f) => f.code)) {
         s.finding_counts[code] = (s.finding_counts[code] ?? 0) + 1;

@@ -224,3 +224,29 @@ Deno.test("attachTimelines: a finding from two timeline files names the file of 
   assert.deepEqual(f.evidence, { failures: 40, timeline: "b/t.jsonl" });
   assert.equal(f.count, 2);
 });
+
+Deno.test("attachTimelines: a sample two files of one cell both hold counts once", () => {
+  const sample = (at: string, key: string): TimelineSampleInput => ({
+    key,
+    observed_at: at,
+    findings: [unreachable("decode", 9)],
+  });
+  const a = [sample("2026-06-01T10:00:00Z", "k1"), sample("2026-06-01T10:00:15Z", "k2")];
+  // `logs/` holds a copy of the cell's timeline, plus one later sample of its own.
+  const b = [...a, sample("2026-06-01T10:00:30Z", "k3")];
+  const tl = attachTimelines([makeCell("c8")], [
+    timeline(a, "c8/inferguard_timeline.jsonl"),
+    timeline(b, "c8/logs/inferguard_timeline.jsonl"),
+  ], () => "c8");
+  assert.equal(tl.cells[0].timeline?.sample_count, 3);
+  assert.deepEqual(tl.cells[0].timeline?.finding_counts, { endpoint_unreachable: 3 });
+  assert.equal(tl.findings[0].count, 3);
+  // Each file still says how many samples it holds.
+  assert.deepEqual(tl.runTimelines.map((t) => t.sample_count), [2, 3]);
+  // In the timelines of two cells, the same sample is each cell's.
+  const two = attachTimelines([makeCell("c8"), makeCell("c16")], [
+    timeline(a, "c8/inferguard_timeline.jsonl"),
+    timeline(a, "c16/inferguard_timeline.jsonl"),
+  ], (p) => p.split("/")[0]);
+  assert.deepEqual(two.cells.map((c) => c.timeline?.sample_count), [2, 2]);
+});

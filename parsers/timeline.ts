@@ -27,6 +27,11 @@ export interface TimelineSample {
   observed_at: string;
   sequence: number | null;
   findings: TimelineFinding[];
+  /**
+   * What tells this sample's line from others: time, sequence, length and a hash of its text. Two
+   * lines with one key are one sample, within a file and across the files of one cell.
+   */
+  key?: string;
 }
 
 const IsoTime = v.pipe(
@@ -170,6 +175,7 @@ export async function parseTimeline(lines: AsyncIterable<string>): Promise<Parse
       continue;
     }
     seen.set(key, n);
+    parsed.key = key;
     samples.push(parsed);
   }
   return { samples, issues, duplicates };
