@@ -4,7 +4,7 @@
  *
  * @example
  * ```sh
- * deno run --allow-read --allow-write main.ts analyze testdata/sample
+ * deno run --allow-read --allow-write --allow-env=SOURCE_DATE_EPOCH main.ts analyze testdata/sample
  * ```
  * @module
  */

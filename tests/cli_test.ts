@@ -750,6 +750,34 @@ Deno.test({
   },
 });
 
+Deno.test("SOURCE_DATE_EPOCH that may not be read is said so, not taken as unset", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("multinode_raw_curve", tmp);
+    const run = (args: string[], extra: string[] = []) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-read", "--allow-write", ...extra, MAIN_TS, ...args],
+        env: { SOURCE_DATE_EPOCH: "1767225600", NO_COLOR: "1" },
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+    const out = await run(["analyze", input, "--output-dir", `${tmp}/o`, "--quiet"]);
+    assert.equal(out.code, 0);
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.match(stderr, /SOURCE_DATE_EPOCH cannot be read without --allow-env=SOURCE_DATE_EPOCH/);
+    assert.notEqual(report(`${tmp}/o`).generated_at, PINNED);
+    // With the permission, or with --generated-at, nothing to say.
+    const granted = await run(
+      ["analyze", input, "--output-dir", `${tmp}/g`, "--quiet"],
+      ["--allow-env=SOURCE_DATE_EPOCH"],
+    );
+    assert.equal(new TextDecoder().decode(granted.stderr), "");
+    assert.equal(report(`${tmp}/g`).generated_at, PINNED);
+    const pinned = await run(analyzeArgs(input, `${tmp}/p`, "--quiet"));
+    assert.equal(new TextDecoder().decode(pinned.stderr), "");
+  });
+});
+
 Deno.test("exit 3: a SOURCE_DATE_EPOCH out of range names the variable and its range", async () => {
   await withTemp(async (tmp) => {
     const input = copyCase("fixed_seq_pair", tmp);

@@ -69,6 +69,7 @@ Exit codes: 0 report written, nothing at or above --fail-on; 1 highest finding i
 export interface AnalyzeIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** An environment variable; `undefined` when unset. Throws when it may not be read. */
   env(name: string): string | undefined;
   now(): Date;
   isTty: boolean;
@@ -87,13 +88,7 @@ function defaultIo(): AnalyzeIo {
   return {
     stdout: (t) => writeFully(Deno.stdout, enc.encode(t)),
     stderr: (t) => writeFully(Deno.stderr, enc.encode(t)),
-    env: (n) => {
-      try {
-        return Deno.env.get(n);
-      } catch {
-        return undefined;
-      }
-    },
+    env: (n) => Deno.env.get(n),
     now: () => new Date(),
     isTty: Deno.stderr.isTerminal(),
     handleSignals: true,
@@ -127,7 +122,19 @@ function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
     }
     return new Date(t).toISOString().replace(".000Z", "Z");
   }
-  const epoch = io.env("SOURCE_DATE_EPOCH");
+  let epoch: string | undefined;
+  try {
+    epoch = io.env("SOURCE_DATE_EPOCH");
+  } catch {
+    // Without the permission, "not set" and "may not be read" look alike: say which it was, as
+    // a report that should have been reproducible is not.
+    tell(
+      io,
+      "inferguard analyze: SOURCE_DATE_EPOCH cannot be read without --allow-env=SOURCE_DATE_EPOCH " +
+        "(as `deno task analyze` and the binary grant); generated_at is the current time. Pass " +
+        "--generated-at for a reproducible report.\n",
+    );
+  }
   if (epoch !== undefined && epoch !== "") {
     if (!/^\d+$/.test(epoch) || Number(epoch) > MAX_SOURCE_DATE_EPOCH) {
       throw new UsageError(
