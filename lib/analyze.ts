@@ -467,11 +467,15 @@ export function analyze(input: AnalyzeInput): Report {
       copies.copiesOf,
       copies.rowsOf,
     );
-  const nearestKey = (path: string): string | null => {
+  // Directories of eval cells (evals that attached to no benchmark cell): a timeline there is
+  // that cell's, where no benchmark cell is nearer (null value: several eval cells).
+  const evalCellDirs = new Map<string, string | null>();
+  const nearestKey = (path: string, evalCells = false): string | null => {
     const index = dirIndex();
     let dir = runDirOf(path);
     for (;;) {
-      const k = index.get(dir);
+      let k = index.get(dir);
+      if (k === undefined && evalCells) k = evalCellDirs.get(dir);
       if (k !== undefined) return k;
       if (dir === "") return null;
       const i = dir.lastIndexOf("/");
@@ -487,6 +491,12 @@ export function analyze(input: AnalyzeInput): Report {
     let target = batched.has(r.group_key) ? null : nearestKey(r.artifact);
     if (target !== null && contradicts(r.group_key, target)) target = null;
     cellRecords.push(target ? { ...r, group_key: target, primary: false } : r);
+    if (target === null) {
+      const dir = runDirOf(r.artifact);
+      const seen = evalCellDirs.get(dir);
+      if (seen === undefined) evalCellDirs.set(dir, r.group_key);
+      else if (seen !== r.group_key) evalCellDirs.set(dir, null);
+    }
   }
 
   // A point with no agg (a failed or partial run) takes its curve's hardware, before the fold
@@ -684,7 +694,7 @@ export function analyze(input: AnalyzeInput): Report {
 
   // Live timelines, then the detectors.
   const tl = attachTimelines(cells, input.timelines, (path) => {
-    const k = nearestKey(path);
+    const k = nearestKey(path, true);
     return k ? cellIdOfKey.get(k) ?? null : null;
   });
   const detected = runRules(tl.cells, {

@@ -1257,3 +1257,42 @@ Deno.test("analyze: --timeline-glob names the timelines, and can leave one named
       "c32/overlay/live_timeline.jsonl",
     ]);
   }));
+
+Deno.test("analyze: a timeline beside an eval-only cell is that cell's", () => {
+  const evalFile = (path: string): LoadedArtifact => ({
+    ref: { path, kind: "eval_results", size: 1 },
+    result: parseEvalResults({
+      results: { gsm8k: { "exact_match,strict-match": 0.9 } },
+      config: { model_args: "pretrained=openai/gpt-oss-120b" },
+    }),
+  });
+  const timeline = (path: string) => ({
+    path,
+    bad_lines: 0,
+    samples: [{ observed_at: "2026-06-01T10:00:00Z", findings: [] }],
+  });
+  const report = analyze({
+    inputRoot: "r",
+    generatedAt: "2026-01-01T00:00:00Z",
+    loaded: [
+      evalFile("evals/results_2026-06-01T00-00-00.json"),
+      raw("bench/c8/x.json", { model: "gptoss", concurrency: 8 }),
+    ],
+    walkIssues: [],
+    timelines: [
+      timeline("evals/inferguard_timeline.jsonl"),
+      timeline("bench/c8/inferguard_timeline.jsonl"),
+      timeline("elsewhere/inferguard_timeline.jsonl"),
+    ],
+    thresholds: defaultThresholds(),
+  });
+  const evalCell = report.cells.find((c) => c.artifacts.eval_results)!;
+  const benchCell = report.cells.find((c) => c.artifacts.raw_result)!;
+  assert.notEqual(evalCell, benchCell);
+  assert.deepEqual(report.cross_run.timelines.map((t) => [t.path, t.cell_id]), [
+    ["bench/c8/inferguard_timeline.jsonl", benchCell.cell_id],
+    ["elsewhere/inferguard_timeline.jsonl", null],
+    ["evals/inferguard_timeline.jsonl", evalCell.cell_id],
+  ]);
+  assert.equal(evalCell.timeline?.sample_count, 1);
+});
