@@ -531,7 +531,7 @@ export function notFiniteReason(values: readonly number[]): string {
 }
 
 /** Why a histogram with a NaN or ±Inf count, sum or bound is left out. */
-const NOT_FINITE_HISTOGRAM = "not a finite number on the page (NaN or ±Inf)";
+export const NOT_FINITE_HISTOGRAM = "not a finite number on the page (NaN or ±Inf)";
 
 /** Every count, sum and bound of a histogram series is finite (the `+Inf` bound aside). */
 function finiteHistogram(s: HistogramReading["series"][number]): boolean {

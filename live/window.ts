@@ -16,6 +16,7 @@ import {
   type GaugeField,
   type HistogramField,
   type HistogramReading,
+  NOT_FINITE_HISTOGRAM,
   REPLICA_LABELS,
 } from "./snapshot.ts";
 
@@ -512,9 +513,22 @@ export function computeEndpointSample(
   const sameProcess = !restartedProcess && a.process_start_s !== null &&
     a.process_start_s === b.process_start_s;
   const latency: Partial<Record<LatencyField, Quantiles>> = {};
+  // A histogram the first page printed with a NaN or ±Inf (left out of that snapshot) is no new
+  // series starting from zero: the second page's totals are not the window's.
+  const notFiniteBefore = (f: HistogramField): string | null =>
+    !restartedProcess && a.histograms[f] === undefined &&
+      a.unavailable[f] === NOT_FINITE_HISTOGRAM
+      ? `${f} was ${NOT_FINITE_HISTOGRAM} on the first scrape, so the window's observations are ` +
+        "unknown"
+      : null;
   for (const f of LATENCY_FIELDS) {
     const hb = b.histograms[f as HistogramField];
     if (!hb) continue;
+    const before = notFiniteBefore(f as HistogramField);
+    if (before !== null) {
+      unavailable[f] = before;
+      continue;
+    }
     const d = histogramDelta(
       restartedProcess ? undefined : a.histograms[f as HistogramField],
       hb,
@@ -530,7 +544,12 @@ export function computeEndpointSample(
   }
   sample.latency = latency;
   const size = b.histograms.kv_transfer_size;
-  if (size) {
+  const sizeBefore = notFiniteBefore("kv_transfer_size");
+  if (size && sizeBefore !== null) {
+    sample.transfers = { count: null, bytes: null };
+    unavailable["transfers.count"] =
+      `the KV transfer-size histogram's window is unknown: ${sizeBefore}`;
+  } else if (size) {
     const d = histogramDelta(
       restartedProcess ? undefined : a.histograms.kv_transfer_size,
       size,

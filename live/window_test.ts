@@ -708,3 +708,26 @@ Deno.test("data-parallel histograms with different bucket bounds are not merged:
       "0.5, 5: a page cut short, or another configuration), so its window cannot be differenced",
   );
 });
+
+Deno.test("a histogram with a NaN count on either scrape is unknown with a reason, never lifetime counts", () => {
+  const first = histogramText(TTFT, {}, { bounds: [0.1, 1], counts: [NaN, NaN, NaN], sum: NaN });
+  const second = histogramText(TTFT, {}, { bounds: [0.1, 1], counts: [300, 900, 1000], sum: 400 });
+  const s = computeEndpointSample(snapOf(first), snapOf(second), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.deepEqual([s.latency!.ttft, s.counter_resets], [undefined, []]);
+  assert.equal(
+    s.unavailable.ttft,
+    "ttft was not a finite number on the page (NaN or ±Inf) on the first scrape, so the " +
+      "window's observations are unknown",
+  );
+  // NaN on the second page: no window either (the snapshot says why).
+  const back = computeEndpointSample(snapOf(second), snapOf(first), {
+    windowS: 5,
+    scrape: OK,
+    scrapedAt: null,
+  });
+  assert.deepEqual([back.latency!.ttft, back.counter_resets], [undefined, []]);
+});
