@@ -81,9 +81,8 @@ export type SourceFormat =
 /** Completion status of a cell. */
 export type CellStatus = "complete" | "partial" | "failed" | "unknown";
 
-/** Every numeric metric field of a cell (SPEC §3), in report order. */
-export const METRIC_FIELDS = [
-  // topology
+/** The topology among a cell's metric fields (SPEC §3), in report order. */
+const TOPOLOGY_FIELDS = [
   "tp",
   "pp",
   "ep",
@@ -104,6 +103,11 @@ export const METRIC_FIELDS = [
   "num_prefill_gpu",
   "num_decode_gpu",
   "num_gpus",
+] as const;
+
+/** Every numeric metric field of a cell (SPEC §3), in report order. */
+export const METRIC_FIELDS = [
+  ...TOPOLOGY_FIELDS,
   // completion
   "num_requests_total",
   "num_requests_successful",
@@ -312,28 +316,7 @@ export interface ExpectedCell {
  * (lib/analyze.ts reads them there; a single-node cell that does not state pp, dcp or pcp runs
  * with 1, as its curve key says).
  */
-export const TOPOLOGY_KEYS: ReadonlySet<string> = new Set([
-  "tp",
-  "pp",
-  "ep",
-  "dcp",
-  "pcp",
-  "num_gpus",
-  "prefill_tp",
-  "prefill_pp",
-  "prefill_ep",
-  "prefill_dcp",
-  "prefill_pcp",
-  "prefill_num_workers",
-  "decode_tp",
-  "decode_pp",
-  "decode_ep",
-  "decode_dcp",
-  "decode_pcp",
-  "decode_num_workers",
-  "num_prefill_gpu",
-  "num_decode_gpu",
-]);
+export const TOPOLOGY_KEYS: ReadonlySet<string> = new Set(TOPOLOGY_FIELDS);
 
 /** A campaign manifest. */
 export interface CampaignManifest {
