@@ -99,7 +99,7 @@ export interface BaselineSummary {
   /** Cells of the baseline. */
   baseline_cells: number;
   matched: number;
-  /** Cells of this run with no baseline cell of the same identity. */
+  /** Cells of this run paired with no baseline cell (by identity, or an eval's identity). */
   unmatched: string[];
   /** Baseline cells paired with no cell of this run: points this run did not measure again. */
   baseline_unmatched: string[];

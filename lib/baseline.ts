@@ -6,6 +6,7 @@ import { canonicalKey, compareText, curveKey } from "./curves.ts";
 import { groupBy, replaceContents } from "./group_by.ts";
 import type { ArtifactKind, Cell, MetricField } from "./types.ts";
 import { MEASUREMENT_KINDS } from "./copies.ts";
+import { evalIdentityCompatible, evalIdentityKey } from "./eval_join.ts";
 
 /** Current and baseline value of one metric, with ratio (current ÷ baseline) and difference. */
 export interface MetricDelta {
@@ -21,6 +22,12 @@ export interface MetricDelta {
 export interface EvalDelta extends MetricDelta {
   current_stderr: number | null;
   baseline_stderr: number | null;
+  /**
+   * The baseline's name of the metric when it is not this run's (an agg_eval column such as
+   * `em_strict` against lm-eval's `exact_match,strict-match`, see {@link collectedEvalMetric});
+   * absent when both sides name it alike. The delta is keyed by this run's name.
+   */
+  baseline_metric?: string;
 }
 
 /**
@@ -29,9 +36,20 @@ export interface EvalDelta extends MetricDelta {
  * notes or by measurements that only one cell on each side has (a copy, a renamed or reordered
  * file), or, failing all of these, by `order` (cell-id order, a guess). `reused` when this run has
  * more cells of the identity than the baseline: the extra ones are compared with the baseline
- * cell of the smallest id, which another cell of this run is paired with too.
+ * cell of the smallest id, which another cell of this run is paired with too. `eval_identity` when
+ * no cell on the other side had the identity and one side is eval-only (an eval's `meta_env.json`
+ * and results, or an agg_eval row, joined to no benchmark cell), which cannot state the scenario
+ * type or disaggregation: paired with the one cell that has eval results for one of its tasks and
+ * agrees on the fields an eval states (lib/eval_join.ts), one to one.
  */
-export type PairedBy = "identity" | "cell_id" | "notes" | "measurements" | "order" | "reused";
+export type PairedBy =
+  | "identity"
+  | "cell_id"
+  | "notes"
+  | "measurements"
+  | "order"
+  | "reused"
+  | "eval_identity";
 
 /** A cell of this run and the baseline cell with the same identity. */
 export interface BaselineMatch {
@@ -41,7 +59,7 @@ export interface BaselineMatch {
   deltas: Record<string, MetricDelta>;
   /** Eval metrics present on both sides: task -> metric -> delta. */
   eval_deltas: Record<string, Record<string, EvalDelta>>;
-  /** How many baseline cells had this identity. */
+  /** How many baseline cells had this identity (1 for a pairing on the eval's identity). */
   baseline_candidates: number;
   paired_by: PairedBy;
 }
@@ -58,7 +76,8 @@ export function pairingEvidence(
 }
 
 /**
- * The words a baseline finding's message ends with when its pairing was a guess: "" otherwise.
+ * The words a baseline finding's message ends with when its pairing was a guess or made on the
+ * eval's identity alone: "" otherwise.
  *
  * @example
  * ```ts
@@ -67,6 +86,10 @@ export function pairingEvidence(
  * ```
  */
 export function pairingNote(m: BaselineMatch): string {
+  if (m.paired_by === "eval_identity") {
+    return "; paired on the eval's identity, as an eval-only cell states no scenario type or " +
+      "disaggregation";
+  }
   if (m.paired_by === "order") {
     return `; paired by cell-id order, a guess among ${m.baseline_candidates} baseline cells of this identity`;
   }
@@ -115,20 +138,86 @@ export function baselineIdentity(cell: Cell): string {
   return canonicalKey({ ...curveKey(cell), concurrency: finite(cell.concurrency) });
 }
 
+/**
+ * The agg_eval column (`em_strict`, `em_flexible`) that InferenceX's collector fills from an
+ * lm-eval results key, or `null` for any other key: the same number under another name. The
+ * formats reference names both sides (§10.2 the `exact_match,<filter>` keys, §10.3 the columns of
+ * `collect_eval_results.py`); the collector's code reads `<metric>,<filter>` with the task's
+ * first metric (`exact_match` when none is configured) and puts the filter whose name contains
+ * `strict` in `em_strict`, one whose name contains `flex` or `extract` in `em_flexible`. Only
+ * `exact_match` keys are mapped, as the column names say.
+ *
+ * @example
+ * ```ts
+ * collectedEvalMetric("exact_match,strict-match"); // "em_strict"
+ * collectedEvalMetric("exact_match,flexible-extract"); // "em_flexible"
+ * collectedEvalMetric("acc,none"); // null
+ * ```
+ */
+export function collectedEvalMetric(metric: string): string | null {
+  const comma = metric.indexOf(",");
+  if (comma === -1 || metric.slice(0, comma) !== "exact_match") return null;
+  const filter = metric.slice(comma + 1);
+  if (filter.includes("strict")) return "em_strict";
+  if (filter.includes("flex") || filter.includes("extract")) return "em_flexible";
+  return null;
+}
+
+/** The name a metric is compared under across the two namings: the agg_eval column, else itself. */
+function comparedName(metric: string): string {
+  return collectedEvalMetric(metric) ?? metric;
+}
+
+/**
+ * Metric names by their {@link comparedName}, for the names that are the only one of theirs in
+ * the task (two lm-eval filters both mapped to `em_strict` leave it unknown which one the
+ * collector took).
+ */
+function uniqueByComparedName(metrics: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const m of metrics) {
+    const name = comparedName(m);
+    if (seen.has(name)) out.delete(name);
+    else out.set(name, m);
+    seen.add(name);
+  }
+  return out;
+}
+
+/** An object's own entry (never one of `Object.prototype`'s), `undefined` when absent. */
+function own<T>(o: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/**
+ * Eval metrics both cells have, task by task: a metric of the same name on both sides, else the
+ * one the other side names differently but means the same (an agg_eval row's `em_strict` for
+ * lm-eval's `exact_match,strict-match`; {@link collectedEvalMetric}), keyed by this run's name.
+ */
 function evalDeltas(current: Cell, base: Cell): Record<string, Record<string, EvalDelta>> {
   const out: Record<string, Record<string, EvalDelta>> = {};
   if (!current.eval || !base.eval) return out;
   for (const task of Object.keys(current.eval).sort(compareText)) {
-    const baseTask = base.eval[task];
+    const baseTask = own(base.eval, task);
     if (!baseTask) continue;
-    for (const metric of Object.keys(current.eval[task]).sort(compareText)) {
-      const b = baseTask[metric];
+    const metrics = Object.keys(current.eval[task]).sort(compareText);
+    const nowByName = uniqueByComparedName(metrics);
+    const baseByName = uniqueByComparedName(Object.keys(baseTask));
+    for (const metric of metrics) {
+      let baseMetric: string | undefined = metric;
+      if (own(baseTask, metric) === undefined) {
+        const name = comparedName(metric);
+        baseMetric = nowByName.get(name) === metric ? baseByName.get(name) : undefined;
+      }
+      const b = baseMetric === undefined ? undefined : own(baseTask, baseMetric);
       if (!b) continue;
       const c = current.eval[task][metric];
       (out[task] ??= {})[metric] = {
         ...metricDelta(c.value, b.value),
         current_stderr: finite(c.stderr),
         baseline_stderr: finite(b.stderr),
+        ...(baseMetric === metric ? {} : { baseline_metric: baseMetric }),
       };
     }
   }
@@ -211,7 +300,9 @@ export interface BaselineMatching {
  * by the same `cell_id` (a tree against itself, or a copy), then by notes and then by
  * measurements that only one cell on each side has (a renamed or reordered file), then the rest
  * in cell-id order (`paired_by: "order"`, a guess). Beyond the baseline's count, the smallest
- * baseline id is used again (`paired_by: "reused"`). Cells without a match are left out; the result is sorted by
+ * baseline id is used again (`paired_by: "reused"`). Then, among the cells still unpaired on
+ * both sides, an eval-only cell is paired on the eval's identity (`paired_by: "eval_identity"`,
+ * see {@link pairOnEvalIdentity}). Cells without a match are left out; the result is sorted by
  * `cell_id`.
  *
  * @example
@@ -250,12 +341,15 @@ export function matchBaselineCells(
       )
     );
   }
+  pairOnEvalIdentity(cells, baselineCells, pairOf);
   const countedNow = copiesCountedNow(cells, byIdentityNow);
   const matches: BaselineMatch[] = [];
   for (const cell of cells) {
-    const candidates = byIdentity.get(baselineIdentity(cell));
     const pair = pairOf.get(cell);
-    if (!candidates || !pair) continue;
+    if (!pair) continue;
+    const candidates = pair.how === "eval_identity"
+      ? 1
+      : byIdentity.get(baselineIdentity(cell))?.length ?? 0;
     const base = pair.base;
     pairedBaseIds.add(base);
     const deltas: Record<string, MetricDelta> = {};
@@ -265,7 +359,7 @@ export function matchBaselineCells(
       baseline_cell_id: base.cell_id,
       deltas,
       eval_deltas: evalDeltas(cell, base),
-      baseline_candidates: candidates.length,
+      baseline_candidates: candidates,
       paired_by: pair.how,
     });
   }
@@ -276,6 +370,70 @@ export function matchBaselineCells(
     baseline_unmatched: baselineCells.filter((c) => !pairedBaseIds.has(c) && !countedNow(c))
       .map((c) => c.cell_id).sort(compareText),
   };
+}
+
+/** Whether a cell is eval-only (no benchmark record) and has eval results. */
+function isEvalOnly(c: Cell): boolean {
+  return c.source_format === "eval" && hasEval(c);
+}
+
+/** Whether a cell has eval results (a `--baseline` report.json's cell may hold anything there). */
+function hasEval(c: Cell): boolean {
+  const e: unknown = c.eval;
+  return typeof e === "object" && e !== null && !Array.isArray(e) && Object.keys(e).length > 0;
+}
+
+/** Whether two cells with eval results have one task in common. */
+function shareTask(a: Cell, b: Cell): boolean {
+  return Object.keys(a.eval!).some((task) => Object.hasOwn(b.eval!, task));
+}
+
+/**
+ * Pair, in `pairOf`, cells left unpaired by identity where one side is eval-only. An eval-only
+ * cell cannot state the scenario type or disaggregation that a benchmark cell's identity holds,
+ * so it never has a benchmark cell's identity; it is paired with a cell on the other side that
+ * agrees on the fields an eval states, as the eval join decides it (lib/eval_join.ts: model,
+ * hardware, framework, precision, speculative decoding, concurrency, topology; ISL/OSL where both
+ * state them) and has eval results for one of its tasks — only when each of the two is the
+ * other's only such candidate. Ordinary benchmark cells are never paired here with each other.
+ */
+function pairOnEvalIdentity(
+  cells: readonly Cell[],
+  baselineCells: readonly Cell[],
+  pairOf: Map<Cell, { base: Cell; how: PairedBy }>,
+): void {
+  const usedBase = new Set<Cell>();
+  for (const { base } of pairOf.values()) usedBase.add(base);
+  const leftNow = cells.filter((c) => !pairOf.has(c) && hasEval(c));
+  const leftBase = baselineCells.filter((c) => !usedBase.has(c) && hasEval(c));
+  if (!leftNow.some(isEvalOnly) && !leftBase.some(isEvalOnly)) return;
+  const baseByKey = new Map<string, Cell[]>();
+  for (const b of leftBase) {
+    const k = evalIdentityKey(b);
+    if (k === null) continue;
+    const list = baseByKey.get(k);
+    if (list) list.push(b);
+    else baseByKey.set(k, [b]);
+  }
+  const edges: [Cell, Cell][] = [];
+  const degreeNow = new Map<Cell, number>();
+  const degreeBase = new Map<Cell, number>();
+  for (const now of leftNow) {
+    const k = evalIdentityKey(now);
+    if (k === null) continue;
+    for (const base of baseByKey.get(k) ?? []) {
+      if (!isEvalOnly(now) && !isEvalOnly(base)) continue;
+      if (!evalIdentityCompatible(now, base) || !shareTask(now, base)) continue;
+      edges.push([now, base]);
+      degreeNow.set(now, (degreeNow.get(now) ?? 0) + 1);
+      degreeBase.set(base, (degreeBase.get(base) ?? 0) + 1);
+    }
+  }
+  for (const [now, base] of edges) {
+    if (degreeNow.get(now) === 1 && degreeBase.get(base) === 1) {
+      pairOf.set(now, { base, how: "eval_identity" });
+    }
+  }
 }
 
 /** The paths a cell names in one of its copy notes (lib/copies.ts). */

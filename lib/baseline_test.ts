@@ -1,5 +1,11 @@
 import { deepStrictEqual } from "node:assert/strict";
-import { BASELINE_METRICS, matchBaseline, matchBaselineCells, pairingNote } from "./baseline.ts";
+import {
+  BASELINE_METRICS,
+  collectedEvalMetric,
+  matchBaseline,
+  matchBaselineCells,
+  pairingNote,
+} from "./baseline.ts";
 import { makeCell } from "./cell.ts";
 import type { Cell } from "./types.ts";
 
@@ -225,4 +231,221 @@ Deno.test("matchBaselineCells: 150,000 re-runs of one identity are paired withou
   deepStrictEqual(m.matches.find((x) => x.cell_id === "n7")?.paired_by, "cell_id");
   deepStrictEqual(m.matches.length, 150_000);
   deepStrictEqual(m.baseline_unmatched, []);
+});
+
+Deno.test("collectedEvalMetric: the agg_eval column the collector fills from an lm-eval key", () => {
+  // utils/collect_eval_results.py: `<first metric>,<filter>`, a filter naming "strict" gives
+  // em_strict, one naming "flex" or "extract" em_flexible; anything else has no column.
+  deepStrictEqual(
+    [
+      "exact_match,strict-match",
+      "exact_match,flexible-extract",
+      "exact_match,custom-extract",
+      "exact_match,none",
+      "exact_match_stderr,strict-match",
+      "acc,none",
+      "em_strict",
+      "exact_match",
+    ].map(collectedEvalMetric),
+    ["em_strict", "em_flexible", "em_flexible", null, null, null, null, null],
+  );
+});
+
+/** A gsm8k score set named as an agg_eval row names it, or as lm-eval's results file does. */
+function gsm8k(naming: "row" | "lm-eval", strict: number, flexible: number): Cell["eval"] {
+  const [s, f] = naming === "row"
+    ? ["em_strict", "em_flexible"]
+    : ["exact_match,strict-match", "exact_match,flexible-extract"];
+  return {
+    gsm8k: { [s]: { value: strict, stderr: 0.006 }, [f]: { value: flexible, stderr: 0.007 } },
+  };
+}
+
+Deno.test("matchBaseline: an agg_eval row's em_strict/em_flexible are compared with lm-eval's keys", () => {
+  const rows = cell("rows", 64, {}, { eval: gsm8k("row", 0.95, 0.96) });
+  const lm = cell("lm", 64, {}, { eval: gsm8k("lm-eval", 0.9, 0.97) });
+  const delta = (current: number, baseline: number, cse: number, bse: number, name: string) => ({
+    current,
+    baseline,
+    ratio: current / baseline,
+    delta: current - baseline,
+    current_stderr: cse,
+    baseline_stderr: bse,
+    baseline_metric: name,
+  });
+  // Keyed by this run's name; the baseline's name said beside it.
+  deepStrictEqual(matchBaseline([lm], [rows])[0].eval_deltas, {
+    gsm8k: {
+      "exact_match,flexible-extract": delta(0.97, 0.96, 0.007, 0.007, "em_flexible"),
+      "exact_match,strict-match": delta(0.9, 0.95, 0.006, 0.006, "em_strict"),
+    },
+  });
+  deepStrictEqual(matchBaseline([rows], [lm])[0].eval_deltas, {
+    gsm8k: {
+      em_flexible: delta(0.96, 0.97, 0.007, 0.007, "exact_match,flexible-extract"),
+      em_strict: delta(0.95, 0.9, 0.006, 0.006, "exact_match,strict-match"),
+    },
+  });
+  // The same naming on both sides: no baseline_metric, as before.
+  deepStrictEqual(
+    Object.keys(matchBaseline([lm], [lm])[0].eval_deltas.gsm8k["exact_match,strict-match"]),
+    ["current", "baseline", "ratio", "delta", "current_stderr", "baseline_stderr"],
+  );
+});
+
+Deno.test("matchBaseline: a name that exists on both sides wins; an ambiguous mapping is not guessed", () => {
+  // Both namings in the baseline: each metric of this run pairs with its own name only.
+  const both = cell("both", 64, {}, {
+    eval: { gsm8k: { ...gsm8k("row", 0.5, 0.5)!.gsm8k, ...gsm8k("lm-eval", 0.95, 0.96)!.gsm8k } },
+  });
+  const lm = cell("lm", 64, {}, { eval: gsm8k("lm-eval", 0.9, 0.97) });
+  deepStrictEqual(
+    Object.entries(matchBaseline([lm], [both])[0].eval_deltas.gsm8k).map(([k, d]) => [
+      k,
+      d.baseline,
+      d.baseline_metric,
+    ]),
+    [["exact_match,flexible-extract", 0.96, undefined], [
+      "exact_match,strict-match",
+      0.95,
+      undefined,
+    ]],
+  );
+  // Two strict filters in one results file: which one the collector put in em_strict is unknown.
+  const twoStrict = cell("two", 64, {}, {
+    eval: {
+      gsm8k: {
+        "exact_match,strict-match": { value: 0.9, stderr: null },
+        "exact_match,strict-match-v2": { value: 0.1, stderr: null },
+      },
+    },
+  });
+  const rows = cell("rows", 64, {}, { eval: gsm8k("row", 0.95, 0.96) });
+  deepStrictEqual(matchBaseline([twoStrict], [rows])[0].eval_deltas, {});
+  deepStrictEqual(matchBaseline([rows], [twoStrict])[0].eval_deltas, {});
+});
+
+/** A cell with the fields an eval states (single-node), as eval cells and benchmark cells have. */
+function evalCell(id: string, over: Partial<Cell> = {}, metrics = {}): Cell {
+  return makeCell(id, {
+    hardware: "h200",
+    model: "gptoss",
+    framework: "vllm",
+    precision: "fp4",
+    spec_decoding: "none",
+    isl: 1024,
+    osl: 1024,
+    is_multinode: false,
+    dp_attention: false,
+    concurrency: 16,
+    source_format: "eval",
+    eval: gsm8k("lm-eval", 0.95, 0.96),
+    ...over,
+    metrics: { tp: 8, ep: 1, pp: 1, dcp: 1, pcp: 1, ...metrics },
+  });
+}
+
+/** The benchmark cell of that deployment with an eval of its directory: it states more. */
+function benchCell(id: string, over: Partial<Cell> = {}, metrics = {}): Cell {
+  return evalCell(id, {
+    source_format: "mixed",
+    scenario_type: "fixed-seq",
+    disagg: false,
+    eval: gsm8k("lm-eval", 0.9, 0.91),
+    ...over,
+  }, { p99_ttft: 3.2, ...metrics });
+}
+
+Deno.test("matchBaselineCells: an eval-only cell pairs on the eval's identity, either side", () => {
+  const evalOnly = evalCell("base-eval");
+  const bench = benchCell("now-bench");
+  // It cannot state scenario_type and disagg: no identity match, so a fallback on the eval's.
+  const m = matchBaselineCells([bench], [evalOnly]);
+  deepStrictEqual(
+    m.matches.map((x) => [x.cell_id, x.baseline_cell_id, x.paired_by, x.baseline_candidates]),
+    [["now-bench", "base-eval", "eval_identity", 1]],
+  );
+  deepStrictEqual(m.baseline_unmatched, []);
+  deepStrictEqual(m.matches[0].eval_deltas.gsm8k["exact_match,strict-match"].baseline, 0.95);
+  deepStrictEqual(m.matches[0].deltas.p99_ttft, {
+    current: 3.2,
+    baseline: null,
+    ratio: null,
+    delta: null,
+  });
+  deepStrictEqual(
+    pairingNote(m.matches[0]),
+    "; paired on the eval's identity, as an eval-only cell states no scenario type or disaggregation",
+  );
+  // The other way round: this run's eval-only cell against a baseline benchmark cell.
+  deepStrictEqual(
+    matchBaseline([evalCell("now-eval")], [benchCell("base-bench")]).map((x) => [
+      x.cell_id,
+      x.baseline_cell_id,
+      x.paired_by,
+    ]),
+    [["now-eval", "base-bench", "eval_identity"]],
+  );
+  // Hardware case and a side that leaves ISL/OSL open do not matter, as in the eval join.
+  deepStrictEqual(
+    matchBaseline([bench], [evalCell("e", { hardware: "H200", isl: null, osl: null })]).length,
+    1,
+  );
+});
+
+Deno.test("matchBaselineCells: the eval-identity fallback comes after identity, one to one", () => {
+  const bench = benchCell("now-bench");
+  // The baseline has the benchmark cell itself: paired by identity, the eval-only cell left.
+  const exact = matchBaselineCells([bench], [benchCell("base-bench"), evalCell("base-eval")]);
+  deepStrictEqual(exact.matches.map((x) => [x.baseline_cell_id, x.paired_by]), [[
+    "base-bench",
+    "identity",
+  ]]);
+  deepStrictEqual(exact.baseline_unmatched, ["base-eval"]);
+  // Two baseline eval-only cells for one benchmark cell (reruns): no guess.
+  const twoEvals = [evalCell("e1"), evalCell("e2", { eval: gsm8k("row", 0.9, 0.9) })];
+  const ambiguous = matchBaselineCells([bench], twoEvals);
+  deepStrictEqual([ambiguous.matches, ambiguous.baseline_unmatched], [[], ["e1", "e2"]]);
+  // Two benchmark cells of this run the eval could belong to (another scenario type): no guess.
+  deepStrictEqual(
+    matchBaseline([bench, benchCell("now-other", { scenario_type: "agentic" })], [
+      evalCell("e"),
+    ]),
+    [],
+  );
+});
+
+Deno.test("matchBaselineCells: no eval-identity pairing on a disagreement or without a shared task", () => {
+  const bench = benchCell("now-bench");
+  const cases: [string, Cell][] = [
+    ["tp", evalCell("e", {}, { tp: 4 })],
+    ["ep", evalCell("e", {}, { ep: 8 })],
+    ["concurrency", evalCell("e", { concurrency: 32 })],
+    ["DP attention", evalCell("e", { dp_attention: true })],
+    ["framework", evalCell("e", { framework: "sglang" })],
+    ["ISL", evalCell("e", { isl: 8192 })],
+    ["spec decoding unknown", evalCell("e", { spec_decoding: "" })],
+    ["another task", evalCell("e", { eval: { mmlu: { acc: { value: 0.7, stderr: null } } } })],
+    ["no eval", evalCell("e", { eval: null })],
+  ];
+  for (const [name, base] of cases) deepStrictEqual(matchBaseline([bench], [base]), [], name);
+});
+
+Deno.test("matchBaselineCells: benchmark cells never pair on the eval's identity", () => {
+  // Two benchmark cells (with evals) that differ only in scenario type: not one identity, and
+  // neither is eval-only, so they stay unpaired as before.
+  const m = matchBaselineCells([benchCell("now")], [
+    benchCell("base", { scenario_type: "agentic" }),
+  ]);
+  deepStrictEqual([m.matches, m.baseline_unmatched], [[], ["base"]]);
+});
+
+Deno.test("matchBaselineCells: a baseline report.json's eval-only cell may lack fields", () => {
+  // A cell read back from an older report.json: no isl/osl keys, no ep; still the same eval.
+  const old = evalCell("old") as unknown as Record<string, unknown>;
+  delete old.isl;
+  delete old.osl;
+  delete (old.metrics as Record<string, unknown>).ep;
+  const m = matchBaseline([benchCell("now", {}, { ep: null })], [old as unknown as Cell]);
+  deepStrictEqual(m.map((x) => [x.baseline_cell_id, x.paired_by]), [["old", "eval_identity"]]);
 });

@@ -49,22 +49,41 @@ const MULTI_NODE_OPTIONAL: readonly MetricField[] = MULTI_NODE_TOPOLOGY.filter((
   f !== "prefill_tp" && f !== "decode_tp"
 );
 
+/**
+ * A field's value, `null` when unknown. A cell of a `--baseline` report.json is input and may
+ * lack fields altogether: missing is unknown, like `null`.
+ */
+function known<T>(v: T | null | undefined): T | null {
+  return v === undefined ? null : v;
+}
+
 /** Whether a cell describes a multi-node (prefill/decode) deployment, as far as it says. */
 function isMultiNode(c: Cell): boolean {
-  if (c.is_multinode !== null) return c.is_multinode;
+  if (typeof c.is_multinode === "boolean") return c.is_multinode;
   // Older records lack `is_multinode`: single-node ones state tp, multi-node ones the blocks.
-  return c.metrics.tp === null && c.metrics.prefill_tp !== null && c.metrics.decode_tp !== null;
+  const m = c.metrics;
+  return known(m.tp) === null && known(m.prefill_tp) !== null && known(m.decode_tp) !== null;
 }
 
 /**
- * The exact-match part of a cell's join identity, or `null` when a required part is unknown.
- * An empty string is unknown too: an agg_eval row's `spec_decoding: ""` does not say "none"
- * (the reference only records that such a row exists).
+ * The exact-match part of a cell's eval identity — the fields an eval states and is joined on
+ * (reference §10.3): model, hardware (case-insensitive), framework, precision, speculative
+ * decoding, concurrency and the serving topology — or `null` when a required part is unknown. An
+ * empty string is unknown too: an agg_eval row's `spec_decoding: ""` does not say "none" (the
+ * reference only records that such a row exists). Two cells with one key are the same deployment
+ * for an eval when {@link evalIdentityCompatible} also holds. A missing field (a cell of a
+ * `--baseline` report.json) is unknown.
+ *
+ * @example
+ * ```ts
+ * evalIdentityKey(evalCell) === evalIdentityKey(benchmarkCell) &&
+ *   evalIdentityCompatible(evalCell, benchmarkCell); // the eval measured that deployment
+ * ```
  */
-function joinKey(c: Cell): string | null {
+export function evalIdentityKey(c: Cell): string | null {
   const parts: unknown[] = [];
   for (const f of IDENTITY_FIELDS) {
-    const v = c[f];
+    const v = known(c[f]);
     if (v === null || v === "") return null;
     parts.push(typeof v === "string" ? v.toLowerCase() : v);
   }
@@ -72,26 +91,34 @@ function joinKey(c: Cell): string | null {
   if (!isMultiNode(c)) {
     // Multi-node records keep tp/ep/dp_attention only as legacy or prefill copies: never join on
     // them there. Single-node: tp and DP attention must be known; ep is compared as it is.
-    if (m.tp === null || c.dp_attention === null) return null;
-    parts.push("single", c.dp_attention, m.tp, m.ep);
+    if (known(m.tp) === null || known(c.dp_attention) === null) return null;
+    parts.push("single", c.dp_attention, m.tp, known(m.ep));
     return JSON.stringify(parts);
   }
   // A multi-node `meta_env.json` states only the tp of each side (reference §10.1); EP, DP
-  // attention, worker and GPU counts are compared where both sides state them (`compatible`).
-  if (m.prefill_tp === null || m.decode_tp === null) return null;
+  // attention, worker and GPU counts are compared where both sides state them
+  // (`evalIdentityCompatible`).
+  if (known(m.prefill_tp) === null || known(m.decode_tp) === null) return null;
   parts.push("multi", m.prefill_tp, m.decode_tp);
   return JSON.stringify(parts);
 }
 
-/** Whether two cells with one join key agree on the fields compared only when both state them. */
-function compatible(a: Cell, b: Cell): boolean {
+/**
+ * Whether two cells with one {@link evalIdentityKey} agree on the fields compared only when both
+ * state them: ISL/OSL, and on multi-node deployments the prefill/decode EP, DP attention, worker
+ * and GPU counts.
+ */
+export function evalIdentityCompatible(a: Cell, b: Cell): boolean {
   // Sequence lengths are not part of the reference's join key, but an eval that names its
   // benchmark's ISL/OSL (from its `source` path) belongs to no benchmark of another shape.
   for (const f of ["isl", "osl"] as const) {
-    if (a[f] !== null && b[f] !== null && a[f] !== b[f]) return false;
+    const x = known(a[f]);
+    const y = known(b[f]);
+    if (x !== null && y !== null && x !== y) return false;
   }
   if (!isMultiNode(a)) return true;
-  const both = <T>(x: T | null, y: T | null) => x === null || y === null || x === y;
+  const both = <T>(x: T | null | undefined, y: T | null | undefined) =>
+    known(x) === null || known(y) === null || x === y;
   return both(a.prefill_dp_attention, b.prefill_dp_attention) &&
     both(a.decode_dp_attention, b.decode_dp_attention) &&
     MULTI_NODE_OPTIONAL.every((f) => both(a.metrics[f], b.metrics[f]));
@@ -122,7 +149,7 @@ export function joinEvalCells(
   const byKey = new Map<string, Cell[]>();
   for (const c of cells) {
     if (c.source_format === "eval") continue;
-    const k = joinKey(c);
+    const k = evalIdentityKey(c);
     if (k === null) continue;
     const list = byKey.get(k);
     if (list) list.push(c);
@@ -131,8 +158,10 @@ export function joinEvalCells(
   const candidates = new Map<string, { target: Cell; evals: Cell[] }>(); // by benchmark cell id
   for (const c of cells) {
     if (c.source_format !== "eval" || c.eval === null) continue;
-    const k = joinKey(c);
-    const targets = k === null ? [] : (byKey.get(k) ?? []).filter((t) => compatible(c, t));
+    const k = evalIdentityKey(c);
+    const targets = k === null
+      ? []
+      : (byKey.get(k) ?? []).filter((t) => evalIdentityCompatible(c, t));
     if (targets.length !== 1) continue;
     const entry = candidates.get(targets[0].cell_id);
     if (entry) entry.evals.push(c);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { analyzeInProcess, withTemp } from "../tests/_hostile.ts";
 import { HAS_REALDATA, realdata } from "../tests/_realdata.ts";
 import { makeCell } from "./cell.ts";
-import { joinEvalCells } from "./eval_join.ts";
+import { evalIdentityCompatible, evalIdentityKey, joinEvalCells } from "./eval_join.ts";
 import type { Cell } from "./types.ts";
 
 const identity = {
@@ -441,6 +441,61 @@ Deno.test("lm-eval eval cells are ordered by the time in their results file name
     "run1/results_2026-05-01T10-00-00.123.json",
     "run2/results_2026-05-02T09-00-00.456.json",
   ]);
+});
+
+Deno.test("an lm-eval run and an agg_eval row of one task: the later gives the whole task, names unmixed", () => {
+  // The row names gsm8k's scores em_strict, lm-eval exact_match,strict-match (reference §10.2,
+  // §10.3): the join moves a task whole, so the kept run's names are the cell's, and the other
+  // run is superseded by its time whatever its names.
+  const lm = (at: string) =>
+    makeCell("lm", {
+      ...identity,
+      source_format: "eval",
+      metrics: { tp: 4, ep: 4 },
+      eval: { gsm8k: { "exact_match,strict-match": { value: 0.9, stderr: 0.008 } } },
+      artifacts: { eval_results: [`lm/results_${at.replaceAll(":", "-")}.json`] },
+    });
+  const later = joinEvalCells([
+    bench(),
+    row("r", 0.95, "2026-02-19T15:48:37"),
+    lm("2026-06-01T00:00:00"),
+  ]);
+  assert.deepEqual(later.cells.map((c) => c.cell_id), ["bench"]);
+  assert.deepEqual(later.cells[0].eval, {
+    gsm8k: { "exact_match,strict-match": { value: 0.9, stderr: 0.008 } },
+  });
+  assert.deepEqual(later.cells[0].notes.eval_results_superseded, [
+    "eval_results/eval_r/results_2026-02-19T15-48-37.000000.json",
+  ]);
+  const earlier = joinEvalCells([
+    bench(),
+    row("r", 0.95, "2026-02-19T15:48:37"),
+    lm("2026-01-01T00:00:00"),
+  ]);
+  assert.deepEqual(earlier.cells[0].eval, {
+    gsm8k: { em_strict: { value: 0.95, stderr: 0.006 } },
+  });
+  assert.deepEqual(earlier.cells[0].notes.eval_results_superseded, [
+    "lm/results_2026-01-01T00-00-00.json",
+  ]);
+});
+
+Deno.test("evalIdentityKey/evalIdentityCompatible: a field a baseline report.json's cell lacks is unknown", () => {
+  // A cell read back from an older report.json may lack keys altogether: like null, not a value.
+  const full = makeCell("full", { ...identity, isl: 1024, osl: 8192, metrics: { tp: 4, ep: 4 } });
+  const partial = { ...full, cell_id: "partial" } as unknown as Record<string, unknown>;
+  delete partial.isl;
+  delete partial.osl;
+  delete partial.is_multinode;
+  const old = partial as unknown as Cell;
+  assert.equal(evalIdentityKey(old), evalIdentityKey(full));
+  assert.ok(evalIdentityCompatible(old, full));
+  assert.ok(evalIdentityCompatible(full, old));
+  // A stated difference still disagrees; a missing required field leaves the key unknown.
+  assert.ok(!evalIdentityCompatible(full, { ...full, osl: 1024 }));
+  const noConc = { ...full } as unknown as Record<string, unknown>;
+  delete noConc.concurrency;
+  assert.equal(evalIdentityKey(noConc as unknown as Cell), null);
 });
 
 Deno.test({

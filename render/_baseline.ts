@@ -152,7 +152,7 @@ export function baselineSection(b: BaselineSummary | null): string[] {
   out.push(
     `Baseline ${codeSpan(b.source)}: ${
       plural(b.baseline_cells, "cell")
-    }. A cell of this run is compared with the baseline cell of the same identity (every curve field and the concurrency; never the path).`,
+    }. A cell of this run is compared with the baseline cell of the same identity (every curve field and the concurrency; never the path; an eval-only cell, which states no scenario type or disaggregation, on the eval's identity).`,
     "",
   );
   if (b.matched === 0) {

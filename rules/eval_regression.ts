@@ -30,7 +30,11 @@ export const evalRegression: Rule = {
       "current and baseline standard errors that are available (the conservative choice: the " +
       "noisier side sets the allowance); with no stderr on either side the allowance is min_drop. " +
       "Metrics whose name contains perplexity, bits_per_byte or loss are lower-is-better and " +
-      "regress upwards. The real gsm8k rows (1319 samples, em_strict 0.87–0.96) carry standard " +
+      "regress upwards. A metric is compared under its name on both sides, or under the name the " +
+      "other side gives the same numbers: an agg_eval row's em_strict and em_flexible are " +
+      "lm-eval's exact_match with the strict and the flexible filter (exact_match,strict-match " +
+      "and exact_match,flexible-extract for gsm8k), and the finding names both. The real gsm8k " +
+      "rows (1319 samples, em_strict 0.87–0.96) carry standard " +
       "errors of 0.0053–0.0092, an allowance of 0.011–0.018 at the default multiplier, just " +
       "above the 0.01 floor; one row scored 0.0 with stderr 0.0, where the floor applies. " +
       "Defaults kept as in the specification.",
@@ -57,16 +61,20 @@ export const evalRegression: Rule = {
             : below(current, baseline - allowed);
           if (!regressed) continue;
           const change = Math.abs(current - baseline);
+          // The baseline's own name of the metric, when it names it otherwise (lib/baseline.ts).
+          const named = typeof d.baseline_metric === "string" ? d.baseline_metric : null;
           out.push(finding(
             CODE,
             "warning",
             m.cell_id,
             `${task} ${metric} ${fmt(current)} is ${fmt(change)} ${lower ? "above" : "below"} ` +
-              `the baseline ${fmt(baseline)} (allowed ${fmt(allowed)}${pairingNote(m)})`,
+              `the baseline ${named === null ? "" : `${named} `}${fmt(baseline)} ` +
+              `(allowed ${fmt(allowed)}${pairingNote(m)})`,
             {
               ...pairingEvidence(m),
               task,
               metric,
+              ...(named === null ? {} : { baseline_metric: named }),
               current,
               baseline,
               delta: round4(current - baseline),

@@ -129,6 +129,35 @@ Deno.test("eval_regression: table", async (t) => {
       }],
     },
     {
+      name: "fires across namings: lm-eval's key against an agg_eval row's em_strict",
+      current: gsm(0.9, 0.008),
+      baseline: { gsm8k: { em_strict: { value: 0.95, stderr: 0.006 } } },
+      expected: [{
+        code: "eval_regression",
+        severity: "warning",
+        cell_id: "now",
+        message: `gsm8k ${EM} 0.9 is 0.05 below the baseline em_strict 0.95 (allowed 0.016)`,
+        source: "analyzer",
+        evidence: {
+          baseline_cell_id: "then",
+          baseline_candidates: 1,
+          paired_by: "identity",
+          task: "gsm8k",
+          metric: EM,
+          baseline_metric: "em_strict",
+          current: 0.9,
+          baseline: 0.95,
+          delta: -0.05,
+          current_stderr: 0.008,
+          baseline_stderr: 0.006,
+          stderr_used: 0.008,
+          allowed_change: 0.016,
+          direction: "higher_is_better",
+          thresholds: THRESHOLDS,
+        },
+      }],
+    },
+    {
       name: "quiet: task only on one side",
       current: gsm(0.1, null),
       baseline: { other: { m: { value: 0.9, stderr: null } } },
@@ -143,6 +172,36 @@ Deno.test("eval_regression: table", async (t) => {
 Deno.test("eval_regression: quiet without a baseline", () => {
   const cells = [curveCell("now", 64, {}, { eval: gsm(0.1, null) })];
   deepStrictEqual(evalRegression.check(contextOf(cells), { ...evalRegression.defaults }), []);
+});
+
+Deno.test("eval_regression: an eval-only baseline cell paired on the eval's identity says so", () => {
+  // The baseline's eval cell states no scenario type or disaggregation: paired on the eval's
+  // identity (lib/baseline.ts), and the finding says how.
+  const deployment = {
+    framework: "vllm",
+    precision: "fp4",
+    spec_decoding: "none",
+    is_multinode: false,
+    dp_attention: false,
+  };
+  const now = [curveCell("now", 64, { tp: 8, ep: 1 }, {
+    ...deployment,
+    scenario_type: "fixed-seq",
+    disagg: false,
+    source_format: "mixed",
+    eval: gsm(0.9, 0.008),
+  })];
+  const then = [curveCell("then", 64, { tp: 8, ep: 1 }, {
+    ...deployment,
+    source_format: "eval",
+    eval: gsm(0.95, 0.006),
+  })];
+  const found = evalRegression.check(contextOf(now, then), { ...evalRegression.defaults });
+  deepStrictEqual(found.map((f) => [f.message, f.evidence.paired_by]), [[
+    `gsm8k ${EM} 0.9 is 0.05 below the baseline 0.95 (allowed 0.016; paired on the eval's ` +
+    "identity, as an eval-only cell states no scenario type or disaggregation)",
+    "eval_identity",
+  ]]);
 });
 
 Deno.test("eval_regression: metric direction", () => {
