@@ -8,8 +8,9 @@
  * anywhere (mid-field, mid-`\r\n`, mid-quote, mid-character). Memory does not grow with the file:
  * only a kept field that straddles chunks is copied, up to `maxKeptBytes`.
  *
- * Dialect: `,` separates fields, `"` quotes; a record ends at `\n` or `\r\n` outside quotes; a lone
- * `\r` is data; blank lines are skipped; a `"` inside an unquoted field is data (as Python's csv
+ * Dialect: `,` separates fields, `"` quotes; a record ends at `\n`, `\r\n` or a lone `\r` outside
+ * quotes (as csv-parse reads a file of `\r` endings, and Python's csv module any mix of them);
+ * blank lines are skipped; a `"` inside an unquoted field is data (as Python's csv
  * module reads it). Bytes after a closing quote are kept as data and the record is flagged.
  * @module
  */
@@ -79,8 +80,6 @@ class Scanner {
   overlong = false;
   /** Start of the current kept field's not-yet-gathered bytes in the current chunk, or -1. */
   segStart = -1;
-  /** State to return to after a pending `\r` turns out not to start `\r\n`. */
-  crFrom = S_UNQUOTED;
   /** End of a closed quoted field's bytes in the current chunk. */
   pendEnd = 0;
   problem: string | null = null;
@@ -225,17 +224,12 @@ class Scanner {
             this.endLine(chunk, j);
             i = j + 1;
           } else if (j + 1 < n) {
-            if (chunk[j + 1] === LF) {
-              this.endLine(chunk, j);
-              i = j + 2;
-            } else {
-              this.recordHasBytes = true;
-              i = j + 1; // a lone CR is data; scan on in the same field
-            }
+            // `\r\n`, or a lone `\r`: either ends the line
+            this.endLine(chunk, j);
+            i = chunk[j + 1] === LF ? j + 2 : j + 1;
           } else {
             this.gather(chunk, this.segStart, j);
             this.segStart = -1;
-            this.crFrom = S_UNQUOTED;
             this.state = S_CR_PENDING;
             i = n;
           }
@@ -299,8 +293,13 @@ class Scanner {
           } else if (b === CR && i + 1 === n) {
             if (this.segStart >= 0) this.gather(chunk, this.segStart, this.pendEnd);
             this.segStart = -1;
-            this.crFrom = S_AFTER_QUOTE;
             this.state = S_CR_PENDING;
+            i++;
+          } else if (b === CR) {
+            // a lone `\r` ends the line too
+            this.endQuoted(chunk);
+            this.endRecord();
+            this.line++;
             i++;
           } else {
             this.afterQuoteData(chunk, i);
@@ -308,19 +307,10 @@ class Scanner {
           break;
         }
         case S_CR_PENDING: {
-          if (chunk[i] === LF) {
-            this.endLine(null, 0);
-            i++;
-          } else if (this.crFrom === S_UNQUOTED) {
-            this.recordHasBytes = true;
-            this.gatherByte(CR);
-            this.state = S_UNQUOTED;
-            this.segStart = i;
-          } else {
-            this.afterQuoteData(null, i);
-            this.gatherByte(CR);
-            this.segStart = i;
-          }
+          // The `\r` that ended the last chunk ends the line, with the `\n` after it if there is
+          // one; any other byte starts the next record.
+          this.endLine(null, 0);
+          if (chunk[i] === LF) i++;
           break;
         }
       }

@@ -329,9 +329,12 @@ function assertMatchesReference(draft: RecordDraft, ref: ReturnType<typeof refer
 // Property: random rows whose string and list cells hold quotes, commas and newlines, cut into
 // random chunks, give the same numbers as an aggregation of csv-parse's reading of the same text.
 Deno.test("parseDetailedResults agrees with csv-parse on random rows and random chunk splits", async () => {
-  const junk = fc.array(fc.constantFrom("a", ",", '"', "\n", "\r\n", " ", "[", "]", "é", "1"), {
-    maxLength: 30,
-  }).map((c) => c.join(""));
+  const junk = fc.array(
+    fc.constantFrom("a", ",", '"', "\n", "\r\n", "\r", " ", "[", "]", "é", "1"),
+    {
+      maxLength: 30,
+    },
+  ).map((c) => c.join(""));
   const numCell = fc.oneof(
     fc.constant(""),
     fc.integer({ min: 0, max: 200_000 }).map(String),
@@ -354,9 +357,8 @@ Deno.test("parseDetailedResults agrees with csv-parse on random rows and random 
     fc.asyncProperty(
       fc.array(rowArb, { minLength: 1, maxLength: 12 }),
       fc.array(fc.nat({ max: 3000 }), { maxLength: 15 }),
-      fc.boolean(),
-      async (rows, cuts, crlf) => {
-        const eol = crlf ? "\r\n" : "\n";
+      fc.constantFrom("\n", "\r\n", "\r"),
+      async (rows, cuts, eol) => {
         const text = HEADER + eol +
           rows.map((r) => row(r)).join(eol) + eol;
         const records = parse(text, { columns: true, record_delimiter: eol }) as Record<
@@ -490,6 +492,29 @@ Deno.test({
       );
     }
     equal(longest, 131_215);
+  },
+});
+
+Deno.test({
+  name: "parseDetailedResults reads the real files with CR or CRLF line endings as with LF",
+  ignore: !HAS_REALDATA,
+  fn: async () => {
+    for (const { run, csv } of await realRuns()) {
+      const lf = await Deno.readFile(csv);
+      const want = only(await parseDetailedResults(chunked(lf, [])));
+      for (const eol of ["\r", "\r\n"]) {
+        const text = new TextDecoder().decode(lf).replaceAll("\n", eol);
+        const records = parse(text, { columns: true, record_delimiter: eol }) as Record<
+          string,
+          string
+        >[];
+        const result = await parseDetailedResults(chunked(enc(text), [1 << 20]));
+        deepStrictEqual(result.issues, [], `${run} ${JSON.stringify(eol)}`);
+        const got = only(result);
+        deepStrictEqual(got.metrics, want.metrics, `${run} ${JSON.stringify(eol)}`);
+        assertMatchesReference(got, reference(records));
+      }
+    }
   },
 });
 
