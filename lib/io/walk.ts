@@ -39,6 +39,8 @@ export interface WalkOptions {
    * not list the root again.
    */
   rootListing?: DirListing;
+  /** How a directory is listed (default {@link listDir}); tests stand in a directory that fails. */
+  listDir?: (abs: string) => DirListing;
 }
 
 /** A discovered file; `size` is `null` when the loader will learn it by reading the file. */
@@ -140,7 +142,9 @@ export function sortedListing(entries: Iterable<Deno.DirEntry>): DirListing {
 
 /**
  * Walk `root` once, depth first, entries sorted by name. Symbolic links are followed only when
- * they resolve inside the root, and every directory is entered at most once (loops detected).
+ * they resolve inside the root, and every directory is entered at most once (loops detected). A
+ * link to a directory of the tree is read at the end, and only when the walk did not reach that
+ * directory at its own path (it lies under a directory that cannot be listed).
  *
  * @example
  * ```ts
@@ -181,6 +185,12 @@ export async function walkResults(
   const pause = opts.pauseMs !== undefined ? timeSlicer(opts.pauseMs) : null;
   const issues: WalkIssue[] = [];
   const visited = new Set<string>([realRoot]);
+  // An excluded directory, or one under it (reached through a link): never input.
+  const isExcluded = (real: string) => {
+    if (excluded.has(real)) return true;
+    for (const e of excluded) if (real.startsWith(`${e}/`)) return true;
+    return false;
+  };
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot + "/");
   // Named like a file whose records inferguard parses (a FIFO `server.log` is only listed).
   const recognised = (rel: string) => isParsedKind(kindFromName(rel, opts.isTimeline));
@@ -207,7 +217,7 @@ export async function walkResults(
   }
   const open = (abs: string, real: string, rel: string, listed?: DirListing): Frame | null => {
     try {
-      const { names, types } = listed ?? listDir(abs);
+      const { names, types } = listed ?? list(abs);
       return { abs, real, rel, names, types, next: 0 };
     } catch (e) {
       report(rel || ".", `Cannot read directory: ${errText(e)}`, true);
@@ -215,103 +225,133 @@ export async function walkResults(
     }
   };
   const stack: Frame[] = [];
+  const list = opts.listDir ?? listDir;
   const top = open(realRoot, realRoot, "", opts.rootListing);
   if (top) stack.push(top);
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1];
-    if (frame.next >= frame.names.length) {
-      stack.pop();
-      continue;
-    }
-    const i = frame.next++;
-    const name = frame.names[i];
-    const type = frame.types[i];
-    const abs = `${frame.abs}/${name}`;
-    const rel = frame.rel ? `${frame.rel}/${name}` : name;
-    let isDir = (type & IS_DIR) !== 0;
-    let isFile = (type & IS_FILE) !== 0;
-    let real = `${frame.real}/${name}`;
-    let size: number | null = null;
-    // Deno lists a name that is not valid UTF-8 with U+FFFD in place of the bad bytes, and that
-    // name then opens nothing: say why, rather than a bare "not found" later.
-    if (name.includes("\uFFFD") && !exists(abs)) {
-      // A directory may hold results, and a file named like one inferguard reads is worth a
-      // finding; any other file is not (unknown files never fail a run).
-      if (type & IS_DIR) report(rel, NOT_UTF8, true);
-      else if (recognised(rel)) report(rel, NOT_UTF8, true, true);
-      continue;
-    }
-    if (type & IS_LINK) {
-      if (excludedLinks.has(real)) continue;
-      const target = resolveLink(abs);
-      if (typeof target !== "string") {
-        // A loop is not followed by policy. A dangling link named like an artifact stands for
-        // one that is missing; any other dangling link is no more than an unknown file. A link
-        // that cannot be resolved at all may hide a directory of results.
-        const { problem, cause } = target;
-        report(rel, problem, cause === "broken" ? recognised(rel) : cause === "other", true);
-        continue;
-      }
-      if (!inside(target)) {
-        report(rel, LEAVES_ROOT, false, true);
-        continue;
-      }
-      real = target;
-      try {
-        const st = Deno.statSync(target);
-        isDir = st.isDirectory;
-        isFile = st.isFile;
-        size = st.size;
-      } catch (e) {
-        report(rel, `Cannot stat link target: ${errText(e)}`, true, true);
-        continue;
-      }
-    }
-    if (isDir) {
-      if (excluded.has(real)) continue;
-      if ((type & IS_LINK) !== 0 && !`${frame.real}/`.startsWith(`${real}/`)) {
-        // A link to a directory of the tree that is not above it (`latest -> run_3`): that
-        // directory is read at its own path, wherever it sorts, so its cells keep their ids and no
-        // directory is called a loop for being reached through a link first.
+  // Links to directories of the tree, met in walk order, and which link each followed one was.
+  let linked: { abs: string; real: string; rel: string }[] = [];
+  const followedBy = new Map<string, string>();
+  for (;;) {
+    await walkStack();
+    // A linked directory the walk read at its own path is not read again. One it could not reach
+    // there (under a directory it cannot list) is read through the first link to it, as the
+    // target's own path cannot be.
+    const links = linked;
+    linked = [];
+    const toFollow: Frame[] = [];
+    for (const l of links) {
+      if (visited.has(l.real)) {
+        const via = followedBy.get(l.real);
         issues.push({
-          path: rel,
+          path: l.rel,
           line: null,
-          message: LINK_INSIDE_ROOT,
+          message: via === undefined ? LINK_INSIDE_ROOT : `${LINK_READ_THROUGH} "${via}")`,
           unreadable: false,
           benign: true,
         });
         continue;
       }
-      if (visited.has(real)) {
-        report(rel, ALREADY_VISITED, false);
+      visited.add(l.real);
+      followedBy.set(l.real, l.rel);
+      const child = open(l.abs, l.real, l.rel);
+      if (child) toFollow.push(child);
+    }
+    if (toFollow.length === 0) break;
+    for (let i = toFollow.length - 1; i >= 0; i--) stack.push(toFollow[i]);
+  }
+  return { artifacts, issues };
+
+  async function walkStack(): Promise<void> {
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.next >= frame.names.length) {
+        stack.pop();
         continue;
       }
-      visited.add(real);
-      const child = open(abs, real, rel);
-      if (child) stack.push(child);
-      const turn = pause?.();
-      if (turn) await turn;
-    } else if (isFile) {
-      const kind = kindFromName(rel, opts.isTimeline);
-      if (size === null && !sizeFromRead(kind)) {
+      const i = frame.next++;
+      const name = frame.names[i];
+      const type = frame.types[i];
+      const abs = `${frame.abs}/${name}`;
+      const rel = frame.rel ? `${frame.rel}/${name}` : name;
+      let isDir = (type & IS_DIR) !== 0;
+      let isFile = (type & IS_FILE) !== 0;
+      let real = `${frame.real}/${name}`;
+      let size: number | null = null;
+      // Deno lists a name that is not valid UTF-8 with U+FFFD in place of the bad bytes, and that
+      // name then opens nothing: say why, rather than a bare "not found" later.
+      if (name.includes("\uFFFD") && !exists(abs)) {
+        // A directory may hold results, and a file named like one inferguard reads is worth a
+        // finding; any other file is not (unknown files never fail a run).
+        if (type & IS_DIR) report(rel, NOT_UTF8, true);
+        else if (recognised(rel)) report(rel, NOT_UTF8, true, true);
+        continue;
+      }
+      if (type & IS_LINK) {
+        if (excludedLinks.has(real)) continue;
+        const target = resolveLink(abs);
+        if (typeof target !== "string") {
+          // A loop is not followed by policy. A dangling link named like an artifact stands for
+          // one that is missing; any other dangling link is no more than an unknown file. A link
+          // that cannot be resolved at all may hide a directory of results.
+          const { problem, cause } = target;
+          report(rel, problem, cause === "broken" ? recognised(rel) : cause === "other", true);
+          continue;
+        }
+        if (!inside(target)) {
+          report(rel, LEAVES_ROOT, false, true);
+          continue;
+        }
+        real = target;
         try {
-          size = Deno.statSync(abs).size;
+          const st = Deno.statSync(target);
+          isDir = st.isDirectory;
+          isFile = st.isFile;
+          size = st.size;
         } catch (e) {
-          // Unknown files never fail a run; one named like an artifact cannot be read.
-          report(rel, `Cannot stat file: ${errText(e)}`, isParsedKind(kind), true);
+          report(rel, `Cannot stat link target: ${errText(e)}`, true, true);
           continue;
         }
       }
-      const file = { path: rel, kind, size };
-      if (collect) artifacts.push(file);
-      opts.onFile?.(file);
-    } else if (recognised(rel)) {
-      // A FIFO would block the read forever, a device may never end: never opened, and named
-      // when its name is one inferguard reads (a socket of some other program is no finding).
-      report(rel, NOT_REGULAR, true, true);
+      if (isDir) {
+        if (isExcluded(real)) continue;
+        if ((type & IS_LINK) !== 0 && !`${frame.real}/`.startsWith(`${real}/`)) {
+          // A link to a directory of the tree that is not above it (`latest -> run_3`): decided once
+          // the tree is walked, so that the directory is read at its own path wherever it sorts
+          // (its cells keep their ids, and no directory is called a loop for being reached through
+          // a link first).
+          linked.push({ abs, real, rel });
+          continue;
+        }
+        if (visited.has(real)) {
+          report(rel, ALREADY_VISITED, false);
+          continue;
+        }
+        visited.add(real);
+        const child = open(abs, real, rel);
+        if (child) stack.push(child);
+        const turn = pause?.();
+        if (turn) await turn;
+      } else if (isFile) {
+        const kind = kindFromName(rel, opts.isTimeline);
+        if (size === null && !sizeFromRead(kind)) {
+          try {
+            size = Deno.statSync(abs).size;
+          } catch (e) {
+            // Unknown files never fail a run; one named like an artifact cannot be read.
+            report(rel, `Cannot stat file: ${errText(e)}`, isParsedKind(kind), true);
+            continue;
+          }
+        }
+        const file = { path: rel, kind, size };
+        if (collect) artifacts.push(file);
+        opts.onFile?.(file);
+      } else if (recognised(rel)) {
+        // A FIFO would block the read forever, a device may never end: never opened, and named
+        // when its name is one inferguard reads (a socket of some other program is no finding).
+        report(rel, NOT_REGULAR, true, true);
+      }
     }
   }
-  return { artifacts, issues };
 }
 
 /** Issue message for an entry that is neither a regular file nor a directory. */
@@ -326,6 +366,12 @@ export const LEAVES_ROOT = "Symbolic link leaves the results root; not followed"
  */
 export const LINK_INSIDE_ROOT =
   "Symbolic link to a directory of the results tree; not followed (read at its own path)";
+/**
+ * Start of the issue message for a second link to a directory of the tree that the walk could not
+ * reach at its own path and read through another link (named after it).
+ */
+export const LINK_READ_THROUGH =
+  "Symbolic link to a directory of the results tree; not followed (read through";
 /** Issue message for a directory reached a second time through links (a policy skip). */
 export const ALREADY_VISITED = "Directory already visited (link loop); not followed";
 

@@ -5,6 +5,7 @@ import {
   errText,
   LEAVES_ROOT,
   LINK_INSIDE_ROOT,
+  LINK_READ_THROUGH,
   listDir,
   NOT_REGULAR,
   NOT_UTF8,
@@ -410,4 +411,30 @@ Deno.test({
       assert.equal(byPath[deep] && "kind" in byPath[deep], false, "a directory has no kind");
     });
   },
+});
+
+Deno.test("walk: a link to a directory the walk cannot reach at its own path is followed", async () => {
+  await withTree(async (root) => {
+    // `locked` cannot be listed (as a directory of mode 711 for another user), so `sub` under it
+    // is reached only through the links: the first reads it, the second does not read it twice.
+    await write(`${root}/locked/sub/x.json`);
+    await Deno.symlink("locked/sub", `${root}/link_a`);
+    await Deno.symlink("locked/sub", `${root}/link_b`);
+    // A link into an excluded directory (the output dir) is never read.
+    await write(`${root}/out/old/report.json`);
+    await Deno.symlink("out/old", `${root}/link_out`);
+    const { artifacts, issues } = await walkResults(root, {
+      isTimeline: noTimeline,
+      excludeDir: `${root}/out`,
+      listDir: (abs) => {
+        if (abs.endsWith("/locked")) throw new Deno.errors.PermissionDenied("denied");
+        return listDir(abs);
+      },
+    });
+    assert.deepEqual(artifacts.map((a) => a.path), ["link_a/x.json"]);
+    assert.deepEqual(issues.map((i) => [i.path, i.message, i.benign]), [
+      ["locked", "Cannot read directory: permission denied", undefined],
+      ["link_b", `${LINK_READ_THROUGH} "link_a")`, true],
+    ]);
+  });
 });
