@@ -34,6 +34,26 @@ export function globMatcher(glob: string): (relPath: string) => boolean {
   return (p) => rx.test(p);
 }
 
+/** The default `--timeline-glob`: every file named `inferguard_timeline.jsonl`. */
+export const DEFAULT_TIMELINE_GLOB = "**/inferguard_timeline.jsonl";
+
+/**
+ * Which files are live-overlay timelines: those `glob` names. The default glob takes the name in
+ * any case (`Inferguard_Timeline.jsonl`), as file names are recognised everywhere else; a glob of
+ * the user's is taken as written.
+ *
+ * @example
+ * ```ts
+ * timelineMatcher(DEFAULT_TIMELINE_GLOB)("run/INFERGUARD_TIMELINE.JSONL"); // true
+ * ```
+ */
+export function timelineMatcher(glob: string): (relPath: string) => boolean {
+  const matches = globMatcher(glob);
+  if (glob !== DEFAULT_TIMELINE_GLOB) return matches;
+  return (p) =>
+    matches(p) || p.slice(p.lastIndexOf("/") + 1).toLowerCase() === "inferguard_timeline.jsonl";
+}
+
 /**
  * Kind of a file from its relative path alone. JSON files that need a look at their content
  * come back as `json_other` and are settled by {@link kindFromJson}.

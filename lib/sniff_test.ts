@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { globMatcher, isParsedKind, kindFromJson, kindFromName } from "./sniff.ts";
+import {
+  DEFAULT_TIMELINE_GLOB,
+  globMatcher,
+  isParsedKind,
+  kindFromJson,
+  kindFromName,
+  timelineMatcher,
+} from "./sniff.ts";
 
 Deno.test("globMatcher: ** spans zero or more directories, * and ? stay in one segment", () => {
   const table: [string, string, boolean][] = [
@@ -62,9 +69,16 @@ Deno.test("kindFromName: fast paths by file name", () => {
   ];
   for (const [path, kind] of table) assert.equal(kindFromName(path, none), kind, path);
   assert.equal(kindFromName("a/custom.jsonl", (p) => p === "a/custom.jsonl"), "timeline");
-  const defaultGlob = globMatcher("**/inferguard_timeline.jsonl");
+  const defaultGlob = timelineMatcher(DEFAULT_TIMELINE_GLOB);
   assert.equal(kindFromName("x/inferguard_timeline.jsonl", defaultGlob), "timeline");
   assert.equal(kindFromName("inferguard_timeline.jsonl", defaultGlob), "timeline");
+  // The default takes the name in any case, as every other name is recognised; a user's glob is
+  // taken as written.
+  assert.equal(kindFromName("a/Inferguard_Timeline.jsonl", defaultGlob), "timeline");
+  assert.equal(kindFromName("INFERGUARD_TIMELINE.JSONL", defaultGlob), "timeline");
+  const own = timelineMatcher("**/*.jsonl");
+  assert.equal(kindFromName("a/INFERGUARD_TIMELINE.JSONL", own), "other");
+  assert.equal(kindFromName("a/live.jsonl", own), "timeline");
 });
 
 Deno.test("kindFromJson: rule 1, JSON arrays", () => {

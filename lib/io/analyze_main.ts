@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { basename, dirname } from "node:path";
 import { analyze, type Report, VERSION } from "../analyze.ts";
 import { defaultThresholds, parseThresholds } from "../thresholds.ts";
-import { isParsedKind } from "../sniff.ts";
+import { DEFAULT_TIMELINE_GLOB, isParsedKind } from "../sniff.ts";
 import type { TimelineInput } from "../timeline.ts";
 import {
   type ArtifactRef,
@@ -561,7 +561,7 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
         "fail-on": { type: "string", default: "critical" },
         strict: { type: "boolean", default: false },
         "best-effort": { type: "boolean", default: false },
-        "timeline-glob": { type: "string", default: "**/inferguard_timeline.jsonl" },
+        "timeline-glob": { type: "string", default: DEFAULT_TIMELINE_GLOB },
         json: { type: "boolean", default: false },
         baseline: { type: "string" },
         thresholds: { type: "string" },

@@ -5,7 +5,7 @@
  */
 import { guardDraftRanges } from "../ranges.ts";
 import { isAbsolute } from "node:path";
-import { globMatcher, kindFromJson } from "../sniff.ts";
+import { kindFromJson, timelineMatcher } from "../sniff.ts";
 import { type ArtifactKind, type ArtifactRef, overlongLine, type ParseResult } from "../types.ts";
 import { type LoadedArtifact, PARSERS } from "../../parsers/mod.ts";
 import {
@@ -597,7 +597,7 @@ export async function scanAndLoad(given: string, opts: ScanOptions): Promise<Sca
     const threaded = await scanOnThread(worker, root, opts, limits, sent);
     if (threaded) return { ...threaded, threaded: true };
   }
-  const isTimeline = globMatcher(opts.timelineGlob);
+  const isTimeline = timelineMatcher(opts.timelineGlob);
   const loading = startLoading(root, limits);
   const walked = await walkResults(root, {
     excludeDir: opts.excludeDir,

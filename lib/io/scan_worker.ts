@@ -6,7 +6,7 @@
  * threads. Runs as a module worker.
  * @module
  */
-import { globMatcher } from "../sniff.ts";
+import { timelineMatcher } from "../sniff.ts";
 import type { ArtifactKind } from "../types.ts";
 import { errText, type WalkedFile, type WalkIssue, walkResults } from "./walk.ts";
 import { kibOf, readBytesSync } from "./read.ts";
@@ -135,7 +135,7 @@ export async function scan(
     readKib - Atomics.load(progress, 1) < AHEAD_KIB;
   const walked = await walkResults(req.root, {
     excludeDir: req.excludeDir,
-    isTimeline: globMatcher(req.timelineGlob),
+    isTimeline: timelineMatcher(req.timelineGlob),
     sizeFromRead: (kind) => whole.has(kind),
     // Turns of the event loop let handed-back buffers arrive while the walk goes on.
     pauseMs: SLICE_MS,
