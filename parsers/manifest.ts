@@ -102,9 +102,23 @@ export function parseManifest(
       });
     for (const [given, raw] of Object.entries(entry)) {
       if (DESCRIPTIVE_KEYS.has(given)) continue;
-      const key = ALIASES[given] ?? given;
-      if (key !== given && given in entry && key in entry) continue; // `hw` beside `hardware`
+      const key = Object.hasOwn(ALIASES, given) ? ALIASES[given] : given;
       if (raw === undefined || raw === null) continue;
+      const canonical = key === given ? null : entry[key];
+      if (canonical !== undefined && canonical !== null) {
+        // `hw` beside `hardware`: the latter is matched; the alias only has to agree with it.
+        const same = (x: unknown) => {
+          const t = String(x).trim().toLowerCase();
+          return key === "hardware" ? normalizeHardware(t) ?? t : t;
+        };
+        if (same(raw) !== same(canonical)) {
+          ignored(
+            `${given} ${JSON.stringify(raw)}`,
+            `disagrees with ${key} ${JSON.stringify(canonical)}`,
+          );
+        }
+        continue;
+      }
       const kind = (TEXT_KEYS as readonly string[]).includes(key)
         ? "text"
         : (BOOLEAN_KEYS as readonly string[]).includes(key)

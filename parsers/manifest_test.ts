@@ -82,13 +82,37 @@ Deno.test("manifest: every identity and topology field of a cell is matched; oth
   assert.deepEqual(manifest!.expected_cells.map((e) => [e.path, e.match]), [
     [null, { model: "gptoss", concurrency: 32, tp: 2, spec_decoding: "mtp", is_multinode: false }],
     [null, { recipe_name: "r1", decode_num_workers: 2, dp_attention: true, hardware: "b200" }],
-    // `concurrency` given, `conc` beside it is only another name for it.
+    // `concurrency` given, `conc` beside it is only another name for it (and disagrees).
     [null, { concurrency: 64 }],
     ["runs", {}],
     ["", {}],
   ]);
   assert.deepEqual(issues.map((i) => i.message), [
+    'Expected cell 1: hw "H200" disagrees with hardware "b200"; that key is ignored',
     'Expected cell 2: "topology" is not a cell field inferguard matches on; that key is ignored',
+    "Expected cell 2: conc 8 disagrees with concurrency 64; that key is ignored",
+  ]);
+});
+
+Deno.test("manifest: an alias beside its field is matched when the field is null, named when they disagree", () => {
+  const { manifest, issues } = parseManifest({
+    expected_cells: [
+      { hardware: null, hw: "b200", conc: 8 },
+      { hw: "H200", hardware: "h200", conc: "4", concurrency: 4 },
+      { hw: "h200", hardware: "b200", conc: 4, concurrency: 64 },
+      { constructor: 1, concurrency: 2 },
+    ],
+  });
+  assert.deepEqual(manifest!.expected_cells.map((e) => e.match), [
+    { hardware: "b200", concurrency: 8 },
+    { hardware: "h200", concurrency: 4 },
+    { hardware: "b200", concurrency: 64 },
+    { concurrency: 2 },
+  ]);
+  assert.deepEqual(issues.map((i) => i.message), [
+    'Expected cell 2: hw "h200" disagrees with hardware "b200"; that key is ignored',
+    "Expected cell 2: conc 4 disagrees with concurrency 64; that key is ignored",
+    'Expected cell 3: "constructor" is not a cell field inferguard matches on; that key is ignored',
   ]);
 });
 
