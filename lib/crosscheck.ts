@@ -71,13 +71,22 @@ function beyondRounding(a: number, b: number): boolean {
     diff > RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
 }
 
-/** The first value of `f` among the raw records (highest priority first), with its record. */
+/**
+ * The first value of `f` among the raw records (highest priority first), with its record. A
+ * record that measures the total and the output but not the input gives their difference as its
+ * input, as the cell derives it.
+ */
 function firstRaw(
   raws: readonly CellRecord[],
   f: MetricField,
 ): { value: number; record: CellRecord } | null {
   for (const r of raws) {
-    const v = numberAt(r.metrics, f);
+    let v = numberAt(r.metrics, f);
+    if (v == null && f === "input_tput_tps") {
+      const total = numberAt(r.metrics, "total_tput_tps");
+      const output = numberAt(r.metrics, "output_tput_tps");
+      if (total != null && output != null) v = total - output;
+    }
     if (v != null) return { value: v, record: r };
   }
   return null;

@@ -165,6 +165,19 @@ Deno.test("crossCheckAggregates: a per-GPU figure is checked even when the aggre
   assert.deepEqual(Object.keys(f.evidence.fields as object), ["tput_per_gpu"]);
   assert.match(f.message, /tput_per_gpu: aggregate 600 vs measured 488\.99 = 1955\.96 ÷ 4 GPUs/);
   assert.match(f.message, /the cell keeps the measured values/);
+  // Per-request data without input counts: its input is total − output (1955.96 − 55.96).
+  const [input] = crossCheckAggregates([
+    record("detailed_results", "run/detailed_results.csv", {
+      total_tput_tps: 1955.96,
+      output_tput_tps: 55.96,
+    }),
+    record("agentx_agg", "bmk/agg.json", { input_tput_per_gpu: 570 }),
+  ], new Map([["run:x", cell]]));
+  assert.deepEqual(
+    (input.evidence.fields as Record<string, { raw_total: number }>)
+      .input_tput_per_gpu.raw_total,
+    1955.96 - 55.96,
+  );
   // A total that disagrees is named once: the per-GPU figure that follows from it adds nothing.
   const total = check({ total_tput_tps: 2400, tput_per_gpu: 600 });
   assert.deepEqual(Object.keys(total[0].evidence.fields as object), ["total_tput_tps"]);

@@ -36,27 +36,19 @@ export interface FoldOptions {
   collectedRows?: ReadonlyMap<string, readonly CollectedCopy[]>;
 }
 
+/**
+ * Records in the order the fold takes them (the first value of a field wins): by priority, then
+ * lm-eval results whose names give a time latest first (a later run supersedes an earlier one,
+ * scores and notes alike, in whichever directory each sits), then by path. A lexicographic key,
+ * so a total order: the fold never depends on the order records come in.
+ */
 function compareRecords(a: CellRecord, b: CellRecord): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
-  if (a.kind === "eval_results" && b.kind === "eval_results") {
-    // lm-eval names results by time (`results_<ISO time>.json`): a later run supersedes an
-    // earlier one, scores and notes alike, in whichever directory each sits.
-    // A file whose name gives no time ranks after those that give one (a total order: sorting
-    // never depends on the input order).
-    const at = resultsFileTime(a.artifact);
-    const bt = resultsFileTime(b.artifact);
-    if ((at === null) !== (bt === null)) return at === null ? 1 : -1;
-    if (at !== bt) return at! > bt! ? -1 : 1;
-    if (sameDir(a.artifact, b.artifact)) {
-      return a.artifact > b.artifact ? -1 : a.artifact < b.artifact ? 1 : 0;
-    }
-  }
+  const at = a.kind === "eval_results" ? resultsFileTime(a.artifact) : null;
+  const bt = b.kind === "eval_results" ? resultsFileTime(b.artifact) : null;
+  if ((at === null) !== (bt === null)) return at === null ? 1 : -1;
+  if (at !== bt) return at! > bt! ? -1 : 1;
   return a.artifact < b.artifact ? -1 : a.artifact > b.artifact ? 1 : 0;
-}
-
-function sameDir(a: string, b: string): boolean {
-  const i = a.lastIndexOf("/");
-  return i === b.lastIndexOf("/") && a.slice(0, i) === b.slice(0, i);
 }
 
 /**
@@ -285,10 +277,15 @@ function foldGroup(
   let setAside: Partial<Record<PerGpuField, number>> | null = null;
   for (const r of recs) {
     fillIdentity(identity, r.identity);
-    let measuredBefore = 0; // bit i: PER_GPU_OF[i]'s total is known and its per-GPU figure not
+    // Bit i: PER_GPU_OF[i]'s total is known (the input's also when total and output give it, as
+    // deriveThroughputPerGpu takes it) and its per-GPU figure not.
+    let measuredBefore = 0;
     for (let i = 0; i < PER_GPU_OF.length; i++) {
       const [total, perGpu] = PER_GPU_OF[i];
-      if (metrics[total] !== null && metrics[perGpu] === null) measuredBefore |= 1 << i;
+      const known = metrics[total] !== null ||
+        (total === "input_tput_tps" && metrics.total_tput_tps !== null &&
+          metrics.output_tput_tps !== null);
+      if (known && metrics[perGpu] === null) measuredBefore |= 1 << i;
     }
     fillMetrics(metrics, r.metrics);
     for (let i = 0; measuredBefore !== 0 && i < PER_GPU_OF.length; i++) {

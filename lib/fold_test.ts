@@ -141,6 +141,35 @@ Deno.test("fold: of two lm-eval runs in one cell, the later file wins and the ea
       `run/${may}/results_2026-05-01T00-00-00.json`,
     ]);
   }
+  // Beside each run's meta_env (a record of the same priority), in any input order: the latest.
+  const meta = (dir: string) =>
+    rec({
+      artifact: `run/${dir}/meta_env.json`,
+      kind: "eval_meta",
+      source_format: "eval",
+      primary: false,
+      priority: 10,
+      identity: { model: "m" },
+    });
+  const runs = [
+    run("run/a/results_2026-05-01T00-00-00.000.json", 0.9),
+    run("run/b/results_2026-04-01T00-00-00.000.json", 0.7),
+    run("run/c/results_2026-06-01T00-00-00.000.json", 0.5),
+    meta("a"),
+    meta("b"),
+    meta("c"),
+  ].map((r) => ({ ...r, priority: 10 }));
+  for (let shift = 0; shift < runs.length; shift++) {
+    const order = [...runs.slice(shift), ...runs.slice(0, shift)];
+    for (const records of [order, [...order].reverse()]) {
+      const c = only(records);
+      assert.equal(c.eval?.gsm8k["exact_match,strict-match"].value, 0.5, `shift ${shift}`);
+      assert.deepEqual(c.notes.eval_results_superseded, [
+        "run/a/results_2026-05-01T00-00-00.000.json",
+        "run/b/results_2026-04-01T00-00-00.000.json",
+      ]);
+    }
+  }
   // Files whose names give no time: path order, as for any other record.
   const untimed = only([run("run/b/results.json", 0.95), run("run/a/results.json", 0.5)]);
   assert.equal(untimed.eval?.gsm8k["exact_match,strict-match"].value, 0.5);
@@ -259,6 +288,16 @@ Deno.test("fold: an agentic cell's per-GPU throughput is its measured total's, n
   assert.deepEqual(
     [m.tput_per_gpu, m.output_tput_per_gpu, m.input_tput_per_gpu],
     [1955.96 / 4, 55.96 / 4, 1900 / 4],
+  );
+  // Per-request data that measures the total and the output but not the input (some rows
+  // without input counts): the input is their difference, divided as the others are.
+  const noInput = only([
+    agg({ tp: 4, ...stated }),
+    { ...detailed, metrics: { total_tput_tps: 2000, output_tput_tps: 100 } },
+  ]).metrics;
+  assert.deepEqual(
+    [noInput.input_tput_tps, noInput.input_tput_per_gpu, noInput.tput_per_gpu],
+    [1900, 1900 / 4, 500],
   );
   // Without a GPU count the measured totals cannot be divided: the aggregate's figures are all
   // there is.
