@@ -380,7 +380,8 @@ type Built = { report: Report } | { report: null; walkIssues: readonly WalkIssue
 
 /**
  * The entries a walk could not read or follow, for the message that no report is written:
- * "; 2 entries could not be read: "a/agg_x.json" (Not a regular file …), …". Empty without any.
+ * `; 2 entries could not be read or followed, which may hold them: "a/agg_x.json" (Not a regular
+ * file …), …`. Empty without any.
  */
 function unreadText(issues: readonly WalkIssue[]): string {
   const problems = issues.filter((w) => w.benign !== true);
