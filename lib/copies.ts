@@ -198,6 +198,14 @@ function manifestDirsOf(loaded: readonly LoadedArtifact[]): Set<string> {
   return dirs;
 }
 
+/**
+ * Whether two files may be one campaign's: under the same campaign manifest, or one of them under
+ * none (a collection made at the top of a download, beside the campaigns it gathers).
+ */
+function sameCampaign(a: string | null, b: string | null): boolean {
+  return a === b || a === null || b === null;
+}
+
 /** The directory of the nearest campaign manifest at or above `path`'s directory, or `null`. */
 function scopeOf(path: string, manifestDirs: ReadonlySet<string>): string | null {
   let dir = dirOf(path);
@@ -289,8 +297,10 @@ function planSameBytes(
     // cells): a repeated point there shows as a duplicate concurrency of its curve instead.
     const dirs = new Set(files.get(target)!.map((i) => dirOf(loaded[i].ref.path)));
     if (list.some((i) => dirs.has(dirOf(loaded[i].ref.path)))) return false;
-    return scopeOf(loaded[list[0]].ref.path, manifestDirs) ===
-      scopeOf(loaded[files.get(target)![0]].ref.path, manifestDirs);
+    return sameCampaign(
+      scopeOf(loaded[list[0]].ref.path, manifestDirs),
+      scopeOf(loaded[files.get(target)![0]].ref.path, manifestDirs),
+    );
   };
   for (const [key, list] of files) {
     const first = sameBytes.get(loaded[list[0]].ref.path);
@@ -416,11 +426,11 @@ function planCollectedRows(
       const candidates = print === null ? undefined : aggs.get(print);
       if (candidates === undefined) continue;
       const text = recordText(d);
-      // The first agg file in path order with the same record, under the same campaign.
+      // The first agg file in path order with the same record, of the same campaign.
       const scope = scopeOf(l.ref.path, manifestDirs);
       const match = candidates.find((i) =>
         !claimed.has(i) && textOf(i) === text &&
-        scopeOf(loaded[i].ref.path, manifestDirs) === scope
+        sameCampaign(scopeOf(loaded[i].ref.path, manifestDirs), scope)
       );
       if (match === undefined) continue;
       claimed.add(match);

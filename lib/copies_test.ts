@@ -346,11 +346,20 @@ Deno.test("planCopies: a collected row that repeats an agg file's record joins i
   zeros[1].result!.drafts[0].metrics = { p99_ttft: 0, total_tput_tps: 0 };
   assert.equal(planCopies(zeros, groupKeys(zeros.map((l) => l.ref)), new Map()).into.size, 0);
   // A row under another campaign manifest's directory than the agg stays a cell.
-  const manifest: LoadedArtifact = {
-    ref: { path: "collected/manifest.json", kind: "manifest", size: 10 },
+  const manifest = (path: string): LoadedArtifact => ({
+    ref: { path, kind: "manifest", size: 10 },
     result: { drafts: [], issues: [], unreadable: false },
     manifest: { expected_cells: [], timeline_expected: false },
+  });
+  const into = (extra: LoadedArtifact[]) => {
+    const all = [...extra, ...loaded];
+    return planCopies(all, groupKeys(all.map((l) => l.ref)), new Map()).into;
   };
-  const scoped = [manifest, ...loaded];
-  assert.equal(planCopies(scoped, groupKeys(scoped.map((l) => l.ref)), new Map()).into.size, 0);
+  const both = into([manifest("collected/manifest.json"), manifest("sweep/manifest.json")]);
+  assert.equal(both.get("row:collected/agg_bmk.json#0"), undefined);
+  // Under one campaign's manifest and under none (a collection made at the top of a download,
+  // beside the campaign it gathers): one campaign, the row joins the agg, either way round.
+  for (const one of ["sweep/manifest.json", "collected/manifest.json"]) {
+    assert.equal(into([manifest(one)]).get("row:collected/agg_bmk.json#0"), "file:sweep/a", one);
+  }
 });
