@@ -317,8 +317,11 @@ function foldGroup(
     if (list) list.push(r.artifact);
     else artifacts.set(r.kind, [r.artifact]);
   }
-  // Names fill what the records leave open.
-  for (const r of recs) if (r.primary) fillFromName(identity, metrics, r.artifact);
+  // Names fill what the records leave open: the primary records' names, or, in a group without
+  // one (a power sidecar whose agg is missing), every record's, so the cell still says what point
+  // it was.
+  const named = recs.some((r) => r.primary);
+  for (const r of recs) if (r.primary || !named) fillFromName(identity, metrics, r.artifact);
   for (const name of names) fillFromName(identity, metrics, name);
   // Hardware lent by the other points of the curve, only where the cell's own say nothing.
   if (lent !== undefined && identity.hardware === null) {

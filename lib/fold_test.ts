@@ -641,3 +641,20 @@ Deno.test("fold (property): notes and extra percentiles merge as plain objects a
     { numRuns: 300 },
   );
 });
+
+Deno.test("fold: a group without a primary record takes its identity from its records' names", () => {
+  // A power sidecar whose agg is missing: the cell still says which point it was.
+  const name =
+    "pw/power_validation_gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc8_h200-nebius_0.json";
+  const c = only([rec({ artifact: name, kind: "power_validation", primary: false, priority: 5 })]);
+  assert.deepEqual(
+    [c.model, c.precision, c.framework, c.isl, c.osl, c.concurrency, c.metrics.tp],
+    ["gptoss", "fp4", "vllm", 1024, 1024, 8, 8],
+  );
+  // Beside a primary record, only the primary record's name counts.
+  const withAgg = only([
+    rec({ artifact: name, kind: "power_validation", primary: false, priority: 5 }),
+    rec({ artifact: "pw/agg_other_conc16.json", kind: "agg", priority: 25 }),
+  ]);
+  assert.equal(withAgg.concurrency, 16);
+});
