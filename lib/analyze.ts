@@ -382,6 +382,54 @@ function spreadRunRecords(records: CellRecord[], primaryKeys: ReadonlySet<string
   replaceContents(records, kept);
 }
 
+/** Kinds that describe a run (its status, command, configuration) and measure nothing. */
+const RUN_META_KINDS: ReadonlySet<string> = new Set(["status", "command", "config"]);
+
+/**
+ * A group of nothing but run metadata (`status.txt`, `benchmark_command.txt`, a config) beside
+ * the files of benchmark cells of the same directory (a fixed-seq directory keys its files one by
+ * one) describes those cells, not a cell of its own: with one such cell it moves there, as a
+ * non-primary record; with several it is no cell's (the files stay listed in the manifest). A
+ * directory with no benchmark cell keeps the group, whose missing primary record is a finding.
+ * Returns where each moved group went (its key → the cell's key), for the artifact manifest.
+ */
+function attachRunMeta(
+  records: CellRecord[],
+  primaryKeys: ReadonlySet<string>,
+): Map<string, string> {
+  const moved = new Map<string, string>();
+  const metaOnly = new Map<string, boolean>(); // non-primary key -> all its records are metadata
+  for (const r of records) {
+    if (primaryKeys.has(r.group_key)) continue;
+    metaOnly.set(r.group_key, (metaOnly.get(r.group_key) ?? true) && RUN_META_KINDS.has(r.kind));
+  }
+  if (![...metaOnly.values()].some((v) => v)) return moved;
+  // `<dir>` → the primary keys of records in it (`null`: several).
+  const cellOfDir = new Map<string, string | null>();
+  for (const r of records) {
+    if (!primaryKeys.has(r.group_key) || !r.primary) continue;
+    const dir = dirOf(r.artifact);
+    const seen = cellOfDir.get(dir);
+    if (seen === undefined) cellOfDir.set(dir, r.group_key);
+    else if (seen !== r.group_key) cellOfDir.set(dir, null);
+  }
+  let kept = 0;
+  for (const r of records) {
+    if (metaOnly.get(r.group_key) === true) {
+      const target = cellOfDir.get(dirOf(r.artifact));
+      if (target === null) continue; // several cells there: no one's
+      if (target !== undefined) {
+        moved.set(r.group_key, target);
+        records[kept++] = { ...r, group_key: target, primary: false };
+        continue;
+      }
+    }
+    records[kept++] = r;
+  }
+  records.length = kept;
+  return moved;
+}
+
 /**
  * Build the report from loaded artifacts.
  *
@@ -453,6 +501,7 @@ export function analyze(input: AnalyzeInput): Report {
   }
 
   spreadRunRecords(cellRecords, primaryKeys);
+  const metaMoved = attachRunMeta(cellRecords, primaryKeys);
 
   joinSummaryRows(cellRecords);
 
@@ -525,7 +574,7 @@ export function analyze(input: AnalyzeInput): Report {
   for (const [key, cell] of cellByKey) {
     cellIdOfKey.set(key, evalJoin.joined.get(cell.cell_id) ?? cell.cell_id);
   }
-  for (const [key, target] of copies.into) {
+  for (const [key, target] of [...copies.into, ...metaMoved]) {
     const id = cellIdOfKey.get(target);
     if (id !== undefined) cellIdOfKey.set(key, id);
   }

@@ -1296,3 +1296,43 @@ Deno.test("analyze: a timeline beside an eval-only cell is that cell's", () => {
   ]);
   assert.equal(evalCell.timeline?.sample_count, 1);
 });
+
+Deno.test({
+  name: "analyze (real data): status.txt and the command beside fixed-seq aggs describe their cell",
+  ignore: !HAS_REALDATA,
+  fn: () =>
+    withTemp("run_meta", async (dir) => {
+      const tree = `${dir}/in`;
+      const agg = (conc: number) =>
+        `agg_gptoss_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc${conc}_h200-nebius_0.json`;
+      // One point in `one/`, two in `two/`, each directory with a status and a command.
+      await copyInto(realdata(`fixed-seq/gptoss-h200-agg/${agg(4)}`), `${tree}/one/${agg(4)}`);
+      for (const conc of [8, 16]) {
+        await copyInto(
+          realdata(`fixed-seq/gptoss-h200-agg/${agg(conc)}`),
+          `${tree}/two/${agg(conc)}`,
+        );
+      }
+      for (const d of ["one", "two"]) {
+        await Deno.writeTextFile(`${tree}/${d}/status.txt`, "SUCCESS\n");
+        await Deno.writeTextFile(
+          `${tree}/${d}/benchmark_command.txt`,
+          "python3 benchmark_serving.py --max-concurrency 4\n",
+        );
+      }
+      const report = await analyzeTree(tree, `${dir}/out`);
+      // Three cells, no cell of metadata alone, no critical finding.
+      assert.equal(report.cells.length, 3);
+      assert.deepEqual(report.findings.filter((f) => f.severity === "critical"), []);
+      const one = report.cells.find((c) => c.artifacts.agg?.[0].startsWith("one/"))!;
+      assert.deepEqual(one.artifacts.status, ["one/status.txt"]);
+      assert.deepEqual(one.artifacts.command, ["one/benchmark_command.txt"]);
+      const entry = (p: string) => report.artifact_manifest.discovered.find((d) => d.path === p)!;
+      assert.equal(entry("one/status.txt").cell, one.cell_id);
+      // In `two/` they describe two cells, so neither's: listed, in no cell.
+      for (const c of report.cells.filter((c) => c !== one)) {
+        assert.equal(c.artifacts.status, undefined);
+      }
+      assert.equal(entry("two/status.txt").cell, null);
+    }),
+});
