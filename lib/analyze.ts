@@ -133,6 +133,16 @@ export interface AnalyzeInput {
   recordsFolded?: () => void;
 }
 
+/**
+ * Record that `owner` has something at `place`: the first owner there is kept, and a second,
+ * different one makes the place no one's (`null`), as a directory several cells share.
+ */
+function claim(owners: Map<string, string | null>, place: string, owner: string): void {
+  const seen = owners.get(place);
+  if (seen === undefined) owners.set(place, owner);
+  else if (seen !== owner) owners.set(place, null);
+}
+
 /** The run directory of each cell with a primary record (`null`: several cells share it). */
 function runDirIndex(
   records: readonly CellRecord[],
@@ -141,12 +151,7 @@ function runDirIndex(
   rows: ReadonlyMap<string, readonly { path: string }[]>,
 ): Map<string, string | null> {
   const keyByDir = new Map<string, string | null>();
-  const add = (path: string, key: string) => {
-    const dir = runDirOf(path);
-    const seen = keyByDir.get(dir);
-    if (seen === undefined) keyByDir.set(dir, key);
-    else if (seen !== key) keyByDir.set(dir, null);
-  };
+  const add = (path: string, key: string) => claim(keyByDir, runDirOf(path), key);
   for (const r of records) if (primaryKeys.has(r.group_key)) add(r.artifact, r.group_key);
   // A copy's directory is its original's cell's too: an eval or a timeline beside a copy
   // belongs where the copy went (lib/copies.ts).
@@ -171,10 +176,7 @@ function joinSummaryRows(records: CellRecord[]): void {
     if (r.kind === "summary_csv" || !r.primary) continue;
     const conc = r.identity.concurrency ?? parseResultName(r.artifact).identity.concurrency;
     if (conc == null) continue;
-    const at = `${dirOf(r.artifact)}\n${conc}`;
-    const seen = target.get(at);
-    if (seen === undefined) target.set(at, r.group_key);
-    else if (seen !== r.group_key) target.set(at, null);
+    claim(target, `${dirOf(r.artifact)}\n${conc}`, r.group_key);
   }
   let kept = 0;
   for (const r of records) {
@@ -407,11 +409,7 @@ function attachRunMeta(
   // `<dir>` → the primary keys of records in it (`null`: several).
   const cellOfDir = new Map<string, string | null>();
   for (const r of records) {
-    if (!primaryKeys.has(r.group_key) || !r.primary) continue;
-    const dir = dirOf(r.artifact);
-    const seen = cellOfDir.get(dir);
-    if (seen === undefined) cellOfDir.set(dir, r.group_key);
-    else if (seen !== r.group_key) cellOfDir.set(dir, null);
+    if (primaryKeys.has(r.group_key) && r.primary) claim(cellOfDir, dirOf(r.artifact), r.group_key);
   }
   let kept = 0;
   for (const r of records) {
@@ -540,12 +538,7 @@ export function analyze(input: AnalyzeInput): Report {
     let target = batched.has(r.group_key) ? null : nearestKey(r.artifact);
     if (target !== null && contradicts(r.group_key, target)) target = null;
     cellRecords.push(target ? { ...r, group_key: target, primary: false } : r);
-    if (target === null) {
-      const dir = runDirOf(r.artifact);
-      const seen = evalCellDirs.get(dir);
-      if (seen === undefined) evalCellDirs.set(dir, r.group_key);
-      else if (seen !== r.group_key) evalCellDirs.set(dir, null);
-    }
+    if (target === null) claim(evalCellDirs, runDirOf(r.artifact), r.group_key);
   }
 
   // A point with no agg (a failed or partial run) takes its curve's hardware, before the fold

@@ -6,7 +6,7 @@
  * aggregate).
  * @module
  */
-import { perGpuDivisors } from "./fold.ts";
+import { PER_GPU_OF, perGpuDivisors, throughputTotal } from "./fold.ts";
 import { numberAt } from "./packed.ts";
 import type { Cell, CellRecord, Finding, MetricField } from "./types.ts";
 
@@ -35,21 +35,6 @@ export const CROSS_CHECKED: readonly MetricField[] = [
 export const RELATIVE_TOLERANCE = 0.01;
 const ABSOLUTE_TOLERANCE = 1e-4;
 
-/**
- * Per-GPU fields an aggregate states and the raw data gives as totals: compared with the raw
- * total divided as InferenceX divides it (lib/fold.ts `perGpuDivisors`). A raw result states no
- * input throughput: its parser gives the total minus the output as its input total.
- */
-const PER_GPU_CHECKED: readonly {
-  field: MetricField;
-  total: MetricField;
-  divisor: "total" | "output" | "input";
-}[] = [
-  { field: "tput_per_gpu", total: "total_tput_tps", divisor: "total" },
-  { field: "output_tput_per_gpu", total: "output_tput_tps", divisor: "output" },
-  { field: "input_tput_per_gpu", total: "input_tput_tps", divisor: "input" },
-];
-
 const AGG_KINDS = new Set(["agg", "agentx_agg", "agg_collection"]);
 
 /** One field on which an aggregate and the measured data disagree. */
@@ -73,20 +58,17 @@ function beyondRounding(a: number, b: number): boolean {
 
 /**
  * The first value of `f` among the raw records (highest priority first), with its record. A
- * record that measures the total and the output but not the input gives their difference as its
- * input, as the cell derives it.
+ * throughput total is taken as the cell takes it ({@link throughputTotal}: the input as total minus
+ * output when not stated).
  */
 function firstRaw(
   raws: readonly CellRecord[],
   f: MetricField,
 ): { value: number; record: CellRecord } | null {
   for (const r of raws) {
-    let v = numberAt(r.metrics, f);
-    if (v == null && f === "input_tput_tps") {
-      const total = numberAt(r.metrics, "total_tput_tps");
-      const output = numberAt(r.metrics, "output_tput_tps");
-      if (total != null && output != null) v = total - output;
-    }
+    const v = f === "input_tput_tps"
+      ? throughputTotal((t) => numberAt(r.metrics, t), f)
+      : numberAt(r.metrics, f);
     if (v != null) return { value: v, record: r };
   }
   return null;
@@ -150,7 +132,9 @@ export function crossCheckAggregates(
           used: held(f, a, raw.value),
         };
       }
-      for (const { field, total, divisor } of PER_GPU_CHECKED) {
+      // Per-GPU fields an aggregate states and the raw data gives as totals: compared with the raw
+      // total divided as InferenceX divides it.
+      for (const { field, total, divisor } of PER_GPU_OF) {
         const a = numberAt(agg.metrics, field);
         const div = divisors[divisor];
         if (a == null || div === null || div <= 0) continue;

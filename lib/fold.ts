@@ -277,19 +277,17 @@ function foldGroup(
   let setAside: Partial<Record<PerGpuField, number>> | null = null;
   for (const r of recs) {
     fillIdentity(identity, r.identity);
-    // Bit i: PER_GPU_OF[i]'s total is known (the input's also when total and output give it, as
-    // deriveThroughputPerGpu takes it) and its per-GPU figure not.
+    // Bit i: PER_GPU_OF[i]'s total is known (as deriveThroughputPerGpu takes it) and its per-GPU
+    // figure not.
     let measuredBefore = 0;
     for (let i = 0; i < PER_GPU_OF.length; i++) {
-      const [total, perGpu] = PER_GPU_OF[i];
-      const known = metrics[total] !== null ||
-        (total === "input_tput_tps" && metrics.total_tput_tps !== null &&
-          metrics.output_tput_tps !== null);
-      if (known && metrics[perGpu] === null) measuredBefore |= 1 << i;
+      const { total, field } = PER_GPU_OF[i];
+      const known = throughputTotal((f) => metrics[f], total) !== null;
+      if (known && metrics[field] === null) measuredBefore |= 1 << i;
     }
     fillMetrics(metrics, r.metrics);
     for (let i = 0; measuredBefore !== 0 && i < PER_GPU_OF.length; i++) {
-      const perGpu = PER_GPU_OF[i][1];
+      const perGpu = PER_GPU_OF[i].field;
       const v = metrics[perGpu];
       if ((measuredBefore & (1 << i)) !== 0 && v !== null) {
         (setAside ??= {})[perGpu] = v;
@@ -596,22 +594,46 @@ export function perGpuDivisors(
 }
 
 type PerGpuField = "tput_per_gpu" | "output_tput_per_gpu" | "input_tput_per_gpu";
+type ThroughputTotal = "total_tput_tps" | "output_tput_tps" | "input_tput_tps";
 
-/** Each absolute throughput and the per-GPU field InferenceX derives from it. */
-const PER_GPU_OF: readonly (readonly [
-  "total_tput_tps" | "output_tput_tps" | "input_tput_tps",
-  PerGpuField,
-])[] = [
-  ["total_tput_tps", "tput_per_gpu"],
-  ["output_tput_tps", "output_tput_per_gpu"],
-  ["input_tput_tps", "input_tput_per_gpu"],
+/**
+ * Each absolute throughput, the per-GPU field InferenceX derives from it, and which of
+ * {@link perGpuDivisors} it is divided by.
+ */
+export const PER_GPU_OF: readonly {
+  total: ThroughputTotal;
+  field: PerGpuField;
+  divisor: keyof PerGpuDivisors;
+}[] = [
+  { total: "total_tput_tps", field: "tput_per_gpu", divisor: "total" },
+  { total: "output_tput_tps", field: "output_tput_per_gpu", divisor: "output" },
+  { total: "input_tput_tps", field: "input_tput_per_gpu", divisor: "input" },
 ];
+
+/**
+ * A throughput total as measured: the stated value, or, for the input, the total minus the output
+ * (a raw result states no input throughput; per-request data may lack input counts).
+ *
+ * @example
+ * ```ts
+ * throughputTotal((f) => ({ total_tput_tps: 2000, output_tput_tps: 100 })[f], "input_tput_tps"); // 1900
+ * ```
+ */
+export function throughputTotal(
+  get: (f: ThroughputTotal) => number | null | undefined,
+  total: ThroughputTotal,
+): number | null {
+  const v = get(total);
+  if (v != null) return v;
+  if (total !== "input_tput_tps") return null;
+  const all = get("total_tput_tps");
+  const output = get("output_tput_tps");
+  return all != null && output != null ? all - output : null;
+}
 
 /** InferenceX's per-GPU formulas ({@link perGpuDivisors}), and the same inverted. */
 function deriveThroughputPerGpu(identity: Identity, m: Metrics): void {
-  if (m.input_tput_tps == null && m.total_tput_tps != null && m.output_tput_tps != null) {
-    m.input_tput_tps = m.total_tput_tps - m.output_tput_tps;
-  }
+  m.input_tput_tps = throughputTotal((f) => m[f], "input_tput_tps");
   const { total, output: outputDiv, input: inputDiv } = perGpuDivisors(identity.is_multinode, m);
   const per = (v: number | null | undefined, div: number | null) =>
     v != null && div != null && div > 0 ? v / div : null;

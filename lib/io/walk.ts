@@ -2,6 +2,7 @@
  * One sorted walk of a results tree.
  * @module
  */
+import { basename, dirname, join } from "node:path";
 import { isParsedKind, kindFromName } from "../sniff.ts";
 import { timeSlicer } from "./event_loop.ts";
 import type { ArtifactIssue, ArtifactKind, ArtifactRef } from "../types.ts";
@@ -167,13 +168,8 @@ export async function walkResults(
   const excludedLinks = new Set<string>(); // excluded links, by their parent's real path + name
   for (const dir of [opts.excludeDir ?? []].flat()) {
     if (isLink(dir)) {
-      const slash = dir.replace(/\/+$/, "").lastIndexOf("/");
-      const parent = resolveLink(slash < 0 ? "." : slash === 0 ? "/" : dir.slice(0, slash));
-      if (typeof parent === "string") {
-        excludedLinks.add(
-          `${parent === "/" ? "" : parent}/${dir.replace(/\/+$/, "").slice(slash + 1)}`,
-        );
-      }
+      const parent = resolveLink(dirname(dir));
+      if (typeof parent === "string") excludedLinks.add(join(parent, basename(dir)));
     } else {
       const real = resolveLink(dir);
       if (typeof real === "string") excluded.add(real);
