@@ -10,36 +10,29 @@
  */
 import { boolish, isRecord, num, str } from "../lib/coerce.ts";
 import { normalizeHardware } from "../lib/names.ts";
-import { type CampaignManifest, type ExpectedCell, TOPOLOGY_KEYS } from "../lib/types.ts";
+import {
+  type CampaignManifest,
+  type ExpectedCell,
+  IDENTITY_FIELDS,
+  TOPOLOGY_KEYS,
+} from "../lib/types.ts";
 
 export type { CampaignManifest, ExpectedCell };
 
-/** Identity fields of a cell an expected entry may name, as text (compared ignoring case). */
-const TEXT_KEYS = [
-  "hardware",
-  "model",
-  "model_path",
-  "framework",
-  "precision",
-  "spec_decoding",
-  "offload_mode",
-  "recipe_name",
-  "runner",
-  "image",
-  "scenario_type",
-] as const;
-
-/** Identity fields a cell holds as booleans. */
-const BOOLEAN_KEYS = [
+/** Identity fields a cell holds as booleans (the other identity fields: text or numbers). */
+const BOOLEAN_KEYS: ReadonlySet<string> = new Set([
   "disagg",
   "is_multinode",
   "dp_attention",
   "prefill_dp_attention",
   "decode_dp_attention",
-] as const;
+]);
 
 /** Identity fields a cell holds as numbers. */
-const NUMBER_KEYS = ["isl", "osl", "concurrency"] as const;
+const NUMBER_KEYS: ReadonlySet<string> = new Set(["isl", "osl", "concurrency"]);
+
+/** Every identity field of a cell, which an expected entry may name. */
+const IDENTITY_KEYS: ReadonlySet<string> = new Set(IDENTITY_FIELDS);
 
 /** Other names of match keys, as InferenceX spells them. */
 const ALIASES: Readonly<Record<string, string>> = { hw: "hardware", conc: "concurrency" };
@@ -119,12 +112,12 @@ export function parseManifest(
         }
         continue;
       }
-      const kind = (TEXT_KEYS as readonly string[]).includes(key)
-        ? "text"
-        : (BOOLEAN_KEYS as readonly string[]).includes(key)
+      const kind = BOOLEAN_KEYS.has(key)
         ? "a boolean"
-        : (NUMBER_KEYS as readonly string[]).includes(key) || TOPOLOGY_KEYS.has(key)
+        : NUMBER_KEYS.has(key) || TOPOLOGY_KEYS.has(key)
         ? "a number"
+        : IDENTITY_KEYS.has(key)
+        ? "text"
         : null;
       if (kind === null) {
         ignored(JSON.stringify(given), "is not a cell field inferguard matches on");
