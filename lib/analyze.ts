@@ -529,6 +529,8 @@ export function analyze(input: AnalyzeInput): Report {
       dir = i < 0 ? "" : dir.slice(0, i);
     }
   };
+  // The group each eval file's records went to (null: several), for the manifest's `cell`.
+  const evalFileOwners = new Map<string, string | null>();
   const batched = splitBatchedEvals(evalRecords);
   const contradicts = identityConflicts(cellRecords.slice(0, benchmarkRecords), evalRecords);
   for (const r of evalRecords) {
@@ -539,6 +541,7 @@ export function analyze(input: AnalyzeInput): Report {
     if (target !== null && contradicts(r.group_key, target)) target = null;
     cellRecords.push(target ? { ...r, group_key: target, primary: false } : r);
     if (target === null) claim(evalCellDirs, runDirOf(r.artifact), r.group_key);
+    claim(evalFileOwners, r.artifact, target ?? r.group_key);
   }
 
   // A point with no agg (a failed or partial run) takes its curve's hardware, before the fold
@@ -629,7 +632,7 @@ export function analyze(input: AnalyzeInput): Report {
   let unreadableCount = 0;
   const discovered: DiscoveredEntry[] = loaded.map((l, i) => {
     const r = l.result;
-    const key = keys[i];
+    const key = keys[i] ?? evalFileOwners.get(l.ref.path) ?? null;
     const cell = key !== null ? cellIdOfKey.get(key) ?? null : null;
     const parsed = r !== null && !r.unreadable;
     let issue: string | null = null;

@@ -309,6 +309,16 @@ Deno.test("analyze: a batched eval (results_<ts>_conc<N>.json) gives one cell pe
     ) => [c.concurrency, c.model, c.hardware, c.eval?.gsm8k?.["exact_match,strict-match"]?.value]),
     [[16, "dsr1", "gb200", 0.8], [4, "dsr1", "gb200", 0.95]],
   );
+  // The manifest names the cell of each file: a results file's own, none for the meta_env that
+  // describes both.
+  assert.deepEqual(
+    report.artifact_manifest.discovered.map((d) => [d.path, d.cell]),
+    [
+      ["ev/meta_env.json", null],
+      ["ev/results_2026-06-01T00-00-00_conc16.json", report.cells[0].cell_id],
+      ["ev/results_2026-06-01T00-00-00_conc4.json", report.cells[1].cell_id],
+    ],
+  );
 });
 
 Deno.test("analyze: one results_<ts>_conc<N>.json (or conc0) stays with the benchmark cell of its directory", () => {
@@ -339,6 +349,11 @@ Deno.test("analyze: one results_<ts>_conc<N>.json (or conc0) stays with the benc
     assert.deepEqual(
       report.cells.map((c) => [c.concurrency, c.eval?.gsm8k?.["exact_match,strict-match"]?.value]),
       [[8, 0.9]],
+      name,
+    );
+    assert.deepEqual(
+      report.artifact_manifest.discovered.map((d) => d.cell),
+      [report.cells[0].cell_id, report.cells[0].cell_id],
       name,
     );
   }

@@ -27,6 +27,20 @@ const UNCHANGED = 0.005;
 const MATERIAL = 1.1;
 
 /**
+ * Whether a worse-factor counts as worse by {@link MATERIAL} or more. The factor is a quotient
+ * of two measured values, so 11 ms against 10 ms gives 1.0999999999999999: a relative tolerance
+ * of 1e-9 counts it as the 10 % it is, and as the `1.1×` it prints.
+ */
+function materiallyWorse(factor: number): boolean {
+  return factor >= MATERIAL * (1 - 1e-9);
+}
+
+/** Whether a worse-factor counts as better by {@link MATERIAL} or more (see materiallyWorse). */
+function materiallyBetter(factor: number): boolean {
+  return 1 / factor >= MATERIAL * (1 - 1e-9);
+}
+
+/**
  * How much worse a metric got, as a factor ≥ 1 when worse (p99 TTFT and TPOT up, throughput and
  * success rate down), below 1 when better; `Infinity` when a throughput or success rate dropped
  * to 0; `null` when either side is unknown, or the baseline is 0.
@@ -102,8 +116,8 @@ function worstText(worst: { factor: number; label: string } | null): string {
   if (worst.factor === Infinity) return `${worst.label} dropped to 0`;
   if (Math.abs(worst.factor - 1) < UNCHANGED) return "none";
   return worst.factor >= 1
-    ? `${worst.label} worse ${times(worst.factor)}`
-    : `${worst.label} better ${times(1 / worst.factor)}`;
+    ? `${worst.label} worse ${times(worst.factor, MATERIAL)}`
+    : `${worst.label} better ${times(1 / worst.factor, MATERIAL)}`;
 }
 
 function deltaCell(d: MetricDelta | undefined, show: (n: number | null) => string): string {
@@ -134,7 +148,7 @@ export function baselineSummaryLine(b: BaselineSummary | null): string | null {
   let worse = 0;
   for (const m of b.matches) {
     const w = worstOf(m);
-    if (w !== null && w.factor >= MATERIAL) worse++;
+    if (w !== null && materiallyWorse(w.factor)) worse++;
   }
   if (b.matched > 0) parts.push(`${worse} worse by 10 % or more (section 2)`);
   return `- Baseline: ${codeSpan(b.source)} (${plural(b.baseline_cells, "cell")}): ${
@@ -207,8 +221,8 @@ export function baselineSection(b: BaselineSummary | null): string[] {
   let better = 0;
   for (const { worst } of ranked) {
     if (worst === null) continue;
-    if (worst.factor >= MATERIAL) worse++;
-    else if (worst.factor <= 1 / MATERIAL) better++;
+    if (materiallyWorse(worst.factor)) worse++;
+    else if (materiallyBetter(worst.factor)) better++;
   }
   const unknown = ranked.filter((x) => x.worst === null).length;
   const rows = ranked.filter((x) => x.worst !== null);

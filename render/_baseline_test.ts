@@ -107,3 +107,20 @@ Deno.test("baseline section: nothing matched says so; guesses are counted; none 
   assert.deepEqual(baselineSection(null), []);
   assert.equal(baselineSummaryLine(null), null);
 });
+
+Deno.test("baseline section: a change just under 10 % is never printed as 1.1×", () => {
+  const b = summary([
+    match("a_c8", { ...same, p99_tpot: 0.010999 }, same),
+    match("b_c16", { ...same, p99_tpot: 0.011 }, same),
+    match("c_c32", { tput_per_gpu: 109.99 }, { tput_per_gpu: 100 }),
+  ]);
+  const text = baselineSection(b).join("\n");
+  const rows = text.split("\n").filter((l) => l.startsWith("| `"));
+  assert.match(rows[0], /^\| `b_c16` \| p99 TPOT worse 1\.1× \|/);
+  assert.match(rows[1], /^\| `a_c8` \| p99 TPOT worse 1\.0999× \|/);
+  assert.match(rows[2], /^\| `c_c32` \| throughput better 1\.0999× \|/);
+  assert.match(
+    text,
+    /- 1 worse by 10 % or more on a headline metric, 0 better by 10 % or more on all of them, 2 within 10 %\./,
+  );
+});

@@ -20,14 +20,35 @@ export function ratio(n: number | null | undefined): string {
   return fmt(n, 3);
 }
 
-/** A relative change as a signed percentage (`+12.5 %`, `-3 %`). */
-export function change(n: number): string {
-  return `${n >= 0 ? "+" : ""}${fmt(n * 100, 3)} %`;
+/**
+ * `n` with 3 significant digits, or as many more as it takes (up to 10) to print a number under
+ * `below` as a number under it: rounded to 3 digits, 4.996 would read as the limit 5 it missed.
+ */
+function underLimit(n: number, below: number | undefined): string {
+  let digits = 3;
+  let text = fmt(n, digits);
+  while (below !== undefined && n < below && !(Number(text) < below) && digits < 10) {
+    text = fmt(n, ++digits);
+  }
+  return text;
 }
 
-/** A growth factor (`1.5×`). */
-export function times(n: number): string {
-  return `${fmt(n, 3)}×`;
+/**
+ * A relative change as a signed percentage (`+12.5 %`, `-3 %`). With `below` (a ratio, `0.05`
+ * for 5 %), a change under it is never printed as reaching it (`+4.996 %`, not `+5 %`).
+ */
+export function change(n: number, below?: number): string {
+  return `${n >= 0 ? "+" : ""}${
+    underLimit(n * 100, below === undefined ? undefined : below * 100)
+  } %`;
+}
+
+/**
+ * A growth factor (`1.5×`). With `below`, a factor under it is never printed as reaching it
+ * (`1.0999×`, not `1.1×`).
+ */
+export function times(n: number, below?: number): string {
+  return `${underLimit(n, below)}×`;
 }
 
 /** Seconds shown as milliseconds. */

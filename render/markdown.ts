@@ -485,20 +485,42 @@ function concurrencyCell(view: CurveView): string {
   return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
 }
 
+/**
+ * Why a report has no curve: a curve's points are cells with a known concurrency that are not
+ * eval-only (lib/curves.ts), and the reason names which of the two the cells lack.
+ */
+function whyNoCurve(r: Report): string {
+  if (r.cells.length === 0) return "No cell could be formed, so no curve either";
+  let evalOnly = 0;
+  for (const c of r.cells) if (c.source_format === "eval") evalOnly++;
+  if (evalOnly === r.cells.length) {
+    return "Every cell is an eval-only cell (accuracy scores, not a point of a throughput or latency curve), so no curve could be formed";
+  }
+  if (evalOnly === 0) return "No cell has a known concurrency, so no curve could be formed";
+  const rest = r.cells.length - evalOnly;
+  return `No curve could be formed: ${plural(evalOnly, "cell")} ${
+    evalOnly === 1 ? "is" : "are"
+  } eval-only (accuracy scores, not curve points) and the other ${plural(rest, "cell")} ${
+    rest === 1 ? "has" : "have"
+  } no known concurrency`;
+}
+
 function section2(r: Report, index: Index): string[] {
   const out = ["## 2. Benchmark matrix", ""];
   let onCurves = 0;
   for (const c of r.cells) if (index.curveOfCell.has(c.cell_id)) onCurves++;
   if (r.cells.length > 0) {
     out.push(
-      `Cells: ${r.cells.length}, of which ${onCurves} are points of the ${
-        plural(r.cross_run.curves.length, "curve")
-      } below and ${r.cells.length - onCurves} are outside any curve.`,
+      `Cells: ${r.cells.length}, of which ${onCurves} ${
+        onCurves === 1 ? "is a point" : "are points"
+      } of the ${plural(r.cross_run.curves.length, "curve")} below and ${
+        r.cells.length - onCurves
+      } ${r.cells.length - onCurves === 1 ? "is" : "are"} outside any curve.`,
       "",
     );
   }
   if (r.cross_run.curves.length === 0) {
-    out.push("No cell has a known concurrency, so no curve could be formed.");
+    out.push(`${whyNoCurve(r)}.`);
   } else {
     out.push(
       "Each row is a curve: cells that share every identity, shape and topology field except concurrency (`×2`: measured twice at that concurrency).",
@@ -827,7 +849,9 @@ function successCell(c: Cell): string {
     (s !== null && t !== null && t > 0 && Math.abs(sr - s / t) <= SUCCESS_RATE_TOLERANCE);
   if (agrees) return counts ?? "—";
   const warmup = warmupRecords(c);
-  const why = warmup !== null && warmup > 0 ? `; the total counts ${warmup} warm-up records` : "";
+  const why = warmup !== null && warmup > 0
+    ? `; the total counts ${plural(warmup, "warm-up record")}`
+    : "";
   return counts === null ? `rate ${ratio(sr)}` : `${counts} (rate ${ratio(sr)}${why})`;
 }
 
@@ -1049,7 +1073,8 @@ function placeFindings(
 ): PlacedFinding[] {
   return findings.map((f) => {
     const place = findingPlace(f, cellById);
-    const severity = f.severity === "critical" ? " (critical)" : "";
+    // Warnings are the rule in section 6; the other two severities say what they are.
+    const severity = f.severity === "warning" ? "" : ` (${f.severity})`;
     const text = `${place.text ? `${place.text} ` : ""}${codeSpan(f.code)}${severity}: ${
       escapeMd(f.message)
     }${seenSuffix(f)}`;
@@ -1207,7 +1232,7 @@ function throughputLine(view: CurveView, maxGain: number): string | null {
       : "the highest concurrency with a trustworthy run";
     const rising = risingAtTop(view, maxGain);
     const by = lastStep.fromValue > 0
-      ? `${change(lastStep.toValue / lastStep.fromValue - 1)} over ${
+      ? `${change(lastStep.toValue / lastStep.fromValue - 1, rising ? undefined : maxGain)} over ${
         conc(lastStep.from.concurrency)
       }`
       : `up from ${fmt(lastStep.fromValue)} ${unit} at ${conc(lastStep.from.concurrency)}`;
@@ -1225,6 +1250,36 @@ function throughputLine(view: CurveView, maxGain: number): string | null {
   }${vsFirst}${after}.`;
 }
 
+/** Throughput and latency measures besides a curve's own, in the words section 6 uses. */
+const OTHER_MEASURES: readonly [keyof Cell["metrics"], string][] = [
+  ["total_tput_tps", "total throughput"],
+  ["output_tput_tps", "output throughput"],
+  ["input_tput_tps", "input throughput"],
+  ["output_tput_per_gpu", "output throughput per GPU"],
+  ["input_tput_per_gpu", "input throughput per GPU"],
+  ["request_throughput", "request throughput"],
+  ["p50_ttft", "median TTFT"],
+  ["mean_ttft", "mean TTFT"],
+  ["p90_ttft", "p90 TTFT"],
+  ["p50_tpot", "median TPOT"],
+  ["mean_tpot", "mean TPOT"],
+  ["mean_itl", "mean ITL"],
+  ["p99_itl", "p99 ITL"],
+  ["mean_e2el", "mean E2E latency"],
+  ["intvty", "interactivity"],
+];
+
+/** The {@link OTHER_MEASURES} a cell has a number for. */
+function otherMeasures(cell: Cell | undefined): string[] {
+  if (cell === undefined) return [];
+  const out: string[] = [];
+  for (const [key, words] of OTHER_MEASURES) {
+    const v = cell.metrics[key];
+    if (typeof v === "number" && Number.isFinite(v)) out.push(words);
+  }
+  return out;
+}
+
 function dataGapLines(view: CurveView, cellById: ReadonlyMap<string, Cell>): string[] {
   const out: string[] = [];
   const status = (p: CurvePoint) => p.status;
@@ -1235,12 +1290,33 @@ function dataGapLines(view: CurveView, cellById: ReadonlyMap<string, Cell>): str
     noLatency.has(p) || (!view.p99Available && p.p99_e2el === null)
   );
   const emptySet = new Set(empty);
-  if (empty.length) {
-    out.push(`- No throughput or latency data at ${pointList(empty, status)}.`);
+  const what = view.metric === null ? "throughput" : metricWords(view.metric).lower;
+  // Points with none of the curve's measures may still hold others (output throughput, a
+  // median latency): those are named, not called empty.
+  const bare: CurvePoint[] = [];
+  const other = new Map<string, CurvePoint[]>();
+  for (const p of empty) {
+    const held = otherMeasures(cellById.get(p.cell_id));
+    if (held.length === 0) bare.push(p);
+    else {
+      const text = held.join(", ");
+      const list = other.get(text);
+      if (list) list.push(p);
+      else other.set(text, [p]);
+    }
+  }
+  if (bare.length) {
+    out.push(`- No throughput or latency data at ${pointList(bare, status)}.`);
+  }
+  for (const [held, points] of other) {
+    out.push(
+      `- No ${what} or p99 latency at ${
+        pointList(points, status)
+      }; it has only ${held} (section 4 and \`report.json\`).`,
+    );
   }
   const tputOnly = view.noThroughput.filter((p) => !emptySet.has(p));
   if (tputOnly.length) {
-    const what = view.metric === null ? "throughput" : metricWords(view.metric).lower;
     out.push(`- No ${what} data at ${pointList(tputOnly, status)}.`);
   }
   const latOnly = view.noLatency.filter((p) => !noThroughput.has(p));
@@ -1446,7 +1522,7 @@ function curveTable(r: Report, index: Index): string[] {
       plural(total, "curve")
     }: ${withFindings} with findings (${withCritical} with a critical one); on ${rising}, throughput still rises into the highest trustworthy point.`,
     "",
-    `Curves, most severe first (by critical findings, then warnings, then the size of the worst one). Peak: the highest throughput of a trustworthy point; Rising: it still grows by ${
+    `Curves, most severe first (by critical findings, then warnings, then the size of the worst one). Peak: the highest throughput of a trustworthy point (a concurrency measured more than once counts with its median run, the lower of two); Rising: it still grows by ${
       change(index.maxGain)
     } or more into the highest trustworthy point; TTFT and TPOT: p99 growth from the first to the last trustworthy point.`,
     "",
@@ -1594,10 +1670,8 @@ function section6(r: Report, index: Index): string[] {
   const out = ["## 6. Bottleneck analysis", ""];
   const total = r.cross_run.curves.length;
   if (total === 0) {
-    out.push(
-      "No curve could be formed (no cell with a known concurrency), so saturation cannot be located.",
-      "",
-    );
+    const why = whyNoCurve(r);
+    out.push(`Saturation cannot be located: ${why[0].toLowerCase()}${why.slice(1)}.`, "");
   } else {
     pushAll(out, curveTable(r, index));
     out.push("");

@@ -100,11 +100,14 @@ Deno.test("markdown: sections with nothing to show say so plainly", () => {
   assert.deepEqual(headingsOf(md), HEADINGS);
   const s = sections(md);
   const text = (h: string) => s.get(h)!.join("\n");
-  assert.match(text(HEADINGS[1]), /No cell has a known concurrency/);
+  assert.match(text(HEADINGS[1]), /No cell could be formed, so no curve either\./);
   assert.match(text(HEADINGS[2]), /broken\.json/);
   assert.match(text(HEADINGS[3]), /No cell could be formed/);
   assert.match(text(HEADINGS[4]), /No live timeline/);
-  assert.match(text(HEADINGS[5]), /No curve could be formed/);
+  assert.match(
+    text(HEADINGS[5]),
+    /Saturation cannot be located: no cell could be formed, so no curve either\./,
+  );
   assert.match(
     text(HEADINGS[6]),
     /recover readable copies of the 1 unreadable input \(`broken\.json`\)/,
@@ -515,6 +518,13 @@ Deno.test("markdown §6/§7: throughput still rising at the top concurrency asks
       item: true,
     },
     {
+      name: "quiet: just under the 5 % threshold, printed under it",
+      top: 209.992,
+      line:
+        "- Throughput per GPU is highest at the top measured concurrency, c16 (210 tok/s/GPU, 2.1× the c4 value), and nearly flat: +4.996 % over c8.",
+      item: false,
+    },
+    {
       name: "quiet: +4 %, no new measurement",
       top: 208,
       line:
@@ -667,6 +677,17 @@ Deno.test("markdown §6: points without data and curves without p99 are named", 
       name: "a point with neither throughput nor latency",
       cells: [pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01), pt(16, null, null, null)],
       want: ["- No throughput or latency data at c16 (`c16`, complete)."],
+    },
+    {
+      name: "a point with only other measures names them",
+      cells: [
+        pt(4, 100, 1, 0.01),
+        pt(8, 200, 1, 0.01),
+        pt(16, null, null, null, { metrics: { output_tput_tps: 3362.56, p50_tpot: 0.019 } }),
+      ],
+      want: [
+        "- No throughput per GPU or p99 latency at c16 (`c16`, complete); it has only output throughput, median TPOT (section 4 and `report.json`).",
+      ],
     },
     {
       name: "p95 only in the source",
@@ -1589,4 +1610,57 @@ Deno.test("markdown §1: a critical cliff into a possible outlier is not called 
       `${c.name}\n${section(md, 1).slice(0, 3).join("\n")}`,
     );
   }
+});
+
+Deno.test("markdown §2/§6: without a curve, the reason names what the cells lack", () => {
+  const evalCell = (id: string) =>
+    cell(id, 64, { source_format: "eval", metrics: { tput_per_gpu: null } });
+  const cases: { name: string; cells: Cell[]; reason: string }[] = [
+    {
+      name: "eval-only cells, each with a concurrency",
+      cells: [evalCell("e1"), evalCell("e2")],
+      reason:
+        "Every cell is an eval-only cell (accuracy scores, not a point of a throughput or latency curve), so no curve could be formed",
+    },
+    {
+      name: "no concurrency anywhere",
+      cells: [cell("a", null), cell("b", null)],
+      reason: "No cell has a known concurrency, so no curve could be formed",
+    },
+    {
+      name: "both",
+      cells: [evalCell("e1"), cell("a", null), cell("b", null)],
+      reason:
+        "No curve could be formed: 1 cell is eval-only (accuracy scores, not curve points) and the other 2 cells have no known concurrency",
+    },
+  ];
+  for (const c of cases) {
+    const md = renderMarkdown(build(c.cells));
+    assert.ok(section(md, 2).includes(`${c.reason}.`), c.name);
+    assert.ok(
+      section(md, 6).includes(
+        `Saturation cannot be located: ${c.reason[0].toLowerCase()}${c.reason.slice(1)}.`,
+      ),
+      c.name,
+    );
+    assert.ok(
+      section(md, 2).includes(
+        `Cells: ${c.cells.length}, of which 0 are points of the 0 curves below and ${c.cells.length} are outside any curve.`,
+      ),
+      c.name,
+    );
+  }
+});
+
+Deno.test("markdown §6: info and critical findings say their severity, warnings are the rule", () => {
+  const cs = [pt(4, 100, 1, 0.01), pt(8, 200, 1, 0.01), pt(16, 201, 1, 0.01)];
+  const md = renderMarkdown(build(cs, [
+    step("throughput_plateau", cs[1], cs[2], "Total throughput changes +0.5 %", "info"),
+    step("ttft_cliff", cs[0], cs[1], "p99 TTFT rises", "critical"),
+    step("tpot_degradation", cs[0], cs[1], "p99 TPOT rises"),
+  ]));
+  const lines = section(md, 6).filter((l) => l.includes("`: ") || l.includes(": "));
+  assert.ok(lines.some((l) => l.includes("`throughput_plateau` (info): Total throughput")));
+  assert.ok(lines.some((l) => l.includes("`ttft_cliff` (critical): p99 TTFT rises")));
+  assert.ok(lines.some((l) => l.includes("`tpot_degradation`: p99 TPOT rises")));
 });
