@@ -10,7 +10,7 @@
  */
 import { VERSION } from "./lib/version.ts";
 import { COMMAND_PERMISSIONS, keepOnly } from "./lib/io/permissions.ts";
-import { versionLine } from "./lib/io/cli_args.ts";
+import { printStdout, versionLine } from "./lib/io/cli_args.ts";
 
 const USAGE = `inferguard ${VERSION}
 
@@ -61,14 +61,14 @@ export async function main(args: string[]): Promise<number> {
       }
       const { reportJsonSchema } = await import("./lib/schema.ts");
       keepOnly(COMMAND_PERMISSIONS.none);
-      const text = JSON.stringify(reportJsonSchema(), null, 2) + "\n";
-      Deno.stdout.writeSync(new TextEncoder().encode(text));
+      // A reader that stops early is no error, another failure one line on stderr (as --json).
+      printStdout(JSON.stringify(reportJsonSchema(), null, 2) + "\n", "inferguard schema");
       return 0;
     }
     case "--version":
     case "version":
       keepOnly(COMMAND_PERMISSIONS.none);
-      Deno.stdout.writeSync(new TextEncoder().encode(versionLine() + "\n"));
+      printStdout(versionLine() + "\n", "inferguard");
       return 0;
     case "-h":
     case "--help":

@@ -835,3 +835,36 @@ Deno.test("analyze --version prints what --version prints; schema refuses argume
   assert.equal(schema.code, 0);
   assert.equal(JSON.parse(schema.stdout).type, "object");
 });
+
+Deno.test({
+  name: "--version and schema: a reader that left is no error; a full stdout is one line",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    for (const cmd of ["--version", "schema"]) {
+      // The reader exits before the program writes (`(sleep; inferguard --version) | true`).
+      const script =
+        `(sleep 0.5; "$DENO" run --allow-read --allow-env "$MAIN" ${cmd}) 2>"$ERR" | true; echo "\${PIPESTATUS[0]}"`;
+      const dir = await Deno.makeTempDir();
+      try {
+        const out = await new Deno.Command("bash", {
+          args: ["-c", script],
+          env: { DENO: Deno.execPath(), MAIN: MAIN_TS, ERR: `${dir}/err`, NO_COLOR: "1" },
+          stdout: "piped",
+        }).output();
+        assert.equal(new TextDecoder().decode(out.stdout).trim(), "0", cmd);
+        assert.equal(readFileSync(`${dir}/err`, "utf8"), "", cmd);
+        const full = await new Deno.Command("bash", {
+          args: ["-c", `"$DENO" run --allow-read --allow-env "$MAIN" ${cmd} >/dev/full`],
+          env: { DENO: Deno.execPath(), MAIN: MAIN_TS, NO_COLOR: "1" },
+          stderr: "piped",
+        }).output();
+        const err = new TextDecoder().decode(full.stderr);
+        assert.equal(full.code, 0, `${cmd}: ${err}`);
+        assert.match(err, /^inferguard( schema)?: cannot print to stdout: .+\n$/, cmd);
+        assert.ok(!err.includes("internal error"), cmd);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    }
+  },
+});

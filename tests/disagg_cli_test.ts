@@ -1248,3 +1248,52 @@ Deno.test("a second scrape cut short inside a histogram: its window is unknown, 
   );
   assert.deepEqual(rec.prefill.counter_resets, []);
 });
+
+Deno.test("a watch ends once the reader of stdout is gone, with the sample in hand recorded", async () => {
+  const vllm = await readPage("Ahasannn_hardware-aware-router__vllm_metrics.txt");
+  await using p = fakeEngine(() => text(vllm));
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/t.jsonl`;
+    const args = [
+      "status",
+      "--prefill",
+      p.base,
+      "--decode",
+      p.base,
+      "--watch",
+      "--interval",
+      "0.05",
+      "--window",
+      "0",
+      "--timeline",
+      path,
+      "--json",
+    ];
+    // In process: the second line cannot be printed (the reader left after the first).
+    let printed = 0;
+    const code = await runDisagg(args, { stdout: () => ++printed < 2, stderr: () => {} });
+    assert.equal(code, 0);
+    assert.equal(printed, 2);
+    assert.equal((await Deno.readTextFile(path)).trimEnd().split("\n").length, 2);
+    // A real process piped into a reader that takes one line and closes its end (`| head -1`).
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN_TS, "disagg", ...args, "--fail-on", "never"],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    await waitFor(reader, /\n/);
+    await reader.cancel();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const status = await child.status;
+    clearTimeout(timer);
+    const stderr = new TextDecoder().decode(await new Response(child.stderr).arrayBuffer());
+    assert.equal(status.signal, null, "the watch had to be killed");
+    assert.equal(status.code, 0, stderr);
+    assert.equal(stderr, "", "a reader that left is no error");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

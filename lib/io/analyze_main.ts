@@ -25,7 +25,7 @@ import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load
 import { parseResultName } from "../names.ts";
 import { readOptionFile, textLines } from "./read.ts";
 import { sameBytesOf } from "./same_bytes.ts";
-import { argsMessage, oneOf, UsageError, versionLine } from "./cli_args.ts";
+import { argsMessage, oneOf, UsageError, versionLine, writeFully } from "./cli_args.ts";
 import { errText, type WalkIssue } from "./walk.ts";
 import {
   commitWrites,
@@ -75,12 +75,6 @@ export interface AnalyzeIo {
   isTty: boolean;
   /** Whether to install SIGINT/SIGTERM handlers (the real process does; in-process tests do not). */
   handleSignals?: boolean;
-}
-
-/** Write all bytes (a pipe may take fewer than asked in one call). */
-function writeFully(sink: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
-  let off = 0;
-  while (off < bytes.length) off += sink.writeSync(bytes.subarray(off));
 }
 
 function defaultIo(): AnalyzeIo {

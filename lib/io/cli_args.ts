@@ -1,5 +1,6 @@
 /**
- * Shared validation of command-line values: every usage error names the flag and what it allows.
+ * Shared command-line pieces: validation of values (every usage error names the flag and what it
+ * allows), the version line, and printing on stdout.
  * @module
  */
 
@@ -16,6 +17,47 @@ import { VERSION } from "../version.ts";
  */
 export function versionLine(): string {
   return `inferguard ${VERSION} (deno ${Deno.version.deno}, ${Deno.build.target})`;
+}
+
+/** Write all bytes (a pipe may take fewer than asked in one call). */
+export function writeFully(sink: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += sink.writeSync(bytes.subarray(off));
+}
+
+/**
+ * Print `text` on stdout; whether it was all written. A reader that stopped early (`| head`,
+ * `| true`) is no error and is not reported; any other failure (a full disk) is one line on stderr
+ * starting with `who`. Never throws: what a command prints does not decide its exit code.
+ *
+ * @example
+ * ```ts
+ * if (!printStdout("inferguard 0.1.0\n", "inferguard")) console.error("stopped printing");
+ * ```
+ */
+export function printStdout(
+  text: string,
+  who: string,
+  sink: { writeSync(p: Uint8Array): number } = Deno.stdout,
+): boolean {
+  try {
+    writeFully(sink, new TextEncoder().encode(text));
+    return true;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.BrokenPipe)) {
+      try {
+        writeFully(
+          Deno.stderr,
+          new TextEncoder().encode(
+            `${who}: cannot print to stdout: ${e instanceof Error ? e.message : String(e)}\n`,
+          ),
+        );
+      } catch {
+        // Nowhere left to say so.
+      }
+    }
+    return false;
+  }
 }
 
 /** A usage error: `inferguard` exits 3 with this message (the bench tools exit 2). */

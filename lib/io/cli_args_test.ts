@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseArgs } from "node:util";
-import { argsMessage, numberFlag, oneOf, UsageError } from "./cli_args.ts";
+import { argsMessage, numberFlag, oneOf, printStdout, UsageError } from "./cli_args.ts";
 
 /** The usage error `f` throws. */
 function usageError(f: () => unknown): UsageError {
@@ -76,4 +76,20 @@ Deno.test("argsMessage: parseArgs' message on one line, its hint kept", () => {
   assert.ok(message.includes("'--window=-XYZ'"), message);
   assert.ok(!message.includes("\n"), message);
   assert.equal(argsMessage("plain"), "plain");
+});
+
+Deno.test("printStdout: writes everything, short writes included; a closed reader is silent", () => {
+  const got: number[] = [];
+  // A pipe that takes at most 3 bytes per call.
+  const short = {
+    writeSync: (p: Uint8Array) => (got.push(...p.subarray(0, 3)), Math.min(3, p.length)),
+  };
+  assert.equal(printStdout("inferguard 0.1.0\n", "inferguard", short), true);
+  assert.equal(new TextDecoder().decode(new Uint8Array(got)), "inferguard 0.1.0\n");
+  const closed = {
+    writeSync: (): number => {
+      throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+    },
+  };
+  assert.equal(printStdout("x\n", "inferguard", closed), false);
 });

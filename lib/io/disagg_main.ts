@@ -3,7 +3,14 @@
  * the exit code. All network, clock, file and console access of the live overlay lives here.
  * @module
  */
-import { argsMessage, MAX_TIMER_SECONDS, numberFlag, oneOf, UsageError } from "./cli_args.ts";
+import {
+  argsMessage,
+  MAX_TIMER_SECONDS,
+  numberFlag,
+  oneOf,
+  printStdout,
+  UsageError,
+} from "./cli_args.ts";
 import { parseArgs } from "node:util";
 import { type Finding, SEVERITY_RANK } from "../types.ts";
 import {
@@ -161,8 +168,12 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
 
 /** Optional hooks for embedding and tests. */
 export interface RunDisaggHooks {
-  /** Receives each stdout line (default `console.log`). */
-  stdout?: (line: string) => void;
+  /**
+   * Receives each stdout line; `false` when stdout is gone (its reader stopped, or it cannot be
+   * written), which ends a `--watch` after the sample in hand is recorded. The default writes to
+   * the process's stdout (see {@link printStdout}).
+   */
+  stdout?: (line: string) => boolean | void;
   /** Receives each stderr line (default `console.error`). */
   stderr?: (line: string) => void;
   /** Aborting it stops the watch loop like SIGINT does. */
@@ -660,7 +671,7 @@ function exitCode(worst: Finding["severity"] | null, failOn: DisaggOptions["fail
  * ```
  */
 export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Promise<number> {
-  const out = hooks.stdout ?? ((line: string) => console.log(line));
+  const out = hooks.stdout ?? ((line: string) => printStdout(`${line}\n`, "inferguard disagg"));
   const err = hooks.stderr ?? ((line: string) => console.error(line));
   const dropPermissions = hooks.dropPermissions ?? (() => {});
   let opts: DisaggOptions;
@@ -746,8 +757,9 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
       const findings = runLiveRules(sample);
       const w = worstSeverity(findings);
       if (w !== null && (worst === null || SEVERITY_RANK[w] > SEVERITY_RANK[worst])) worst = w;
-      if (opts.json) out(JSON.stringify(statusRecord(sample, findings)));
-      else out(renderTable(sample, findings));
+      const printed = out(
+        opts.json ? JSON.stringify(statusRecord(sample, findings)) : renderTable(sample, findings),
+      );
       if (timeline) {
         // A timeline that cannot be written (full disk, a FIFO whose reader left) stops the run:
         // the samples so far were printed, the error names the file, and the exit code is the
@@ -767,6 +779,9 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
           break;
         }
       }
+      // Nobody reads on (`| head -1`): the sample is recorded above, and watching on would
+      // scrape the deployment for no one (for ever, without --count or --duration).
+      if (printed === false) break;
       if (!opts.watch || stop.signal.aborted) break;
       if (opts.count !== null && sequence >= opts.count) break;
       const elapsed = (performance.now() - startedAt) / 1000;
