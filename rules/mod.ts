@@ -64,9 +64,9 @@ export const PIPELINE_CODES: readonly PipelineCode[] = [
   },
   {
     code: "missing_required_artifact",
-    severities: ["warning", "critical"],
-    summary: "A required input is absent; critical when a cell has no usable primary record or " +
-      "a cell declared in the manifest is missing",
+    severities: ["critical"],
+    summary: "A required input is absent: a cell has no usable primary record, a cell declared " +
+      "in the manifest is missing, or no artifact of the tree could be parsed (no cell at all)",
   },
 ];
 

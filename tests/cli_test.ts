@@ -75,7 +75,9 @@ Deno.test("exit 0: clean input writes both reports, stdout stays empty", async (
 
 Deno.test("exit 1: highest finding is a warning and --fail-on warning", async () => {
   await withTemp(async (tmp) => {
+    // Unreadable files (warnings) beside a clean curve.
     const input = copyCase("garbage_json", tmp);
+    cpSync(`${CASES}clean_curve/input`, `${input}/ok`, { recursive: true });
     const warn = await runCli(analyzeArgs(input, `${tmp}/o1`, "--fail-on", "warning"));
     assert.equal(warn.code, 1, warn.stderr);
     assert.equal(warn.stdout, "");
@@ -503,8 +505,21 @@ Deno.test("truncated, binary and empty JSON files each give one artifact_unreada
     };
     for (const [name, content] of Object.entries(files)) writeFileSync(`${input}/${name}`, content);
     const r = await runCli(analyzeArgs(input, `${tmp}/out`, "--quiet"));
-    assert.equal(r.code, 0, r.stderr);
+    // Nothing could be parsed, so no cell: a report, and a critical finding for the run as a
+    // whole (a cron job must not pass a tree of truncated files).
+    assert.equal(r.code, 2, r.stderr);
     const rep = report(`${tmp}/out`);
+    const run = rep.findings.filter((f: { code: string; cell_id: string | null }) =>
+      f.code === "missing_required_artifact"
+    );
+    assert.equal(run.length, 1, JSON.stringify(run));
+    assert.equal(run[0].severity, "critical");
+    assert.equal(run[0].cell_id, null);
+    assert.match(
+      run[0].message,
+      /^No cell could be formed: none of the 5 artifacts found could be parsed \(first: "array\.json": /,
+    );
+    assert.equal(run[0].evidence.unreadable_count, 5);
     for (const name of Object.keys(files)) {
       const hits = rep.findings.filter((f: { code: string; message: string }) =>
         f.code === "artifact_unreadable" && f.message.includes(`"${name}"`)

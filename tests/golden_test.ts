@@ -21,7 +21,7 @@ const EXPECTED_EXIT: Record<string, number> = {
   eval_regression: 0,
   failed_run: 2,
   fixed_seq_pair: 0,
-  garbage_json: 0,
+  garbage_json: 2,
   kv_offload_thrash: 0,
   manifest_missing_cell: 2,
   multinode_logs_copies: 0,
