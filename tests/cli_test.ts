@@ -883,3 +883,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "exit 3: a path argument that is not valid UTF-8 is named, never replaced by another",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await withTemp(async (tmp) => {
+      const input = copyCase("clean_curve", tmp);
+      // Through bash, so the byte 0xFF reaches the program as it would from a shell.
+      const run = (args: string) =>
+        new Deno.Command("bash", {
+          args: ["-c", `"$DENO" run --allow-read --allow-write "$MAIN" analyze ${args}`],
+          env: { DENO: Deno.execPath(), MAIN: MAIN_TS, IN: input, T: tmp, NO_COLOR: "1" },
+          stderr: "piped",
+        }).output();
+      const out = await run(`"$IN" --output-dir "$T/out"$'\\xff' --quiet`);
+      assert.equal(out.code, 3);
+      assert.match(
+        new TextDecoder().decode(out.stderr),
+        /--output-dir ".*out\uFFFD" is not valid UTF-8/,
+      );
+      assert.ok(!existsSync(`${tmp}/out\uFFFD`), "nothing written under the replaced name");
+      const root = await run(`"$IN"$'\\xff' --output-dir "$T/o2" --quiet`);
+      assert.equal(root.code, 3);
+      assert.match(
+        new TextDecoder().decode(root.stderr),
+        /<results_dir> ".*\uFFFD" is not valid UTF-8/,
+      );
+    });
+  },
+});

@@ -25,7 +25,7 @@ import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load
 import { parseResultName } from "../names.ts";
 import { readOptionFile, textLines } from "./read.ts";
 import { sameBytesOf } from "./same_bytes.ts";
-import { argsMessage, oneOf, UsageError, versionLine, writeFully } from "./cli_args.ts";
+import { argsMessage, oneOf, pathArg, UsageError, versionLine, writeFully } from "./cli_args.ts";
 import { errText, type WalkIssue } from "./walk.ts";
 import {
   commitWrites,
@@ -603,6 +603,13 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   const failOn = oneOf("--fail-on", o["fail-on"]!, ["never", "warning", "critical"] as const);
   const generatedAt = resolveGeneratedAt(o["generated-at"], io);
   let thresholds = defaultThresholds();
+  const paths: [string, string | undefined][] = [
+    ["--thresholds", o.thresholds],
+    ["--baseline", o.baseline],
+    ["--output-dir", o["output-dir"]],
+  ];
+  for (const [flag, value] of paths) if (value !== undefined) pathArg(flag, value);
+  pathArg("<results_dir>", parsed.positionals[0]);
   if (o.thresholds !== undefined) {
     const text = await readOptionFile(o.thresholds, DEFAULT_LIMITS.maxTextBytes);
     if (!text.ok) {

@@ -19,6 +19,28 @@ export function versionLine(): string {
   return `inferguard ${VERSION} (deno ${Deno.version.deno}, ${Deno.build.target})`;
 }
 
+/**
+ * A path given on the command line, refused when it holds U+FFFD and no such path exists: that
+ * is how Deno hands over a name whose bytes are not valid UTF-8, and using it would read or write
+ * another path than the one given.
+ *
+ * @example
+ * ```ts
+ * const root = pathArg("<results_dir>", Deno.args[0]);
+ * ```
+ */
+export function pathArg(flag: string, value: string): string {
+  if (!value.includes("\uFFFD")) return value;
+  try {
+    Deno.lstatSync(value);
+    return value; // a name that really holds U+FFFD
+  } catch {
+    throw new UsageError(
+      `${flag} "${value}" is not valid UTF-8 (shown with U+FFFD): such a path cannot be passed through; rename it or give a link to it with a UTF-8 name`,
+    );
+  }
+}
+
 /** Write all bytes (a pipe may take fewer than asked in one call). */
 export function writeFully(sink: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
   let off = 0;

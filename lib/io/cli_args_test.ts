@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseArgs } from "node:util";
-import { argsMessage, numberFlag, oneOf, printStdout, UsageError } from "./cli_args.ts";
+import { argsMessage, numberFlag, oneOf, pathArg, printStdout, UsageError } from "./cli_args.ts";
 
 /** The usage error `f` throws. */
 function usageError(f: () => unknown): UsageError {
@@ -92,4 +92,22 @@ Deno.test("printStdout: writes everything, short writes included; a closed reade
     },
   };
   assert.equal(printStdout("x\n", "inferguard", closed), false);
+});
+
+Deno.test("pathArg: a path Deno handed over with U+FFFD is refused unless it exists so", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.equal(pathArg("--output-dir", `${dir}/out`), `${dir}/out`);
+    const lossy = `${dir}/root\uFFFD`;
+    const e = usageError(() => pathArg("<results_dir>", lossy));
+    assert.match(
+      e.message,
+      /^<results_dir> ".*root\uFFFD" is not valid UTF-8 \(shown with U\+FFFD\)/,
+    );
+    // A name that really holds U+FFFD (valid UTF-8) is used as it is.
+    await Deno.mkdir(lossy);
+    assert.equal(pathArg("<results_dir>", lossy), lossy);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

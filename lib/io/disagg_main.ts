@@ -8,6 +8,7 @@ import {
   MAX_TIMER_SECONDS,
   numberFlag,
   oneOf,
+  pathArg,
   printStdout,
   UsageError,
 } from "./cli_args.ts";
@@ -161,7 +162,7 @@ export function parseDisaggArgs(args: string[]): DisaggOptions | "help" {
     }),
     count,
     durationS,
-    timeline: values.timeline ?? null,
+    timeline: values.timeline === undefined ? null : pathArg("--timeline", values.timeline),
     failOn,
   };
 }
