@@ -101,7 +101,7 @@ export function kindFromJson(relPath: string, value: unknown): ArtifactKind {
         ? "eval_collection"
         : "agg_collection";
     }
-    if ("task" in first && ("score" in first || "em_strict" in first)) return "eval_collection";
+    if ("task" in first && hasScore(first)) return "eval_collection";
     return "agg_collection";
   }
   if (!isRecord(value)) return "json_other";
@@ -158,4 +158,14 @@ export function isParsedKind(kind: ArtifactKind): boolean {
     "plot",
     "other",
   ].includes(kind);
+}
+
+/**
+ * Whether a collected row carries an eval score: agg_eval rows at the top level (`score`,
+ * `em_strict`), InferenceX-app API evaluation rows in their `metrics` object (reference §12).
+ */
+function hasScore(row: Record<string, unknown>): boolean {
+  if ("score" in row || "em_strict" in row) return true;
+  const m = row.metrics;
+  return isRecord(m) && ("score" in m || "em_strict" in m || "em_flexible" in m);
 }

@@ -89,6 +89,16 @@ Deno.test("kindFromJson: rule 1, JSON arrays", () => {
   );
   assert.equal(kindFromJson("x.json", [{ task: "gsm8k", score: 0.9 }]), "eval_collection");
   assert.equal(kindFromJson("x.json", [{ task: "gsm8k", em_strict: 0.9 }]), "eval_collection");
+  // InferenceX-app API evaluation rows keep their scores in `metrics`.
+  assert.equal(
+    kindFromJson("evals.json", [{ task: "gsm8k", metrics: { n_eff: 1319, em_strict: 0.95 } }]),
+    "eval_collection",
+  );
+  // App API benchmark rows (metrics without scores) stay collected agg rows.
+  assert.equal(
+    kindFromJson("rows.json", [{ hardware: "b200", metrics: { tput_per_gpu: 1 } }]),
+    "agg_collection",
+  );
   assert.equal(kindFromJson("agg_bmk.json", []), "agg_collection");
   assert.equal(kindFromJson("agg_eval_all.json", []), "eval_collection");
 });

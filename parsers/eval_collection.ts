@@ -80,11 +80,17 @@ export function parseEvalCollection(value: unknown): ParseResult {
 }
 
 function parseRow(row: unknown, index: number, issues: Issue[]): RecordDraft | null {
-  const o = asObject(row);
-  if (o === null) {
+  const given = asObject(row);
+  if (given === null) {
     issues.push({ line: null, message: `Row ${index} is not an object: ${preview(row)}` });
     return null;
   }
+  // An InferenceX-app API evaluation row (reference §12) holds its scores in `metrics{}`, names
+  // the model prefix `model`, the hardware `hardware` and speculative decoding `spec_method`, and
+  // gives a single-node row its topology as prefill_* = decode_*.
+  const nested = asObject(given.metrics);
+  const api = nested !== null;
+  const o = api ? { ...nested, ...withoutMetrics(given) } : given;
   const r = new FieldReader(o, { issues, path: `[${index}]` });
   const task = r.str("task");
   if (task === null) {
@@ -96,8 +102,14 @@ function parseRow(row: unknown, index: number, issues: Issue[]): RecordDraft | n
   const notes: Record<string, unknown> = {};
 
   const hw = r.str("hw") ?? r.str("hardware");
-  const dp = readDpAttention(r);
-  let model = r.str("model_prefix") ?? r.str("infmax_model_prefix");
+  const singleNodeApi = api && r.bool("is_multinode") !== true;
+  let dp = readDpAttention(r);
+  if (singleNodeApi) dp = { dp: dp.dp ?? dp.prefill, prefill: null, decode: null };
+  const modelField = r.str("model");
+  // The app API's `model` is the prefix; an agg_eval row's is the model path.
+  const modelIsPrefix = api && modelField !== null && !modelField.includes("/");
+  let model = r.str("model_prefix") ?? r.str("infmax_model_prefix") ??
+    (modelIsPrefix ? modelField : null);
   if (model === null && fromSource?.model) {
     model = fromSource.model;
     notes.model_from_source = true;
@@ -112,10 +124,10 @@ function parseRow(row: unknown, index: number, issues: Issue[]): RecordDraft | n
   const identity: Partial<Identity> = dropNulls({
     hardware: hw === null ? null : normalizeHardware(hw),
     model,
-    model_path: r.str("model"),
+    model_path: modelIsPrefix ? null : modelField,
     framework: r.str("framework")?.toLowerCase() ?? null,
     precision: r.str("precision")?.toLowerCase() ?? null,
-    spec_decoding: r.str("spec_decoding")?.toLowerCase() ?? null,
+    spec_decoding: (r.str("spec_decoding") ?? r.str("spec_method"))?.toLowerCase() ?? null,
     disagg: r.bool("disagg"),
     is_multinode: r.bool("is_multinode"),
     isl,
@@ -126,8 +138,8 @@ function parseRow(row: unknown, index: number, issues: Issue[]): RecordDraft | n
     decode_dp_attention: dp.decode,
   });
   const metrics: Partial<Record<MetricField, number | null>> = {
-    tp: r.num("tp"),
-    ep: r.num("ep"),
+    tp: r.num("tp") ?? (singleNodeApi ? r.num("prefill_tp") : null),
+    ep: r.num("ep") ?? (singleNodeApi ? r.num("prefill_ep") : null),
     prefill_tp: r.num("prefill_tp"),
     prefill_ep: r.num("prefill_ep"),
     prefill_num_workers: r.num("prefill_num_workers"),
@@ -191,4 +203,10 @@ function readDpAttention(
     dp = r.bool("dp_attention");
   }
   return { dp, prefill, decode };
+}
+
+/** The row without its `metrics` object (whose fields were spread beside the rest). */
+function withoutMetrics(row: Record<string, unknown>): Record<string, unknown> {
+  const { metrics: _metrics, ...rest } = row;
+  return rest;
 }

@@ -135,3 +135,72 @@ Deno.test({
     assert.equal(r.drafts.filter((d) => d.identity.spec_decoding === undefined).length, 1);
   },
 });
+
+Deno.test("InferenceX-app API evaluation rows: scores from metrics{}, the API's field names", () => {
+  const row = {
+    hardware: "b200",
+    framework: "sglang",
+    model: "dsr1",
+    precision: "fp4",
+    spec_method: "none",
+    disagg: false,
+    is_multinode: false,
+    prefill_tp: 4,
+    prefill_ep: 4,
+    prefill_dp_attention: false,
+    prefill_num_workers: 0,
+    decode_tp: 4,
+    decode_ep: 4,
+    decode_dp_attention: false,
+    decode_num_workers: 0,
+    num_prefill_gpu: 4,
+    num_decode_gpu: 4,
+    isl: 1024,
+    osl: 8192,
+    task: "gsm8k",
+    date: "2026-02-19",
+    conc: 128,
+    metrics: { n_eff: 1319, em_strict: 0.95, em_strict_se: 0.006, em_flexible: 0.951 },
+    timestamp: "2026-02-19T16:05:08Z",
+    run_url: "https://example.invalid/run",
+  };
+  const r = parseEvalCollection([row]);
+  assert.deepEqual(r.issues, []);
+  const [d] = r.drafts;
+  // The identity an agg_eval row of the same run gives (see the fixture test above), so the
+  // scores join the same benchmark cell.
+  assert.deepEqual(d.identity, {
+    hardware: "b200",
+    model: "dsr1",
+    framework: "sglang",
+    precision: "fp4",
+    spec_decoding: "none",
+    disagg: false,
+    is_multinode: false,
+    isl: 1024,
+    osl: 8192,
+    concurrency: 128,
+    dp_attention: false,
+  });
+  assert.deepEqual(d.metrics, {
+    tp: 4,
+    ep: 4,
+    prefill_tp: 4,
+    prefill_ep: 4,
+    prefill_num_workers: 0,
+    decode_tp: 4,
+    decode_ep: 4,
+    decode_num_workers: 0,
+  });
+  assert.deepEqual(d.eval, {
+    gsm8k: {
+      em_strict: { value: 0.95, stderr: 0.006 },
+      em_flexible: { value: 0.951, stderr: null },
+    },
+  });
+  assert.equal(d.notes?.n_eff, 1319);
+  assert.equal(d.notes?.eval_date, "2026-02-19");
+  // A top-level field wins over one of the same name in metrics{}.
+  const both = parseEvalCollection([{ ...row, metrics: { ...row.metrics, conc: 4 } }]);
+  assert.equal(both.drafts[0].identity.concurrency, 128);
+});
