@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<Run> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await runDisagg(args, {
-    stdout: (l) => stdout.push(l),
+    stdout: (l) => void stdout.push(l),
     stderr: (l) => stderr.push(l),
   });
   return { code, stdout, stderr };
