@@ -695,29 +695,32 @@ export function analyze(input: AnalyzeInput): Report {
     ));
   }
 
-  // A tree whose every artifact failed to parse forms no cell. Each file has its finding above;
-  // this one says that the run as a whole has no usable record (SPEC §4: critical when there is
-  // no usable primary record), so that a cron job does not pass a tree of truncated files.
-  if (cells.length === 0 && unreadableCount > 0) {
-    const bad = discovered.filter((d) => !d.parsed && d.issue !== null);
-    findings.push(finding(
-      "missing_required_artifact",
-      "critical",
-      null,
-      bad.length === 1
-        ? `No cell could be formed: the only artifact found could not be parsed ("${
-          bad[0].path
-        }": ${bad[0].issue})`
-        : `No cell could be formed: none of the ${bad.length} artifacts found could be parsed (first: "${
-          bad[0].path
-        }": ${bad[0].issue})`,
-      {
-        unreadable: bad.slice(0, 20).map((d) => d.path),
-        unreadable_count: bad.length,
-        required:
-          "agg_*.json, raw result, detailed_results.csv, profile_export*.json[l], an AgentX aggregate or eval results",
-      },
-    ));
+  // A tree whose artifacts form no cell, some of them because they could not be read or held no
+  // usable record, is no clean run. Each file has its finding above; this one says that the run
+  // as a whole has no usable record (SPEC §4: critical when there is no usable primary record),
+  // so that a cron job does not pass a tree of truncated files.
+  if (cells.length === 0) {
+    const bad = discovered.filter((d) => d.issue !== null);
+    if (bad.length > 0) {
+      findings.push(finding(
+        "missing_required_artifact",
+        "critical",
+        null,
+        bad.length === 1
+          ? `No cell could be formed from the artifacts found; "${
+            bad[0].path
+          }" could not be used: ${bad[0].issue}`
+          : `No cell could be formed from the artifacts found; ${bad.length} could not be used (first: "${
+            bad[0].path
+          }": ${bad[0].issue})`,
+        {
+          unusable: bad.slice(0, 20).map((d) => d.path),
+          unusable_count: bad.length,
+          required:
+            "agg_*.json, raw result, detailed_results.csv, profile_export*.json[l], an AgentX aggregate or eval results",
+        },
+      ));
+    }
   }
 
   // Campaign manifest expectations. Each manifest speaks for its own directory: its paths are

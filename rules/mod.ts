@@ -66,7 +66,7 @@ export const PIPELINE_CODES: readonly PipelineCode[] = [
     code: "missing_required_artifact",
     severities: ["critical"],
     summary: "A required input is absent: a cell has no usable primary record, a cell declared " +
-      "in the manifest is missing, or no artifact of the tree could be parsed (no cell at all)",
+      "in the manifest is missing, or the tree forms no cell while some of its files could not be used",
   },
 ];
 

@@ -517,9 +517,9 @@ Deno.test("truncated, binary and empty JSON files each give one artifact_unreada
     assert.equal(run[0].cell_id, null);
     assert.match(
       run[0].message,
-      /^No cell could be formed: none of the 5 artifacts found could be parsed \(first: "array\.json": /,
+      /^No cell could be formed from the artifacts found; 5 could not be used \(first: "array\.json": /,
     );
-    assert.equal(run[0].evidence.unreadable_count, 5);
+    assert.equal(run[0].evidence.unusable_count, 5);
     for (const name of Object.keys(files)) {
       const hits = rep.findings.filter((f: { code: string; message: string }) =>
         f.code === "artifact_unreadable" && f.message.includes(`"${name}"`)
@@ -912,4 +912,39 @@ Deno.test({
       );
     });
   },
+});
+
+Deno.test("a tree whose artifacts form no cell, some of them unusable, is critical", async () => {
+  await withTemp(async (tmp) => {
+    const cases: [string, Record<string, string>, RegExp][] = [
+      // Read, but no row is a record.
+      ["rows", { "agg_bmk.json": '[{"foo": 1}]' }, /"agg_bmk\.json" could not be used: /],
+      // A timeline that reads, beside a truncated agg.
+      [
+        "timeline",
+        {
+          "cell/agg_x_conc4.json": '{"a":',
+          "inferguard_timeline.jsonl": readFileSync(
+            `${CASES}timeline_dedup/input/cell/inferguard_timeline.jsonl`,
+            "utf8",
+          ).split("\n")[0] + "\n",
+        },
+        /"cell\/agg_x_conc4\.json" could not be used: line 1: Invalid JSON/,
+      ],
+    ];
+    for (const [name, files, message] of cases) {
+      for (const [path, text] of Object.entries(files)) {
+        const full = `${tmp}/${name}/${path}`;
+        await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+        writeFileSync(full, text);
+      }
+      const r = await runCli(analyzeArgs(`${tmp}/${name}`, `${tmp}/out-${name}`));
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      const run = report(`${tmp}/out-${name}`).findings.filter((f: { code: string }) =>
+        f.code === "missing_required_artifact"
+      );
+      assert.equal(run.length, 1, name);
+      assert.match(run[0].message, message, name);
+    }
+  });
 });
