@@ -7,7 +7,7 @@ import type { BaselineSummary } from "../lib/analyze.ts";
 import type { BaselineMatch, MetricDelta } from "../lib/baseline.ts";
 import { compareText } from "../lib/curves.ts";
 import { codeSpan } from "./escape.ts";
-import { fmt, listSome, ms, plural, pushAll, ratio, table, times } from "./_format.ts";
+import { fmt, listSome, ms, plural, pushAll, ratio, reaches, table, times } from "./_format.ts";
 
 /** A code span for a table cell. */
 function tcode(value: unknown): string {
@@ -28,16 +28,16 @@ const MATERIAL = 1.1;
 
 /**
  * Whether a worse-factor counts as worse by {@link MATERIAL} or more. The factor is a quotient
- * of two measured values, so 11 ms against 10 ms gives 1.0999999999999999: a relative tolerance
- * of 1e-9 counts it as the 10 % it is, and as the `1.1×` it prints.
+ * of two measured values, so 11 ms against 10 ms gives 1.0999999999999999: {@link reaches} counts
+ * it as the 10 % it is, by the same rule that prints it as `1.1×`.
  */
 function materiallyWorse(factor: number): boolean {
-  return factor >= MATERIAL * (1 - 1e-9);
+  return reaches(factor, MATERIAL);
 }
 
 /** Whether a worse-factor counts as better by {@link MATERIAL} or more (see materiallyWorse). */
 function materiallyBetter(factor: number): boolean {
-  return 1 / factor >= MATERIAL * (1 - 1e-9);
+  return reaches(1 / factor, MATERIAL);
 }
 
 /**
@@ -122,7 +122,8 @@ function worstText(worst: { factor: number; label: string } | null): string {
 
 function deltaCell(d: MetricDelta | undefined, show: (n: number | null) => string): string {
   if (!d || (d.current === null && d.baseline === null)) return "—";
-  const r = d.ratio === null ? "" : ` (${times(d.ratio)})`;
+  // A ratio under the 10 % that counts is never printed as reaching it.
+  const r = d.ratio === null ? "" : ` (${times(d.ratio, d.ratio >= 1 ? MATERIAL : undefined)})`;
   return `${show(d.current)} vs ${show(d.baseline)}${r}`;
 }
 

@@ -20,14 +20,28 @@ export function ratio(n: number | null | undefined): string {
   return fmt(n, 3);
 }
 
+/** The most significant digits a number is printed with to show that it is under a limit. */
+const LIMIT_DIGITS = 10;
+
 /**
- * `n` with 3 significant digits, or as many more as it takes (up to 10) to print a number under
- * `below` as a number under it: rounded to 3 digits, 4.996 would read as the limit 5 it missed.
+ * Whether `n` counts as reaching `limit`: at or over it, or under it by less than
+ * {@link LIMIT_DIGITS} significant digits can show (11 ms against 10 ms is 1.0999999999999999).
+ * What {@link change} and {@link times} print with `below` agrees with it: a number that does not
+ * reach the limit is printed under it, one that does is never.
+ */
+export function reaches(n: number, limit: number): boolean {
+  return n >= limit || Number(n.toPrecision(LIMIT_DIGITS)) >= limit;
+}
+
+/**
+ * `n` with 3 significant digits, or as many more as it takes (up to {@link LIMIT_DIGITS}) to
+ * print a number under `below` as a number under it: rounded to 3 digits, 4.996 would read as the
+ * limit 5 it missed.
  */
 function underLimit(n: number, below: number | undefined): string {
   let digits = 3;
   let text = fmt(n, digits);
-  while (below !== undefined && n < below && !(Number(text) < below) && digits < 10) {
+  while (below !== undefined && n < below && !(Number(text) < below) && digits < LIMIT_DIGITS) {
     text = fmt(n, ++digits);
   }
   return text;

@@ -8,6 +8,7 @@ import {
   ms,
   plural,
   ratio,
+  reaches,
   secs,
   table,
   times,
@@ -34,6 +35,7 @@ Deno.test("_format: numbers, ratios, changes and units", () => {
     [times(1.09999999999, 1.1), "1.1×"],
     [times(1.1, 1.1), "1.1×"],
     [times(1.05, 1.1), "1.05×"],
+    [times(1.09999999892, 1.1), "1.099999999×"],
     [ms(0.0155), "15.5 ms"],
     [ms(null), "—"],
     [secs(914.456), "914.5 s"],
@@ -71,4 +73,13 @@ Deno.test("_format: listSome names up to max items, then counts the rest", () =>
     { items: Array.from({ length: 20 }, (_, i) => `c${i}`), max: 2, want: "c0, c1 and 18 more" },
   ];
   for (const c of cases) assert.equal(listSome(c.items, c.max), c.want, c.want);
+});
+
+Deno.test("_format: reaches agrees with what times and change print under a limit", () => {
+  for (const n of [1.0999999999999999, 1.1, 1.2, 1.0999, 1.09999999892, 0.5]) {
+    const printed = Number(times(n, 1.1).slice(0, -1));
+    assert.equal(reaches(n, 1.1), printed >= 1.1, String(n));
+  }
+  assert.equal(reaches(0.011 / 0.01, 1.1), true);
+  assert.equal(reaches(1.09999999892, 1.1), false);
 });
