@@ -90,7 +90,7 @@ function parseRow(row: unknown, index: number, issues: Issue[]): RecordDraft | n
   // gives a single-node row its topology as prefill_* = decode_*.
   const nested = asObject(given.metrics);
   const api = nested !== null;
-  const o = api ? { ...nested, ...withoutMetrics(given) } : given;
+  const o = api ? withMetrics(given, nested) : given;
   const r = new FieldReader(o, { issues, path: `[${index}]` });
   const task = r.str("task");
   if (task === null) {
@@ -102,7 +102,8 @@ function parseRow(row: unknown, index: number, issues: Issue[]): RecordDraft | n
   const notes: Record<string, unknown> = {};
 
   const hw = r.str("hw") ?? r.str("hardware");
-  const singleNodeApi = api && r.bool("is_multinode") !== true;
+  // One node, not disaggregated: its prefill_* = decode_* are the plain tp/ep/DP attention.
+  const singleNodeApi = api && r.bool("is_multinode") !== true && r.bool("disagg") !== true;
   let dp = readDpAttention(r);
   if (singleNodeApi) dp = { dp: dp.dp ?? dp.prefill, prefill: null, decode: null };
   const modelField = r.str("model");
@@ -137,16 +138,18 @@ function parseRow(row: unknown, index: number, issues: Issue[]): RecordDraft | n
     prefill_dp_attention: dp.prefill,
     decode_dp_attention: dp.decode,
   });
-  const metrics: Partial<Record<MetricField, number | null>> = {
-    tp: r.num("tp") ?? (singleNodeApi ? r.num("prefill_tp") : null),
-    ep: r.num("ep") ?? (singleNodeApi ? r.num("prefill_ep") : null),
-    prefill_tp: r.num("prefill_tp"),
-    prefill_ep: r.num("prefill_ep"),
-    prefill_num_workers: r.num("prefill_num_workers"),
-    decode_tp: r.num("decode_tp"),
-    decode_ep: r.num("decode_ep"),
-    decode_num_workers: r.num("decode_num_workers"),
-  };
+  const metrics: Partial<Record<MetricField, number | null>> = singleNodeApi
+    ? { tp: r.num("tp") ?? r.num("prefill_tp"), ep: r.num("ep") ?? r.num("prefill_ep") }
+    : {
+      tp: r.num("tp"),
+      ep: r.num("ep"),
+      prefill_tp: r.num("prefill_tp"),
+      prefill_ep: r.num("prefill_ep"),
+      prefill_num_workers: r.num("prefill_num_workers"),
+      decode_tp: r.num("decode_tp"),
+      decode_ep: r.num("decode_ep"),
+      decode_num_workers: r.num("decode_num_workers"),
+    };
 
   const scores: EvalResults[string] = {};
   const put = (key: string, valueKey: string, stderrKey: string): void => {
@@ -205,8 +208,17 @@ function readDpAttention(
   return { dp, prefill, decode };
 }
 
-/** The row without its `metrics` object (whose fields were spread beside the rest). */
-function withoutMetrics(row: Record<string, unknown>): Record<string, unknown> {
-  const { metrics: _metrics, ...rest } = row;
-  return rest;
+/**
+ * The row's fields with those of its `metrics` object beside them: a field of the row wins, unless
+ * it is `null` or absent (a top-level `em_strict: null` does not hide the score in `metrics`).
+ */
+function withMetrics(
+  row: Record<string, unknown>,
+  metrics: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...metrics };
+  for (const [key, value] of Object.entries(row)) {
+    if (key !== "metrics" && value !== null && value !== undefined) out[key] = value;
+  }
+  return out;
 }

@@ -182,16 +182,8 @@ Deno.test("InferenceX-app API evaluation rows: scores from metrics{}, the API's 
     concurrency: 128,
     dp_attention: false,
   });
-  assert.deepEqual(d.metrics, {
-    tp: 4,
-    ep: 4,
-    prefill_tp: 4,
-    prefill_ep: 4,
-    prefill_num_workers: 0,
-    decode_tp: 4,
-    decode_ep: 4,
-    decode_num_workers: 0,
-  });
+  // One node: the API's prefill_* = decode_* are its tp and ep, not a disaggregated topology.
+  assert.deepEqual(d.metrics, { tp: 4, ep: 4 });
   assert.deepEqual(d.eval, {
     gsm8k: {
       em_strict: { value: 0.95, stderr: 0.006 },
@@ -203,4 +195,18 @@ Deno.test("InferenceX-app API evaluation rows: scores from metrics{}, the API's 
   // A top-level field wins over one of the same name in metrics{}.
   const both = parseEvalCollection([{ ...row, metrics: { ...row.metrics, conc: 4 } }]);
   assert.equal(both.drafts[0].identity.concurrency, 128);
+  // ...unless it is null: the score in metrics{} stays.
+  const nulled = parseEvalCollection([{ ...row, em_strict: null }]);
+  assert.deepEqual(nulled.drafts[0].eval?.gsm8k.em_strict, { value: 0.95, stderr: 0.006 });
+  // A disaggregated row keeps its prefill/decode topology.
+  const disagg = parseEvalCollection([{ ...row, disagg: true, decode_tp: 8 }]);
+  assert.deepEqual(disagg.drafts[0].metrics, {
+    prefill_tp: 4,
+    prefill_ep: 4,
+    prefill_num_workers: 0,
+    decode_tp: 8,
+    decode_ep: 4,
+    decode_num_workers: 0,
+  });
+  assert.equal(disagg.drafts[0].identity.prefill_dp_attention, false);
 });
