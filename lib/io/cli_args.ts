@@ -60,8 +60,9 @@ export function writeFully(sink: { writeSync(p: Uint8Array): number }, bytes: Ui
 export function printStdout(
   text: string,
   who: string,
-  sink: { writeSync(p: Uint8Array): number } = Deno.stdout,
+  opts: { sink?: { writeSync(p: Uint8Array): number } } = {},
 ): boolean {
+  const sink = opts.sink ?? Deno.stdout;
   try {
     writeFully(sink, new TextEncoder().encode(text));
     return true;

@@ -3,8 +3,8 @@
  *
  * A compiled binary has one fixed permission set for all its commands (read, write, net and the
  * environment variable `SOURCE_DATE_EPOCH`), so without this `analyze` could reach the network
- * and `disagg` could read any file. A revoked permission comes back only if the user says yes to Deno's prompt, which
- * `deno run` shows on a terminal and the program never triggers.
+ * and `disagg` could read any file. A revoked permission comes back only if the user says yes to
+ * Deno's prompt, which `deno run` shows on a terminal and the program never triggers.
  *
  * Write cannot be narrowed to the output directory at run time: revoking one path under a
  * global write grant leaves the global grant as it was.
