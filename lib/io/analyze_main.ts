@@ -25,7 +25,15 @@ import { DEFAULT_LIMITS, type LoadLimits, scanAndLoad, scannerUrl } from "./load
 import { parseResultName } from "../names.ts";
 import { readOptionFile, textLines } from "./read.ts";
 import { sameBytesOf } from "./same_bytes.ts";
-import { argsMessage, oneOf, pathArg, UsageError, versionLine, writeFully } from "./cli_args.ts";
+import {
+  argsMessage,
+  oneOf,
+  pathArg,
+  printStdout,
+  UsageError,
+  versionLine,
+  writeFully,
+} from "./cli_args.ts";
 import { errText, type WalkIssue } from "./walk.ts";
 import {
   commitWrites,
@@ -235,17 +243,12 @@ function tell(io: AnalyzeIo, text: string): void {
  * exit code stays the findings' either way, since the reports are written.
  */
 function printJson(report: Report, io: AnalyzeIo): void {
-  try {
-    for (const piece of renderJsonChunks(report)) io.stdout(piece);
-  } catch (e) {
-    if (e instanceof Deno.errors.BrokenPipe) return;
-    tell(
-      io,
-      `inferguard analyze: cannot print report.json to stdout: ${
-        errText(e)
-      } (the reports are written)\n`,
-    );
-  }
+  printStdout(renderJsonChunks(report), "inferguard analyze", {
+    write: io.stdout,
+    stderr: (t) => tell(io, t),
+    what: "report.json",
+    note: " (the reports are written)",
+  });
 }
 
 /** Load a baseline: a previous `report.json`, or a results directory analyzed the same way. */
@@ -578,13 +581,11 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   }
   if (o.version) {
     // As `inferguard --version` prints it: on stdout, the only thing there.
-    try {
-      io.stdout(versionLine() + "\n");
-    } catch (e) {
-      if (!(e instanceof Deno.errors.BrokenPipe)) {
-        tell(io, `inferguard analyze: cannot print the version to stdout: ${errText(e)}\n`);
-      }
-    }
+    printStdout(versionLine() + "\n", "inferguard analyze", {
+      write: io.stdout,
+      stderr: (t) => tell(io, t),
+      what: "the version",
+    });
     return 0;
   }
   if (parsed.positionals.length !== 1) {

@@ -47,10 +47,23 @@ export function writeFully(sink: { writeSync(p: Uint8Array): number }, bytes: Ui
   while (off < bytes.length) off += sink.writeSync(bytes.subarray(off));
 }
 
+/** Options of {@link printStdout}. */
+export interface PrintOptions {
+  /** Where the text goes (default: the process's stdout, written fully). */
+  write?: (text: string) => void;
+  /** Where the one line about a failure goes (default: the process's stderr). */
+  stderr?: (text: string) => void;
+  /** What is printed, named in that line (`report.json`). */
+  what?: string;
+  /** Appended to that line (` (the reports are written)`). */
+  note?: string;
+}
+
 /**
- * Print `text` on stdout; whether it was all written. A reader that stopped early (`| head`,
- * `| true`) is no error and is not reported; any other failure (a full disk) is one line on stderr
- * starting with `who`. Never throws: what a command prints does not decide its exit code.
+ * Print `text` (or its pieces, one at a time) on stdout; whether it was all written. A reader that
+ * stopped early (`| head`, `| true`) is no error and is not reported; any other failure (a full
+ * disk) is one line on stderr starting with `who`. Never throws: what a command prints does not
+ * decide its exit code.
  *
  * @example
  * ```ts
@@ -58,23 +71,24 @@ export function writeFully(sink: { writeSync(p: Uint8Array): number }, bytes: Ui
  * ```
  */
 export function printStdout(
-  text: string,
+  text: string | Iterable<string>,
   who: string,
-  opts: { sink?: { writeSync(p: Uint8Array): number } } = {},
+  opts: PrintOptions = {},
 ): boolean {
-  const sink = opts.sink ?? Deno.stdout;
+  const enc = new TextEncoder();
+  const write = opts.write ?? ((t: string) => writeFully(Deno.stdout, enc.encode(t)));
   try {
-    writeFully(sink, new TextEncoder().encode(text));
+    if (typeof text === "string") write(text);
+    else for (const piece of text) write(piece);
     return true;
   } catch (e) {
     if (!(e instanceof Deno.errors.BrokenPipe)) {
+      const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      const line = `${who}: cannot print ${opts.what ? `${opts.what} ` : ""}to stdout: ${reason}${
+        opts.note ?? ""
+      }\n`;
       try {
-        writeFully(
-          Deno.stderr,
-          new TextEncoder().encode(
-            `${who}: cannot print to stdout: ${e instanceof Error ? e.message : String(e)}\n`,
-          ),
-        );
+        (opts.stderr ?? ((t: string) => writeFully(Deno.stderr, enc.encode(t))))(line);
       } catch {
         // Nowhere left to say so.
       }

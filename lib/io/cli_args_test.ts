@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { parseArgs } from "node:util";
-import { argsMessage, numberFlag, oneOf, pathArg, printStdout, UsageError } from "./cli_args.ts";
+import {
+  argsMessage,
+  numberFlag,
+  oneOf,
+  pathArg,
+  printStdout,
+  UsageError,
+  writeFully,
+} from "./cli_args.ts";
 
 /** The usage error `f` throws. */
 function usageError(f: () => unknown): UsageError {
@@ -84,14 +92,24 @@ Deno.test("printStdout: writes everything, short writes included; a closed reade
   const short = {
     writeSync: (p: Uint8Array) => (got.push(...p.subarray(0, 3)), Math.min(3, p.length)),
   };
-  assert.equal(printStdout("inferguard 0.1.0\n", "inferguard", { sink: short }), true);
+  assert.equal(
+    printStdout("inferguard 0.1.0\n", "inferguard", {
+      write: (t) => writeFully(short, new TextEncoder().encode(t)),
+    }),
+    true,
+  );
   assert.equal(new TextDecoder().decode(new Uint8Array(got)), "inferguard 0.1.0\n");
   const closed = {
     writeSync: (): number => {
       throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
     },
   };
-  assert.equal(printStdout("x\n", "inferguard", { sink: closed }), false);
+  assert.equal(
+    printStdout("x\n", "inferguard", {
+      write: (t) => writeFully(closed, new TextEncoder().encode(t)),
+    }),
+    false,
+  );
 });
 
 Deno.test("pathArg: a path Deno handed over with U+FFFD is refused unless it exists so", async () => {
