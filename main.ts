@@ -56,7 +56,8 @@ export async function main(args: string[]): Promise<number> {
       }
       if (rest.length > 0) {
         keepOnly(COMMAND_PERMISSIONS.none);
-        err(SCHEMA_USAGE + "\n");
+        // Asked for, help is the output: on stdout, as for every command.
+        printStdout(SCHEMA_USAGE + "\n", "inferguard schema");
         return 0;
       }
       const { reportJsonSchema } = await import("./lib/schema.ts");
@@ -74,7 +75,7 @@ export async function main(args: string[]): Promise<number> {
     case "--help":
     case "help":
       keepOnly(COMMAND_PERMISSIONS.none);
-      err(USAGE + "\n");
+      printStdout(USAGE + "\n", "inferguard");
       return 0;
     case undefined:
       err(USAGE + "\n");

@@ -190,8 +190,8 @@ Deno.test("bundle: self-contained and byte-identical to deno run main.ts", async
       assert.equal(bun.stdout, src.stdout);
       const help = await deno(["run", ...SEALED, bundle, "--help"], tmp);
       assert.equal(help.code, 0, help.stderr);
-      assert.match(help.stderr, /Usage:/);
-      assert.match(help.stderr, /inferguard analyze <results_dir>/);
+      assert.match(help.stdout, /Usage:/);
+      assert.match(help.stdout, /inferguard analyze <results_dir>/);
     });
 
     // Big enough (over 512 entries) for the scanner thread to run from the bundle.

@@ -822,7 +822,7 @@ Deno.test("exit 3: a SOURCE_DATE_EPOCH out of range names the variable and its r
   });
 });
 
-Deno.test("analyze --version prints what --version prints; schema refuses arguments it does not take", async () => {
+Deno.test("analyze --version prints what --version prints; help asked for goes to stdout; schema refuses arguments it does not take", async () => {
   const top = await runCli(["--version"]);
   assert.equal(top.code, 0, top.stderr);
   assert.match(top.stdout, /^inferguard \d+\.\d+\.\d+ \(deno [^,]+, [^)]+\)\n$/);
@@ -843,9 +843,28 @@ Deno.test("analyze --version prints what --version prints; schema refuses argume
   for (const flag of ["-h", "--help"]) {
     const help = await runCli(["schema", flag]);
     assert.equal(help.code, 0, flag);
-    assert.equal(help.stdout, "");
-    assert.match(help.stderr, /^Usage: inferguard schema /);
+    assert.equal(help.stderr, "");
+    assert.match(help.stdout, /^Usage: inferguard schema /);
   }
+  // Help asked for is the output (stdout, exit 0), for every command; a usage error is not.
+  for (
+    const [args, head] of [
+      [["--help"], /^inferguard \d/],
+      [["-h"], /^inferguard \d/],
+      [["analyze", "--help"], /^Usage: inferguard analyze /],
+      [["analyze", "-h"], /^Usage: inferguard analyze /],
+      [["disagg", "status", "--help"], /^Usage: inferguard disagg status /],
+    ] as const
+  ) {
+    const r = await runCli([...args]);
+    assert.equal(r.code, 0, args.join(" "));
+    assert.equal(r.stderr, "", args.join(" "));
+    assert.match(r.stdout, head, args.join(" "));
+  }
+  const bare = await runCli([]);
+  assert.equal(bare.code, 3);
+  assert.equal(bare.stdout, "");
+  assert.match(bare.stderr, /Usage:/);
   const schema = await runCli(["schema"]);
   assert.equal(schema.code, 0);
   assert.equal(JSON.parse(schema.stdout).type, "object");

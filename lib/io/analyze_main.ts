@@ -576,7 +576,12 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
   }
   const o = parsed.values;
   if (o.help) {
-    tell(io, ANALYZE_USAGE + "\n");
+    // Asked for, help is the output: on stdout (a usage error prints it on stderr).
+    printStdout(ANALYZE_USAGE + "\n", "inferguard analyze", {
+      write: io.stdout,
+      stderr: (t) => tell(io, t),
+      what: "the help",
+    });
     return 0;
   }
   if (o.version) {
