@@ -5,6 +5,7 @@
  * `server_metrics`, `request_accounting`).
  * @module
  */
+import { positive } from "../lib/coerce.ts";
 import { normalizeHardware } from "../lib/names.ts";
 import type { Identity, MetricField, ParseResult, RecordDraft } from "../lib/types.ts";
 import {
@@ -195,8 +196,13 @@ function nestedStats(r: FieldReader | null): Stats | null {
   };
 }
 
-/** Puts a latency ladder (seconds) into metrics; p75/p95/p99.9 that have no metric go to extras. */
-function putLadder(acc: Accumulator, name: LatencyName, s: Stats): void {
+/**
+ * Puts a latency ladder (seconds) into metrics; p75/p95/p99.9 that have no metric go to extras.
+ * A statistic of zero or less is unknown, as in fixed-seq records: an aggregate whose every request
+ * failed is still written (format reference §11), with `0.0` where nothing was measured.
+ */
+function putLadder(acc: Accumulator, name: LatencyName, ladder: Stats): void {
+  const s = measured(ladder);
   const m = acc.metrics as Record<string, number | null>;
   m[`mean_${name}`] = s.mean;
   m[`p50_${name}`] = s.p50;
@@ -208,6 +214,19 @@ function putLadder(acc: Accumulator, name: LatencyName, s: Stats): void {
   acc.extra[`p95_${name}`] = s.p95;
 }
 
+/** The ladder with statistics of zero or less (nothing measured) made `null`. */
+function measured(s: Stats): Stats {
+  return {
+    mean: positive(s.mean),
+    p50: positive(s.p50),
+    p75: positive(s.p75),
+    p90: positive(s.p90),
+    p95: positive(s.p95),
+    p99: positive(s.p99),
+    p999: positive(s.p999),
+  };
+}
+
 function readFlat(r: FieldReader, gen: AgentxAggGeneration, acc: Accumulator): void {
   putLadder(acc, "ttft", flatStats(r, "ttft"));
   const e2el = gen === 1 || r.has("mean_ttlt") ? flatStats(r, "ttlt") : flatStats(r, "e2el");
@@ -217,7 +236,7 @@ function readFlat(r: FieldReader, gen: AgentxAggGeneration, acc: Accumulator): v
   // AgentX `itl` is a per-request TPOT; gen 1 has no separate tpot keys.
   const hasTpot = r.has("mean_tpot") || r.has("median_tpot") || r.has("p90_tpot");
   putLadder(acc, "tpot", hasTpot ? flatStats(r, "tpot") : itl);
-  acc.metrics.intvty = r.num("median_intvty") ?? r.num("p50_intvty");
+  acc.metrics.intvty = positive(r.num("median_intvty") ?? r.num("p50_intvty"));
 
   Object.assign(acc.metrics, {
     input_tput_tps: r.num("input_tput_tps"),
@@ -273,7 +292,7 @@ function readNested(r: FieldReader, acc: Accumulator): void {
     const tpot = nestedStats(lat.obj("tpot")) ?? itl;
     if (tpot !== null) putLadder(acc, "tpot", tpot);
     const intvty = lat.obj("intvty");
-    acc.metrics.intvty = intvty?.num("p50") ?? intvty?.num("median") ?? null;
+    acc.metrics.intvty = positive(intvty?.num("p50") ?? intvty?.num("median") ?? null);
   }
   const qps = rm?.obj("qps") ?? null;
   if (qps !== null) {

@@ -350,3 +350,52 @@ Deno.test({
     }
   },
 });
+
+Deno.test("zero successes: latency statistics of 0.0 are unknown, throughputs of 0 are measured", async (t) => {
+  await t.step("gen 4 nested", () => {
+    const agg = structuredClone(
+      fixture(
+        "kimik2.7_tp8_conc16_kvdram-lmcache_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc16_mi355x-amds_01.json",
+      ),
+    ) as Record<string, unknown>;
+    agg.num_requests_successful = 0;
+    const rm = agg.request_metrics as Record<string, Record<string, unknown>>;
+    for (const ladder of Object.values(rm.latency) as Record<string, unknown>[]) {
+      for (const k of Object.keys(ladder)) ladder[k] = 0.0;
+    }
+    const tput = rm.throughput as Record<string, Record<string, unknown>>;
+    tput.output.tokens_per_second = 0.0;
+    const { draft, issues } = only(agg);
+    assert.deepEqual(issues, []);
+    for (const f of ["mean_ttft", "p50_ttft", "p90_ttft", "mean_tpot", "p50_itl", "mean_e2el"]) {
+      assert.equal(draft.metrics[f as keyof typeof draft.metrics] ?? null, null, f);
+    }
+    assert.equal(draft.metrics.intvty ?? null, null);
+    assert.equal(draft.extra_percentiles?.p95_ttft, undefined);
+    assert.equal(draft.metrics.output_tput_tps, 0);
+    assert.equal(draft.metrics.num_requests_successful, 0);
+  });
+  await t.step("gen 2 flat", () => {
+    const { draft } = only({
+      hw: "b200",
+      conc: 8,
+      scenario_type: "agentic-coding",
+      num_requests_total: 40,
+      num_requests_successful: 0,
+      mean_ttft: 0.0,
+      median_ttft: 0.0,
+      "p99.9_ttft": 0.0,
+      mean_e2el: 0,
+      median_intvty: 0,
+      mean_tpot: 0.0,
+      output_tput_tps: 0.0,
+    });
+    assert.equal(draft.metrics.mean_ttft ?? null, null);
+    assert.equal(draft.metrics.p50_ttft ?? null, null);
+    assert.equal(draft.metrics.p999_ttft ?? null, null);
+    assert.equal(draft.metrics.mean_e2el ?? null, null);
+    assert.equal(draft.metrics.mean_tpot ?? null, null);
+    assert.equal(draft.metrics.intvty ?? null, null);
+    assert.equal(draft.metrics.output_tput_tps, 0);
+  });
+});
