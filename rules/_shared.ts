@@ -134,8 +134,10 @@ export function throughputGain(
   to: { total_tput_tps: number | null; tput_per_gpu: number | null },
 ): { metric: "total_tput_tps" | "tput_per_gpu"; from: number; to: number; gain: number } | null {
   for (const metric of ["total_tput_tps", "tput_per_gpu"] as const) {
+    // A throughput of 0 is no measurement at either end (a placeholder, or a run with nothing
+    // completed): the next metric is tried, as when the value is missing.
     const a = positive(from[metric]);
-    const b = num(to[metric]);
+    const b = positive(to[metric]);
     if (a !== null && b !== null) return { metric, from: a, to: b, gain: b / a - 1 };
   }
   return null;

@@ -150,3 +150,11 @@ Deno.test("throughput_plateau: a gain just under max_gain is printed under it", 
   deepStrictEqual(f.evidence.throughput_gain, 0.0499);
   deepStrictEqual(/changes (\S+ %) from/.exec(f.message)?.[1], "+4.99 %");
 });
+
+Deno.test("throughput_plateau: a total throughput of 0 is no measurement, not a -100 % gain", () => {
+  const cells = [
+    curveCell("a", 4, { p99_ttft: 10, total_tput_tps: 9000, tput_per_gpu: 2250 }),
+    curveCell("b", 8, { p99_ttft: 25, total_tput_tps: 0, tput_per_gpu: 4500 }),
+  ];
+  deepStrictEqual(throughputPlateau.check(contextOf(cells, null), throughputPlateau.defaults), []);
+});

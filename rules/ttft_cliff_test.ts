@@ -241,3 +241,13 @@ Deno.test("ttft_cliff: a gain just under the limit is printed under it", () => {
     "+5.0 %",
   );
 });
+
+Deno.test("ttft_cliff: a total throughput of 0 is no measurement; throughput per GPU decides", () => {
+  const cells = [
+    curveCell("a", 4, { p99_ttft: 10, total_tput_tps: 9000, tput_per_gpu: 2250 }),
+    curveCell("b", 8, { p99_ttft: 25, total_tput_tps: 0, tput_per_gpu: 4500 }),
+  ];
+  // +100 % per GPU for 2.5× TTFT is the price of more throughput, not a cliff; a total of 0 read
+  // as -100 % made it one.
+  deepStrictEqual(run(cells), []);
+});
