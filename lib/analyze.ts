@@ -16,7 +16,7 @@ import { numberAt } from "./packed.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
 import type { BaselineMatch } from "./baseline.ts";
-import { groupBy, replaceContents } from "./group_by.ts";
+import { addCount, groupBy, replaceContents, setOwn } from "./group_by.ts";
 import type { Curve, Frontier } from "./curves.ts";
 import {
   type ArtifactIssue,
@@ -822,7 +822,7 @@ export function analyze(input: AnalyzeInput): Report {
   const byCode: Record<string, number> = {};
   for (const f of allFindings) {
     bySeverity[f.severity]++;
-    byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+    addCount(byCode, f.code); // timeline codes are read from files
   }
   return {
     schema_version: "inferguard-analyze/v1",
@@ -881,7 +881,7 @@ function plural(n: number, word: string): string {
 
 function sortRecord<T>(o: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  for (const k of Object.keys(o).sort()) setOwn(out, k, o[k]);
   return out;
 }
 

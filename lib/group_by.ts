@@ -37,3 +37,39 @@ export function replaceContents<T>(target: T[], items: readonly T[]): void {
   target.length = items.length;
   for (let i = 0; i < items.length; i++) target[i] = items[i];
 }
+
+/**
+ * Add `by` to `counts[key]`, for keys read from input: a key named like a member of
+ * `Object.prototype` (`constructor`, `toString`, `__proto__`) is counted as its own property, never
+ * read from the prototype or set as it.
+ *
+ * @example
+ * ```ts
+ * const counts: Record<string, number> = {};
+ * addCount(counts, "constructor");
+ * addCount(counts, "__proto__", 2); // counts: { constructor: 1, __proto__: 2 }
+ * ```
+ */
+export function addCount(counts: Record<string, number>, key: string, by = 1): void {
+  setOwn(counts, key, (Object.hasOwn(counts, key) ? counts[key] : 0) + by);
+}
+
+/**
+ * `record[key] = value` as an own, enumerable property, whatever the key: `__proto__` included,
+ * which a plain assignment would take as the record's prototype.
+ *
+ * @example
+ * ```ts
+ * const r: Record<string, number> = {};
+ * setOwn(r, "__proto__", 1);
+ * JSON.stringify(r); // '{"__proto__":1}'
+ * ```
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}

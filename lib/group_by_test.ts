@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { groupBy, replaceContents } from "./group_by.ts";
+import { addCount, groupBy, replaceContents, setOwn } from "./group_by.ts";
 
 Deno.test("groupBy: groups in first-appearance order, items in input order", () => {
   const got = groupBy(["a1", "b1", "a2", "c1", "b2"], (s) => s[0]);
@@ -16,4 +16,20 @@ Deno.test("replaceContents: replaces in place, however many items", () => {
   replaceContents(list, many);
   assert.equal(list.length, 300_000);
   assert.equal(list[299_999], 299_999);
+});
+
+Deno.test("addCount and setOwn: keys named like Object.prototype members are own properties", () => {
+  const counts: Record<string, number> = {};
+  for (const k of ["constructor", "toString", "__proto__", "constructor", "hasOwnProperty"]) {
+    addCount(counts, k);
+  }
+  addCount(counts, "__proto__", 3);
+  assert.equal(Object.getPrototypeOf(counts), Object.prototype);
+  assert.equal(
+    JSON.stringify(counts),
+    '{"constructor":2,"toString":1,"__proto__":4,"hasOwnProperty":1}',
+  );
+  const r: Record<string, string> = {};
+  setOwn(r, "__proto__", "x");
+  assert.deepEqual(Object.keys(r), ["__proto__"]);
 });

@@ -17,7 +17,7 @@
  * message and evidence of the latest sample at that severity, so they never contradict it.
  * @module
  */
-import { groupBy } from "./group_by.ts";
+import { addCount, groupBy } from "./group_by.ts";
 import type { Cell, Finding, Severity, TimelineSummary } from "./types.ts";
 import { SEVERITY_RANK } from "./types.ts";
 
@@ -316,7 +316,7 @@ export function attachTimelines(
       s.sample_count++;
       if (sample.findings.length > 0) s.first_finding_at = minIso(s.first_finding_at, at);
       for (const [code, list] of groupBy(sample.findings, (f) => f.code)) {
-        s.finding_counts[code] = (s.finding_counts[code] ?? 0) + 1;
+        addCount(s.finding_counts, code);
         if (list.some((f) => f.severity === "critical")) {
           s.first_critical_at = minIso(s.first_critical_at, at);
         }

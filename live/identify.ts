@@ -9,6 +9,7 @@
  * @module
  */
 import type { PromPage } from "./prometheus_text.ts";
+import { addCount } from "../lib/group_by.ts";
 
 /** Serving engine behind an endpoint. */
 export type Engine = "vllm" | "sglang" | "trtllm";
@@ -189,11 +190,11 @@ export function identifyPage(
   const others: Record<string, number> = {};
   for (const [name, list] of page.samples) {
     const key = unprefixedNames.has(name) ? "trtllm" : prefixOf(name);
-    if (key) counts[key] = (counts[key] ?? 0) + list.length;
+    if (key) addCount(counts, key, list.length);
     else if (!IGNORED.some((p) => name.startsWith(p))) {
       const m = /^[a-zA-Z0-9]+[_:]/.exec(name);
       const p = m ? m[0] : name;
-      others[p] = (others[p] ?? 0) + list.length;
+      addCount(others, p, list.length);
     }
   }
   const conflicts: string[] = [];

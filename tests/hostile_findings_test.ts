@@ -168,3 +168,42 @@ Deno.test("analyze: a byte-for-byte copy whose name contradicts the run is one c
     assert.ok(r.markdown!.includes("; its name says num_prefill_gpu `4`"), r.markdown!);
   });
 });
+
+Deno.test("timeline finding codes named like Object.prototype members are counted as codes", async () => {
+  await withTemp("proto_codes", async (dir) => {
+    const cell = `${dir}/in/cell`;
+    await mkdir(cell, { recursive: true });
+    const src = fileURLToPath(
+      new URL("../testdata/cases/timeline_dedup/input/cell/", import.meta.url),
+    );
+    for (const e of Deno.readDirSync(src)) {
+      if (e.name.endsWith(".json")) await copyFile(`${src}${e.name}`, `${cell}/${e.name}`);
+    }
+    const line = (at: string, codes: string[]) =>
+      JSON.stringify({
+        schema_version: "disagg-status/v1",
+        observed_at: at,
+        prefill: { scraped_at: at },
+        decode: { scraped_at: at },
+        transfer: {},
+        findings: codes.map((code) => ({ code, severity: "warning", message: "m", evidence: {} })),
+      });
+    await Deno.writeTextFile(
+      `${cell}/inferguard_timeline.jsonl`,
+      [
+        line("2026-05-27T10:00:00Z", ["constructor", "__proto__"]),
+        line("2026-05-27T10:01:00Z", ["constructor", "toString"]),
+      ].join("\n") + "\n",
+    );
+    const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
+    assertContract(r, "prototype-named codes");
+    const byCode = r.report!.run_summary.findings_by_code as Record<string, unknown>;
+    // One deduplicated timeline finding per code, with its own count: never an inherited member.
+    assert.equal(byCode.constructor, 1);
+    assert.equal(byCode.toString, 1);
+    // `__proto__` is a code too, not the prototype.
+    assert.equal(Object.getOwnPropertyDescriptor(byCode, "__proto__")?.value, 1);
+    const counts = r.report!.cells[0].timeline!.finding_counts as Record<string, unknown>;
+    assert.equal(JSON.stringify(counts), '{"__proto__":1,"constructor":2,"toString":1}');
+  });
+});
