@@ -105,6 +105,11 @@ export interface EndpointSnapshot {
    * start time, uptime going backwards between two scrapes marks a restart (reference §5.9).
    */
   uptime_s: number | null;
+  /**
+   * Whether the page held any sample at all: a 200 answer that is no metrics page (an HTML
+   * "starting" page, an empty body) has none, and cannot be the start of a window.
+   */
+  has_samples: boolean;
 }
 
 type Filter = Record<string, string | readonly string[]>;
@@ -568,6 +573,7 @@ export function buildSnapshot(page: PromPage, identity: Identification): Endpoin
     unavailable: {},
     process_start_s: processStart(page),
     uptime_s: largestFinite(page, "dynamo_component_uptime_seconds"),
+    has_samples: page.samples.size > 0,
   };
   const table = tableFor(identity, page);
   if (!table) {

@@ -444,6 +444,11 @@ export function computeEndpointSample(
     windowS: number;
     scrape: ScrapeStatus;
     scrapedAt: string | null;
+    /**
+     * When the first scrape was sent, in Unix seconds on this machine's clock (`null` or absent
+     * when unknown): a process that started before it was already running then.
+     */
+    firstScrapeS?: number | null;
     singleReason?: string;
   },
 ): EndpointSample {
@@ -486,7 +491,19 @@ export function computeEndpointSample(
     unavailable.rates = `the endpoint changed between the scrapes (${was} page, then ${now} page)`;
     return sample;
   }
+  if (!a.has_samples) {
+    // Nothing to start from: every total on the second page would count as the window's growth.
+    unavailable.rates = "the first scrape returned no metrics (no sample on the page)";
+    return sample;
+  }
   const dt = options.windowS;
+  const proc = processChange(a, b, dt, options.firstScrapeS ?? null);
+  if (proc.kind === "changed") {
+    // Another process answered the second scrape (a load balancer switching replicas, a redeploy
+    // started before the first scrape): its lifetime totals are not growth over the window.
+    unavailable.rates = `another process answered the second scrape (${proc.why})`;
+    return sample;
+  }
   sample.window_s = dt;
   const grow = (f: GaugeField): number | null => {
     const x = a.gauges[f];
@@ -494,7 +511,7 @@ export function computeEndpointSample(
     return x === undefined || y === undefined ? null : y - x;
   };
   sample.growth = { waiting: grow("waiting"), waiting_on_transfer: grow("waiting_on_transfer") };
-  const restartedProcess = restarted(a, b, dt);
+  const restartedProcess = proc.kind === "restarted";
   const deltas: Partial<Record<CounterField, number>> = {};
   const rates: Partial<Record<CounterField, number>> = {};
   for (const f of COUNTER_FIELDS) {
@@ -566,21 +583,62 @@ export function computeEndpointSample(
 }
 
 /**
- * Whether the process behind the endpoint restarted between the scrapes: a changed
- * `process_start_time_seconds`, or, on pages without one (Dynamo workers), from the uptime gauge
- * (reference §5.9): it went backwards, or the second process has been up for less than the time
- * between the scrapes, so it started after the first one (a new process can be up longer than the
- * old one was: 3 s, then 4 s across a 5 s window). `elapsedS` is the measured time between the
- * two scrapes; the slack (`restartSlackS`) absorbs request latency. An uptime that merely
- * grew by less than the window (a gauge refreshed now and then) is not taken for a restart, and
- * an unchanged one is the same page served twice.
+ * Clock difference allowed between this machine and the engine's, in seconds, when a process start
+ * time (the engine's clock) is compared with the scrape times (this machine's clock).
  */
-function restarted(a: EndpointSnapshot, b: EndpointSnapshot, elapsedS: number): boolean {
+export const CLOCK_SKEW_S = 2;
+
+/**
+ * What happened to the process behind the endpoint between the scrapes (reference §5.9):
+ *
+ * - `restarted` inside the window: `process_start_time_seconds` moved to a time after the first
+ *   scrape; or, on pages without one (Dynamo workers), the uptime gauge says the process has been
+ *   up for no longer than the time between the scrapes (it went backwards, or the second process
+ *   has been up for less than that time: 3 s, then 4 s across a 5 s window);
+ * - `changed`: another process answered, one that was already running at the first scrape (its
+ *   start time is older, or before the first scrape; its uptime went backwards but is longer than
+ *   the window). That is what a load balancer switching replicas between scrapes looks like, and
+ *   the new process's lifetime totals are not the window's;
+ * - `same` otherwise. An uptime that merely grew by less than the window (a gauge refreshed now and
+ *   then) is no restart, and an unchanged one is the same page served twice.
+ *
+ * `elapsedS` is the measured time between the two scrapes and `firstS` the time the first one was
+ * sent (Unix seconds, `null` when unknown: a later start time is then taken for a restart). The
+ * slack (`restartSlackS`) absorbs request latency, and {@link CLOCK_SKEW_S} the two machines' clocks.
+ */
+function processChange(
+  a: EndpointSnapshot,
+  b: EndpointSnapshot,
+  elapsedS: number,
+  firstS: number | null,
+): { kind: "same" | "restarted" } | { kind: "changed"; why: string } {
+  const slack = restartSlackS(elapsedS);
   if (a.process_start_s !== null && b.process_start_s !== null) {
-    return a.process_start_s !== b.process_start_s;
+    const was = a.process_start_s;
+    const now = b.process_start_s;
+    if (now === was) return { kind: "same" };
+    const started = `process_start_time_seconds ${was}, then ${now}`;
+    if (now < was) return { kind: "changed", why: `${started}: an older process` };
+    if (firstS !== null && now < firstS - slack - CLOCK_SKEW_S) {
+      const before = Math.round(firstS - now);
+      return {
+        kind: "changed",
+        why: `${started}: it started ${before} s before the first scrape`,
+      };
+    }
+    return { kind: "restarted" };
   }
-  if (a.uptime_s === null || b.uptime_s === null || b.uptime_s === a.uptime_s) return false;
-  return b.uptime_s < a.uptime_s || b.uptime_s < elapsedS - restartSlackS(elapsedS);
+  if (a.uptime_s === null || b.uptime_s === null || b.uptime_s === a.uptime_s) {
+    return { kind: "same" };
+  }
+  if (b.uptime_s < a.uptime_s) {
+    return b.uptime_s <= elapsedS + slack ? { kind: "restarted" } : {
+      kind: "changed",
+      why:
+        `dynamo_component_uptime_seconds ${a.uptime_s}, then ${b.uptime_s}: up for longer than the ${elapsedS} s between the scrapes`,
+    };
+  }
+  return b.uptime_s < elapsedS - slack ? { kind: "restarted" } : { kind: "same" };
 }
 
 /**

@@ -3,6 +3,7 @@ import { identifyPage } from "./identify.ts";
 import { parsePrometheusText } from "./prometheus_text.ts";
 import { buildSnapshot, type EndpointSnapshot } from "./snapshot.ts";
 import {
+  CLOCK_SKEW_S,
   computeEndpointSample,
   computeTransfer,
   counterDelta,
@@ -167,6 +168,54 @@ Deno.test("a process restart (new process_start_time_seconds) resets every count
   const s = computeEndpointSample(a, b, { windowS: 5, scrape: OK, scrapedAt: null });
   assert.equal(s.deltas!.prompt_tokens, 600);
   assert.deepEqual(s.counter_resets, ["prompt_tokens"]);
+});
+
+Deno.test("a process that was already running at the first scrape is another process, not a restart", () => {
+  // First scrape at t, the second 5 s later.
+  const t = Date.parse("2026-06-01T00:00:05Z") / 1000;
+  const page = (start: number, prompt: number) =>
+    snapOf(`process_start_time_seconds ${start}\nvllm:prompt_tokens_total ${prompt}\n`);
+  const sample = (a: EndpointSnapshot, b: EndpointSnapshot) =>
+    computeEndpointSample(a, b, {
+      windowS: 5,
+      scrape: OK,
+      scrapedAt: "2026-06-01T00:00:10Z",
+      firstScrapeS: t,
+    });
+  // A replica started a day ago answers after one started two days ago, or the other way round.
+  for (const [was, now] of [[t - 2 * 86400, t - 86400], [t - 86400, t - 2 * 86400]]) {
+    const s = sample(page(was, 500), page(now, 8_000_000));
+    assert.equal(s.rates, null, `${was} then ${now}`);
+    assert.equal(s.deltas, null);
+    assert.deepEqual(s.counter_resets, []);
+    assert.match(s.unavailable.rates, /^another process answered the second scrape \(/);
+  }
+  assert.match(
+    sample(page(t - 86400, 1), page(t - 3600, 2)).unavailable.rates,
+    /started 3600 s before the first scrape/,
+  );
+  // Started after the first scrape (with the clocks' and the request's slack): a restart inside
+  // the window, whose counters count from zero.
+  for (const start of [t + 3, t, t - 0.25 - CLOCK_SKEW_S]) {
+    const s = sample(page(t - 86400, 500), page(start, 600));
+    assert.equal(s.deltas!.prompt_tokens, 600, `started ${t - start} s before`);
+    assert.deepEqual(s.counter_resets, ["prompt_tokens"]);
+  }
+  assert.equal(sample(page(t - 86400, 500), page(t - 3, 600)).rates, null, "3 s before");
+});
+
+Deno.test("a first scrape with no metrics on it (a 200 HTML page) starts no window", () => {
+  const html = snapOf("<html><body>Service starting</body></html>\n");
+  const b = snapOf("process_start_time_seconds 100\nvllm:prompt_tokens_total 5000000\n");
+  const s = computeEndpointSample(html, b, { windowS: 1, scrape: OK, scrapedAt: null });
+  assert.equal(s.rates, null);
+  assert.equal(s.deltas, null);
+  assert.equal(s.unavailable.rates, "the first scrape returned no metrics (no sample on the page)");
+  assert.equal(s.lifetime.prompt_tokens, 5000000);
+  // An engine page without its engine metrics yet (before the first request) does start one.
+  const early = snapOf("process_start_time_seconds 100\npython_gc_objects_collected_total 5\n");
+  const grown = computeEndpointSample(early, b, { windowS: 1, scrape: OK, scrapedAt: null });
+  assert.equal(grown.deltas!.prompt_tokens, 5000000);
 });
 
 Deno.test("vLLM role betrayed by a window: one token per request (prefill), external KV tokens (decode)", () => {
@@ -457,8 +506,17 @@ Deno.test("Dynamo worker restart: uptime going backwards, or younger than the wi
     assert.equal(same.deltas!.generation_tokens, 100, `${grown} in ${windowS}`);
     assert.deepEqual(same.counter_resets, [], `${grown} in ${windowS}`);
   }
-  // Going backwards, or up for less than the window minus the slack (max(0.25 s, 5 %)): restarted.
-  assert.ok(sample(at(100, 600), at(99, 700), 5).counter_resets.length > 0, "backwards");
+  // Going backwards to no more than the window, or up for less than the window minus the slack
+  // (max(0.25 s, 5 %)): restarted.
+  assert.ok(sample(at(100, 600), at(3, 700), 5).counter_resets.length > 0, "backwards");
+  assert.ok(sample(at(100, 600), at(5.25, 700), 5).counter_resets.length > 0, "at the slack");
+  // Backwards, but up for longer than the window: another process (a load balancer switching
+  // replicas), whose lifetime totals are no window's.
+  const other = sample(at(100, 600), at(99, 700), 5);
+  assert.equal(other.rates, null);
+  assert.equal(other.deltas, null);
+  assert.match(other.unavailable.rates, /another process answered the second scrape/);
+  assert.match(other.unavailable.rates, /up for longer than the 5 s between the scrapes/);
   assert.ok(sample(at(1, 600), at(4.7, 700), 5).counter_resets.length > 0, "4.7 s in 5 s");
   assert.deepEqual(sample(at(1, 600), at(4.75, 700), 5).counter_resets, [], "at the slack");
   assert.ok(sample(at(20, 600), at(28.4, 700), 30).counter_resets.length > 0, "28.4 s in 30 s");

@@ -394,6 +394,8 @@ function endpointSample(a: Reading | null, b: Reading, scrapedAt: string): Endpo
     windowS: round(dt, 3),
     scrape: b.status,
     scrapedAt,
+    // `at` is on the monotonic clock; a process start time is on the wall clock.
+    firstScrapeS: (Date.now() - (performance.now() - a.at)) / 1000,
   });
 }
 
