@@ -11,6 +11,8 @@ import { MAIN_TS, runCli, waitForFifoOpen } from "./_cli.ts";
 
 const CASES = fileURLToPath(new URL("../testdata/cases/", import.meta.url));
 const SAMPLE = fileURLToPath(new URL("../testdata/sample/", import.meta.url));
+const AGG_CONC4 =
+  "fixed-seq/kimik2.5-mi355x/agg_kimik2.5_1k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc4_MI355-gbt350-odcdh5-wbb3.json";
 const PINNED = "2026-01-01T00:00:00Z";
 
 /** A fresh temp dir removed after `fn`. */
@@ -933,22 +935,54 @@ Deno.test({
   },
 });
 
+Deno.test("an agg or raw result cut short keeps its cell, named by the file, with a critical", async () => {
+  await withTemp(async (tmp) => {
+    const good = readFileSync(`${SAMPLE}${AGG_CONC4}`, "utf8");
+    const cut = AGG_CONC4.replace("_conc4_", "_conc8_");
+    writeFileSync(`${tmp}/${AGG_CONC4.slice(AGG_CONC4.lastIndexOf("/") + 1)}`, good);
+    const cutName = cut.slice(cut.lastIndexOf("/") + 1);
+    writeFileSync(`${tmp}/${cutName}`, good.slice(0, 300));
+    // A raw result of a multi-node run, cut short, named by its concurrency and GPU split.
+    const raw = "results_concurrency_16_gpus_8_ctx_2_gen_6.json";
+    writeFileSync(`${tmp}/${raw}`, '{"max_concurrency": 16, "total_tok');
+    const r = await runCli(analyzeArgs(tmp, `${tmp}/out`));
+    assert.equal(r.code, 2, r.stderr);
+    const rep = report(`${tmp}/out`);
+    assert.equal(rep.cells.length, 3);
+    for (const [name, kind, conc] of [[cutName, "agg", 8], [raw, "raw_result", 16]] as const) {
+      const entry = rep.artifact_manifest.discovered.find((d: { path: string }) => d.path === name);
+      assert.equal(entry.kind, kind, name);
+      assert.equal(entry.parsed, false, name);
+      const cell = rep.cells.find((c: { cell_id: string }) => c.cell_id === entry.cell);
+      assert.equal(cell.concurrency, conc, name);
+      assert.equal(cell.status, "unknown", name);
+      assert.deepEqual(cell.artifacts, { [kind]: [name] });
+      const codes = rep.findings.filter((f: { cell_id: string }) => f.cell_id === cell.cell_id)
+        .map((f: { code: string; severity: string }) => `${f.severity} ${f.code}`);
+      assert.deepEqual(codes, [
+        "critical missing_required_artifact",
+        "warning artifact_unreadable",
+      ]);
+    }
+  });
+});
+
 Deno.test("a tree whose artifacts form no cell, some of them unusable, is critical", async () => {
   await withTemp(async (tmp) => {
     const cases: [string, Record<string, string>, RegExp][] = [
       // Read, but no row is a record.
       ["rows", { "agg_bmk.json": '[{"foo": 1}]' }, /"agg_bmk\.json" could not be used: /],
-      // A timeline that reads, beside a truncated agg.
+      // A timeline that reads, beside a truncated JSON file not named like a cell's record.
       [
         "timeline",
         {
-          "cell/agg_x_conc4.json": '{"a":',
+          "cell/x_conc4.json": '{"a":',
           "inferguard_timeline.jsonl": readFileSync(
             `${CASES}timeline_dedup/input/cell/inferguard_timeline.jsonl`,
             "utf8",
           ).split("\n")[0] + "\n",
         },
-        /"cell\/agg_x_conc4\.json" could not be used: line 1: Invalid JSON/,
+        /"cell\/x_conc4\.json" could not be used: line 1: Invalid JSON/,
       ],
     ];
     for (const [name, files, message] of cases) {

@@ -118,7 +118,7 @@ async function loadFromText(
 ): Promise<LoadedArtifact> {
   let ref = sized(file, text.size ?? statSize(abs));
   try {
-    if (!text.ok) return { ref, result: unreadable(`Cannot read: ${text.message}`) };
+    if (!text.ok) return namedUnreadable(ref, `Cannot read: ${text.message}`);
     if (!isJsonDocument(ref.kind)) {
       const parser = PARSERS[ref.kind];
       if (!parser || parser.input !== "text") return { ref, result: null };
@@ -126,19 +126,17 @@ async function loadFromText(
     }
     const depth = jsonDepthOver(text.text, limits.maxJsonDepth);
     if (depth !== null) {
-      return {
+      return namedUnreadable(
         ref,
-        result: unreadable(
-          `JSON nested deeper than ${limits.maxJsonDepth} levels (at byte ${depth}); not parsed`,
-        ),
-      };
+        `JSON nested deeper than ${limits.maxJsonDepth} levels (at byte ${depth}); not parsed`,
+      );
     }
     let value: unknown;
     try {
       value = JSON.parse(text.text);
     } catch (e) {
       const { line, message } = jsonParseError(text.text, e);
-      return { ref, result: unreadable(`Invalid JSON: ${message}`, line) };
+      return namedUnreadable(ref, `Invalid JSON: ${message}`, line);
     }
     const kind: ArtifactKind = ref.kind === "json_other" ? kindFromJson(ref.path, value) : ref.kind;
     if (kind !== ref.kind) ref = { ...ref, kind };
@@ -377,6 +375,42 @@ function kindNamedBy(path: string): string | null {
   if (/(^|_)concurrency_\d+_.*gpus_\d+/.test(base)) return "a multi-node raw result";
   if (base.startsWith("results_concurrency_")) return "a raw benchmark result";
   return null;
+}
+
+/**
+ * The cell record kind a JSON file's name promises: `agg_<RF>.json` an agg (not a collected
+ * `agg_bmk.json` or an eval collection), a multi-node or `results_concurrency_` name a raw result.
+ */
+function recordKindNamedBy(path: string): "agg" | "raw_result" | null {
+  const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
+  if (base.startsWith("agg_")) {
+    return base.startsWith("agg_bmk") || base.includes("eval") ? null : "agg";
+  }
+  if (/(^|_)concurrency_\d+_.*gpus_\d+/.test(base) || base.startsWith("results_concurrency_")) {
+    return "raw_result";
+  }
+  return null;
+}
+
+/**
+ * A JSON file that could not be read or parsed. When its name says it is a cell's agg or raw
+ * result (a file cut short by a failed upload), it keeps that kind and leaves an empty record:
+ * its cell still exists, named by the file, with no usable primary record (a critical
+ * `missing_required_artifact` unless another file of the cell has one), instead of vanishing
+ * from the report.
+ */
+function namedUnreadable(ref: ArtifactRef, message: string, line: number | null = null) {
+  const result = unreadable(message, line);
+  const kind = ref.kind === "json_other" ? recordKindNamedBy(ref.path) : null;
+  if (kind === null) return { ref, result };
+  result.drafts.push({
+    source_format: "unknown",
+    priority: 0,
+    identity: {},
+    metrics: {},
+    primary: false,
+  });
+  return { ref: { ...ref, kind }, result };
 }
 
 /** Lines of a text file; a line over the limit becomes a marker the parser reports. */
