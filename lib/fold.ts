@@ -8,6 +8,7 @@
 import { accountedRequests } from "./accounting.ts";
 import { assembleCell, emptyIdentity, emptyMetrics } from "./cell.ts";
 import { resultsFileTime } from "./eval_join.ts";
+import { setOwn } from "./group_by.ts";
 import { shortHash } from "./hash.ts";
 import { parseResultName } from "./names.ts";
 import { type NumberMap, numbersOf, PackedNumbers } from "./packed.ts";
@@ -300,8 +301,9 @@ function foldGroup(
       evalResults ??= {};
       let used = false;
       for (const [task, m] of Object.entries(r.eval)) {
-        if (evalResults[task] === undefined) {
-          evalResults[task] = { ...m };
+        // Task names are read from files: own properties only (a task may be named `constructor`).
+        if (!Object.hasOwn(evalResults, task)) {
+          setOwn(evalResults, task, { ...m });
           used = true;
         }
       }

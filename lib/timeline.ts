@@ -99,6 +99,11 @@ interface CodeAcc {
 
 const SIDE_RANK: Readonly<Record<string, number>> = { prefill: 0, decode: 1 };
 
+/** Display rank of a finding's side: prefill, decode, then any other (read from a timeline). */
+function sideRank(side: string | null | undefined): number {
+  return typeof side === "string" && Object.hasOwn(SIDE_RANK, side) ? SIDE_RANK[side] : 2;
+}
+
 function minIso(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
@@ -187,7 +192,7 @@ function byImportance([ka, sa]: KeyedSubject, [kb, sb]: KeyedSubject): number {
 
 /** How kept subjects are listed: prefill before decode, then earliest, then by key. */
 function byDisplay([ka, sa]: KeyedSubject, [kb, sb]: KeyedSubject): number {
-  return (SIDE_RANK[sa.side ?? ""] ?? 2) - (SIDE_RANK[sb.side ?? ""] ?? 2) ||
+  return sideRank(sa.side) - sideRank(sb.side) ||
     Date.parse(sa.first_seen_at) - Date.parse(sb.first_seen_at) ||
     byKey(ka, kb);
 }

@@ -250,3 +250,22 @@ Deno.test("attachTimelines: a sample two files of one cell both hold counts once
   ], (p) => p.split("/")[0]);
   assert.deepEqual(two.cells.map((c) => c.timeline?.sample_count), [2, 2]);
 });
+
+Deno.test("attachTimelines: a side named like an Object.prototype member is listed after decode", () => {
+  const finding = (side: string): SampleFinding => ({
+    code: "endpoint_unreachable",
+    severity: "critical",
+    message: `${side} unreachable`,
+    evidence: { side },
+  });
+  const tl = attachTimelines(
+    [makeCell("c8")],
+    [timeline([{
+      observed_at: "2026-12-02T12:07:15Z",
+      findings: [finding("constructor"), finding("decode"), finding("prefill")],
+    }])],
+    () => "c8",
+  );
+  const subjects = tl.findings[0].evidence.subjects as { side: string }[];
+  assert.deepEqual(subjects.map((s) => s.side), ["prefill", "decode", "constructor"]);
+});

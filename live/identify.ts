@@ -133,6 +133,11 @@ const OWNED_BY: Record<string, Engine> = {
   trtllm: "trtllm",
 };
 
+/** The engine a `/v1/models` `owned_by` names, or `null` (own keys only: the value is the server's). */
+function ownedBy(owner: string): Engine | null {
+  return Object.hasOwn(OWNED_BY, owner) ? OWNED_BY[owner] : null;
+}
+
 function prefixOf(name: string): string | null {
   for (const [prefix, key] of PREFIXES) if (name.startsWith(prefix)) return key;
   return null;
@@ -163,7 +168,7 @@ export function identifyPage(
   options: { probes?: Probes | null; engine?: EngineOverride } = {},
 ): Identification {
   const probes = options.probes ?? null;
-  const probeEngine = probes?.modelsOwnedBy ? OWNED_BY[probes.modelsOwnedBy] ?? null : null;
+  const probeEngine = probes?.modelsOwnedBy ? ownedBy(probes.modelsOwnedBy) : null;
   // 1.1.0rc5-era TensorRT-LLM names its five families without a prefix. Those names are
   // generic, so they identify TensorRT-LLM only on a page without any engine prefix, and only
   // when all five are there (the build registers them together, so even an idle page declares
@@ -309,7 +314,7 @@ export function identifyFromProbes(
   };
   const id = identifyPage(empty, { probes, engine: options.engine });
   if (id.engine === null && probes) {
-    const owned = probes.modelsOwnedBy ? OWNED_BY[probes.modelsOwnedBy] ?? null : null;
+    const owned = probes.modelsOwnedBy ? ownedBy(probes.modelsOwnedBy) : null;
     const info = probes.serverInfo;
     const sglangInfo = info !== null && "disaggregation_mode" in info ? "sglang" : null;
     const engine = owned ?? sglangInfo;

@@ -242,3 +242,17 @@ Deno.test("generic unprefixed names alone are not TensorRT-LLM's", () => {
   const vllm = identifyPage(parsePrometheusText(`${all}\nvllm:num_requests_running 1\n`));
   assert.deepEqual([vllm.engine, vllm.prefix_counts], ["vllm", { vllm: 1 }]);
 });
+
+Deno.test("probes: an owned_by named like an Object.prototype member names no engine", async () => {
+  for (const owner of ["constructor", "toString", "hasOwnProperty"]) {
+    const id = identifyPage(await load("Ahasannn_hardware-aware-router__vllm_metrics.txt"), {
+      probes: { modelsOwnedBy: owner, modelId: null, version: null, serverInfo: null },
+    });
+    assert.equal(id.engine, "vllm", owner);
+    assert.deepEqual(id.conflicts, [], owner);
+    const bare = identifyPage(parsePrometheusText("process_start_time_seconds 1\n"), {
+      probes: { modelsOwnedBy: owner, modelId: null, version: null, serverInfo: null },
+    });
+    assert.equal(bare.engine, null, owner);
+  }
+});

@@ -25,6 +25,7 @@
  * ```
  * @module
  */
+import { setOwn } from "../lib/group_by.ts";
 
 /** Metric type from a `# TYPE` line (`unknown` when undeclared or `untyped`). */
 export type MetricType =
@@ -197,8 +198,9 @@ function parseSampleLine(line: string): LineResult {
         }
       }
       if (!closed) return { error: `unterminated value of label "${key}"` };
-      if (key in labels) return { error: `duplicate label "${key}"` };
-      labels[key] = value;
+      // Label names are the page's: own properties only (`constructor` is a valid label name).
+      if (Object.hasOwn(labels, key)) return { error: `duplicate label "${key}"` };
+      setOwn(labels, key, value);
       while (line[i] === " ") i++;
       if (line[i] === ",") {
         i++;

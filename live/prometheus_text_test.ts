@@ -302,3 +302,18 @@ Deno.test("histogramSeries: without a +Inf bucket, _count stands in for it", () 
   assert.equal(bare.buckets.at(-1)?.le, 1);
   assert.equal(histogramComplete(bare), false);
 });
+
+Deno.test("label names like Object.prototype members are labels, not duplicates", () => {
+  const p = parsePrometheusText(
+    'vllm:num_requests_running{constructor="x",toString="y",__proto__="z"} 3\n',
+  );
+  assert.deepEqual(p.issues, []);
+  const [s] = p.samples.get("vllm:num_requests_running")!;
+  assert.equal(s.value, 3);
+  assert.equal(JSON.stringify(s.labels), '{"constructor":"x","toString":"y","__proto__":"z"}');
+  // A real duplicate is still one.
+  assert.match(
+    parsePrometheusText('m{constructor="x",constructor="y"} 1\n').issues[0].message,
+    /duplicate label "constructor"/,
+  );
+});

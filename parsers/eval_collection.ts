@@ -3,6 +3,7 @@
  * §10.3): one eval record per row, identity normalized for joining with benchmark cells.
  * @module
  */
+import { setOwn } from "../lib/group_by.ts";
 import type { EvalResults, Identity, MetricField, ParseResult, RecordDraft } from "../lib/types.ts";
 import { normalizeHardware } from "../lib/names.ts";
 import {
@@ -153,9 +154,10 @@ function parseRow(row: unknown, index: number, issues: Issue[]): RecordDraft | n
 
   const scores: EvalResults[string] = {};
   const put = (key: string, valueKey: string, stderrKey: string): void => {
-    if (scores[key] !== undefined) return;
+    // `score_name` is read from the row: own properties only (it may be `toString`).
+    if (Object.hasOwn(scores, key)) return;
     const x = r.num(valueKey);
-    if (x !== null) scores[key] = { value: x, stderr: r.num(stderrKey) };
+    if (x !== null) setOwn(scores, key, { value: x, stderr: r.num(stderrKey) });
   };
   put(r.str("score_name") ?? "em_strict", "score", "score_se");
   put("em_strict", "em_strict", "em_strict_se");

@@ -210,3 +210,18 @@ Deno.test("InferenceX-app API evaluation rows: scores from metrics{}, the API's 
   });
   assert.equal(disagg.drafts[0].identity.prefill_dp_attention, false);
 });
+
+Deno.test("eval rows: a score_name like an Object.prototype member keeps its score", () => {
+  for (const name of ["toString", "constructor", "valueOf"]) {
+    const r = parseEvalCollection([{
+      model_prefix: "dsr1",
+      hw: "b200",
+      task: "mmlu",
+      score: 0.7,
+      score_name: name,
+    }]);
+    assert.deepEqual(r.issues, [], name);
+    const scores = r.drafts[0].eval!.mmlu;
+    assert.equal(Object.getOwnPropertyDescriptor(scores, name)?.value.value, 0.7, name);
+  }
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, cp, mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { copyDistinct } from "./_distinct.ts";
 import {
@@ -205,5 +205,35 @@ Deno.test("timeline finding codes named like Object.prototype members are counte
     assert.equal(Object.getOwnPropertyDescriptor(byCode, "__proto__")?.value, 1);
     const counts = r.report!.cells[0].timeline!.finding_counts as Record<string, unknown>;
     assert.equal(JSON.stringify(counts), '{"__proto__":1,"constructor":2,"toString":1}');
+  });
+});
+
+Deno.test("eval tasks named like Object.prototype members reach the cell's eval", async () => {
+  await withTemp("proto_tasks", async (dir) => {
+    const src = fileURLToPath(new URL("../testdata/cases/eval_regression/input/", import.meta.url));
+    await cp(src, `${dir}/in`, { recursive: true });
+    const file = [...Deno.readDirSync(`${dir}/in/eval_dsr1`)].find((e) =>
+      e.name.startsWith("results_")
+    )!.name;
+    const path = `${dir}/in/eval_dsr1/${file}`;
+    const doc = JSON.parse(await Deno.readTextFile(path));
+    const gsm8k = doc.results.gsm8k;
+    for (const task of ["constructor", "toString", "__proto__"]) {
+      Object.defineProperty(doc.results, task, { value: gsm8k, enumerable: true });
+    }
+    await Deno.writeTextFile(path, JSON.stringify(doc));
+    const r = await analyzeInProcess(`${dir}/in`, `${dir}/out`);
+    assertContract(r, "prototype-named tasks");
+    const cell = r.report!.cells.find((c) => c.eval !== null)!;
+    assert.deepEqual(Object.keys(cell.eval!).sort(), [
+      "__proto__",
+      "constructor",
+      "gsm8k",
+      "toString",
+    ]);
+    assert.deepEqual(
+      Object.getOwnPropertyDescriptor(cell.eval!, "constructor")!.value,
+      cell.eval!.gsm8k,
+    );
   });
 });
