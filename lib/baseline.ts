@@ -34,9 +34,11 @@ export interface EvalDelta extends MetricDelta {
  * How a cell was paired with its baseline cell: `identity` when the identity names one cell on
  * each side; otherwise (re-runs of one point, rows of one eval file) by the same `cell_id`, by
  * notes or by measurements that only one cell on each side has (a copy, a renamed or reordered
- * file), or, failing all of these, by `order` (cell-id order, a guess). `reused` when this run has
- * more cells of the identity than the baseline: the extra ones are compared with the baseline
- * cell of the smallest id, which another cell of this run is paired with too. `eval_identity` when
+ * file), or, failing all of these, by `order` (cell-id order, failed runs with failed runs and
+ * measured ones with measured ones first: a guess). `reused` when this run has more cells of the
+ * identity than the baseline: the extra ones are compared with the baseline cell of the smallest
+ * id (that agrees on having failed, when one does), which another cell of this run is paired with
+ * too. `eval_identity` when
  * no cell on the other side had the identity and one side is eval-only (an eval's `meta_env.json`
  * and results, or an agg_eval row, joined to no benchmark cell), which cannot state the scenario
  * type or disaggregation: paired with the one cell that has eval results for one of its tasks and
@@ -332,14 +334,7 @@ export function matchBaselineCells(
     pairUnique(now, base, (c) => c.cell_id, "cell_id", pairOf);
     pairUnique(now, base, notesKey, "notes", pairOf);
     pairUnique(now, base, measurementsKey, "measurements", pairOf);
-    now.forEach((cell, i) =>
-      pairOf.set(
-        cell,
-        base[i] !== undefined
-          ? { base: base[i], how: "order" }
-          : { base: sorted[0], how: "reused" },
-      )
-    );
+    pairInOrder(now, base, sorted, pairOf);
   }
   pairOnEvalIdentity(cells, baselineCells, pairOf);
   const countedNow = copiesCountedNow(cells, byIdentityNow);
@@ -370,6 +365,43 @@ export function matchBaselineCells(
     baseline_unmatched: baselineCells.filter((c) => !pairedBaseIds.has(c) && !countedNow(c))
       .map((c) => c.cell_id).sort(compareText),
   };
+}
+
+/**
+ * The guesses left once nothing tells the cells of one identity apart: in cell-id order, a failed
+ * run with a failed run and a measured one with a measured one first (a failed baseline re-run
+ * paired with this run's good one would hide every regression of it, its numbers being null),
+ * then what is left in cell-id order (`order`). Cells of this run beyond the baseline's count are
+ * compared with the baseline cell of the smallest id that agrees on having failed, or else of the
+ * smallest id (`reused`).
+ */
+function pairInOrder(
+  now: readonly Cell[],
+  base: readonly Cell[],
+  sorted: readonly Cell[],
+  out: Map<Cell, { base: Cell; how: PairedBy }>,
+): void {
+  const failed = (c: Cell) => c.status === "failed";
+  const leftNow: Cell[] = [];
+  const leftBase: Cell[] = [];
+  for (const wanted of [false, true]) {
+    const n = now.filter((c) => failed(c) === wanted);
+    const b = base.filter((c) => failed(c) === wanted);
+    const k = Math.min(n.length, b.length);
+    for (let i = 0; i < k; i++) out.set(n[i], { base: b[i], how: "order" });
+    // Loops, not a spread: an identity can have over 100,000 re-runs (a spread overflows the stack).
+    for (let i = k; i < n.length; i++) leftNow.push(n[i]);
+    for (let i = k; i < b.length; i++) leftBase.push(b[i]);
+  }
+  leftNow.sort((a, b) => compareText(a.cell_id, b.cell_id));
+  leftBase.sort((a, b) => compareText(a.cell_id, b.cell_id));
+  leftNow.forEach((cell, i) => {
+    if (leftBase[i] !== undefined) out.set(cell, { base: leftBase[i], how: "order" });
+    else {
+      const alike = sorted.find((c) => failed(c) === failed(cell)) ?? sorted[0];
+      out.set(cell, { base: alike, how: "reused" });
+    }
+  });
 }
 
 /** Whether a cell is eval-only (no benchmark record) and has eval results. */

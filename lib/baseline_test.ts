@@ -449,3 +449,42 @@ Deno.test("matchBaselineCells: a baseline report.json's eval-only cell may lack 
   const m = matchBaseline([benchCell("now", {}, { ep: null })], [old as unknown as Cell]);
   deepStrictEqual(m.map((x) => [x.baseline_cell_id, x.paired_by]), [["old", "eval_identity"]]);
 });
+
+Deno.test("matchBaselineCells: a guess pairs measured runs with measured ones, failed with failed", () => {
+  const good = (id: string, p99: number) => cell(id, 64, { p99_ttft: p99 });
+  let runs = 0;
+  const failed = (id: string) =>
+    cell(id, 64, { num_requests_total: 100 + runs++ }, { status: "failed" });
+  const pairs = (now: Cell[], base: Cell[]) =>
+    matchBaselineCells(now, base).matches.map((x) => [x.cell_id, x.baseline_cell_id, x.paired_by]);
+  // The baseline's failed run sorts first; this run's good one is still compared with the
+  // baseline's good re-run, so its regression shows.
+  deepStrictEqual(pairs([good("n", 3)], [failed("a-failed"), good("b-good", 1)]), [
+    ["n", "b-good", "order"],
+  ]);
+  deepStrictEqual(
+    matchBaselineCells([good("n", 3)], [failed("a-failed"), good("b-good", 1)]).baseline_unmatched,
+    ["a-failed"],
+  );
+  deepStrictEqual(
+    pairs([failed("m-failed"), good("n-good", 3)], [good("a-good", 1), failed("b-failed")]),
+    [["m-failed", "b-failed", "order"], ["n-good", "a-good", "order"]],
+  );
+  // More runs here than in the baseline: the extra one is compared with a baseline run that
+  // agrees on having failed.
+  deepStrictEqual(
+    pairs([good("n-1", 3), good("n-2", 2)], [failed("a-failed"), good("b-good", 1)]),
+    [["n-1", "b-good", "order"], ["n-2", "a-failed", "order"]],
+  );
+  deepStrictEqual(pairs([good("n-1", 3), good("n-2", 2)], [failed("a-failed")]), [
+    ["n-1", "a-failed", "order"],
+    ["n-2", "a-failed", "reused"],
+  ]);
+  deepStrictEqual(
+    pairs([good("n-1", 3), good("n-2", 2), good("n-3", 4)], [
+      failed("a-failed"),
+      good("b-good", 1),
+    ]),
+    [["n-1", "b-good", "order"], ["n-2", "a-failed", "order"], ["n-3", "b-good", "reused"]],
+  );
+});
