@@ -51,6 +51,35 @@ export function fmt(x: number): string {
   return String(Number(s));
 }
 
+/**
+ * Numbers for one message, each as {@link fmt} prints it, unless two of them would then read as
+ * equal (or in the wrong order) while they are not: all are then printed with as many significant
+ * digits as it takes. A rate of 0.7999 against a theoretical 0.9 is 0.1001 below it, never "0.8 is
+ * 0.1 below 0.9" next to a limit of 0.1.
+ *
+ * @example
+ * ```ts
+ * fmtApart([0.1001, 0.1]); // ["0.1001", "0.1"]
+ * fmtApart([0.25, 0.5]); // ["0.25", "0.5"]
+ * ```
+ */
+export function fmtApart(values: readonly number[]): string[] {
+  // Values equal up to binary rounding (0.9 − 0.8 and 0.1) are equal, as for the thresholds.
+  const order = (a: number, b: number) =>
+    Math.abs(a - b) <= EPS * Math.max(1, Math.abs(a), Math.abs(b)) ? 0 : Math.sign(a - b);
+  const faithful = (texts: string[]) =>
+    values.every((a, i) =>
+      values.every((b, j) => order(a, b) === order(Number(texts[i]), Number(texts[j])))
+    );
+  const plain = values.map(fmt);
+  if (faithful(plain)) return plain;
+  for (let digits = 4; digits < 17; digits++) {
+    const texts = values.map((x) => String(Number(x.toPrecision(digits))));
+    if (faithful(texts)) return texts;
+  }
+  return values.map((x) => String(x));
+}
+
 /** A duration in seconds for a message (`ms` below one second). */
 export function fmtSeconds(s: number): string {
   return Math.abs(s) >= 1 ? `${fmt(s)} s` : `${fmt(s * 1000)} ms`;

@@ -5,7 +5,7 @@
 import { pairingEvidence, pairingNote } from "../lib/baseline.ts";
 import type { Rule } from "../lib/rule.ts";
 import type { Finding } from "../lib/types.ts";
-import { below, finding, fmt, num, round4 } from "./_shared.ts";
+import { below, finding, fmtApart, num, round4 } from "./_shared.ts";
 
 const CODE = "eval_regression";
 
@@ -63,13 +63,21 @@ export const evalRegression: Rule = {
           const change = Math.abs(current - baseline);
           // The baseline's own name of the metric, when it names it otherwise (lib/baseline.ts).
           const named = typeof d.baseline_metric === "string" ? d.baseline_metric : null;
+          // Printed so that the change never reads as within what is allowed, nor the two
+          // scores as equal.
+          const [currentText, baselineText] = fmtApart([
+            current,
+            baseline,
+            lower ? baseline + allowed : baseline - allowed,
+          ]);
+          const [changeText, allowedText] = fmtApart([change, allowed]);
           out.push(finding(
             CODE,
             "warning",
             m.cell_id,
-            `${task} ${metric} ${fmt(current)} is ${fmt(change)} ${lower ? "above" : "below"} ` +
-              `the baseline ${named === null ? "" : `${named} `}${fmt(baseline)} ` +
-              `(allowed ${fmt(allowed)}${pairingNote(m)})`,
+            `${task} ${metric} ${currentText} is ${changeText} ${lower ? "above" : "below"} ` +
+              `the baseline ${named === null ? "" : `${named} `}${baselineText} ` +
+              `(allowed ${allowedText}${pairingNote(m)})`,
             {
               ...pairingEvidence(m),
               task,

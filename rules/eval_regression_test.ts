@@ -80,7 +80,7 @@ Deno.test("eval_regression: table", async (t) => {
         code: "eval_regression",
         severity: "warning",
         cell_id: "now",
-        message: "b m 0.48 is 0.0201 below the baseline 0.5 (allowed 0.02)",
+        message: "b m 0.4799 is 0.0201 below the baseline 0.5 (allowed 0.02)",
         source: "analyzer",
         evidence: {
           baseline_cell_id: "then",
@@ -210,4 +210,19 @@ Deno.test("eval_regression: metric direction", () => {
     lowerIsBetter("bits_per_byte,none"),
     lowerIsBetter("acc,none"),
   ], [false, true, false]);
+});
+
+Deno.test("eval_regression: a message never reads as within what is allowed, nor as no change", () => {
+  // 0.9399 against 0.95: 0.0101 below, over the 0.01 allowed; not "0.94 is 0.0101 below 0.95".
+  deepStrictEqual(
+    run(gsm(0.9399, null), gsm(0.95, null))[0].message.split(" (allowed")[0],
+    `gsm8k ${EM} 0.9399 is 0.0101 below the baseline 0.95`,
+  );
+  const perplexity = (value: number): EvalResults => ({
+    wikitext: { "word_perplexity,none": { value, stderr: null } },
+  });
+  deepStrictEqual(
+    run(perplexity(10.02), perplexity(10))[0].message.split(" (allowed")[0],
+    "wikitext word_perplexity,none 10.02 is 0.02 above the baseline 10",
+  );
 });

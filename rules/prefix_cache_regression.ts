@@ -5,7 +5,16 @@
  */
 import type { Rule } from "../lib/rule.ts";
 import type { Cell, Finding } from "../lib/types.ts";
-import { atLeast, below, cellIndex, curveSteps, finding, fmt, num, round4 } from "./_shared.ts";
+import {
+  atLeast,
+  below,
+  cellIndex,
+  curveSteps,
+  finding,
+  fmtApart,
+  num,
+  round4,
+} from "./_shared.ts";
 
 const CODE = "prefix_cache_regression";
 
@@ -77,18 +86,29 @@ export const prefixCacheRegression: Rule = {
         below(rate, theoretical - t.max_gap_to_theoretical);
       const drop = drops.get(cell.cell_id);
       if (!belowTheory && !drop) continue;
+      // Printed so that they never read as on the limit they passed, nor as equal.
+      // The limits' own points are among them: the rate is on the right side of each.
+      const [rateText, theoryText, rateBeforeText] = fmtApart([
+        rate,
+        theoretical ?? rate,
+        drop?.rate ?? rate,
+        (theoretical ?? rate) - t.max_gap_to_theoretical,
+        (drop?.rate ?? rate) - t.max_drop,
+      ]);
       const parts: string[] = [];
       if (belowTheory) {
-        parts.push(`${fmt(gap as number)} below the theoretical ${fmt(theoretical as number)}`);
+        const [gapText] = fmtApart([gap as number, t.max_gap_to_theoretical]);
+        parts.push(`${gapText} below the theoretical ${theoryText}`);
       }
       if (drop) {
-        parts.push(`${fmt(drop.drop)} below ${fmt(drop.rate)} at concurrency ${drop.concurrency}`);
+        const [dropText] = fmtApart([drop.drop, t.max_drop]);
+        parts.push(`${dropText} below ${rateBeforeText} at concurrency ${drop.concurrency}`);
       }
       out.push(finding(
         CODE,
         "warning",
         cell.cell_id,
-        `Server GPU cache hit rate ${fmt(rate)} is ${parts.join(" and ")}`,
+        `Server GPU cache hit rate ${rateText} is ${parts.join(" and ")}`,
         {
           server_gpu_cache_hit_rate: rate,
           theoretical_cache_hit_rate: theoretical,

@@ -121,3 +121,16 @@ Deno.test("prefix_cache_regression: real kv-cache-tester sweep", () => {
     "Server GPU cache hit rate 0.0682 is 0.899 below the theoretical 0.967 and 0.805 below 0.873 at concurrency 16",
   );
 });
+
+Deno.test("prefix_cache_regression: a message never reads as on the limit it passed", () => {
+  const [finding] = run([c("a", 4, 0.7999, 0.9)]);
+  deepStrictEqual(
+    finding.message,
+    "Server GPU cache hit rate 0.7999 is 0.1001 below the theoretical 0.9",
+  );
+  // Plain figures where they are already apart.
+  deepStrictEqual(
+    run([c("a", 4, 0.7, 0.9)])[0].message,
+    "Server GPU cache hit rate 0.7 is 0.2 below the theoretical 0.9",
+  );
+});
