@@ -632,7 +632,9 @@ export function analyze(input: AnalyzeInput): Report {
   let unreadableCount = 0;
   const discovered: DiscoveredEntry[] = loaded.map((l, i) => {
     const r = l.result;
-    const key = keys[i] ?? evalFileOwners.get(l.ref.path) ?? null;
+    // A timeline belongs to the cell it is attached to (see attachTimelines below).
+    const key = keys[i] ?? evalFileOwners.get(l.ref.path) ??
+      (l.ref.kind === "timeline" ? nearestKey(l.ref.path, true) : null);
     const cell = key !== null ? cellIdOfKey.get(key) ?? null : null;
     const parsed = r !== null && !r.unreadable;
     let issue: string | null = null;

@@ -355,9 +355,23 @@ export function attachTimelines(
       last_observed_at: last,
     });
   }
+  // A cell lists its timeline files among its artifacts, as it lists every other file of it.
+  const pathsOf = new Map<string, string[]>();
+  for (const t of runTimelines) {
+    if (t.cell_id === null) continue;
+    const list = pathsOf.get(t.cell_id);
+    if (list) list.push(t.path);
+    else pathsOf.set(t.cell_id, [t.path]);
+  }
   const withTimeline = cells.map((c) => {
     const s = summaries.get(c.cell_id);
-    return s ? { ...c, timeline: { ...s, finding_counts: { ...s.finding_counts } } } : c;
+    if (!s) return c;
+    const artifacts = Object.fromEntries(
+      Object.entries({ ...c.artifacts, timeline: pathsOf.get(c.cell_id) ?? [] }).sort((a, b) =>
+        a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0
+      ),
+    );
+    return { ...c, artifacts, timeline: { ...s, finding_counts: { ...s.finding_counts } } };
   });
   const runLevel = summaries.get(null) ?? null;
   return {
