@@ -1001,3 +1001,23 @@ Deno.test("a tree whose artifacts form no cell, some of them unusable, is critic
     }
   });
 });
+
+Deno.test("exit 3: --strict when a manifest expects a live timeline and there is none", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    writeFileSync(`${input}/manifest.json`, JSON.stringify({ timeline_expected: true }));
+    const strict = await runCli(analyzeArgs(input, `${tmp}/strict`, "--strict"));
+    assert.equal(strict.code, 3, strict.stderr);
+    assert.match(strict.stderr, /strict mode: 1 missing .*expects a live timeline/);
+    assert.ok(!existsSync(`${tmp}/strict`), "strict failure writes no report");
+    const best = await runCli(analyzeArgs(input, `${tmp}/best`));
+    assert.equal(best.code, 0, best.stderr);
+    // A timeline that is there passes --strict.
+    cpSync(
+      `${CASES}timeline_dedup/input/cell/inferguard_timeline.jsonl`,
+      `${input}/inferguard_timeline.jsonl`,
+    );
+    const withTimeline = await runCli(analyzeArgs(input, `${tmp}/with`, "--strict"));
+    assert.notEqual(withTimeline.code, 3, withTimeline.stderr);
+  });
+});

@@ -685,7 +685,9 @@ async function analyzeCommand(args: string[], io: AnalyzeIo): Promise<number> {
         : f.evidence.kind !== "json_other" || namesAnArtifact(String(f.evidence.path));
     const fatal = report.findings.filter((f) =>
       (f.code === "missing_required_artifact") ||
-      (f.code === "artifact_unreadable" && f.evidence.unreadable === true && required(f))
+      (f.code === "artifact_unreadable" && f.evidence.unreadable === true && required(f)) ||
+      // A live timeline a manifest expects, and no timeline file at all.
+      (f.code === "metrics_unavailable" && f.evidence.section === "live timeline")
     );
     if (fatal.length) {
       tell(
