@@ -53,7 +53,9 @@ export interface MetricsTarget {
 
 /**
  * Resolve `--prefill`/`--decode`: a base URL (`http://host:port`) gets `/metrics`; a URL with a
- * path is used as is. Returns `null` for anything that is not an http(s) URL.
+ * path is used as is, and when that path ends in `/metrics` (or `/prometheus/metrics`), what comes
+ * before it is the base of the probes and of the `/prometheus/metrics` fallback. Returns `null` for anything that is not an
+ * http(s) URL.
  *
  * @example
  * ```ts
@@ -74,11 +76,15 @@ export function resolveMetricsTarget(input: string): MetricsTarget | null {
   const auth = url.username || url.password
     ? `${url.username}${url.password ? `:${url.password}` : ""}@`
     : "";
-  const base = `${url.protocol}//${auth}${url.host}`;
+  const origin = `${url.protocol}//${auth}${url.host}`;
   if (url.pathname === "/" || url.pathname === "") {
-    return { base, metrics: `${base}/metrics${url.search}`, explicit: false };
+    return { base: origin, metrics: `${origin}/metrics${url.search}`, explicit: false };
   }
-  return { base, metrics: url.href, explicit: true };
+  // An engine behind a path prefix (a gateway's `/trt/metrics`, or TRT-LLM's own
+  // `/trt/prometheus/metrics`): its fallback page and its probes are under the same prefix
+  // (`/trt/prometheus/metrics`, `/trt/v1/models`), not at the host root.
+  const prefix = /^(.*?)(?:\/prometheus)?\/metrics\/?$/.exec(url.pathname)?.[1] ?? "";
+  return { base: origin + prefix, metrics: url.href, explicit: true };
 }
 
 class TimeoutSignal {

@@ -41,6 +41,16 @@ Deno.test("resolveMetricsTarget: base URL gets /metrics, explicit paths are kept
     metrics: "http://h:8081/prometheus/metrics",
     explicit: true,
   });
+  // Behind a gateway's path prefix, the probes and the fallback page stay under the prefix.
+  for (const path of ["/trt/metrics", "/trt/metrics/", "/trt/prometheus/metrics"]) {
+    assert.deepEqual(resolveMetricsTarget(`http://gw:8080${path}`), {
+      base: "http://gw:8080/trt",
+      metrics: `http://gw:8080${path}`,
+      explicit: true,
+    });
+  }
+  // A path that names no metrics page says nothing of a prefix.
+  assert.equal(resolveMetricsTarget("http://h/custom/prom")?.base, "http://h");
   assert.equal(resolveMetricsTarget("ftp://h/x"), null);
   assert.equal(resolveMetricsTarget("not a url"), null);
   assert.equal(resolveMetricsTarget("http:///metrics"), null); // no host, not host "metrics"
