@@ -377,9 +377,37 @@ Deno.test("prefill completes requests while decode receives nothing: kv_transfer
     evolving((n) => ({ ...base, prompt: 1000 + 500 * n, success: 10 + 5 * n })),
   );
   await using d = fakeEngine(evolving(() => ({ ...base, deferred: 2 })));
-  const { code, rec } = await status(p.base, d.base, ["--window", "0.3", "--fail-on", "warning"]);
-  assert.deepEqual(codes(rec), ["kv_transfer_stall"]);
-  assert.equal(code, 1);
+  // One window: seen, but only `info` until a second window shows it (reference §9.2).
+  const one = await status(p.base, d.base, ["--window", "0.3", "--fail-on", "warning"]);
+  assert.deepEqual(codes(one.rec), ["kv_transfer_stall"]);
+  assert.equal(one.rec.findings[0].severity, "info");
+  assert.match(one.rec.findings[0].message, /one window so far/);
+  assert.equal(one.code, 0);
+  // Two samples in a row: the second is a warning.
+  const r = await run([
+    "status",
+    "--prefill",
+    p.base,
+    "--decode",
+    d.base,
+    "--json",
+    "--window",
+    "0.3",
+    "--count",
+    "2",
+    "--interval",
+    "0.3",
+    "--fail-on",
+    "warning",
+  ]);
+  assert.equal(r.stdout.length, 2, r.stderr.join("\n"));
+  const [first, rec] = r.stdout.map((l) => JSON.parse(l));
+  assert.deepEqual(
+    [first, rec].map((x) => x.findings.map((f: Json) => `${f.severity} ${f.code}`)),
+    [["info kv_transfer_stall"], ["warning kv_transfer_stall"]],
+  );
+  assert.equal(rec.findings[0].evidence.consecutive_windows, 2);
+  assert.equal(r.code, 1);
   assert.deepEqual(rec.findings[0].evidence.decode_receipt, {
     kv_transfers: 0,
     external_kv_tokens: 0,
@@ -1156,9 +1184,11 @@ Deno.test("stand-alone TensorRT-LLM 1.1.0rc5 (JSON /metrics, unprefixed /prometh
   assert.deepEqual(ep.latency.ttft.count, 1);
   assert.match(ep.unavailable.running, /unprefixed metric names \(1\.1\.0rc5 era/);
   // Once a page, not probes only, the engine (it was metrics_disabled / engine_unidentified).
-  // The idle vLLM decode received nothing while prefill completed a request: a stall.
+  // The idle vLLM decode received nothing while prefill completed a request: a stall, seen in
+  // one window (info).
   assert.deepEqual(codes(rec), ["kv_transfer_stall"]);
-  assert.equal(code, 1);
+  assert.equal(rec.findings[0].severity, "info");
+  assert.equal(code, 0);
 });
 
 Deno.test("Triton TensorRT-LLM backend page: running, waiting and KV usage read from its labelled gauges", async () => {

@@ -753,11 +753,15 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
   ];
   let worst: Finding["severity"] | null = null;
   const startedAt = performance.now();
+  // Trend findings of the sample before: one seen again in this window becomes a warning.
+  let previous: Set<string> = new Set();
   try {
     for (let sequence = 1;; sequence++) {
       const began = performance.now();
       const sample = await takeSample(sides, opts, stop.signal);
-      const findings = runLiveRules(sample);
+      const seen = new Set<string>();
+      const findings = runLiveRules(sample, { previous, seen });
+      previous = seen;
       const w = worstSeverity(findings);
       if (w !== null && (worst === null || SEVERITY_RANK[w] > SEVERITY_RANK[worst])) worst = w;
       const printed = out(

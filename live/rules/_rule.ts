@@ -12,6 +12,11 @@ export interface LiveRule<T extends Record<string, number> = Record<string, numb
   summary: string;
   docs: string;
   defaults: T;
+  /**
+   * A trend rule (reference §9.2): what it sees in one window alone is `info`, and a `warning`
+   * only when the window before showed it too (see `runLiveRules`).
+   */
+  persistent?: boolean;
   check(sample: PairSample, thresholds: T): Finding[];
 }
 

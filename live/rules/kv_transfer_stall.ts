@@ -68,6 +68,7 @@ export const kvTransferStall: LiveRule<KvTransferStallThresholds> = {
     "(min_prefill_requests or min_prefill_prompt_tokens) or decode has min_waiting_on_transfer " +
     "requests parked. Confirm over the next windows and in the connector logs of both sides; " +
     "measure transfer counts per side.",
+  persistent: true,
   defaults: { min_prefill_requests: 1, min_prefill_prompt_tokens: 1, min_waiting_on_transfer: 1 },
   check(sample, t): Finding[] {
     const p = sample.prefill;

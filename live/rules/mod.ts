@@ -24,16 +24,54 @@ export const LIVE_RULES: readonly LiveRule<Record<string, number>>[] = [
   prefillDecodeImbalance,
 ] as LiveRule<Record<string, number>>[];
 
-/** Run every live rule with its defaults (overridden per code), findings sorted by severity then code. */
+/**
+ * What makes two windows' findings of a trend rule the same observation: the code and, for an
+ * imbalance, the side it names as the bottleneck.
+ */
+export function persistenceKey(f: Finding): string {
+  const side = f.evidence.bottleneck;
+  return typeof side === "string" ? `${f.code}:${side}` : f.code;
+}
+
+/**
+ * Run every live rule with its defaults (overridden per code), findings sorted by severity then
+ * code. A trend rule's finding (`persistent`) is a `warning` only when `previous` (the
+ * {@link persistenceKey}s of the trend findings of the window before, in `--watch`) holds it too;
+ * seen in one window alone it is `info`, saying so (reference §9.2: two consecutive windows before
+ * a warning about a trend). The keys of this window's trend findings go to `seen`, for the next.
+ */
 export function runLiveRules(
   sample: PairSample,
-  options: { thresholds?: Record<string, Record<string, number>> } = {},
+  options: {
+    thresholds?: Record<string, Record<string, number>>;
+    previous?: ReadonlySet<string>;
+    seen?: Set<string>;
+  } = {},
 ): Finding[] {
   const out: Finding[] = [];
   for (const rule of LIVE_RULES) {
-    out.push(
-      ...rule.check(sample, { ...rule.defaults, ...(options.thresholds?.[rule.code] ?? {}) }),
-    );
+    const found = rule.check(sample, {
+      ...rule.defaults,
+      ...(options.thresholds?.[rule.code] ?? {}),
+    });
+    for (const f of found) {
+      if (!rule.persistent) {
+        out.push(f);
+        continue;
+      }
+      const key = persistenceKey(f);
+      options.seen?.add(key);
+      out.push(
+        options.previous?.has(key)
+          ? { ...f, evidence: { ...f.evidence, consecutive_windows: 2 } }
+          : {
+            ...f,
+            severity: "info",
+            message: `${f.message} (one window so far: a warning when the next one shows it too)`,
+            evidence: { ...f.evidence, consecutive_windows: 1 },
+          },
+      );
+    }
   }
   return out.sort((a, b) =>
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.code.localeCompare(b.code) ||

@@ -48,3 +48,41 @@ Deno.test("runLiveRules: thresholds are overridable per code", () => {
   });
   assert.deepEqual(got, []);
 });
+
+Deno.test("runLiveRules: a trend rule warns only on its second window in a row", () => {
+  // Prefill completed 5 requests; decode received nothing: a stall.
+  const stalled = pairSample(
+    endpointSample({ deltas: { prompt_tokens: 500, requests_completed: 5 } }),
+    endpointSample({
+      deltas: {
+        prompt_tokens: 0,
+        generation_tokens: 0,
+        requests_completed: 0,
+        external_kv_tokens: 0,
+      },
+      transfers: { count: 0, bytes: 0 },
+    }),
+  );
+  const seen = new Set<string>();
+  const [first] = runLiveRules(stalled, { previous: new Set(), seen });
+  assert.deepEqual([first.code, first.severity, first.evidence.consecutive_windows], [
+    "kv_transfer_stall",
+    "info",
+    1,
+  ]);
+  assert.match(first.message, / \(one window so far: a warning when the next one shows it too\)$/);
+  assert.deepEqual([...seen], ["kv_transfer_stall"]);
+  const [second] = runLiveRules(stalled, { previous: seen, seen: new Set() });
+  assert.deepEqual([second.severity, second.evidence.consecutive_windows], ["warning", 2]);
+  assert.doesNotMatch(second.message, /one window/);
+  // A rule that is no trend keeps its severity from the first window.
+  const down = runLiveRules(
+    pairSample(endpointSample({ scrape: failedScrape("refused") }), endpointSample()),
+  );
+  assert.deepEqual(down.map((f) => f.severity), ["critical"]);
+  // Each trend rule says it is one.
+  assert.deepEqual(LIVE_RULES.filter((r) => r.persistent).map((r) => r.code), [
+    "kv_transfer_stall",
+    "prefill_decode_imbalance",
+  ]);
+});

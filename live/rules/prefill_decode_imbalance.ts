@@ -63,6 +63,7 @@ export const prefillDecodeImbalance: LiveRule<ImbalanceThresholds> = {
     "preemptions are used, each side normalised to itself. When both sides grow the system is " +
     "overloaded, not imbalanced, and this rule stays quiet. Confirm over several windows and " +
     "measure TTFT (prefill) and ITL (decode) at a few request rates.",
+  persistent: true,
   defaults: { min_queue_growth: 1, kv_usage_high: 0.9 },
   check(sample, t): Finding[] {
     if (!sample.prefill.growth || !sample.decode.growth) return [];
