@@ -388,8 +388,9 @@ export function attachTimelines(
         const startS = typeof c.notes.benchmark_start_time_unix === "number"
           ? c.notes.benchmark_start_time_unix
           : null;
-        // The cell's own timeline when it saw a finding, else the run-level one.
-        const source = c.timeline?.first_finding_at != null ? c.timeline : runLevel;
+        // The cell's own timeline when it has one (one that saw nothing has no lead time: the
+        // overlay watching this cell flagged nothing), else the run-level one.
+        const source = c.timeline ?? runLevel;
         if (startS === null || source === null) return c;
         const lead = leadTimeS(startS, source);
         if (lead === null) return c;

@@ -269,3 +269,21 @@ Deno.test("attachTimelines: a side named like an Object.prototype member is list
   const subjects = tl.findings[0].evidence.subjects as { side: string }[];
   assert.deepEqual(subjects.map((s) => s.side), ["prefill", "decode", "constructor"]);
 });
+
+Deno.test("applyLeadTimes: a cell's own timeline that saw nothing is no lead, though the run's saw something", () => {
+  const cells = [makeCell("c8", { notes: { benchmark_start_time_unix: START_S } })];
+  const quiet = timeline([{ observed_at: "2026-05-28T20:12:40Z", findings: [] }]);
+  const run = timeline([{
+    observed_at: "2026-05-28T20:12:40Z",
+    findings: [{ code: "metrics_disabled", severity: "warning", message: "m", evidence: {} }],
+  }], "inferguard_timeline.jsonl");
+  const tl = attachTimelines(cells, [quiet, run], (p) => p.startsWith("cell/") ? "c8" : null);
+  const [c] = tl.applyLeadTimes([CLIFF]);
+  // The overlay watching this cell flagged nothing: its timeline stays its own, with no lead.
+  assert.equal(c.timeline?.first_finding_at, null);
+  assert.equal(c.timeline?.lead_time_to_ttft_cliff_s, null);
+  assert.equal(c.timeline?.sample_count, 1);
+  // Without a timeline of its own, the run's gives the lead time.
+  const alone = attachTimelines(cells, [run], () => null).applyLeadTimes([CLIFF])[0];
+  assert.equal(alone.timeline?.lead_time_to_ttft_cliff_s, 840);
+});

@@ -122,6 +122,12 @@ export interface QpsNotes {
 
 /** The `notes` of the record {@linkcode parseDetailedResults} drafts. */
 export interface DetailedResultsNotes {
+  /**
+   * The earliest `request_start_time` of a successful row (Unix seconds): when the cell's
+   * measurement started, as a raw result's `benchmark_start_time_unix` says it (the live
+   * timeline's lead time is taken from it).
+   */
+  benchmark_start_time_unix: number | null;
   /** `null` with fewer than two successful completions. */
   qps: QpsNotes | null;
   /** Σ `input_tokens` / `output_tokens_actual` / `output_tokens_expected` over successful rows. */
@@ -475,6 +481,7 @@ export async function parseDetailedResults(
     issue(null, `Completion times span more than ${MAX_QPS_WINDOWS} s; QPS not computed`);
   }
   const notes: DetailedResultsNotes = {
+    benchmark_start_time_unix: Number.isFinite(minStart) ? minStart : null,
     qps,
     input_tokens_total: inputKnown ? inputTotal : null,
     output_tokens_total: outputKnown ? outputTotal : null,

@@ -104,6 +104,8 @@ Deno.test("parseDetailedResults reproduces independently computed values on the 
   close(m.request_throughput, 15 / 548.0841274261475, "request_throughput");
   close(m.theoretical_cache_hit_rate, 0.9667007150153217, "theoretical_cache_hit_rate");
   const notes = draft.notes as unknown as DetailedResultsNotes;
+  // The earliest request_start_time of a successful row (Python's csv module, as above).
+  equal(notes.benchmark_start_time_unix, 1776748564.6063905);
   equal(notes.input_tokens_total, 627033);
   equal(notes.output_tokens_total, 39503);
   deepStrictEqual(notes.cache_blocks.hit, 9464);
