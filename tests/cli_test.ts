@@ -1021,3 +1021,19 @@ Deno.test("exit 3: --strict when a manifest expects a live timeline and there is
     assert.notEqual(withTimeline.code, 3, withTimeline.stderr);
   });
 });
+
+Deno.test("determinism: a --baseline directory with or without a trailing slash gives the same reports", async () => {
+  await withTemp(async (tmp) => {
+    const input = copyCase("fixed_seq_pair", tmp);
+    const a = await runCli(analyzeArgs(input, `${tmp}/a`, "--baseline", input));
+    const b = await runCli(analyzeArgs(input, `${tmp}/b`, "--baseline", `${input}//`));
+    assert.equal(a.code, b.code);
+    for (const name of ["report.json", "report.md"]) {
+      assert.equal(
+        readFileSync(`${tmp}/a/${name}`, "utf8"),
+        readFileSync(`${tmp}/b/${name}`, "utf8"),
+        name,
+      );
+    }
+  });
+});

@@ -273,7 +273,8 @@ async function loadBaseline(
         `No supported artifacts in --baseline directory "${path}"${unreadText(built.walkIssues)}`,
       );
     }
-    return { source: path, cells: built.report.cells };
+    // Named as the results root is (`run/` and `run` are one directory, one report).
+    return { source: stripSlash(path), cells: built.report.cells };
   }
   // A report.json is a JSON document read whole: --max-file-mb bounds it (about 7.2 KB per cell,
   // so the default 256 MiB holds some 37,000 cells).
