@@ -36,8 +36,24 @@ export interface TimelineSample {
 
 const IsoTime = v.pipe(
   v.string(),
-  v.check(isIsoTime, "observed_at is not an ISO 8601 time with a zone"),
+  // A date alone is no sample time: it would sort before every time of its day.
+  v.check(
+    (s) => isIsoTime(s) && s.includes("T"),
+    "observed_at is not an ISO 8601 time with a zone",
+  ),
+  v.transform(utcTime),
 );
+
+/**
+ * A zoned time as UTC (`2026-05-27T12:00:00+02:00` → `2026-05-27T10:00:00Z`), so that the times a
+ * report shows side by side are in one zone; a time already in UTC is kept as written.
+ */
+export function utcTime(s: string): string {
+  if (s.endsWith("Z")) return s;
+  const iso = new Date(s).toISOString();
+  // Milliseconds only where the input had a fraction of a second.
+  return /:\d{2}\.\d+/.test(s) ? iso : iso.replace(".000Z", "Z");
+}
 
 const FindingSchema = v.object({
   code: v.pipe(v.string(), v.minLength(1)),

@@ -121,10 +121,16 @@ Deno.test("timeline: an observed_at that is not an ISO time with a zone is a bad
   const rec = (at: string) =>
     JSON.stringify({ schema_version: "disagg-status/v1", observed_at: at, findings: [] });
   const got = await parseTimeline(
-    lines(rec("2026-05-27T09:50:00Z"), rec("1"), rec("2026-02-30T00:00:00Z"), rec("May 5")),
+    lines(
+      rec("2026-05-27T09:50:00Z"),
+      rec("1"),
+      rec("2026-02-30T00:00:00Z"),
+      rec("May 5"),
+      rec("2026-05-27"), // a date alone is no sample time
+    ),
   );
   assert.deepEqual(got.samples.map((s) => s.observed_at), ["2026-05-27T09:50:00Z"]);
-  assert.deepEqual(got.issues.map((i) => i.line), [2, 3, 4]);
+  assert.deepEqual(got.issues.map((i) => i.line), [2, 3, 4, 5]);
   for (const i of got.issues) assert.match(i.message, /ISO 8601 time with a zone/);
 });
 
@@ -162,4 +168,22 @@ Deno.test("timeline: a repeated line among bad lines is not counted as a bad lin
   assert.equal(got.samples.length, 1);
   assert.deepEqual(got.issues.map((i) => i.line), [2, 4]);
   assert.deepEqual(got.duplicates, [{ line: 3, of: 1 }]);
+});
+
+Deno.test("timeline: times with a zone offset are read as UTC, as written when already UTC", async () => {
+  const rec = (at: string) =>
+    JSON.stringify({ schema_version: "disagg-status/v1", observed_at: at, findings: [] });
+  const got = await parseTimeline(
+    lines(
+      rec("2026-05-27T12:00:00+02:00"),
+      rec("2026-05-27T07:45:00.250-02:00"),
+      rec("2026-05-27T09:45:00.25Z"),
+    ),
+  );
+  assert.deepEqual(got.issues, []);
+  assert.deepEqual(got.samples.map((s) => s.observed_at), [
+    "2026-05-27T10:00:00Z",
+    "2026-05-27T09:45:00.250Z",
+    "2026-05-27T09:45:00.25Z",
+  ]);
 });
