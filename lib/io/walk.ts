@@ -64,7 +64,9 @@ export interface WalkIssue extends ArtifactIssue {
   kind?: ArtifactKind;
   /**
    * `true` for an entry skipped for no fault of the input: a link to a directory of the tree that
-   * the walk reads at its own path. Such an entry is listed among the skipped, and is no finding.
+   * the walk reads at its own path, or a link to an unknown file (one whose name inferguard does
+   * not parse) outside the root or missing. Such an entry is listed among the skipped, and is no
+   * finding.
    */
   benign?: true;
 }
@@ -200,6 +202,11 @@ export async function walkResults(
         : { path: rel, line: null, message, unreadable },
     );
   };
+  // A link to an unknown file that is not followed: listed among the skipped, no finding (unknown
+  // files never fail a run).
+  const skipUnknown = (rel: string, message: string) => {
+    issues.push({ path: rel, line: null, message, unreadable: false, benign: true });
+  };
   // Depth-first, entries sorted by name, a directory's contents at its place in the order; an
   // explicit stack of frames so deep trees cannot overflow the call stack. `real` is the
   // directory's resolved path (links inside the root are resolved once, where they are met).
@@ -290,11 +297,23 @@ export async function walkResults(
           // one that is missing; any other dangling link is no more than an unknown file. A link
           // that cannot be resolved at all may hide a directory of results.
           const { problem, cause } = target;
-          report(rel, problem, cause === "broken" ? recognised(rel) : cause === "other", true);
+          // A name with an extension (`plot.png`, `notes.txt`) was a file; one without
+          // (`latest`) may have been a directory of results.
+          if (cause === "broken" && !recognised(rel) && /\.[A-Za-z0-9]{1,8}$/.test(rel)) {
+            skipUnknown(rel, problem);
+          } else {report(
+              rel,
+              problem,
+              cause === "broken" ? recognised(rel) : cause === "other",
+              true,
+            );}
           continue;
         }
         if (!inside(target)) {
-          report(rel, LEAVES_ROOT, false, true);
+          // A file outside that no name of inferguard's would parse (a plot, a README) is an
+          // unknown file; a directory, or a file named like an artifact, may be missing results.
+          if (!recognised(rel) && isFileAt(target)) skipUnknown(rel, LEAVES_ROOT);
+          else report(rel, LEAVES_ROOT, false, true);
           continue;
         }
         real = target;
@@ -392,6 +411,15 @@ function exists(p: string): boolean {
 type LinkProblem = { problem: string; cause: "loop" | "broken" | "other" };
 
 /** A link's resolved path, or why it has none (dangling, or a loop of links). */
+/** Whether `p` is a regular file (following links); `false` when it cannot be looked at. */
+function isFileAt(p: string): boolean {
+  try {
+    return Deno.statSync(p).isFile;
+  } catch {
+    return false;
+  }
+}
+
 function resolveLink(p: string): string | LinkProblem {
   try {
     return Deno.realPathSync(p);

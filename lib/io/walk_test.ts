@@ -438,3 +438,28 @@ Deno.test("walk: a link to a directory the walk cannot reach at its own path is 
     ]);
   });
 });
+
+Deno.test("walk: a link to an unknown file outside the root, or a dangling one, is skipped without a finding", async () => {
+  await withTree(async (root, outside) => {
+    await write(`${root}/ok.json`);
+    await write(`${outside}/notes.txt`, "notes");
+    await write(`${outside}/agg_out.json`);
+    await Deno.mkdir(`${outside}/run_7`);
+    await Deno.symlink(`${outside}/notes.txt`, `${root}/README_link.txt`);
+    await Deno.symlink("/nonexistent/plot.png", `${root}/plot.png`);
+    // Still findings: a file named like an artifact, a directory, a dangling name without an
+    // extension (it may have been a directory of results).
+    await Deno.symlink(`${outside}/agg_out.json`, `${root}/agg_leaves.json`);
+    await Deno.symlink(`${outside}/run_7`, `${root}/run_7`);
+    await Deno.symlink("nowhere", `${root}/latest`);
+    const { issues } = await walkResults(root, { isTimeline: noTimeline });
+    const benign = Object.fromEntries(issues.map((i) => [i.path, i.benign === true]));
+    assert.deepEqual(benign, {
+      "README_link.txt": true,
+      "agg_leaves.json": false,
+      "latest": false,
+      "plot.png": true,
+      "run_7": false,
+    });
+  });
+});
