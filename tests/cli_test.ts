@@ -1037,3 +1037,19 @@ Deno.test("determinism: a --baseline directory with or without a trailing slash 
     }
   });
 });
+
+Deno.test("exit 3: --strict with an unreadable *results*.json (a raw or eval result by its name)", async () => {
+  await withTemp(async (tmp) => {
+    for (const name of ["results.json", "benchmark_results.json", "sub_results.json"]) {
+      const input = copyCase("fixed_seq_pair", `${tmp}/${name}`);
+      writeFileSync(`${input}/${name}`, '{"results": {"gsm8k": {"exact_match');
+      const strict = await runCli(analyzeArgs(input, `${tmp}/${name}/strict`, "--strict"));
+      assert.equal(strict.code, 3, `${name}: ${strict.stderr}`);
+      assert.ok(strict.stderr.includes(name), strict.stderr);
+    }
+    // A JSON file named like no artifact stays a warning.
+    const input = copyCase("fixed_seq_pair", `${tmp}/notes`);
+    writeFileSync(`${input}/notes.json`, '{"a": ');
+    assert.notEqual((await runCli(analyzeArgs(input, `${tmp}/notes/strict`, "--strict"))).code, 3);
+  });
+});

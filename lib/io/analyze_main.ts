@@ -157,6 +157,8 @@ function resolveGeneratedAt(flag: string | undefined, io: AnalyzeIo): string {
 function namesAnArtifact(path: string): boolean {
   const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
   if (/^(agg_|bmk_|power_validation_|power_audit_|results_|profile_export)/.test(base)) return true;
+  // SPEC §2's raw results (`*results*.json`) and lm-eval's `results.json`.
+  if (/results.*\.json$/.test(base)) return true;
   return Object.keys(parseResultName(path).identity).length > 0;
 }
 
