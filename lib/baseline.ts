@@ -3,7 +3,7 @@
  * @module
  */
 import { canonicalKey, compareText, curveKey } from "./curves.ts";
-import { groupBy, replaceContents } from "./group_by.ts";
+import { groupBy, replaceContents, setOwn } from "./group_by.ts";
 import type { ArtifactKind, Cell, MetricField } from "./types.ts";
 import { MEASUREMENT_KINDS } from "./copies.ts";
 import { evalIdentityCompatible, evalIdentityKey } from "./eval_join.ts";
@@ -215,12 +215,15 @@ function evalDeltas(current: Cell, base: Cell): Record<string, Record<string, Ev
       const b = baseMetric === undefined ? undefined : own(baseTask, baseMetric);
       if (!b) continue;
       const c = current.eval[task][metric];
-      (out[task] ??= {})[metric] = {
+      // Task and metric names are the files': own properties only (a task named `constructor`).
+      let deltas = own(out, task);
+      if (deltas === undefined) setOwn(out, task, deltas = {});
+      setOwn(deltas, metric, {
         ...metricDelta(c.value, b.value),
         current_stderr: finite(c.stderr),
         baseline_stderr: finite(b.stderr),
         ...(baseMetric === metric ? {} : { baseline_metric: baseMetric }),
-      };
+      });
     }
   }
   return out;

@@ -7,6 +7,7 @@
  * @module
  */
 import { compareText } from "./curves.ts";
+import { setOwn } from "./group_by.ts";
 import type { Cell, MetricField } from "./types.ts";
 
 /** Identity fields every join needs, on both sides. */
@@ -303,7 +304,7 @@ const IDENTITY_NOTES: ReadonlySet<string> = new Set([
 function withNotes(notes: Cell["notes"], from: Cell["notes"]): Cell["notes"] {
   const all: Cell["notes"] = { ...notes };
   for (const [k, v] of Object.entries(from)) {
-    if (!IDENTITY_NOTES.has(k) && all[k] === undefined) all[k] = v;
+    if (!IDENTITY_NOTES.has(k) && !Object.hasOwn(all, k)) setOwn(all, k, v);
   }
   return sortedNotes(all);
 }

@@ -237,3 +237,35 @@ Deno.test("eval tasks named like Object.prototype members reach the cell's eval"
     );
   });
 });
+
+Deno.test("--baseline: an eval task named like an Object.prototype member is compared", async () => {
+  await withTemp("proto_baseline", async (dir) => {
+    const src = fileURLToPath(new URL("../testdata/cases/eval_regression/", import.meta.url));
+    await cp(src, `${dir}/case`, { recursive: true });
+    for (const side of ["input", "baseline"]) {
+      const evalDir = `${dir}/case/${side}/eval_dsr1`;
+      const file = [...Deno.readDirSync(evalDir)].find((e) => e.name.startsWith("results_"))!;
+      const path = `${evalDir}/${file.name}`;
+      const doc = JSON.parse(await Deno.readTextFile(path));
+      Object.defineProperty(doc.results, "constructor", {
+        value: doc.results.gsm8k,
+        enumerable: true,
+      });
+      await Deno.writeTextFile(path, JSON.stringify(doc));
+    }
+    const r = await analyzeInProcess(`${dir}/case/input`, `${dir}/out`, [
+      "--baseline",
+      `${dir}/case/baseline`,
+    ]);
+    assertContract(r, "prototype-named task against a baseline");
+    const match = r.report!.cross_run.baseline!.matches.find((m) =>
+      Object.keys(m.eval_deltas).length > 0
+    )!;
+    assert.deepEqual(Object.keys(match.eval_deltas).sort(), ["constructor", "gsm8k"]);
+    const regressed = new Set(
+      r.report!.findings.filter((f) => f.code === "eval_regression").map((f) => f.evidence.task),
+    );
+    assert.deepEqual([...regressed].sort(), ["constructor", "gsm8k"]);
+    assert.equal(Object.hasOwn(Object, "gsm8k"), false);
+  });
+});
