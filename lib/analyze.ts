@@ -585,15 +585,29 @@ export function analyze(input: AnalyzeInput): Report {
 
   for (const f of gpuCountMismatches(cells)) findings.push(f);
 
+  // Files named like a cell's record that could not be used (cut short, over --max-file-mb): the
+  // cell is theirs, and they are why it has no record (lib/io/load.ts).
+  const unusable = new Map<string, string>();
+  for (const l of loaded) {
+    const r = l.result;
+    if (r && r.unreadable && (l.ref.kind === "agg" || l.ref.kind === "raw_result")) {
+      unusable.set(l.ref.path, r.issues[0]?.message ?? "unreadable");
+    }
+  }
   // Missing primary records and unavailable sections.
   for (const [key, cell] of cellByKey) {
     const hasPrimary = primaryKeys.has(key) || cell.source_format === "eval";
     if (!hasPrimary) {
+      const lost = Object.values(cell.artifacts).flat().find((p) => unusable.has(p!));
       findings.push(finding(
         "missing_required_artifact",
         "critical",
         cell.cell_id,
-        `Cell ${cell.cell_id} has no usable primary record (no agg, raw result or per-request data)`,
+        lost === undefined
+          ? `Cell ${cell.cell_id} has no usable primary record (no agg, raw result or per-request data)`
+          : `Cell ${cell.cell_id} has no usable primary record: "${lost}" could not be used (${
+            unusable.get(lost!)
+          })`,
         {
           group: key,
           artifacts: cell.artifacts,

@@ -963,7 +963,19 @@ Deno.test("an agg or raw result cut short keeps its cell, named by the file, wit
         "critical missing_required_artifact",
         "warning artifact_unreadable",
       ]);
+      const critical = rep.findings.find((f: { cell_id: string; severity: string }) =>
+        f.cell_id === cell.cell_id && f.severity === "critical"
+      );
+      assert.ok(critical.message.includes(`"${name}" could not be used (`), critical.message);
     }
+    // A multi-node power sidecar names its concurrency and GPUs too; cut short, it is no record.
+    const power = "power_validation_x_concurrency_64_req_rate_inf_gpus_16_ctx_8_gen_8.json";
+    writeFileSync(`${tmp}/${power}`, '{"integration_method": "trap');
+    const again = await runCli(analyzeArgs(tmp, `${tmp}/out2`));
+    const rep2 = report(`${tmp}/out2`);
+    assert.equal(rep2.cells.length, 3, again.stderr);
+    const entry = rep2.artifact_manifest.discovered.find((d: { path: string }) => d.path === power);
+    assert.equal(entry.kind, "json_other");
   });
 });
 

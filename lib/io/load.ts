@@ -383,6 +383,9 @@ function kindNamedBy(path: string): string | null {
  */
 function recordKindNamedBy(path: string): "agg" | "raw_result" | null {
   const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
+  // A multi-node power sidecar names its concurrency and GPUs too
+  // (`power_validation_…_concurrency_64_…_gpus_16_….json`): it is no record of a cell.
+  if (/^(power_|gpu_metrics)/.test(base)) return null;
   if (base.startsWith("agg_")) {
     return base.startsWith("agg_bmk") || base.includes("eval") ? null : "agg";
   }
