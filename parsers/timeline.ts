@@ -52,7 +52,9 @@ export function utcTime(s: string): string {
   if (s.endsWith("Z")) return s;
   const iso = new Date(s).toISOString();
   // Milliseconds only where the input had a fraction of a second.
-  return /:\d{2}\.\d+/.test(s) ? iso : iso.replace(".000Z", "Z");
+  const utc = /:\d{2}\.\d+/.test(s) ? iso : iso.replace(".000Z", "Z");
+  // Near the ends of the calendar the zone can move a time out of four-digit years: as written.
+  return isIsoTime(utc) ? utc : s;
 }
 
 const FindingSchema = v.object({

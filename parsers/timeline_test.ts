@@ -178,6 +178,8 @@ Deno.test("timeline: times with a zone offset are read as UTC, as written when a
       rec("2026-05-27T12:00:00+02:00"),
       rec("2026-05-27T07:45:00.250-02:00"),
       rec("2026-05-27T09:45:00.25Z"),
+      // In UTC this would be year 10000, out of ISO 8601's four digits: kept as written.
+      rec("9999-12-31T23:30:00-01:00"),
     ),
   );
   assert.deepEqual(got.issues, []);
@@ -185,5 +187,6 @@ Deno.test("timeline: times with a zone offset are read as UTC, as written when a
     "2026-05-27T10:00:00Z",
     "2026-05-27T09:45:00.250Z",
     "2026-05-27T09:45:00.25Z",
+    "9999-12-31T23:30:00-01:00",
   ]);
 });

@@ -297,9 +297,9 @@ export async function walkResults(
           // one that is missing; any other dangling link is no more than an unknown file. A link
           // that cannot be resolved at all may hide a directory of results.
           const { problem, cause } = target;
-          // A name with an extension (`plot.png`, `notes.txt`) was a file; one without
-          // (`latest`) may have been a directory of results.
-          if (cause === "broken" && !recognised(rel) && /\.[A-Za-z0-9]{1,8}$/.test(rel)) {
+          // A name that says it was a file inferguard does not read (`plot.png`, `notes.txt`);
+          // any other (`latest`, `run.1`) may have been a directory of results.
+          if (cause === "broken" && unknownFileName(rel)) {
             skipUnknown(rel, problem);
           } else {report(
               rel,
@@ -312,7 +312,7 @@ export async function walkResults(
         if (!inside(target)) {
           // A file outside that no name of inferguard's would parse (a plot, a README) is an
           // unknown file; a directory, or a file named like an artifact, may be missing results.
-          if (!recognised(rel) && isFileAt(target)) skipUnknown(rel, LEAVES_ROOT);
+          if (unknownFileName(rel) && isFileAt(target)) skipUnknown(rel, LEAVES_ROOT);
           else report(rel, LEAVES_ROOT, false, true);
           continue;
         }
@@ -410,7 +410,6 @@ function exists(p: string): boolean {
 /** Why a link has no resolved path: a loop of links, a missing target, or an error. */
 type LinkProblem = { problem: string; cause: "loop" | "broken" | "other" };
 
-/** A link's resolved path, or why it has none (dangling, or a loop of links). */
 /** Whether `p` is a regular file (following links); `false` when it cannot be looked at. */
 function isFileAt(p: string): boolean {
   try {
@@ -420,6 +419,18 @@ function isFileAt(p: string): boolean {
   }
 }
 
+/**
+ * Whether a name says it is a file inferguard never reads: a plot, a log, an archive, or text
+ * (`.txt`, `.md`; not `status.txt` or a `*_command.txt`, which a harness writes). Its kind from the
+ * name alone decides, never a dot in a directory-like name (`run.1`).
+ */
+function unknownFileName(rel: string): boolean {
+  const kind = kindFromName(rel, () => false);
+  return kind === "plot" || kind === "log" || kind === "archive" ||
+    (kind === "other" && /\.(txt|md|rst)$/i.test(rel));
+}
+
+/** A link's resolved path, or why it has none (dangling, or a loop of links). */
 function resolveLink(p: string): string | LinkProblem {
   try {
     return Deno.realPathSync(p);

@@ -452,6 +452,8 @@ Deno.test("walk: a link to an unknown file outside the root, or a dangling one, 
     await Deno.symlink(`${outside}/agg_out.json`, `${root}/agg_leaves.json`);
     await Deno.symlink(`${outside}/run_7`, `${root}/run_7`);
     await Deno.symlink("nowhere", `${root}/latest`);
+    await Deno.symlink("nowhere", `${root}/run.1`);
+    await Deno.symlink(`${outside}/notes.txt`, `${root}/status.txt`);
     const { issues } = await walkResults(root, { isTimeline: noTimeline });
     const benign = Object.fromEntries(issues.map((i) => [i.path, i.benign === true]));
     assert.deepEqual(benign, {
@@ -459,7 +461,9 @@ Deno.test("walk: a link to an unknown file outside the root, or a dangling one, 
       "agg_leaves.json": false,
       "latest": false,
       "plot.png": true,
+      "run.1": false,
       "run_7": false,
+      "status.txt": false,
     });
   });
 });
