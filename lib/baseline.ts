@@ -304,8 +304,9 @@ export interface BaselineMatching {
  * that share an identity (two runs of one point, rows of one eval file) are paired one to one:
  * by the same `cell_id` (a tree against itself, or a copy), then by notes and then by
  * measurements that only one cell on each side has (a renamed or reordered file), then the rest
- * in cell-id order (`paired_by: "order"`, a guess). Beyond the baseline's count, the smallest
- * baseline id is used again (`paired_by: "reused"`). Then, among the cells still unpaired on
+ * in cell-id order, measured cells with measured ones first (`paired_by: "order"`, a guess, see
+ * {@link pairInOrder}). Beyond the baseline's count, a baseline cell is used again
+ * (`paired_by: "reused"`). Then, among the cells still unpaired on
  * both sides, an eval-only cell is paired on the eval's identity (`paired_by: "eval_identity"`,
  * see {@link pairOnEvalIdentity}). Cells without a match are left out; the result is sorted by
  * `cell_id`.
@@ -371,12 +372,13 @@ export function matchBaselineCells(
 }
 
 /**
- * The guesses left once nothing tells the cells of one identity apart: in cell-id order, a failed
- * run with a failed run and a measured one with a measured one first (a failed baseline re-run
- * paired with this run's good one would hide every regression of it, its numbers being null),
- * then what is left in cell-id order (`order`). Cells of this run beyond the baseline's count are
- * compared with the baseline cell of the smallest id that agrees on having failed, or else of the
- * smallest id (`reused`).
+ * The guesses left once nothing tells the cells of one identity apart: in cell-id order, a
+ * measured cell (not failed, with a compared metric or eval results) with a measured one and an
+ * unmeasured one (a failed run, an agg cut short) with an unmeasured one first — a failed baseline
+ * re-run paired with this run's good one would hide every regression of it, its numbers being
+ * null — then what is left in cell-id order (`order`). Cells of this run beyond the baseline's
+ * count are compared with the baseline cell of the smallest id that agrees on being measured, or
+ * else of the smallest id (`reused`).
  */
 function pairInOrder(
   now: readonly Cell[],
@@ -384,12 +386,14 @@ function pairInOrder(
   sorted: readonly Cell[],
   out: Map<Cell, { base: Cell; how: PairedBy }>,
 ): void {
-  const failed = (c: Cell) => c.status === "failed";
+  const unmeasured = (c: Cell) =>
+    c.status === "failed" ||
+    (!BASELINE_METRICS.some((m) => typeof c.metrics[m] === "number") && !hasEval(c));
   const leftNow: Cell[] = [];
   const leftBase: Cell[] = [];
   for (const wanted of [false, true]) {
-    const n = now.filter((c) => failed(c) === wanted);
-    const b = base.filter((c) => failed(c) === wanted);
+    const n = now.filter((c) => unmeasured(c) === wanted);
+    const b = base.filter((c) => unmeasured(c) === wanted);
     const k = Math.min(n.length, b.length);
     for (let i = 0; i < k; i++) out.set(n[i], { base: b[i], how: "order" });
     // Loops, not a spread: an identity can have over 100,000 re-runs (a spread overflows the stack).
@@ -401,7 +405,7 @@ function pairInOrder(
   leftNow.forEach((cell, i) => {
     if (leftBase[i] !== undefined) out.set(cell, { base: leftBase[i], how: "order" });
     else {
-      const alike = sorted.find((c) => failed(c) === failed(cell)) ?? sorted[0];
+      const alike = sorted.find((c) => unmeasured(c) === unmeasured(cell)) ?? sorted[0];
       out.set(cell, { base: alike, how: "reused" });
     }
   });

@@ -476,6 +476,9 @@ Deno.test("matchBaselineCells: a guess pairs measured runs with measured ones, f
     pairs([good("n-1", 3), good("n-2", 2)], [failed("a-failed"), good("b-good", 1)]),
     [["n-1", "b-good", "order"], ["n-2", "a-failed", "order"]],
   );
+  // A baseline cell with nothing measured (its agg cut short: status unknown) is no good run either.
+  const cut = cell("a-cut", 64, {}, { status: "unknown" });
+  deepStrictEqual(pairs([good("n", 3)], [cut, good("b-good", 1)]), [["n", "b-good", "order"]]);
   deepStrictEqual(pairs([good("n-1", 3), good("n-2", 2)], [failed("a-failed")]), [
     ["n-1", "a-failed", "order"],
     ["n-2", "a-failed", "reused"],
