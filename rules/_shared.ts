@@ -73,8 +73,12 @@ export function fmtApart(values: readonly number[]): string[] {
     );
   const plain = values.map(fmt);
   if (faithful(plain)) return plain;
+  // Never fewer significant digits than fmt gave a value (12345 stays 12345, not 12350).
+  const shown = plain.map((t) => t.replace(/^-/, "").replace(".", "").replace(/^0+/, "").length);
   for (let digits = 4; digits < 17; digits++) {
-    const texts = values.map((x) => String(Number(x.toPrecision(digits))));
+    const texts = values.map((x, i) =>
+      String(Number(x.toPrecision(Math.min(21, Math.max(digits, shown[i])))))
+    );
     if (faithful(texts)) return texts;
   }
   return values.map((x) => String(x));
