@@ -754,12 +754,12 @@ export async function runDisagg(args: string[], hooks: RunDisaggHooks = {}): Pro
   let worst: Finding["severity"] | null = null;
   const startedAt = performance.now();
   // Trend findings of the sample before: one seen again in this window becomes a warning.
-  let previous: Set<string> = new Set();
+  let previous = new Map<string, number>();
   try {
     for (let sequence = 1;; sequence++) {
       const began = performance.now();
       const sample = await takeSample(sides, opts, stop.signal);
-      const seen = new Set<string>();
+      const seen = new Map<string, number>();
       const findings = runLiveRules(sample, { previous, seen });
       previous = seen;
       const w = worstSeverity(findings);

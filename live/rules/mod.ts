@@ -36,16 +36,17 @@ export function persistenceKey(f: Finding): string {
 /**
  * Run every live rule with its defaults (overridden per code), findings sorted by severity then
  * code. A trend rule's finding (`persistent`) is a `warning` only when `previous` (the
- * {@link persistenceKey}s of the trend findings of the window before, in `--watch`) holds it too;
- * seen in one window alone it is `info`, saying so (reference §9.2: two consecutive windows before
- * a warning about a trend). The keys of this window's trend findings go to `seen`, for the next.
+ * {@link persistenceKey}s of the trend findings of the window before, in `--watch`, each with the
+ * number of windows in a row it has been seen) holds it too; seen in one window alone it is `info`,
+ * saying so (reference §9.2: two consecutive windows before a warning about a trend). This
+ * window's trend findings go to `seen` with their count (`consecutive_windows`), for the next.
  */
 export function runLiveRules(
   sample: PairSample,
   options: {
     thresholds?: Record<string, Record<string, number>>;
-    previous?: ReadonlySet<string>;
-    seen?: Set<string>;
+    previous?: ReadonlyMap<string, number>;
+    seen?: Map<string, number>;
   } = {},
 ): Finding[] {
   const out: Finding[] = [];
@@ -60,16 +61,15 @@ export function runLiveRules(
         continue;
       }
       const key = persistenceKey(f);
-      options.seen?.add(key);
+      const windows = (options.previous?.get(key) ?? 0) + 1;
+      options.seen?.set(key, windows);
       out.push(
-        options.previous?.has(key)
-          ? { ...f, evidence: { ...f.evidence, consecutive_windows: 2 } }
-          : {
-            ...f,
-            severity: "info",
-            message: `${f.message} (one window so far: a warning when the next one shows it too)`,
-            evidence: { ...f.evidence, consecutive_windows: 1 },
-          },
+        windows > 1 ? { ...f, evidence: { ...f.evidence, consecutive_windows: windows } } : {
+          ...f,
+          severity: "info",
+          message: `${f.message} (one window so far: a warning when the next one shows it too)`,
+          evidence: { ...f.evidence, consecutive_windows: 1 },
+        },
       );
     }
   }

@@ -63,17 +63,21 @@ Deno.test("runLiveRules: a trend rule warns only on its second window in a row",
       transfers: { count: 0, bytes: 0 },
     }),
   );
-  const seen = new Set<string>();
-  const [first] = runLiveRules(stalled, { previous: new Set(), seen });
+  const seen = new Map<string, number>();
+  const [first] = runLiveRules(stalled, { previous: new Map(), seen });
   assert.deepEqual([first.code, first.severity, first.evidence.consecutive_windows], [
     "kv_transfer_stall",
     "info",
     1,
   ]);
   assert.match(first.message, / \(one window so far: a warning when the next one shows it too\)$/);
-  assert.deepEqual([...seen], ["kv_transfer_stall"]);
-  const [second] = runLiveRules(stalled, { previous: seen, seen: new Set() });
+  assert.deepEqual([...seen], [["kv_transfer_stall", 1]]);
+  const again = new Map<string, number>();
+  const [second] = runLiveRules(stalled, { previous: seen, seen: again });
   assert.deepEqual([second.severity, second.evidence.consecutive_windows], ["warning", 2]);
+  // The run of windows is counted on.
+  const [third] = runLiveRules(stalled, { previous: again, seen: new Map() });
+  assert.deepEqual([third.severity, third.evidence.consecutive_windows], ["warning", 3]);
   assert.doesNotMatch(second.message, /one window/);
   // A rule that is no trend keeps its severity from the first window.
   const down = runLiveRules(
