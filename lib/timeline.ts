@@ -17,6 +17,7 @@
  * message and evidence of the latest sample at that severity, so they never contradict it.
  * @module
  */
+import { compareText } from "./curves.ts";
 import { addCount, groupBy } from "./group_by.ts";
 import type { Cell, Finding, Severity, TimelineSummary } from "./types.ts";
 import { SEVERITY_RANK } from "./types.ts";
@@ -356,19 +357,14 @@ export function attachTimelines(
     });
   }
   // A cell lists its timeline files among its artifacts, as it lists every other file of it.
-  const pathsOf = new Map<string, string[]>();
-  for (const t of runTimelines) {
-    if (t.cell_id === null) continue;
-    const list = pathsOf.get(t.cell_id);
-    if (list) list.push(t.path);
-    else pathsOf.set(t.cell_id, [t.path]);
-  }
+  const pathsOf = groupBy(runTimelines.filter((t) => t.cell_id !== null), (t) => t.cell_id!);
   const withTimeline = cells.map((c) => {
     const s = summaries.get(c.cell_id);
     if (!s) return c;
+    const timelinePaths = (pathsOf.get(c.cell_id) ?? []).map((t) => t.path);
     const artifacts = Object.fromEntries(
-      Object.entries({ ...c.artifacts, timeline: pathsOf.get(c.cell_id) ?? [] }).sort((a, b) =>
-        a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0
+      Object.entries({ ...c.artifacts, timeline: timelinePaths }).sort((a, b) =>
+        compareText(a[0], b[0])
       ),
     );
     return { ...c, artifacts, timeline: { ...s, finding_counts: { ...s.finding_counts } } };

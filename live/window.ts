@@ -445,8 +445,8 @@ export function computeEndpointSample(
     scrape: ScrapeStatus;
     scrapedAt: string | null;
     /**
-     * When the first scrape was sent, in Unix seconds on this machine's clock (`null` or absent
-     * when unknown): a process that started before it was already running then.
+     * When the first scrape was answered, in Unix seconds on this machine's clock (`null` or
+     * absent when unknown): a process that started before it was already running then.
      */
     firstScrapeS?: number | null;
     singleReason?: string;
@@ -603,7 +603,7 @@ export const CLOCK_SKEW_S = 2;
  *   then) is no restart, and an unchanged one is the same page served twice.
  *
  * `elapsedS` is the measured time between the two scrapes and `firstS` the time the first one was
- * sent (Unix seconds, `null` when unknown: a later start time is then taken for a restart). The
+ * answered (Unix seconds, `null` when unknown: a later start time is then taken for a restart). The
  * slack (`restartSlackS`) absorbs request latency, and {@link CLOCK_SKEW_S} the two machines' clocks.
  */
 function processChange(

@@ -54,8 +54,8 @@ export interface MetricsTarget {
 /**
  * Resolve `--prefill`/`--decode`: a base URL (`http://host:port`) gets `/metrics`; a URL with a
  * path is used as is, and when that path ends in `/metrics` (or `/prometheus/metrics`), what comes
- * before it is the base of the probes and of the `/prometheus/metrics` fallback. Returns `null` for anything that is not an
- * http(s) URL.
+ * before it is the base of the probes and of the `/prometheus/metrics` fallback. Returns `null`
+ * for anything that is not an http(s) URL.
  *
  * @example
  * ```ts
