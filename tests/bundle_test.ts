@@ -232,6 +232,17 @@ Deno.test("bundle: self-contained and byte-identical to deno run main.ts", async
   }
 });
 
+Deno.test("deno.json: every compile task embeds only the npm packages the program imports", async () => {
+  const config = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`));
+  const compiles = Object.entries(config.tasks as Record<string, string>).filter(([name]) =>
+    name.startsWith("compile")
+  );
+  assert.ok(compiles.length >= 5, `only ${compiles.length} compile tasks`);
+  // Without the flag the lockfile's whole npm snapshot goes in: fast-check and csv-parse, which
+  // only the tests use, were 3 of the 5 MB of npm code in the binary.
+  for (const [name, command] of compiles) assert.match(command, /--exclude-unused-npm\b/, name);
+});
+
 Deno.test("deno.json: the run tasks and every compile task run V8 with the same flags", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`));
   const tasks = Object.entries(config.tasks as Record<string, string>).filter(([name]) =>
