@@ -141,11 +141,11 @@ async function loadFromText(
     const kind: ArtifactKind = ref.kind === "json_other" ? kindFromJson(ref.path, value) : ref.kind;
     if (kind !== ref.kind) ref = { ...ref, kind };
     if (kind === "json_other") {
-      const named = kindNamedBy(ref.path);
+      const named = namedArtifact(ref.path);
       if (named !== null) {
         return {
           ref,
-          result: unreadable(`Named like ${named} but the content has none of its fields`),
+          result: unreadable(`Named like ${named.what} but the content has none of its fields`),
         };
       }
     }
@@ -367,30 +367,28 @@ function countOf(text: string, ch: string, limit: number): number {
   return n;
 }
 
-/** The artifact a JSON file's name promises, for names that are never anything else. */
-function kindNamedBy(path: string): string | null {
-  const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
-  if (base.startsWith("agg_")) return "an agg record (agg_*.json)";
-  if (base.startsWith("power_validation")) return "a power validation sidecar";
-  if (/(^|_)concurrency_\d+_.*gpus_\d+/.test(base)) return "a multi-node raw result";
-  if (base.startsWith("results_concurrency_")) return "a raw benchmark result";
-  return null;
-}
-
 /**
- * The cell record kind a JSON file's name promises: `agg_<RF>.json` an agg (not a collected
- * `agg_bmk.json` or an eval collection), a multi-node or `results_concurrency_` name a raw result.
+ * The artifact a JSON file's name promises, for names that are never anything else: what to call
+ * it, and the kind of cell record it is (`null` for none: a collected `agg_bmk.json`, an eval
+ * collection, a power sidecar, which names its concurrency and GPUs too on a multi-node run).
  */
-function recordKindNamedBy(path: string): "agg" | "raw_result" | null {
+function namedArtifact(
+  path: string,
+): { what: string; record: "agg" | "raw_result" | null } | null {
   const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
-  // A multi-node power sidecar names its concurrency and GPUs too
-  // (`power_validation_…_concurrency_64_…_gpus_16_….json`): it is no record of a cell.
-  if (/^(power_|gpu_metrics)/.test(base)) return null;
   if (base.startsWith("agg_")) {
-    return base.startsWith("agg_bmk") || base.includes("eval") ? null : "agg";
+    const collected = base.startsWith("agg_bmk") || base.includes("eval");
+    return { what: "an agg record (agg_*.json)", record: collected ? null : "agg" };
   }
-  if (/(^|_)concurrency_\d+_.*gpus_\d+/.test(base) || base.startsWith("results_concurrency_")) {
-    return "raw_result";
+  if (base.startsWith("power_validation")) {
+    return { what: "a power validation sidecar", record: null };
+  }
+  if (/(^|_)concurrency_\d+_.*gpus_\d+/.test(base)) {
+    const sidecar = /^(power_|gpu_metrics)/.test(base);
+    return { what: "a multi-node raw result", record: sidecar ? null : "raw_result" };
+  }
+  if (base.startsWith("results_concurrency_")) {
+    return { what: "a raw benchmark result", record: "raw_result" };
   }
   return null;
 }
@@ -404,7 +402,7 @@ function recordKindNamedBy(path: string): "agg" | "raw_result" | null {
  */
 function namedUnreadable(ref: ArtifactRef, message: string, line: number | null = null) {
   const result = unreadable(message, line);
-  const kind = ref.kind === "json_other" ? recordKindNamedBy(ref.path) : null;
+  const kind = ref.kind === "json_other" ? namedArtifact(ref.path)?.record ?? null : null;
   if (kind === null) return { ref, result };
   result.drafts.push({
     source_format: "unknown",
