@@ -70,6 +70,20 @@ export function pairSample(
   };
 }
 
+/** A decode side that received nothing in the window (no transfer, no tokens, no completion). */
+export function idleDecode(extra: Partial<EndpointSample> = {}): EndpointSample {
+  return endpointSample({
+    deltas: {
+      prompt_tokens: 0,
+      generation_tokens: 0,
+      requests_completed: 0,
+      external_kv_tokens: 0,
+    },
+    transfers: { count: 0, bytes: 0 },
+    ...extra,
+  });
+}
+
 /** A failed scrape status. */
 export function failedScrape(outcome: string, httpStatus: number | null = null) {
   return {

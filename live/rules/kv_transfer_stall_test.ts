@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
 import { kvTransferStall } from "./kv_transfer_stall.ts";
-import { endpointSample, failedScrape, pairSample } from "./_test_sample.ts";
+import { endpointSample, failedScrape, idleDecode, pairSample } from "./_test_sample.ts";
 
 const t = kvTransferStall.defaults;
-const idleDecode = (extra = {}) =>
-  endpointSample({
-    deltas: {
-      prompt_tokens: 0,
-      generation_tokens: 0,
-      requests_completed: 0,
-      external_kv_tokens: 0,
-    },
-    transfers: { count: 0, bytes: 0 },
-    ...extra,
-  });
 
 Deno.test("kv_transfer_stall: quiet on a healthy busy pair", () => {
   const d = endpointSample({

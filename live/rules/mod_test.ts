@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { LIVE_RULES, runLiveRules } from "./mod.ts";
-import { endpointSample, failedScrape, pairSample } from "./_test_sample.ts";
+import { endpointSample, failedScrape, idleDecode, pairSample } from "./_test_sample.ts";
 
 const SPEC_CODES = [
   "connector_mismatch",
@@ -53,15 +53,7 @@ Deno.test("runLiveRules: a trend rule warns only on its second window in a row",
   // Prefill completed 5 requests; decode received nothing: a stall.
   const stalled = pairSample(
     endpointSample({ deltas: { prompt_tokens: 500, requests_completed: 5 } }),
-    endpointSample({
-      deltas: {
-        prompt_tokens: 0,
-        generation_tokens: 0,
-        requests_completed: 0,
-        external_kv_tokens: 0,
-      },
-      transfers: { count: 0, bytes: 0 },
-    }),
+    idleDecode(),
   );
   const seen = new Map<string, number>();
   const [first] = runLiveRules(stalled, { previous: new Map(), seen });
