@@ -16,7 +16,7 @@ import { numberAt } from "./packed.ts";
 import { type AttachedTimelines, attachTimelines, type TimelineInput } from "./timeline.ts";
 import { compareFindings, runRules } from "./detect.ts";
 import type { BaselineMatch } from "./baseline.ts";
-import { addCount, groupBy, replaceContents, setOwn } from "./group_by.ts";
+import { addCount, groupBy, replaceContents, withSortedKeys } from "./group_by.ts";
 import type { Curve, Frontier } from "./curves.ts";
 import {
   type ArtifactIssue,
@@ -853,10 +853,10 @@ export function analyze(input: AnalyzeInput): Report {
     run_summary: {
       cells_total: finalCells.length,
       cells_by_status: byStatus,
-      cells_by_source_format: sortRecord(byFormat),
+      cells_by_source_format: withSortedKeys(byFormat),
       findings_total: allFindings.length,
       findings_by_severity: bySeverity,
-      findings_by_code: sortRecord(byCode),
+      findings_by_code: withSortedKeys(byCode),
       artifacts_discovered: discovered.length,
       artifacts_parsed: parsedCount,
       artifacts_unreadable: unreadableCount + walkProblems,
@@ -893,12 +893,6 @@ export function analyze(input: AnalyzeInput): Report {
 /** `1 cell` / `3 cells`. */
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function sortRecord<T>(o: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const k of Object.keys(o).sort()) setOwn(out, k, o[k]);
-  return out;
 }
 
 /**

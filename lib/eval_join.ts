@@ -7,7 +7,7 @@
  * @module
  */
 import { compareText } from "./curves.ts";
-import { setOwn } from "./group_by.ts";
+import { setOwn, withSortedKeys } from "./group_by.ts";
 import type { Cell, MetricField } from "./types.ts";
 
 /** Identity fields every join needs, on both sides. */
@@ -306,20 +306,15 @@ function withNotes(notes: Cell["notes"], from: Cell["notes"]): Cell["notes"] {
   for (const [k, v] of Object.entries(from)) {
     if (!IDENTITY_NOTES.has(k) && !Object.hasOwn(all, k)) setOwn(all, k, v);
   }
-  return sortedNotes(all);
+  return withSortedKeys(all);
 }
 
 /** `notes` plus the names in `theirs` under `eval_results_superseded` (keys kept sorted). */
 function withSuperseded(notes: Cell["notes"], theirs: unknown): Cell["notes"] {
   if (!Array.isArray(theirs) || theirs.length === 0) return notes;
   const ours = Array.isArray(notes.eval_results_superseded) ? notes.eval_results_superseded : [];
-  return sortedNotes({
+  return withSortedKeys({
     ...notes,
     eval_results_superseded: [...new Set([...ours, ...theirs])].sort(),
   });
-}
-
-/** Notes with their keys in order, as the fold writes them. */
-function sortedNotes(notes: Cell["notes"]): Cell["notes"] {
-  return Object.fromEntries(Object.entries(notes).sort(([a], [b]) => compareText(a, b)));
 }

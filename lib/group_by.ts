@@ -73,3 +73,18 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
     configurable: true,
   });
 }
+
+/**
+ * The record with its keys in code-unit order, as the reports write them. Every key stays an own
+ * property (`Object.fromEntries` defines them), `__proto__` included.
+ *
+ * @example
+ * ```ts
+ * withSortedKeys({ b: 1, a: 2 }); // { a: 2, b: 1 }
+ * ```
+ */
+export function withSortedKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}

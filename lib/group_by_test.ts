@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addCount, groupBy, replaceContents, setOwn } from "./group_by.ts";
+import { addCount, groupBy, replaceContents, setOwn, withSortedKeys } from "./group_by.ts";
 
 Deno.test("groupBy: groups in first-appearance order, items in input order", () => {
   const got = groupBy(["a1", "b1", "a2", "c1", "b2"], (s) => s[0]);
@@ -32,4 +32,9 @@ Deno.test("addCount and setOwn: keys named like Object.prototype members are own
   const r: Record<string, string> = {};
   setOwn(r, "__proto__", "x");
   assert.deepEqual(Object.keys(r), ["__proto__"]);
+});
+
+Deno.test("withSortedKeys: keys in code-unit order, each an own property", () => {
+  const sorted = withSortedKeys(JSON.parse('{"b":1,"__proto__":2,"B":3,"a":4}'));
+  assert.equal(JSON.stringify(sorted), '{"B":3,"__proto__":2,"a":4,"b":1}');
 });

@@ -17,8 +17,7 @@
  * message and evidence of the latest sample at that severity, so they never contradict it.
  * @module
  */
-import { compareText } from "./curves.ts";
-import { addCount, groupBy } from "./group_by.ts";
+import { addCount, groupBy, withSortedKeys } from "./group_by.ts";
 import type { Cell, Finding, Severity, TimelineSummary } from "./types.ts";
 import { SEVERITY_RANK } from "./types.ts";
 
@@ -345,7 +344,7 @@ export function attachTimelines(
     }
     s.first_observed_at = minIso(s.first_observed_at, first);
     s.last_observed_at = maxIso(s.last_observed_at, last);
-    s.finding_counts = Object.fromEntries(Object.entries(s.finding_counts).sort());
+    s.finding_counts = withSortedKeys(s.finding_counts);
     summaries.set(cellId, s);
     runTimelines.push({
       path: t.path,
@@ -362,11 +361,7 @@ export function attachTimelines(
     const s = summaries.get(c.cell_id);
     if (!s) return c;
     const timelinePaths = (pathsOf.get(c.cell_id) ?? []).map((t) => t.path);
-    const artifacts = Object.fromEntries(
-      Object.entries({ ...c.artifacts, timeline: timelinePaths }).sort((a, b) =>
-        compareText(a[0], b[0])
-      ),
-    );
+    const artifacts = withSortedKeys({ ...c.artifacts, timeline: timelinePaths });
     return { ...c, artifacts, timeline: { ...s, finding_counts: { ...s.finding_counts } } };
   });
   const runLevel = summaries.get(null) ?? null;
